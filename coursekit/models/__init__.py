@@ -1,0 +1,1 @@
+"""One module per model family: ``ck.models.judge`` (the MNIST evaluation classifier), ..."""

@@ -1,0 +1,107 @@
+"""The judge: an MNIST classifier trained on real digits only, used to measure generators.
+
+Two numbers come from it: the class a generated digit is read as (class
+accuracy, label spread) and its 128-d penultimate features (the space in which
+``ck.metrics`` computes Fréchet distances, like FID uses Inception features).
+
+Retrain: ``python -m coursekit.train judge`` (a few CPU minutes).
+"""
+
+from dataclasses import asdict, dataclass
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+
+@dataclass
+class JudgeConfig:
+    width: int = 32         # channels of the first conv block (the second has 2x)
+    features: int = 128     # size of the feature vector used for Fréchet distances
+    dropout: float = 0.3
+    num_classes: int = 10
+
+
+def _conv_block(c_in, c_out):
+    # two 3x3 convs, batch norm, ReLU, then 2x2 max pooling: (B, c_in, H, W) -> (B, c_out, H/2, W/2)
+    return nn.Sequential(
+        nn.Conv2d(c_in, c_out, 3, padding=1, bias=False), nn.BatchNorm2d(c_out), nn.ReLU(inplace=True),
+        nn.Conv2d(c_out, c_out, 3, padding=1, bias=False), nn.BatchNorm2d(c_out), nn.ReLU(inplace=True),
+        nn.MaxPool2d(2),
+    )
+
+
+class Judge(nn.Module):
+    """A small CNN: (B, 1, 28, 28) in [-1, 1] -> logits (B, 10); ``features`` gives (B, 128)."""
+
+    def __init__(self, config=None):
+        super().__init__()
+        self.config = config or JudgeConfig()
+        c = self.config.width
+        self.body = nn.Sequential(_conv_block(1, c), _conv_block(c, 2 * c), nn.Flatten(),
+                                  nn.Linear(2 * c * 7 * 7, self.config.features), nn.ReLU(inplace=True))
+        self.head = nn.Sequential(nn.Dropout(self.config.dropout), nn.Linear(self.config.features, self.config.num_classes))
+
+    def features(self, x):
+        """Penultimate activations (B, features) of images (B, 1, 28, 28) in [-1, 1]."""
+        if x.dim() != 4 or tuple(x.shape[1:]) != (1, 28, 28):
+            raise ValueError(f"the judge reads MNIST-sized images (B, 1, 28, 28) in [-1, 1], got {tuple(x.shape)}")
+        return self.body(x)
+
+    def forward(self, x):
+        return self.head(self.features(x))
+
+
+def augment(x, generator=None, max_degrees=10.0, max_shift=0.1, scale=(0.9, 1.1)):
+    """Random small rotations, shifts and zooms of a batch (B, 1, H, W) in [-1, 1], all at once."""
+    b = x.shape[0]
+    u = lambda: torch.rand(b, generator=generator)  # noqa: E731
+    angle = (u() * 2 - 1) * max_degrees * torch.pi / 180
+    s = scale[0] + u() * (scale[1] - scale[0])
+    tx, ty = (u() * 2 - 1) * max_shift * 2, (u() * 2 - 1) * max_shift * 2  # grid units: 2 = full width
+    cos, sin = torch.cos(angle) / s, torch.sin(angle) / s
+    theta = torch.stack([torch.stack([cos, -sin, tx], 1), torch.stack([sin, cos, ty], 1)], 1)
+    grid = F.affine_grid(theta, list(x.shape), align_corners=False)
+    # background is -1: shift to [0, 2] so zero padding means "black", then back
+    return F.grid_sample(x + 1, grid, align_corners=False, padding_mode="zeros") - 1
+
+
+@torch.no_grad()
+def predict(judge, images, batch_size=500):
+    """Logits (N, 10) and features (N, 128) of images (N, 1, 28, 28), in eval mode, in chunks."""
+    was_training = judge.training
+    judge.eval()
+    dev = next(judge.parameters()).device
+    logits, feats = [], []
+    for chunk in images.split(batch_size):
+        f = judge.features(chunk.to(dev, torch.float32))
+        feats.append(f.cpu())
+        logits.append(judge.head(f).cpu())
+    judge.train(was_training)
+    return torch.cat(logits), torch.cat(feats)
+
+
+def train_judge(steps=3000, batch_size=128, lr=2e-3, seed=0, checkpoint="runs/judge", device=None):
+    """Train the judge on the training digits; returns (judge, run). The loop is plain PyTorch."""
+    import coursekit as ck
+
+    dev = device or ck.device()
+    g = ck.seed(seed)
+    train = ck.data.mnist("train")
+    judge = Judge().to(dev)
+    opt = torch.optim.AdamW(judge.parameters(), lr=lr, weight_decay=5e-4)
+    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=lr, total_steps=max(steps, 1), pct_start=0.15)
+    batches = train.batches(batch_size, generator=g)
+    run = ck.train.Run({"judge": judge, "opt": opt, "sched": sched}, steps=steps, checkpoint=checkpoint,
+                       checkpoint_every=500, record={"config": asdict(judge.config)}, desc="judge")
+    with run:
+        for _ in run.steps():
+            x, y = next(batches)
+            x, y = augment(x, generator=g).to(dev), y.to(dev)
+            loss = F.cross_entropy(judge(x), y, label_smoothing=0.05)
+            opt.zero_grad(set_to_none=True)
+            loss.backward()
+            opt.step()
+            sched.step()
+            run.log(loss=loss)
+    return judge.eval(), run

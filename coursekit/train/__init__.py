@@ -1,0 +1,223 @@
+"""What every training loop needs and no lecture teaches.
+
+The loop the lecture is about stays written out in the notebook; a ``Run``
+wraps it with a progress bar, a history of losses and metrics, a live plot,
+periodic checkpoints, resume, and a Ctrl-C that stops cleanly::
+
+    run = ck.train.Run({"G": G, "D": D, "opt_G": opt_G, "opt_D": opt_D}, steps=2000)
+    with run:
+        for step in run.steps():
+            ...                                   # the lecture's loop body
+            run.log(loss_D=loss_D, loss_G=loss_G)  # tensors are fine: no sync per step
+
+Interrupt the kernel (or press Ctrl-C) and the ``with`` block ends quietly:
+the models keep what they learned, ``run.history`` keeps the curves, and a
+run with a ``checkpoint`` directory saves there so ``Run(..., checkpoint=dir)``
+resumes where it stopped.  Retrain a zoo model with ``python -m coursekit.train``.
+"""
+
+import math
+import sys
+import time
+from pathlib import Path
+
+import torch
+from tqdm.auto import tqdm
+
+from coursekit import checkpoint as _ckpt
+from coursekit.core import QUICK
+
+
+class History:
+    """Named series of (step, value) pairs: losses and metrics as training goes.
+
+    >>> h = History(); h.record(0, loss_D=1.3, loss_G=0.7); h.last("loss_D")
+    1.3
+    """
+
+    def __init__(self, series=None):
+        self.series = {name: ([*map(int, s)], [*map(float, v)]) for name, (s, v) in (series or {}).items()}
+
+    def record(self, step, **values):
+        """Append one value per name at ``step`` (numbers or one-element tensors)."""
+        for name, value in values.items():
+            steps, vals = self.series.setdefault(name, ([], []))
+            steps.append(int(step))
+            vals.append(float(value))
+
+    def names(self):
+        return list(self.series)
+
+    def steps(self, name):
+        return self._get(name)[0]
+
+    def values(self, name):
+        return self._get(name)[1]
+
+    def last(self, name):
+        """The most recent value of ``name``."""
+        vals = self.values(name)
+        if not vals:
+            raise ValueError(f"no values recorded for {name!r} yet")
+        return vals[-1]
+
+    def mean(self, name, last=100):
+        """The mean of the last ``last`` values of ``name``."""
+        vals = self.values(name)[-last:]
+        return sum(vals) / len(vals) if vals else math.nan
+
+    def to_dict(self):
+        return {name: [s, v] for name, (s, v) in self.series.items()}
+
+    def _get(self, name):
+        if name not in self.series:
+            raise KeyError(f"no series {name!r}; recorded: {', '.join(self.series) or 'nothing yet'}")
+        return self.series[name]
+
+    def __len__(self):
+        return max((len(s) for s, _ in self.series.values()), default=0)
+
+    def __repr__(self):
+        return "History(" + ", ".join(f"{n}: {len(s)} values" for n, (s, _) in self.series.items()) + ")"
+
+
+class Run:
+    """Bookkeeping around a training loop: progress, history, Ctrl-C, checkpoints, resume.
+
+    Args:
+        state: what a checkpoint holds, ``{"G": G, "opt_G": opt_G, ...}``
+            (modules and optimizers are saved and restored in place).
+        steps: total number of training steps.
+        checkpoint: a directory to save to (``<dir>/checkpoint.safetensors`` and
+            ``.json``) every ``checkpoint_every`` steps, at the end and on Ctrl-C;
+            when it already holds a checkpoint and ``resume`` is true, training
+            continues from it.  ``None``: keep everything in memory only.
+        record: JSON fields stored with each checkpoint (config, data, command).
+        log_every: how often logged tensors are turned into numbers (one
+            host-device synchronisation each time, not one per step).
+        plot: names to draw in a live plot (``True``: every logged name), or None.
+        desc: label of the progress bar.
+
+    After the ``with`` block: ``run.step`` (steps done), ``run.history``,
+    ``run.interrupted``, ``run.seconds`` (wall time of training).
+    """
+
+    def __init__(self, state, steps, checkpoint=None, checkpoint_every=None, resume=True,
+                 record=None, log_every=10, plot=None, desc="training"):
+        if not isinstance(steps, int) or steps < 0:
+            raise ValueError(f"steps must be a non-negative int, got {steps!r}")
+        self.state = state
+        self.total = steps
+        self.dir = Path(checkpoint) if checkpoint is not None else None
+        self.checkpoint_every = checkpoint_every
+        self.record = dict(record or {})
+        self.log_every = max(1, int(log_every))
+        self.desc = desc
+        self.history = History()
+        self.step = 0
+        self.seconds = 0.0
+        self.interrupted = False
+        self._pending = []
+        self._bar = None
+        self._started = None
+        self._plot = None
+        self._plot_names = plot
+        if self.dir is not None and resume and _ckpt.paths(self.dir / "checkpoint")[1].exists():
+            self._resume()
+
+    # -- the loop ---------------------------------------------------------------
+
+    def __enter__(self):
+        self._started = time.perf_counter()
+        return self
+
+    def steps(self):
+        """The step numbers still to do, from where a resumed run left off, with a progress bar."""
+        if self._started is None:
+            raise RuntimeError("use the run as `with run: for step in run.steps(): ...`")
+        self._bar = tqdm(total=self.total, initial=self.step, desc=self.desc, leave=True,
+                         dynamic_ncols=True, mininterval=0.5, disable=QUICK and not sys.stderr.isatty())
+        while self.step < self.total:
+            yield self.step
+            self.step += 1
+            self._bar.update(1)
+            if self.step % self.log_every == 0 or self.step == self.total:
+                self._flush()
+            if self.dir is not None and self.checkpoint_every and self.step % self.checkpoint_every == 0:
+                self.save()
+
+    def log(self, **values):
+        """Record values for the current step (tensors stay on the device until the next flush)."""
+        self._pending.append((self.step, {k: v.detach() if torch.is_tensor(v) else v for k, v in values.items()}))
+
+    def __exit__(self, kind, error, tb):
+        self.seconds += time.perf_counter() - self._started
+        self._started = None
+        # A step cut short by Ctrl-C is not counted: drop what it logged; a resumed run redoes it.
+        self._pending = [(s, v) for s, v in self._pending if s < self.step]
+        self._flush()
+        if self._bar is not None:
+            self._bar.close()
+        self.interrupted = kind is KeyboardInterrupt
+        if self.dir is not None and (kind is None or self.interrupted):
+            self.save()
+        if self._plot is not None:
+            self._plot.close()
+        if self.interrupted:
+            where = f"; saved to {self.dir}, run it again to resume" if self.dir is not None else ""
+            print(f"Interrupted at step {self.step}/{self.total}: the models keep what they learned "
+                  f"and run.history keeps the curves{where}.")
+            return True  # swallow the KeyboardInterrupt: the cell ends cleanly
+        return False
+
+    # -- history, plot, checkpoints ----------------------------------------------
+
+    def _flush(self):
+        if not self._pending:
+            return
+        # One stack + .tolist() per flush: a single device->host copy for all pending values.
+        flat = [v for _, vals in self._pending for v in vals.values()]
+        numbers = iter(torch.stack([torch.as_tensor(v, dtype=torch.float32).cpu() for v in flat]).tolist())
+        for step, vals in self._pending:
+            self.history.record(step, **{k: next(numbers) for k in vals})
+        self._pending.clear()
+        if self._bar is not None:
+            self._bar.set_postfix({k: f"{self.history.last(k):.3g}" for k in self.history.names()}, refresh=False)
+        if self._plot_names:
+            from coursekit.viz import LivePlot
+
+            if self._plot is None:
+                names = self.history.names() if self._plot_names is True else list(self._plot_names)
+                self._plot = LivePlot(names, title=self.desc)
+            self._plot.update(self.history)
+
+    def save(self):
+        """Write the checkpoint now (models, optimizers, history, step, RNG state)."""
+        if self.dir is None:
+            raise ValueError("this run has no checkpoint directory: Run(..., checkpoint='runs/name')")
+        self._flush()
+        state = {"state": self.state, "step": self.step, "rng": torch.get_rng_state(),
+                 "history": self.history.to_dict()}
+        record = {**self.record, "steps": self.step, "total_steps": self.total,
+                  "wall_time_s": round(self.seconds + (time.perf_counter() - self._started if self._started else 0), 1)}
+        _ckpt.save(self.dir / "checkpoint", state, record)
+
+    def _resume(self):
+        source = self.dir / "checkpoint"
+        saved, record = _ckpt.read(source)
+        missing = [k for k in self.state if k not in saved["state"]]
+        if missing:
+            raise _ckpt.CheckpointError(f"{source}.json lacks {missing}; it was written by a different run. "
+                                        "Use another checkpoint directory or resume=False.")
+        for name, obj in self.state.items():
+            if isinstance(obj, torch.nn.Module):
+                _ckpt.load_weights(obj, saved["state"][name], f"{source}.safetensors [{name}]")
+            elif hasattr(obj, "load_state_dict"):  # optimizers, LR schedulers
+                obj.load_state_dict(saved["state"][name])
+            elif torch.is_tensor(obj):
+                obj.copy_(saved["state"][name])
+        self.step = int(saved["step"])
+        self.seconds = float(record.get("wall_time_s", 0.0))
+        self.history = History(saved["history"])
+        torch.set_rng_state(saved["rng"])
+        print(f"Resumed from {source}: step {self.step}/{self.total}.")

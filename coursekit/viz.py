@@ -1,0 +1,144 @@
+"""Pictures: image grids, PNG bytes for widgets, and a live training plot."""
+
+import io
+import time
+
+import torch
+from torchvision.utils import make_grid
+
+from coursekit.core import QUICK
+
+
+def check_images(x, name="images", channels=None):
+    """Raise a clear error unless ``x`` is a float image batch (B, C, H, W) in [-1, 1]."""
+    if not torch.is_tensor(x):
+        raise TypeError(f"{name} must be a torch.Tensor of shape (B, C, H, W), got {type(x).__name__}")
+    if x.dim() != 4:
+        raise ValueError(f"{name} must have shape (B, C, H, W), got {tuple(x.shape)}"
+                         + (" — add a batch dimension with x.unsqueeze(0)" if x.dim() == 3 else ""))
+    if channels is not None and x.shape[1] not in (channels if isinstance(channels, tuple) else (channels,)):
+        raise ValueError(f"{name} must have {channels} channel(s) (shape (B, C, H, W)), got {tuple(x.shape)}")
+    if not x.is_floating_point():
+        raise TypeError(f"{name} must be float in [-1, 1], got {x.dtype}; use ck.data.to_model_range(x)")
+    return x
+
+
+def grid(images, nrow=8, padding=2):
+    """Tile a batch (B, C, H, W) in [-1, 1] into one image (3, H', W') in [0, 1]."""
+    images = check_images(images).detach().float().cpu()
+    return make_grid((images.clamp(-1, 1) + 1) / 2, nrow=nrow, padding=padding, pad_value=1.0)
+
+
+def show(images, nrow=8, title=None, ax=None, labels=None):
+    """Plot a batch of images (B, C, H, W) in [-1, 1] as a grid; ``labels`` titles the plot rows.
+
+    >>> ck.viz.show(train.images[:32], title="real digits")
+    """
+    import matplotlib.pyplot as plt
+
+    g = grid(images, nrow=nrow)
+    if ax is None:
+        rows = -(-len(images) // nrow)
+        _, ax = plt.subplots(figsize=(min(1.0 * nrow, 12), min(1.0 * rows, 12) + (0.4 if title else 0)))
+    ax.imshow(g.permute(1, 2, 0).numpy(), interpolation="nearest")
+    ax.set_axis_off()
+    if title:
+        ax.set_title(title)
+    return ax
+
+
+def to_png(images, nrow=8, scale=1):
+    """PNG bytes of a grid of images (B, C, H, W) in [-1, 1] (for ``ck.widgets.ImageView``).
+
+    ``scale`` enlarges each pixel (nearest neighbour), so 28x28 digits stay crisp.
+    """
+    from PIL import Image
+
+    g = grid(images, nrow=nrow)
+    arr = (g.permute(1, 2, 0) * 255).round().to(torch.uint8).numpy()
+    img = Image.fromarray(arr)
+    if scale != 1:
+        img = img.resize((img.width * scale, img.height * scale), Image.NEAREST)
+    buf = io.BytesIO()
+    img.save(buf, format="PNG")
+    return buf.getvalue()
+
+
+def figure_to_png(fig, dpi=100):
+    """PNG bytes of a matplotlib figure (closed afterwards)."""
+    import matplotlib.pyplot as plt
+
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight")
+    plt.close(fig)
+    return buf.getvalue()
+
+
+def plot_history(history, names=None, ax=None, smooth=0.9, title=None):
+    """Draw series of a :class:`ck.train.History` (raw, faint, and exponentially smoothed)."""
+    import matplotlib.pyplot as plt
+
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7, 3.2))
+    for i, name in enumerate(names or history.names()):
+        steps, vals = history.steps(name), history.values(name)
+        color = f"C{i}"
+        ax.plot(steps, vals, color=color, alpha=0.25, lw=0.8)
+        ema, acc = [], vals[0] if vals else 0.0
+        for v in vals:
+            acc = smooth * acc + (1 - smooth) * v
+            ema.append(acc)
+        ax.plot(steps, ema, color=color, lw=1.6, label=name)
+    ax.set_xlabel("step")
+    ax.legend(loc="upper right", fontsize=8)
+    ax.grid(alpha=0.3)
+    if title:
+        ax.set_title(title)
+    return ax
+
+
+class LivePlot:
+    """One figure that redraws in place as training goes (in Jupyter).
+
+    At most one redraw every ``every`` seconds; under quick mode (tests) only
+    the final picture is drawn, at :meth:`close`, so test logs stay quiet.
+    Outside IPython nothing is drawn.
+
+    >>> plot = LivePlot(["loss_D", "loss_G"]); plot.update(history); plot.close()
+    """
+
+    def __init__(self, names, title=None, every=1.0):
+        self.names, self.title, self.every = list(names), title, every
+        self._handle = None
+        self._last = 0.0
+        self._history = None
+
+    def update(self, history):
+        self._history = history
+        if QUICK or time.perf_counter() - self._last < self.every:
+            return
+        self._draw()
+
+    def close(self):
+        if self._history is not None and len(self._history):
+            self._draw()
+
+    def _draw(self):
+        try:
+            from IPython import get_ipython
+            from IPython.display import Image, display
+        except ImportError:
+            return
+        if get_ipython() is None:
+            return
+        import matplotlib.pyplot as plt
+
+        fig, ax = plt.subplots(figsize=(7, 3.2))
+        names = [n for n in self.names if n in self._history.series]
+        plot_history(self._history, names, ax=ax, title=self.title)
+        png = Image(figure_to_png(fig))
+        if self._handle is None:
+            self._handle = display(png, display_id=True)
+        else:
+            self._handle.update(png)
+        self._last = time.perf_counter()

@@ -1,0 +1,157 @@
+"""Building blocks of the course's interactive widgets (ipywidgets 7.7 and 8).
+
+An :class:`Explorer` is a row of controls and one picture.  Moving a control
+calls ``render(**values)``, which returns the new picture (an image batch
+(B, C, H, W) in [-1, 1], PNG bytes, or a matplotlib figure).  Sliders update
+when released, so a slow model never queues up renders.  A failing render
+shows its error inside the widget, in red, and the widget keeps working.
+
+Tests drive an explorer without a browser: ``explorer.update(label=3)`` sets
+the control, renders, and returns the seconds the render took.
+
+    >>> ex = ck.widgets.Explorer(lambda n: ck.viz.to_png(x[:n]), {"n": ck.widgets.slider("images", 1, 64, 16)})
+    >>> ex          # in a notebook cell: shows the controls and the picture
+"""
+
+import base64
+import html
+import time
+import traceback
+
+import ipywidgets as W
+
+from coursekit.core import QUICK
+
+
+def slider(description, min, max, value=None, step=None):
+    """A slider (ints give an IntSlider, floats a FloatSlider) that updates on release."""
+    is_int = all(isinstance(v, int) for v in (min, max, value if value is not None else min, step or 1))
+    cls = W.IntSlider if is_int else W.FloatSlider
+    return cls(description=description, min=min, max=max, value=min if value is None else value,
+               step=step or (1 if is_int else (max - min) / 100), continuous_update=False,
+               style={"description_width": "initial"}, layout=W.Layout(width="360px"))
+
+
+def picker(description, options, value=None):
+    """Buttons to pick one of a few options (e.g. a digit class)."""
+    options = list(options)
+    return W.ToggleButtons(description=description, options=options,
+                           value=options[0] if value is None else value,
+                           style={"button_width": "34px", "description_width": "initial"})
+
+
+class ImageView(W.Image):
+    """An image widget fed PNG bytes, shown at ``width`` pixels with crisp pixels."""
+
+    def __init__(self, width=None, **kwargs):
+        layout = W.Layout(width=f"{width}px" if width else "auto", object_fit="contain")
+        super().__init__(format="png", layout=layout, **kwargs)
+        # pixelated: scaled-up 28x28 digits stay sharp instead of blurred
+        self.add_class("coursekit-pixelated")
+
+
+_CSS = W.HTML("<style>.coursekit-pixelated img, img.coursekit-pixelated {image-rendering: pixelated;}</style>")
+
+
+class Explorer(W.VBox):
+    """Controls and a picture that ``render(**values)`` redraws when a control moves.
+
+    Args:
+        render: ``render(**values)`` -> image batch (B, C, H, W) in [-1, 1], PNG
+            bytes, or a matplotlib figure; one keyword per control.
+        controls: ``{"name": widget}``, in display order.
+        title: a line of text above the controls.
+        nrow, scale: grid layout and pixel enlargement for image batches.
+        width: display width of the picture in pixels.
+
+    Attributes: ``image`` (the ImageView), ``error`` (HTML, empty when all is
+    well), ``seconds`` (duration of the last render), ``renders`` (count).
+    """
+
+    def __init__(self, render, controls, title=None, nrow=8, scale=3, width=None):
+        self.render_fn, self.controls = render, dict(controls)
+        self.nrow, self.scale = nrow, scale
+        self.image = ImageView(width=width)
+        self.error = W.HTML("")
+        self.seconds, self.renders = 0.0, 0
+        header = [W.HTML(f"<b>{html.escape(title)}</b>")] if title else []
+        super().__init__([_CSS, *header, *self.controls.values(), self.image, self.error])
+        for widget in self.controls.values():
+            widget.observe(self._on_change, names="value")
+        # The first picture is drawn now: a student sees it at once, and under
+        # the tests (quick mode) a render that fails fails the cell.
+        self.refresh(raise_errors=QUICK)
+
+    def values(self):
+        """The current value of every control, ``{name: value}``."""
+        return {name: w.value for name, w in self.controls.items()}
+
+    def update(self, **changes):
+        """Set controls (headlessly, as a student's drag would) and render; returns seconds taken."""
+        unknown = set(changes) - set(self.controls)
+        if unknown:
+            raise KeyError(f"unknown control(s) {sorted(unknown)}; this explorer has {list(self.controls)}")
+        with self.hold_trait_notifications():
+            for widget in self.controls.values():
+                widget.unobserve(self._on_change, names="value")
+            try:
+                for name, value in changes.items():
+                    self.controls[name].value = value
+            finally:
+                for widget in self.controls.values():
+                    widget.observe(self._on_change, names="value")
+        self.refresh()
+        return self.seconds
+
+    def refresh(self, raise_errors=False):
+        """Render with the current values and show the result (or the error)."""
+        start = time.perf_counter()
+        try:
+            self.image.value = self._to_png(self.render_fn(**self.values()))
+            self.error.value = ""
+        except Exception as e:  # shown in the widget: the cell stays alive
+            if raise_errors:
+                raise
+            self.error.value = ("<pre style='color:#b00020;white-space:pre-wrap'>"
+                                + html.escape(f"{type(e).__name__}: {e}\n\n" + traceback.format_exc(limit=3))
+                                + "</pre>")
+        self.seconds = time.perf_counter() - start
+        self.renders += 1
+
+    def _on_change(self, change):
+        self.refresh()
+
+    def _to_png(self, picture):
+        from coursekit.viz import figure_to_png, to_png
+
+        if isinstance(picture, (bytes, bytearray)):
+            return bytes(picture)
+        if hasattr(picture, "savefig"):
+            return figure_to_png(picture)
+        return to_png(picture, nrow=self.nrow, scale=self.scale)
+
+    def _repr_mimebundle_(self, **kwargs):
+        # Live widget where a front end renders widgets; the current picture as a
+        # plain PNG for every other reader (nbconvert, GitHub, test logs).
+        bundle = super()._repr_mimebundle_(**kwargs) or {}
+        if self.image.value:
+            bundle["image/png"] = base64.b64encode(bytes(self.image.value)).decode()
+        return bundle
+
+
+def mnist_browser(digits, per_page=32):
+    """Browse a :class:`ck.data.Digits` set by class, a page of digits at a time.
+
+    >>> ck.widgets.mnist_browser(ck.data.mnist("train"))
+    """
+    by_class = [digits.images[digits.labels == c] for c in range(10)]
+    most = max(len(x) for x in by_class)
+
+    def render(digit, page):
+        images = by_class[digit]
+        start = min(page * per_page, max(len(images) - per_page, 0))
+        return images[start:start + per_page]
+
+    return Explorer(render, {"digit": picker("digit", range(10)),
+                             "page": slider("page", 0, max(most // per_page - 1, 0), 0)},
+                    title=f"{digits.source}, {digits.split} split: {len(digits):,} digits", nrow=8, scale=2)

@@ -1,0 +1,93 @@
+"""The model zoo: course-trained checkpoints in ``data/zoo/``, each with its record.
+
+    ck.zoo.available()          # the models, what they are and their metrics
+    judge = ck.zoo.load("mnist-judge")
+    ck.zoo.record("mnist-judge")["metrics"]
+
+Each model is ``data/zoo/<name>.safetensors`` (weights) and ``<name>.json``
+(config, data, steps, wall time, device, metrics, versions, SHA-256 of the
+weights and the command that retrains it).  Loading checks the SHA-256 and
+never unpickles.
+"""
+
+from dataclasses import asdict
+
+from coursekit import checkpoint as _ckpt
+from coursekit.core import DATA_DIR, device as _device
+from coursekit.models.judge import Judge, JudgeConfig
+
+ZOO_DIR = DATA_DIR / "zoo"
+
+# The architectures a zoo record may name, each with its config dataclass.
+ARCHITECTURES = {
+    "Judge": (Judge, JudgeConfig),
+}
+
+
+def names():
+    """The names of the models in the zoo, sorted."""
+    return sorted(p.stem for p in ZOO_DIR.glob("*.json"))
+
+
+def record(name):
+    """The JSON record of zoo model ``name`` (a dict)."""
+    return _ckpt.read_record(_path(name))
+
+
+def available(show=True):
+    """List the zoo's models with their metrics; returns ``{name: record}``.
+
+    >>> ck.zoo.available()
+    mnist-judge  Judge  1.9 MB  held-out accuracy 0.99 ...
+    """
+    records = {name: record(name) for name in names()}
+    if show:
+        if not records:
+            print(f"The zoo at {ZOO_DIR} is empty.")
+        for name, rec in records.items():
+            size = _ckpt.paths(ZOO_DIR / name)[0].stat().st_size / 1e6
+            metrics = ", ".join(f"{k} {_fmt(v)}" for k, v in rec.get("metrics", {}).items() if not isinstance(v, (list, dict)))
+            print(f"{name:<14} {rec['architecture']:<10} {size:5.1f} MB  {metrics}")
+    return records
+
+
+def load(name, device=None):
+    """Build zoo model ``name`` from its record's config, load its weights, eval mode, on ``device``.
+
+    >>> judge = ck.zoo.load("mnist-judge")
+    """
+    state, rec = _ckpt.read(_path(name))
+    arch = rec.get("architecture")
+    if arch not in ARCHITECTURES:
+        raise _ckpt.CheckpointError(f"{_path(name)}.json names architecture {arch!r}; this coursekit knows "
+                                    f"{sorted(ARCHITECTURES)}. Update coursekit (git pull) or retrain the model.")
+    cls, config_cls = ARCHITECTURES[arch]
+    try:
+        config = config_cls(**rec.get("config", {}))
+    except TypeError as e:
+        raise _ckpt.CheckpointError(f"{_path(name)}.json has a config that {config_cls.__name__} does not accept ({e}).") from None
+    model = cls(config)
+    _ckpt.load_weights(model, state["model"], f"{_path(name)}.safetensors")
+    return model.to(device or _device()).eval()
+
+
+def publish(name, model, record, zoo_dir=None):
+    """Write ``model`` into the zoo as ``name`` with its record (config is taken from the model)."""
+    arch = type(model).__name__
+    if arch not in ARCHITECTURES:
+        raise ValueError(f"add {arch} to ck.zoo.ARCHITECTURES before publishing it")
+    path = (zoo_dir or ZOO_DIR) / name
+    return _ckpt.save(path, {"model": model}, {"name": name, "architecture": arch,
+                                               "config": asdict(model.config), **record})
+
+
+def _path(name):
+    known = names()
+    if name not in known:
+        raise KeyError(f"no model {name!r} in the zoo at {ZOO_DIR}; known: {', '.join(known) or 'none'}. "
+                       "Retrain one with: python -m coursekit.train <name>")
+    return ZOO_DIR / name
+
+
+def _fmt(v):
+    return f"{v:.4g}" if isinstance(v, float) else str(v)

@@ -1,0 +1,19 @@
+"""Test set-up: quick mode, and the offline / no-pickle guard in this process and every kernel."""
+
+import os
+import sys
+from pathlib import Path
+
+GUARD = Path(__file__).resolve().parent / "guard"
+
+# Set before coursekit is imported anywhere, and inherited by the notebook kernels nbval starts.
+os.environ.setdefault("COURSEKIT_QUICK", "1")
+os.environ["COURSEKIT_TEST_GUARD"] = "1"
+os.environ["PYTHONPATH"] = os.pathsep.join([str(GUARD), *filter(None, [os.environ.get("PYTHONPATH")])])
+os.environ.setdefault("COURSEKIT_DEVICE", "cpu")
+
+# This process started before the variables above: apply the guard here too.
+sys.path.insert(0, str(GUARD))
+import sitecustomize  # noqa: E402,F401  (the guard file; importing it installs the guard)
+
+sys.path.remove(str(GUARD))

@@ -1,0 +1,82 @@
+"""Every exercise check accepts the reference and rejects a stub and each plausible wrong answer."""
+
+import pytest
+import torch
+
+import coursekit as ck
+from coursekit.check import ALL
+
+
+def _stub(*args):
+    raise NotImplementedError("Exercise: write your solution here")
+
+
+CHECKS = sorted(ALL)
+MISTAKES = [(name, i) for name in CHECKS for i in range(len(ALL[name].mistakes))]
+
+
+@pytest.mark.parametrize("name", CHECKS)
+def test_check_accepts_the_reference(name):
+    check = ALL[name]
+    assert check.report(check.reference).ok
+
+
+@pytest.mark.parametrize("name", CHECKS)
+def test_check_says_not_implemented_on_a_stub_and_hands_back_the_reference(name, capsys):
+    check = ALL[name]
+    assert check.report(_stub).status == "not implemented"
+    assert check(_stub) is check.reference
+    assert "not implemented yet — using the reference" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("name, i", MISTAKES)
+def test_check_rejects_each_plausible_mistake_with_its_hint(name, i, capsys):
+    check = ALL[name]
+    mistake = check.mistakes[i]
+    report = check.report(mistake.fn)
+    assert report.status == "failed" and report.hint == mistake.hint
+    assert check(mistake.fn) is check.reference
+    assert "goes on with the reference" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("name", CHECKS)
+def test_every_check_knows_at_least_one_mistake(name):
+    assert ALL[name].mistakes
+
+
+def test_a_passing_function_is_returned_as_it_is(capsys):
+    def mine(x):
+        return x.float() * (2 / 255) - 1
+
+    assert ck.check.to_model_range(mine) is mine
+    assert "✔ to_model_range: all 3 cases passed." in capsys.readouterr().out
+
+
+def test_a_missing_return_is_named():
+    report = ck.check.to_model_range.report(lambda x: None)
+    assert report.status == "failed" and "return" in report.hint
+
+
+def test_a_wrong_shape_is_named():
+    report = ck.check.to_model_range.report(lambda x: (x.float() / 127.5 - 1).flatten()[:1])
+    assert "returned shape (1,), expected (2,)" in str(report)
+
+
+def test_integer_output_is_named():
+    report = ck.check.to_model_range.report(lambda x: (x // 128).long() * 2 - 1)
+    assert report.status == "failed" and "float" in report.hint
+
+
+def test_an_exception_in_the_students_code_is_reported_not_raised():
+    report = ck.check.to_model_range.report(lambda x: x.nope())
+    assert report.status == "failed" and "raised AttributeError" in str(report)
+
+
+def test_an_unrecognised_wrong_answer_still_fails_with_the_case_and_values():
+    report = ck.check.to_model_range.report(lambda x: x.float() / 127.5 - 0.9)
+    assert report.status == "failed" and "black 0 and white 255" in str(report) and "expected tensor" in str(report)
+
+
+def test_passing_a_value_instead_of_a_function_is_explained():
+    report = ck.check.to_model_range.report(torch.zeros(2))
+    assert report.status == "failed" and "without calling it" in report.hint

@@ -1,0 +1,61 @@
+import os
+import subprocess
+import sys
+
+import pytest
+import torch
+
+import coursekit as ck
+
+
+def _run(code, **env):
+    out = subprocess.run([sys.executable, "-c", code], env={**os.environ, **env}, capture_output=True, text=True)
+    return out.returncode, out.stdout.strip(), out.stderr
+
+
+def test_quick_mode_follows_the_environment_variable():
+    assert _run("import coursekit as ck; print(ck.QUICK)", COURSEKIT_QUICK="1")[1] == "True"
+    assert _run("import coursekit as ck; print(ck.QUICK)", COURSEKIT_QUICK="0")[1] == "False"
+
+
+def test_import_has_no_side_effects_and_submodules_load_on_use():
+    code = "import sys, coursekit as ck; print('coursekit.zoo' in sys.modules, ck.zoo.__name__)"
+    rc, out, err = _run(code)
+    assert rc == 0, err
+    assert out == "False coursekit.zoo"
+
+
+def test_device_is_cpu_on_a_machine_without_gpu_and_can_be_forced(monkeypatch):
+    monkeypatch.setenv("COURSEKIT_DEVICE", "cpu")
+    assert ck.device() == torch.device("cpu")
+
+
+def test_device_override_rejects_an_unknown_name(monkeypatch):
+    monkeypatch.setenv("COURSEKIT_DEVICE", "tpu")
+    with pytest.raises(ValueError, match="expected one of cuda, mps, cpu"):
+        ck.device()
+
+
+@pytest.mark.skipif(torch.cuda.is_available(), reason="needs a machine without CUDA")
+def test_device_override_to_a_missing_gpu_says_so(monkeypatch):
+    monkeypatch.setenv("COURSEKIT_DEVICE", "cuda")
+    with pytest.raises(RuntimeError, match="sees no CUDA GPU"):
+        ck.device()
+
+
+def test_seed_repeats_samples_on_the_cpu():
+    ck.seed(3)
+    a = torch.randn(5), torch.nn.Linear(4, 4).weight.clone()
+    ck.seed(3)
+    b = torch.randn(5), torch.nn.Linear(4, 4).weight.clone()
+    assert torch.equal(a[0], b[0]) and torch.equal(a[1], b[1])
+
+
+def test_seed_returns_a_seeded_generator():
+    assert torch.equal(torch.rand(4, generator=ck.seed(7)), torch.rand(4, generator=ck.seed(7)))
+
+
+@pytest.mark.parametrize("bad", [-1, 1.5, "0", True])
+def test_seed_rejects_what_is_not_a_non_negative_int(bad):
+    with pytest.raises(ValueError, match="non-negative int"):
+        ck.seed(bad)

@@ -1,0 +1,103 @@
+"""The student notebooks are generated from the solved ones, and both are committed clean."""
+
+import nbformat
+import pytest
+
+from coursekit import notebooks
+from coursekit.notebooks import SolutionMarkerError, stub_source
+
+ALL_NOTEBOOKS = sorted(notebooks.ROOT.glob("*.ipynb")) + sorted((notebooks.ROOT / "solutions").glob("*.ipynb"))
+
+
+def test_student_notebooks_are_in_sync_with_the_solutions():
+    stale = notebooks.build(check=True)
+    assert not stale, f"run `make notebooks`: out of date: {stale}"
+
+
+def test_every_solved_notebook_has_a_student_version():
+    solved = {p.name for p in (notebooks.ROOT / "solutions").glob("*.ipynb")}
+    assert solved and solved == {p.name for p in notebooks.ROOT.glob("*.ipynb")}
+
+
+@pytest.mark.parametrize("path", ALL_NOTEBOOKS, ids=lambda p: str(p.relative_to(notebooks.ROOT)))
+def test_notebooks_are_committed_without_outputs_but_the_compared_ones(path):
+    nb = nbformat.read(path, as_version=4)
+    nbformat.validate(nb)
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        if notebooks.CHECK_OUTPUT in cell.source:
+            assert cell.outputs and all(o.output_type == "stream" for o in cell.outputs), \
+                "a compared cell keeps its printed output: run `python -m coursekit.notebooks --execute`"
+        else:
+            assert cell.outputs == [] and cell.execution_count is None
+
+
+def test_solved_notebooks_compare_some_outputs():
+    for path in (notebooks.ROOT / "solutions").glob("*.ipynb"):
+        assert any(notebooks.CHECK_OUTPUT in c.source for c in nbformat.read(path, as_version=4).cells)
+
+
+def test_nbval_fails_a_notebook_whose_compared_output_changes(tmp_path):
+    """Proof that the marked cells are really compared (nbval skips cells stored as unrun)."""
+    import subprocess
+    import sys
+
+    def notebook(expected):
+        cell = nbformat.v4.new_code_cell(f"{notebooks.CHECK_OUTPUT}\nprint(6 * 7)", execution_count=1,
+                                         outputs=[nbformat.v4.new_output("stream", name="stdout", text=expected)])
+        return nbformat.v4.new_notebook(cells=[cell], metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}})
+
+    nbformat.write(notebook("42\n"), tmp_path / "right.ipynb")
+    nbformat.write(notebook("41\n"), tmp_path / "wrong.ipynb")
+    run = lambda name: subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--nbval-lax",
+                                       "--nbval-current-env", "--rootdir", str(tmp_path), str(tmp_path / name)],
+                                      capture_output=True, text=True, cwd=tmp_path)  # noqa: E731
+    assert run("right.ipynb").returncode == 0
+    assert run("wrong.ipynb").returncode == 1
+
+
+@pytest.mark.parametrize("path", sorted(notebooks.ROOT.glob("*.ipynb")), ids=lambda p: p.name)
+def test_student_notebooks_hold_no_solution_and_every_exercise_is_checked(path):
+    nb = nbformat.read(path, as_version=4)
+    sources = [c.source for c in nb.cells if c.cell_type == "code"]
+    stubs = [i for i, s in enumerate(sources) if "raise NotImplementedError" in s]
+    assert stubs, "a lecture notebook has at least one exercise"
+    for i in stubs:
+        assert "ck.check." in sources[i + 1], f"the cell after exercise cell {i} must run its check"
+    assert not any("BEGIN SOLUTION" in s for s in sources)
+    assert not any(notebooks.CHECK_OUTPUT in s and "ck.check." in s for s in sources), \
+        "on a stub a check prints something else than on the solution: its output is not compared"
+
+
+def test_notebooks_declare_the_python3_kernel():
+    for path in ALL_NOTEBOOKS:
+        assert nbformat.read(path, as_version=4).metadata.kernelspec.name == "python3"
+
+
+def test_a_solution_region_becomes_a_stub_at_its_indentation_with_the_hint():
+    src = "def f(x):\n    ### BEGIN SOLUTION\n    ### HINT: double it\n    return 2 * x\n    ### END SOLUTION\n\nprint(1)"
+    assert stub_source(src) == ("def f(x):\n    # YOUR CODE HERE (double it)\n"
+                                "    raise NotImplementedError('Exercise: double it')\n\nprint(1)")
+
+
+def test_an_unclosed_region_is_an_error():
+    with pytest.raises(SolutionMarkerError, match="never closed"):
+        stub_source("### BEGIN SOLUTION\nx = 1")
+
+
+def test_an_end_without_begin_is_an_error():
+    with pytest.raises(SolutionMarkerError, match="without"):
+        stub_source("x = 1\n### END SOLUTION")
+
+
+def test_build_reports_and_fixes_a_stale_student_notebook(tmp_path):
+    (tmp_path / "solutions").mkdir()
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
+        "def f():\n    ### BEGIN SOLUTION\n    return 1\n    ### END SOLUTION")])
+    nbformat.write(nb, tmp_path / "solutions" / "x.ipynb")
+    assert notebooks.build(tmp_path, check=True) == [f"{tmp_path.name}/x.ipynb"]
+    notebooks.build(tmp_path)
+    assert notebooks.build(tmp_path, check=True) == []
+    student = nbformat.read(tmp_path / "x.ipynb", as_version=4)
+    assert "raise NotImplementedError" in student.cells[0].source and "return 1" not in student.cells[0].source

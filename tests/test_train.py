@@ -1,0 +1,128 @@
+import os
+import signal
+
+import pytest
+import torch
+
+import coursekit as ck
+from coursekit.train import History, Run
+
+
+def _setup():
+    ck.seed(0)
+    model = torch.nn.Linear(4, 1)
+    opt = torch.optim.SGD(model.parameters(), lr=0.1)
+    return model, opt
+
+
+def _step(model, opt, g):
+    x = torch.randn(16, 4, generator=g)
+    loss = (model(x) - x.sum(1, keepdim=True)).square().mean()
+    opt.zero_grad()
+    loss.backward()
+    opt.step()
+    return loss
+
+
+def test_history_records_and_summarises():
+    h = History()
+    for step in range(5):
+        h.record(step, loss=float(step))
+    assert h.steps("loss") == [0, 1, 2, 3, 4] and h.last("loss") == 4.0 and h.mean("loss", last=2) == 3.5
+
+
+def test_history_names_what_exists_when_asked_for_a_missing_series():
+    with pytest.raises(KeyError, match="recorded: loss"):
+        History({"loss": [[0], [1.0]]}).values("acc")
+
+
+def test_run_logs_every_step_including_tensors():
+    model, opt = _setup()
+    g = torch.Generator().manual_seed(0)
+    run = Run({"model": model, "opt": opt}, steps=25, log_every=10)
+    with run:
+        for step in run.steps():
+            run.log(loss=_step(model, opt, g), lr=0.1)
+    assert run.step == 25 and run.history.steps("loss") == list(range(25))
+    assert run.history.last("loss") < run.history.values("loss")[0]
+    assert not run.interrupted and run.seconds > 0
+
+
+def test_steps_outside_a_with_block_are_refused():
+    with pytest.raises(RuntimeError, match="with run"):
+        next(Run({}, steps=3).steps())
+
+
+def test_ctrl_c_stops_cleanly_and_keeps_model_and_history(tmp_path, capsys):
+    model, opt = _setup()
+    g = torch.Generator().manual_seed(0)
+    run = Run({"model": model, "opt": opt}, steps=100, checkpoint=tmp_path / "run")
+    with run:
+        for step in run.steps():
+            run.log(loss=_step(model, opt, g))
+            if step == 6:
+                os.kill(os.getpid(), signal.SIGINT)  # what Ctrl-C / "interrupt kernel" sends
+    assert run.interrupted and run.step == 6
+    assert run.history.steps("loss") == list(range(6))  # the interrupted step 6 is not counted
+    assert "Interrupted at step 6/100" in capsys.readouterr().out
+    assert (tmp_path / "run" / "checkpoint.safetensors").exists()
+
+
+def test_resume_continues_from_the_checkpoint(tmp_path):
+    model, opt = _setup()
+    g = torch.Generator().manual_seed(0)
+    with Run({"model": model, "opt": opt}, steps=10, checkpoint=tmp_path / "r") as run:
+        for step in run.steps():
+            run.log(loss=_step(model, opt, g))
+            if step == 4:
+                raise KeyboardInterrupt
+    weights = model.weight.detach().clone()
+    model2, opt2 = _setup()
+    run2 = Run({"model": model2, "opt": opt2}, steps=10, checkpoint=tmp_path / "r")
+    assert run2.step == 4 and torch.equal(model2.weight, weights)
+    done = []
+    with run2:
+        for step in run2.steps():
+            done.append(step)
+            run2.log(loss=_step(model2, opt2, g))
+    assert done == [4, 5, 6, 7, 8, 9] and run2.history.steps("loss") == list(range(10))
+
+
+def test_periodic_checkpoints_are_written(tmp_path):
+    model, opt = _setup()
+    with Run({"model": model, "opt": opt}, steps=6, checkpoint=tmp_path / "r", checkpoint_every=3) as run:
+        for step in run.steps():
+            run.log(loss=_step(model, opt, torch.Generator().manual_seed(step)))
+            if step == 4:  # an exception other than Ctrl-C propagates and does not save
+                saved, _ = ck.checkpoint.read(tmp_path / "r" / "checkpoint")
+                assert saved["step"] == 3
+
+
+def test_other_errors_propagate():
+    with pytest.raises(ZeroDivisionError):
+        with Run({}, steps=3) as run:
+            for _ in run.steps():
+                1 / 0
+
+
+def test_same_seed_same_training_on_the_cpu():
+    def train():
+        model, opt = _setup()
+        g = torch.Generator().manual_seed(1)
+        with Run({"model": model}, steps=20) as run:
+            for _ in run.steps():
+                run.log(loss=_step(model, opt, g))
+        return model.weight.detach(), run.history.values("loss")
+
+    (w1, l1), (w2, l2) = train(), train()
+    assert torch.equal(w1, w2) and l1 == l2
+
+
+def test_retrain_command_publishes_a_zoo_model_with_its_record(tmp_path):
+    from coursekit.train.__main__ import main
+
+    assert main(["mnist-judge", "--steps", "3", "--runs", str(tmp_path / "runs"), "--zoo", str(tmp_path)]) == 0
+    record = ck.checkpoint.read_record(tmp_path / "mnist-judge")
+    assert record["command"] == f"python -m coursekit.train mnist-judge --steps 3 --runs {tmp_path / 'runs'} --zoo {tmp_path}"
+    assert record["steps"] == 3 and record["architecture"] == "Judge"
+    assert 0 <= record["metrics"]["held_out_accuracy"] <= 1 and record["sha256"]

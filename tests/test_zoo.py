@@ -1,0 +1,70 @@
+import shutil
+
+import pytest
+import torch
+
+import coursekit as ck
+from coursekit import zoo
+from coursekit.checkpoint import CheckpointError
+
+
+def test_the_judge_is_in_the_zoo_with_its_metrics(capsys):
+    records = ck.zoo.available()
+    assert "mnist-judge" in records
+    assert "held_out_accuracy" in capsys.readouterr().out
+
+
+def test_load_builds_the_model_in_eval_mode_on_the_cpu():
+    judge = ck.zoo.load("mnist-judge", device=torch.device("cpu"))
+    assert not judge.training and next(judge.parameters()).device.type == "cpu"
+
+
+def test_every_record_says_how_to_retrain_and_what_it_cost():
+    for name in zoo.names():
+        record = zoo.record(name)
+        assert record["command"].startswith("python -m coursekit.train ")
+        assert {"config", "data", "steps", "wall_time_s", "device", "metrics", "versions", "sha256"} <= set(record)
+
+
+def test_the_zoo_stays_small():
+    total = sum(p.stat().st_size for p in zoo.ZOO_DIR.iterdir())
+    assert total < 100e6
+
+
+def test_an_unknown_name_lists_the_known_ones():
+    with pytest.raises(KeyError, match="known: .*mnist-judge"):
+        ck.zoo.load("mnist-jugde")
+
+
+@pytest.fixture
+def zoo_copy(tmp_path, monkeypatch):
+    for p in zoo.ZOO_DIR.glob("mnist-judge.*"):
+        shutil.copy(p, tmp_path / p.name)
+    monkeypatch.setattr(zoo, "ZOO_DIR", tmp_path)
+    return tmp_path
+
+
+def test_a_damaged_zoo_file_says_so(zoo_copy):
+    raw = bytearray((zoo_copy / "mnist-judge.safetensors").read_bytes())
+    raw[len(raw) // 2] ^= 0x01
+    (zoo_copy / "mnist-judge.safetensors").write_bytes(bytes(raw))
+    with pytest.raises(CheckpointError, match="damaged.*python -m coursekit.train mnist-judge"):
+        ck.zoo.load("mnist-judge")
+
+
+def test_a_record_with_an_unknown_architecture_is_refused(zoo_copy):
+    text = (zoo_copy / "mnist-judge.json").read_text().replace('"architecture": "Judge"', '"architecture": "Nope"')
+    (zoo_copy / "mnist-judge.json").write_text(text)
+    with pytest.raises(CheckpointError, match="names architecture 'Nope'"):
+        ck.zoo.load("mnist-judge")
+
+
+def test_publish_then_load_round_trips(tmp_path, monkeypatch):
+    from coursekit.models.judge import Judge, JudgeConfig
+
+    monkeypatch.setattr(zoo, "ZOO_DIR", tmp_path)
+    model = Judge(JudgeConfig(width=8, features=16))
+    zoo.publish("tiny", model, {"command": "python -m coursekit.train tiny", "metrics": {}})
+    loaded = ck.zoo.load("tiny", device=torch.device("cpu"))
+    assert loaded.config == model.config
+    assert all(torch.equal(a, b) for a, b in zip(model.state_dict().values(), loaded.state_dict().values()))
