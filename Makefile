@@ -16,8 +16,9 @@ $(STAMP): pyproject.toml constraints.txt
 	$(PY) -m ipykernel install --user --name coursekit --display-name "Python (coursekit)" >/dev/null
 	@touch $(STAMP)
 
+# --allow-root only where the user is root (containers), as JupyterLab asks.
 lab: $(STAMP)
-	$(VENV)/bin/jupyter lab notebooks/
+	$(VENV)/bin/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root) notebooks/
 
 test: $(STAMP)
 	COURSEKIT_QUICK=1 $(PY) -m pytest
