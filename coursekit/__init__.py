@@ -6,7 +6,7 @@
     ck.seed(0)          # same samples for the same seed on the CPU
 
 The submodules (``ck.data``, ``ck.viz``, ``ck.train``, ``ck.checkpoint``,
-``ck.zoo``, ``ck.metrics``, ``ck.widgets``, ``ck.check``, ``ck.models``) load
+``ck.zoo``, ``ck.metrics``, ``ck.widgets``, ``ck.check``, ``ck.models``, ``ck.latent``) load
 on first use, so ``import coursekit`` stays fast and does nothing else.
 """
 
@@ -16,7 +16,7 @@ from coursekit.core import QUICK, DATA_DIR, device, seed
 
 __version__ = "0.1.0"
 
-_SUBMODULES = ("data", "viz", "train", "checkpoint", "zoo", "metrics", "widgets", "check", "models")
+_SUBMODULES = ("data", "viz", "train", "checkpoint", "zoo", "metrics", "widgets", "check", "models", "latent")
 
 __all__ = ["QUICK", "DATA_DIR", "device", "seed", *_SUBMODULES]
 

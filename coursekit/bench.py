@@ -33,12 +33,25 @@ def widget_latency(repeats=20):
     """Median seconds of one update of each course widget, driven headlessly."""
     import statistics
 
+    import torch
+
     import coursekit as ck
 
     results = {}
     browser = ck.widgets.mnist_browser(ck.data.mnist("train", verbose=False))
     times = [browser.update(digit=i % 10, page=i % 5) for i in range(repeats)]
     results["00 mnist_browser (digit, page)"] = statistics.median(times)
+    if "mnist-dcgan" in ck.zoo.names():
+        G = ck.zoo.load("mnist-dcgan", device=torch.device("cpu"))
+        interp = ck.widgets.interpolation(G)
+        results["01 interpolation (seeds, path)"] = statistics.median(
+            [interp.update(seed_a=i, path=("linear", "spherical")[i % 2]) for i in range(repeats)])
+        sliders = ck.widgets.latent_sliders(G)
+        results["01 latent sliders"] = statistics.median([sliders.update(d0=(i % 12) / 4 - 1.5) for i in range(repeats)])
+        extra = ck.zoo.extras("mnist-dcgan")
+        rep = ck.widgets.replay(extra["frames"], extra["frame_steps"])
+        steps = [int(s) for s in extra["frame_steps"]]
+        results["01 training replay"] = statistics.median([rep.update(step=steps[i % len(steps)]) for i in range(repeats)])
     return results
 
 
@@ -48,6 +61,8 @@ def main(argv=None):
     parser.add_argument("--full", action="store_true", help="full mode (the real course) instead of quick mode")
     parser.add_argument("--only", default="", help="run only notebooks whose name contains this")
     parser.add_argument("--no-widgets", action="store_true")
+    parser.add_argument("--no-notebooks", action="store_true")
+    parser.add_argument("--no-throughput", action="store_true")
     args = parser.parse_args(argv)
     import torch
 
@@ -56,7 +71,7 @@ def main(argv=None):
     print(f"{'notebook':<44} {'seconds':>8}")
     total = 0.0
     for path in sorted(ROOT.glob("*.ipynb")) + sorted((ROOT / "solutions").glob("*.ipynb")):
-        if args.only not in path.name:
+        if args.no_notebooks or args.only not in path.name:
             continue
         seconds = time_notebook(path, quick=not args.full)
         total += seconds
@@ -66,8 +81,98 @@ def main(argv=None):
         print(f"\n{'widget update':<44} {'ms':>8}")
         for name, seconds in widget_latency().items():
             print(f"{name:<44} {seconds * 1000:8.1f}")
+    if not args.no_throughput:
+        devices = ["cpu"] + (["cuda"] if torch.cuda.is_available() else [])
+        print(f"\n{'DCGAN training, images/s':<28} {'course':>8} {'examples':>9} {'ratio':>6}")
+        for dev in devices:
+            r = dcgan_throughput(dev, steps=40 if dev == "cpu" else 200)
+            print(f"{dev:<28} {r['course']:8.0f} {r['examples']:9.0f} {r['ratio']:6.2f}")
     return 0
 
 
 if __name__ == "__main__":
     sys.exit(main())
+
+
+def dcgan_throughput(device="cpu", steps=40, batch_size=64, warmup=5):
+    """Training images/s of the course's DCGAN step against the PyTorch-examples style, same architecture.
+
+    The examples' loop (pytorch/examples, dcgan/main.py): D ends in a Sigmoid with
+    nn.BCELoss, real and fake halves are backpropagated separately, a DataLoader
+    feeds the batches (here with no worker processes, over the same in-memory
+    digits, which favours it on a small machine) and ``.item()`` syncs three
+    times a step.  The course's: logits with BCE-with-logits, batches sliced
+    from in-memory tensors, no host sync in the loop, bf16 autocast on CUDA.
+    Returns ``{"course": img/s, "examples": img/s, "ratio": course / examples}``.
+    """
+    import torch
+    import torch.nn as nn
+
+    import coursekit as ck
+    from coursekit.models import dcgan
+
+    dev = torch.device(device)
+    digits = ck.data.mnist("train", verbose=False)
+
+    def models():
+        torch.manual_seed(0)
+        G, D = dcgan.Generator().to(dev), dcgan.Discriminator().to(dev)
+        return G, D, *dcgan.make_optimizers(G, D)
+
+    def sync():
+        if dev.type == "cuda":
+            torch.cuda.synchronize()
+
+    # --- the course's loop
+    G, D, opt_G, opt_D = models()
+    batches = digits.batches(batch_size, generator=torch.Generator().manual_seed(0))
+    autocast = torch.autocast(dev.type, dtype=torch.bfloat16, enabled=dev.type == "cuda")
+    for i in range(warmup + steps):
+        if i == warmup:
+            sync()
+            start = time.perf_counter()
+        real, _ = next(batches)
+        with autocast:
+            dcgan.train_step(G, D, opt_G, opt_D, real.to(dev, non_blocking=True), G.sample_z(batch_size))
+    sync()
+    course = steps * batch_size / (time.perf_counter() - start)
+
+    # --- the examples' loop, same architecture with a Sigmoid on D and nn.BCELoss
+    G, D, opt_G, opt_D = models()
+    D_prob = nn.Sequential(D, nn.Sigmoid())
+    criterion = nn.BCELoss()
+    loader = torch.utils.data.DataLoader(torch.utils.data.TensorDataset(digits.images), batch_size=batch_size,
+                                         shuffle=True, drop_last=True)
+    it = iter(loader)
+    for i in range(warmup + steps):
+        if i == warmup:
+            sync()
+            start = time.perf_counter()
+        try:
+            (real,) = next(it)
+        except StopIteration:
+            it = iter(loader)
+            (real,) = next(it)
+        real = real.to(dev)
+        D.zero_grad()
+        label = torch.full((batch_size,), 1.0, device=dev)
+        output = D_prob(real)
+        err_real = criterion(output, label)
+        err_real.backward()
+        output.mean().item()
+        fake = G(torch.randn(batch_size, G.config.nz, device=dev))
+        label.fill_(0.0)
+        output = D_prob(fake.detach())
+        err_fake = criterion(output, label)
+        err_fake.backward()
+        output.mean().item()
+        opt_D.step()
+        G.zero_grad()
+        label.fill_(1.0)
+        output = D_prob(fake)
+        criterion(output, label).backward()
+        output.mean().item()
+        opt_G.step()
+    sync()
+    examples = steps * batch_size / (time.perf_counter() - start)
+    return {"course": course, "examples": examples, "ratio": course / examples}

@@ -15,16 +15,22 @@ returns the verdict without printing (the tests use it).
 from dataclasses import dataclass, field
 
 import torch
+import torch.nn.functional as F
 
 from coursekit import data as _data
+from coursekit.models import dcgan as _dcgan
 
 
 @dataclass
 class Case:
-    """One input to an exercise: a name a student can read, and the arguments."""
+    """One input to an exercise: a name a student can read, and the arguments
+    (a tuple, or a function that builds fresh ones for every call)."""
 
     name: str
-    args: tuple
+    args: object
+
+    def make(self):
+        return self.args() if callable(self.args) else _clone(self.args)
 
 
 @dataclass
@@ -68,9 +74,11 @@ def _show(t):
 class Check:
     """An exercise check: the reference, the cases, and the mistakes it recognises."""
 
-    def __init__(self, name, reference, cases, mistakes=(), atol=1e-5, dtype_kind="float"):
+    def __init__(self, name, reference, cases, mistakes=(), atol=1e-5, dtype_kind="float", observe=None):
         self.name, self.reference = name, reference
         self.cases, self.mistakes, self.atol, self.dtype_kind = list(cases), list(mistakes), atol, dtype_kind
+        # observe(fn, *args) -> the tensor compared; by default fn's return value.
+        self.observe = observe or (lambda fn, *args: fn(*args))
 
     def report(self, fn):
         """Run ``fn`` on every case; return a :class:`Report` (nothing printed)."""
@@ -79,9 +87,9 @@ class Check:
                           hint="Pass the function itself, without calling it: check(f), not check(f(x)).")
         outputs, rep = [], Report("passed", total=len(self.cases))
         for case in self.cases:
-            expected = self.reference(*_clone(case.args))
+            expected = self.observe(self.reference, *case.make())
             try:
-                got = fn(*_clone(case.args))
+                got = self.observe(fn, *case.make())
             except NotImplementedError:
                 return Report("not implemented", total=len(self.cases),
                               lines=[f"… {self.name}: not implemented yet — using the reference so the notebook goes on."])
@@ -127,7 +135,7 @@ class Check:
     def _recognise(self, fn):
         # A mistake is recognised when the student's function agrees with it on every case.
         for mistake in self.mistakes:
-            if all(_agrees(fn, mistake.fn, case.args, self.atol) for case in self.cases):
+            if all(self._agrees(fn, mistake.fn, case) for case in self.cases):
                 return mistake.hint
         return None
 
@@ -138,11 +146,11 @@ class Check:
         return rep
 
 
-def _agrees(fn, other, args, atol):
-    try:
-        return _close(fn(*_clone(args)), other(*_clone(args)), atol)
-    except Exception:
-        return False
+    def _agrees(self, fn, other, case):
+        try:
+            return _close(self.observe(fn, *case.make()), self.observe(other, *case.make()), self.atol)
+        except Exception:
+            return False
 
 
 # --------------------------------------------------------------------------------------------
@@ -167,5 +175,128 @@ to_model_range = Check(
     ],
 )
 
+# --------------------------------------------------------------------------------------------
+# Notebook 01: the GAN losses and the alternating step.
+
+def _logits(seed, n=64, scale=3.0):
+    g = torch.Generator().manual_seed(seed)
+    return (scale * torch.randn(n, generator=g), scale * torch.randn(n, generator=g) - 1)
+
+
+_bce = F.binary_cross_entropy_with_logits
+
+d_loss = Check(
+    "d_loss",
+    reference=_dcgan.d_loss,
+    cases=[Case("D sure and right", (torch.tensor([4.0, 6.0]), torch.tensor([-5.0, -3.0]))),
+           Case("D unsure (logits near 0)", (torch.tensor([0.1, -0.2, 0.0]), torch.tensor([0.3, 0.0, -0.1]))),
+           Case("a batch of 64 random logits", lambda: _logits(0))],
+    mistakes=[
+        Mistake("D returns logits and binary_cross_entropy_with_logits applies the sigmoid itself: "
+                "do not apply torch.sigmoid first.",
+                lambda r, f: _bce(torch.sigmoid(r), torch.ones_like(r)) + _bce(torch.sigmoid(f), torch.zeros_like(f))),
+        Mistake("Real images are labelled 1 and generated ones 0; your labels are swapped.",
+                lambda r, f: _bce(r, torch.zeros_like(r)) + _bce(f, torch.ones_like(f))),
+        Mistake("Average over the batch (reduction='mean', the default), not a sum.",
+                lambda r, f: _bce(r, torch.ones_like(r), reduction="sum") + _bce(f, torch.zeros_like(f), reduction="sum")),
+        Mistake("Only the real term is there: D must also learn to call G's samples fake.",
+                lambda r, f: _bce(r, torch.ones_like(r))),
+        Mistake("You averaged the two terms; the lecture's loss adds them: −log D(x) − log(1 − D(G(z))).",
+                lambda r, f: 0.5 * (_bce(r, torch.ones_like(r)) + _bce(f, torch.zeros_like(f)))),
+    ],
+)
+
+g_loss = Check(
+    "g_loss",
+    reference=_dcgan.g_loss,
+    cases=[Case("D sure the samples are fake", (torch.tensor([-6.0, -4.0]),)),
+           Case("D unsure", (torch.tensor([0.2, -0.1, 0.0]),)),
+           Case("a batch of 64 random logits", lambda: (_logits(1)[1],))],
+    mistakes=[
+        Mistake("That is the saturating loss log(1 − D(G(z))): its gradient vanishes exactly when D wins. "
+                "Minimise −log D(G(z)) instead: BCE against the label 1.", _dcgan.g_loss_saturating),
+        Mistake("D returns logits: do not apply torch.sigmoid before binary_cross_entropy_with_logits.",
+                lambda f: _bce(torch.sigmoid(f), torch.ones_like(f))),
+        Mistake("G wants D to call its samples *real*: the target is 1, not 0.",
+                lambda f: _bce(f, torch.zeros_like(f))),
+        Mistake("Average over the batch, not a sum.", lambda f: _bce(f, torch.ones_like(f), reduction="sum")),
+    ],
+)
+
+
+def _tiny_gan(seed=0):
+    torch.manual_seed(seed)
+    config = _dcgan.DCGANConfig(nz=8, width=4)
+    G, D = _dcgan.Generator(config), _dcgan.Discriminator(config)
+    opt_G, opt_D = _dcgan.make_optimizers(G, D, lr=1e-2)
+    g = torch.Generator().manual_seed(seed + 1)
+    real = torch.rand(6, 1, 28, 28, generator=g) * 2 - 1
+    z = torch.randn(6, 8, generator=g)
+    return G, D, opt_G, opt_D, real, z
+
+
+def _two_steps(step, G, D, opt_G, opt_D, real, z):
+    """Run ``step`` twice; observe both losses and every parameter of G and D afterwards."""
+    losses = [torch.as_tensor(v, dtype=torch.float32).reshape(1) for _ in range(2)
+              for v in step(G, D, opt_G, opt_D, real, z)]
+    params = [p.detach().flatten() for p in [*G.parameters(), *D.parameters()]]
+    return torch.cat(losses + params)
+
+
+def _step_no_zero_grad(G, D, opt_G, opt_D, real, z):
+    fake = G(z)
+    loss_D = _dcgan.d_loss(D(real), D(fake.detach()))
+    loss_D.backward()
+    opt_D.step()
+    loss_G = _dcgan.g_loss(D(fake))
+    opt_G.zero_grad()
+    loss_G.backward()
+    opt_G.step()
+    return loss_D.detach(), loss_G.detach()
+
+
+def _step_g_first(G, D, opt_G, opt_D, real, z):
+    fake = G(z)
+    loss_G = _dcgan.g_loss(D(fake))
+    opt_G.zero_grad()
+    loss_G.backward()
+    opt_G.step()
+    loss_D = _dcgan.d_loss(D(real), D(G(z).detach()))
+    opt_D.zero_grad()
+    loss_D.backward()
+    opt_D.step()
+    return loss_D.detach(), loss_G.detach()
+
+
+def _step_saturating(G, D, opt_G, opt_D, real, z):
+    fake = G(z)
+    loss_D = _dcgan.d_loss(D(real), D(fake.detach()))
+    opt_D.zero_grad()
+    loss_D.backward()
+    opt_D.step()
+    loss_G = _dcgan.g_loss_saturating(D(fake))
+    opt_G.zero_grad()
+    loss_G.backward()
+    opt_G.step()
+    return loss_D.detach(), loss_G.detach()
+
+
+train_step = Check(
+    "train_step",
+    reference=_dcgan.train_step,
+    observe=_two_steps,
+    atol=1e-4,
+    cases=[Case("two steps of a tiny DCGAN", lambda: _tiny_gan(0)),
+           Case("two steps from another start", lambda: _tiny_gan(1))],
+    mistakes=[
+        Mistake("D's gradients pile up from one step to the next: call opt_D.zero_grad() before loss_D.backward().",
+                _step_no_zero_grad),
+        Mistake("Update D first, then G (against the D that was just improved): the order of Algorithm 1.",
+                _step_g_first),
+        Mistake("G's loss is the saturating log(1 − D(G(z))); use the non-saturating −log D(G(z)).",
+                _step_saturating),
+    ],
+)
+
 #: Every check, by name (the tests run each one against its reference, a stub and its mistakes).
-ALL = {c.name: c for c in [to_model_range]}
+ALL = {c.name: c for c in [to_model_range, d_loss, g_loss, train_step]}

@@ -148,3 +148,21 @@ def _mnist_full(split, root, download):
                       f"Delete that folder and fetch them again. {how_to}")
     images = to_model_range(ds.data.unsqueeze(1))
     return Digits(images, ds.targets.long(), f"full MNIST ({root})", split)
+
+
+def ring_centers(modes=8, radius=2.0):
+    """The centres (modes, 2) of the ring of Gaussians, evenly spaced on a circle."""
+    angle = torch.arange(modes, dtype=torch.float32) * (2 * torch.pi / modes)
+    return radius * torch.stack([angle.cos(), angle.sin()], 1)
+
+
+def ring_of_gaussians(n, modes=8, radius=2.0, std=0.02, generator=None):
+    """n points (n, 2) from a ring of ``modes`` Gaussians: the mode-collapse toy of the GAN literature.
+
+    Each point picks one of the centres uniformly and adds N(0, std² I) noise
+    (radius 2, std 0.02 as in Metz et al. 2017 and Srivastava et al. 2017).
+
+    >>> x = ck.data.ring_of_gaussians(512, generator=ck.seed(0))
+    """
+    which = torch.randint(modes, (n,), generator=generator)
+    return ring_centers(modes, radius)[which] + std * torch.randn(n, 2, generator=generator)

@@ -174,3 +174,40 @@ def evaluate_judge(model, seed=0):
         # what the judge calls pure noise: why confidence is never a quality measure
         "noise_label_histogram": torch.bincount(noise_logits.argmax(1), minlength=NUM_CLASSES).tolist(),
     }
+
+
+def evaluate_generator(images, untrained=None):
+    """Metrics of an unconditional digit generator from its samples (N, 1, 28, 28).
+
+    Returns the Fréchet distance to the training digits, the share of each
+    judged class (every digit should get 5-15% of 1,000 samples), and the
+    Fréchet distance of ``untrained`` samples (the ceiling) when given.
+    """
+    hist = class_histogram(images)
+    share = (hist.float() / len(images)).tolist()
+    out = {"fid": round(fid(images), 3), "samples": len(images),
+           "class_share": [round(s, 4) for s in share],
+           "class_share_min": round(min(share), 4), "class_share_max": round(max(share), 4)}
+    if untrained is not None:
+        out["fid_untrained_G"] = round(fid(untrained), 3)
+    return out
+
+
+def mode_coverage(points, centers, std, min_share=0.2):
+    """How well 2-D samples (N, 2) cover the modes (K, 2) of a mixture of Gaussians of width ``std``.
+
+    A sample is *high quality* when it lies within 3 std of some centre; a mode
+    is *covered* when at least ``min_share`` of its fair share (N / K) of
+    high-quality samples land on it (Srivastava et al., 2017, count modes the same way).
+
+    Returns ``{"modes": covered, "of": K, "high_quality": share of samples, "per_mode": counts}``.
+    """
+    if points.dim() != 2 or points.shape[1] != 2:
+        raise ValueError(f"points must have shape (N, 2), got {tuple(points.shape)}")
+    dist = torch.cdist(points.float(), centers.float())  # (N, K)
+    nearest, which = dist.min(1)
+    good = nearest <= 3 * std
+    counts = torch.bincount(which[good], minlength=len(centers))
+    covered = int((counts >= min_share * len(points) / len(centers)).sum())
+    return {"modes": covered, "of": len(centers), "high_quality": round(good.float().mean().item(), 4),
+            "per_mode": counts.tolist()}

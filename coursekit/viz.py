@@ -142,3 +142,23 @@ class LivePlot:
         else:
             self._handle.update(png)
         self._last = time.perf_counter()
+
+
+def plot_toy(ax, real, fake, D=None, lim=3.0, title=None):
+    """Real and generated 2-D points, over D's decision surface D(x) = sigmoid(logit) when given."""
+    if D is not None:
+        xs = torch.linspace(-lim, lim, 120)
+        grid_pts = torch.cartesian_prod(xs, xs)
+        with torch.no_grad():
+            prob = torch.sigmoid(D(grid_pts)).view(120, 120).T
+        cs = ax.contourf(xs, xs, prob, levels=torch.linspace(0, 1, 11).tolist(), cmap="RdBu", alpha=0.45)
+    ax.scatter(real[:, 0], real[:, 1], s=3, c="k", alpha=0.35, label="real")
+    ax.scatter(fake[:, 0].detach(), fake[:, 1].detach(), s=3, c="tab:orange", alpha=0.6, label="G(z)")
+    ax.set_xlim(-lim, lim)
+    ax.set_ylim(-lim, lim)
+    ax.set_aspect("equal")
+    ax.set_xticks([])
+    ax.set_yticks([])
+    if title:
+        ax.set_title(title, fontsize=9)
+    return cs if D is not None else None

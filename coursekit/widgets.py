@@ -155,3 +155,59 @@ def mnist_browser(digits, per_page=32):
     return Explorer(render, {"digit": picker("digit", range(10)),
                              "page": slider("page", 0, max(most // per_page - 1, 0), 0)},
                     title=f"{digits.source}, {digits.split} split: {len(digits):,} digits", nrow=8, scale=2)
+
+
+def interpolation(G, steps=10, nz=None):
+    """Walk from one latent point to another, linearly or on the sphere (``ck.latent``).
+
+    Two seed sliders pick the end points z0 and z1; the row shows G along the path.
+    """
+    import torch
+
+    from coursekit.latent import lerp, slerp
+
+    nz = nz or G.config.nz
+    t = torch.linspace(0, 1, steps)
+
+    @torch.no_grad()
+    def render(seed_a, seed_b, path):
+        z0 = torch.randn(nz, generator=torch.Generator().manual_seed(seed_a))
+        z1 = torch.randn(nz, generator=torch.Generator().manual_seed(seed_b))
+        zs = (slerp if path == "spherical" else lerp)(z0, z1, t)
+        return G(zs.to(next(G.parameters()).device)).cpu()
+
+    return Explorer(render, {"seed_a": slider("start (seed)", 0, 99, 0), "seed_b": slider("end (seed)", 0, 99, 1),
+                             "path": picker("path", ["linear", "spherical"])},
+                    title="Latent interpolation: G(z) along the path from z0 to z1", nrow=steps, scale=2)
+
+
+def latent_sliders(G, directions=4, samples=8, seed=0, span=3.0):
+    """Move a few samples along fixed random orthonormal directions of z, one slider each."""
+    import torch
+
+    nz = G.config.nz
+    g = torch.Generator().manual_seed(seed)
+    basis, _ = torch.linalg.qr(torch.randn(nz, directions, generator=g))  # (nz, k), orthonormal columns
+    z = torch.randn(samples, nz, generator=g)
+
+    @torch.no_grad()
+    def render(**amounts):
+        shift = sum(amounts[f"d{i}"] * basis[:, i] for i in range(directions))
+        return G((z + shift).to(next(G.parameters()).device)).cpu()
+
+    controls = {f"d{i}": slider(f"direction {i + 1}", -span, span, 0.0, step=0.25) for i in range(directions)}
+    return Explorer(render, controls, title=f"{samples} samples moved along {directions} directions of z",
+                    nrow=samples, scale=3)
+
+
+def replay(frames, frame_steps, title="What G draws for the same 64 z as training goes"):
+    """Scrub through images saved during training: ``frames`` (T, B, C, H, W) uint8, ``frame_steps`` (T,)."""
+    labels = [int(s) for s in frame_steps]
+
+    def render(step):
+        return frames[labels.index(step)].float() / 127.5 - 1
+
+    return Explorer(render, {"step": W.SelectionSlider(description="training step", options=labels,
+                                                       value=labels[-1], continuous_update=False,
+                                                       layout=W.Layout(width="480px"))},
+                    title=title, nrow=8, scale=2)

@@ -14,6 +14,7 @@ from dataclasses import asdict
 
 from coursekit import checkpoint as _ckpt
 from coursekit.core import DATA_DIR, device as _device
+from coursekit.models.dcgan import DCGANConfig, Generator as DCGANGenerator
 from coursekit.models.judge import Judge, JudgeConfig
 
 ZOO_DIR = DATA_DIR / "zoo"
@@ -21,7 +22,15 @@ ZOO_DIR = DATA_DIR / "zoo"
 # The architectures a zoo record may name, each with its config dataclass.
 ARCHITECTURES = {
     "Judge": (Judge, JudgeConfig),
+    "dcgan.Generator": (DCGANGenerator, DCGANConfig),
 }
+
+
+def _architecture(model):
+    for name, (cls, _) in ARCHITECTURES.items():
+        if type(model) is cls:
+            return name
+    raise ValueError(f"add {type(model).__name__} to ck.zoo.ARCHITECTURES before publishing it")
 
 
 def names():
@@ -71,14 +80,17 @@ def load(name, device=None):
     return model.to(device or _device()).eval()
 
 
-def publish(name, model, record, zoo_dir=None):
-    """Write ``model`` into the zoo as ``name`` with its record (config is taken from the model)."""
-    arch = type(model).__name__
-    if arch not in ARCHITECTURES:
-        raise ValueError(f"add {arch} to ck.zoo.ARCHITECTURES before publishing it")
+def extras(name):
+    """The tensors stored beside a zoo model's weights (e.g. training snapshots), as a dict."""
+    state, _ = _ckpt.read(_path(name))
+    return {k: v for k, v in state.items() if k != "model"}
+
+
+def publish(name, model, record, extras=None, zoo_dir=None):
+    """Write ``model`` (and ``extras``, a dict of tensors) into the zoo as ``name`` with its record."""
     path = (zoo_dir or ZOO_DIR) / name
-    return _ckpt.save(path, {"model": model}, {"name": name, "architecture": arch,
-                                               "config": asdict(model.config), **record})
+    return _ckpt.save(path, {"model": model, **(extras or {})},
+                      {"name": name, "architecture": _architecture(model), "config": asdict(model.config), **record})
 
 
 def _path(name):

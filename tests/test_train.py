@@ -123,6 +123,6 @@ def test_retrain_command_publishes_a_zoo_model_with_its_record(tmp_path):
 
     assert main(["mnist-judge", "--steps", "3", "--runs", str(tmp_path / "runs"), "--zoo", str(tmp_path)]) == 0
     record = ck.checkpoint.read_record(tmp_path / "mnist-judge")
-    assert record["command"] == f"python -m coursekit.train mnist-judge --steps 3 --runs {tmp_path / 'runs'} --zoo {tmp_path}"
+    assert record["command"] == "python -m coursekit.train mnist-judge --steps 3"
     assert record["steps"] == 3 and record["architecture"] == "Judge"
     assert 0 <= record["metrics"]["held_out_accuracy"] <= 1 and record["sha256"]

@@ -30,7 +30,26 @@ def judge(args):
     }
 
 
-RECIPES = {"mnist-judge": judge}
+def dcgan(args):
+    from coursekit.metrics import evaluate_generator
+    from coursekit.models.dcgan import Generator, sample, train_dcgan
+
+    G, _, run, frames, frame_steps = train_dcgan(steps=args.steps or 5000, checkpoint=args.runs / "mnist-dcgan",
+                                                 device=args.device)
+    if run.interrupted:
+        return None
+    g = torch.Generator().manual_seed(0)
+    untrained = sample(Generator(G.config), 1000, generator=torch.Generator().manual_seed(0))
+    metrics = evaluate_generator(sample(G.cpu(), 1000, generator=g), untrained=untrained)
+    metrics["fid_floor"] = ck.zoo.record("mnist-judge")["metrics"]["fid_floor"]
+    return G, run, metrics, {
+        "description": "DCGAN generator for 28x28 digits (notebook 01), non-saturating loss, Adam 2e-4 / 0.5.",
+        "data": f"{ck.data.mnist('train', verbose=False).source}, train split",
+        "extras": {"frames": frames, "frame_steps": frame_steps},
+    }
+
+
+RECIPES = {"mnist-judge": judge, "mnist-dcgan": dcgan}
 
 
 def main(argv=None):
@@ -55,14 +74,22 @@ def main(argv=None):
         print("Interrupted: run the same command again to resume.")
         return 1
     model, run, metrics, extra = result
-    command = "python -m coursekit.train " + " ".join(argv if argv is not None else sys.argv[1:])
+    extras = extra.pop("extras", None)
+    # The command that retrains the model; where its outputs go (--runs, --zoo) does not change it.
+    words, skip = [], False
+    for word in argv if argv is not None else sys.argv[1:]:
+        if skip or word in ("--runs", "--zoo"):
+            skip = not skip
+            continue
+        words.append(word)
+    command = "python -m coursekit.train " + " ".join(words)
     dev = args.device or ck.device()
     rec = ck.zoo.publish(args.model, model.cpu(), {
         **extra, "steps": run.step, "wall_time_s": round(run.seconds, 1),
         "device": f"{dev} ({platform.processor() or platform.machine()}, {torch.get_num_threads()} threads)"
                   if dev.type == "cpu" else f"{dev} ({torch.cuda.get_device_name() if dev.type == 'cuda' else dev})",
         "metrics": metrics, "command": command.strip(),
-    }, zoo_dir=Path(args.zoo) if args.zoo else None)
+    }, extras=extras, zoo_dir=Path(args.zoo) if args.zoo else None)
     print(f"Published {args.model}: {rec['metrics']}")
     return 0
 
