@@ -52,6 +52,15 @@ def widget_latency(repeats=20):
         rep = ck.widgets.replay(extra["frames"], extra["frame_steps"])
         steps = [int(s) for s in extra["frame_steps"]]
         results["01 training replay"] = statistics.median([rep.update(step=steps[i % len(steps)]) for i in range(repeats)])
+    if "mnist-cgan" in ck.zoo.names():
+        G = ck.zoo.load("mnist-cgan", device=torch.device("cpu"))
+        w = ck.widgets.class_and_style(G)
+        results["02 class and style"] = statistics.median(
+            [w.update(digit=i % 10, style=i % 7) for i in range(repeats)])
+        w = ck.widgets.ten_classes(G)
+        results["02 ten classes"] = statistics.median([w.update(style=i) for i in range(repeats)])
+        w = ck.widgets.label_interpolation(G)
+        results["02 label interpolation"] = statistics.median([w.update(end=i % 10) for i in range(repeats)])
     return results
 
 

@@ -14,6 +14,7 @@ from dataclasses import asdict
 
 from coursekit import checkpoint as _ckpt
 from coursekit.core import DATA_DIR, device as _device
+from coursekit.models.cgan import CGANConfig, ConditionalGenerator
 from coursekit.models.dcgan import DCGANConfig, Generator as DCGANGenerator
 from coursekit.models.judge import Judge, JudgeConfig
 
@@ -23,6 +24,7 @@ ZOO_DIR = DATA_DIR / "zoo"
 ARCHITECTURES = {
     "Judge": (Judge, JudgeConfig),
     "dcgan.Generator": (DCGANGenerator, DCGANConfig),
+    "cgan.ConditionalGenerator": (ConditionalGenerator, CGANConfig),
 }
 
 

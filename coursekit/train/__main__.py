@@ -49,7 +49,21 @@ def dcgan(args):
     }
 
 
-RECIPES = {"mnist-judge": judge, "mnist-dcgan": dcgan}
+def cgan(args):
+    from coursekit.models import cgan as cgan_models
+
+    G, _, run = cgan_models.train_cgan(steps=args.steps or 4000, checkpoint=args.runs / "mnist-cgan", device=args.device)
+    if run.interrupted:
+        return None
+    return G, run, cgan_models.evaluate(G.cpu(), per_class=100, seed=0), {
+        "description": "Conditional DCGAN for 28x28 digits (notebook 02): [z, one_hot(y)] into G, "
+                       "10 label channels into D, real images with wrong labels count as fake.",
+        "data": f"{ck.data.mnist('train', verbose=False).source}, train split",
+        "evaluation": "cgan.evaluate(G, per_class=100, seed=0): 1,000 samples, 100 per digit, read by mnist-judge",
+    }
+
+
+RECIPES = {"mnist-judge": judge, "mnist-dcgan": dcgan, "mnist-cgan": cgan}
 
 
 def main(argv=None):

@@ -1,0 +1,209 @@
+"""Conditional GAN (Mirza & Osindero, 2014) on MNIST, built from the DCGAN of notebook 01.
+
+The class y reaches both players:
+
+* G reads ``[z, one_hot(y)]``: the one-hot label is appended to z;
+* D reads ``[x, label channels]``: the one-hot label broadcast over the image as
+  K extra channels, appended to the image.
+
+Shapes::
+
+    G: z (B, nz), y (B,) -> [z, one_hot(y)] (B, nz + 10) -> images (B, 1, 28, 28)
+    D: x (B, 1, 28, 28), y (B,) -> [x, y-channels] (B, 1 + 10, 28, 28) -> logits (B,)
+
+D learns three things: a real image with its label is real, a generated image is
+fake, and a real image with a *wrong* label is fake, or G could ignore y.
+"""
+
+from dataclasses import dataclass
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+from coursekit.models import dcgan
+
+NUM_CLASSES = 10
+
+
+def check_labels(y, n=None, num_classes=NUM_CLASSES):
+    """Raise a clear error unless ``y`` is an integer tensor (B,) of classes 0..K-1 (and B == n)."""
+    if not torch.is_tensor(y):
+        raise TypeError(f"labels must be a torch tensor of class numbers (B,), got {type(y).__name__}; "
+                        "use torch.tensor([...])")
+    if y.is_floating_point() or y.dtype == torch.bool:
+        raise TypeError(f"labels must be integers (torch.long), got {y.dtype}; use y.long() if they are whole numbers")
+    if y.dim() != 1:
+        raise ValueError(f"labels must have shape (B,), got {tuple(y.shape)}")
+    if n is not None and len(y) != n:
+        raise ValueError(f"got {len(y)} labels for a batch of {n}: give one label per z (or per image)")
+    if len(y) and (y.min() < 0 or y.max() >= num_classes):
+        raise ValueError(f"labels must be classes 0..{num_classes - 1}, got values from {y.min().item()} to {y.max().item()}")
+    return y
+
+
+def one_hot(y, num_classes=NUM_CLASSES):
+    """Class labels (B,) -> one-hot float vectors (B, K)."""
+    return F.one_hot(check_labels(y, num_classes=num_classes), num_classes).float()
+
+
+def generator_input(z, y):
+    """``[z, one_hot(y)]``: (B, nz) and (B,) -> (B, nz + 10)."""
+    check_labels(y, n=len(z))
+    return torch.cat([z, one_hot(y).to(z.device, z.dtype)], dim=1)
+
+
+def discriminator_input(x, y):
+    """``[x, y-channels]``: images (B, C, H, W) and labels (B,) -> (B, C + 10, H, W).
+
+    Channel C + k is all ones where y = k and all zeros elsewhere.
+    """
+    check_labels(y, n=len(x))
+    b, _, h, w = x.shape
+    channels = one_hot(y).to(x.device, x.dtype)[:, :, None, None].expand(b, NUM_CLASSES, h, w)
+    return torch.cat([x, channels], dim=1)
+
+
+@dataclass
+class CGANConfig:
+    nz: int = 100
+    width: int = 64
+    num_classes: int = NUM_CLASSES
+
+
+class ConditionalGenerator(nn.Module):
+    """G(z, y): the DCGAN generator reading [z, one_hot(y)]."""
+
+    def __init__(self, config=None):
+        super().__init__()
+        self.config = config = config or CGANConfig()
+        self.G = dcgan.Generator(dcgan.DCGANConfig(nz=config.nz + config.num_classes, width=config.width))
+
+    def forward(self, z, y):
+        self._check_z(z)
+        return self.G(generator_input(z, y))
+
+    def from_label_vector(self, z, y_vec):
+        """G with the label given as a vector (B, 10), e.g. a blend of two one-hot labels."""
+        self._check_z(z)
+        if y_vec.shape != (len(z), self.config.num_classes):
+            raise ValueError(f"label vectors must have shape ({len(z)}, {self.config.num_classes}), got {tuple(y_vec.shape)}")
+        return self.G(torch.cat([z, y_vec.to(z.device, z.dtype)], dim=1))
+
+    def _check_z(self, z):
+        if z.dim() != 2 or z.shape[1] != self.config.nz:
+            raise ValueError(f"z must have shape (B, {self.config.nz}), got {tuple(z.shape)}")
+
+    def sample_z(self, n, generator=None):
+        return torch.randn(n, self.config.nz, generator=generator).to(next(self.parameters()).device)
+
+
+class ConditionalDiscriminator(nn.Module):
+    """D(x, y): the DCGAN discriminator reading [x, y-channels]."""
+
+    def __init__(self, config=None):
+        super().__init__()
+        self.config = config = config or CGANConfig()
+        self.D = dcgan.Discriminator(dcgan.DCGANConfig(width=config.width, image_channels=1 + config.num_classes))
+
+    def forward(self, x, y):
+        if x.dim() != 4 or tuple(x.shape[1:]) != (1, 28, 28):
+            raise ValueError(f"D reads images (B, 1, 28, 28) in [-1, 1], got {tuple(x.shape)}")
+        return self.D(discriminator_input(x, y))
+
+
+def wrong_labels(y, generator=None):
+    """A label different from ``y`` for every element: y + k mod 10 with k in 1..9."""
+    shift = torch.randint(1, NUM_CLASSES, y.shape, generator=generator).to(y.device)
+    return (y + shift) % NUM_CLASSES
+
+
+def d_loss(real_logits, fake_logits, mismatched_logits=None):
+    """Conditional D loss: real pair -> 1, generated pair -> 0, real image with a wrong label -> 0.
+
+    -log D(x, y) - log(1 - D(G(z, y), y)) - log(1 - D(x, y'))  (each term averaged over its batch).
+    Without ``mismatched_logits``: the plain cGAN loss (the ablation of notebook 02).
+    """
+    loss = dcgan.d_loss(real_logits, fake_logits)
+    if mismatched_logits is not None:
+        loss = loss + F.binary_cross_entropy_with_logits(mismatched_logits, torch.zeros_like(mismatched_logits))
+    return loss
+
+
+def train_step(G, D, opt_G, opt_D, real, y, z, mismatch=True, generator=None):
+    """One alternating cGAN step; ``mismatch=False`` drops the wrong-label term. Returns (loss_D, loss_G)."""
+    fake = G(z, y)
+    mismatched = D(real, wrong_labels(y, generator)) if mismatch else None
+    loss_D = d_loss(D(real, y), D(fake.detach(), y), mismatched)
+    opt_D.zero_grad(set_to_none=True)
+    loss_D.backward()
+    opt_D.step()
+
+    D.requires_grad_(False)
+    loss_G = dcgan.g_loss(D(fake, y))
+    opt_G.zero_grad(set_to_none=True)
+    loss_G.backward()
+    opt_G.step()
+    D.requires_grad_(True)
+    return loss_D.detach(), loss_G.detach()
+
+
+@torch.no_grad()
+def sample(G, y, generator=None, batch_size=500):
+    """One image per label: y (N,) -> images (N, 1, 28, 28), G in eval mode."""
+    was_training = G.training
+    G.eval()
+    z = G.sample_z(len(y), generator=generator)
+    out = torch.cat([G(zc, yc.to(z.device)).cpu() for zc, yc in zip(z.split(batch_size), y.split(batch_size))])
+    G.train(was_training)
+    return out
+
+
+def balanced_labels(per_class, num_classes=NUM_CLASSES):
+    """[0]*per_class + [1]*per_class + ...: (per_class * K,) labels for an evaluation."""
+    return torch.arange(num_classes).repeat_interleave(per_class)
+
+
+def evaluate(G, per_class=100, seed=0):
+    """Class accuracy (overall and per class) of G's samples under the judge, and Fréchet distances."""
+    import coursekit as ck
+
+    y = balanced_labels(per_class)
+    x = sample(G, y, generator=torch.Generator().manual_seed(seed))
+    overall, per = ck.metrics.class_accuracy(x, y, per_class=True)
+    return {"class_accuracy": round(overall, 4), "per_class_accuracy": [round(v, 4) for v in per.tolist()],
+            "min_class_accuracy": round(per.min().item(), 4), "fid": round(ck.metrics.fid(x), 3),
+            "samples": len(y)}
+
+
+def train_cgan(steps=3000, batch_size=64, seed=0, checkpoint=None, device=None, mismatch=True, lr=2e-4):
+    """Train a cGAN on the training digits; returns (G, D, run)."""
+    import coursekit as ck
+
+    dev = device or ck.device()
+    g = ck.seed(seed)
+    G, D = ConditionalGenerator().to(dev), ConditionalDiscriminator().to(dev)
+    opt_G, opt_D = dcgan.make_optimizers(G, D, lr=lr)
+    batches = ck.data.mnist("train").batches(batch_size, generator=g)
+    run = ck.train.Run({"G": G, "D": D, "opt_G": opt_G, "opt_D": opt_D}, steps=steps, checkpoint=checkpoint,
+                       checkpoint_every=500, desc="cGAN")
+    with run:
+        for _ in run.steps():
+            real, y = next(batches)
+            loss_D, loss_G = train_step(G, D, opt_G, opt_D, real.to(dev), y.to(dev),
+                                        G.sample_z(batch_size, generator=g), mismatch=mismatch, generator=g)
+            run.log(loss_D=loss_D, loss_G=loss_G)
+    return G.eval(), D.eval(), run
+
+
+class ImageOnlyDiscriminator(nn.Module):
+    """The ablation of notebook 02: D(x, y) that ignores y (notebook 01's D on the image alone)."""
+
+    def __init__(self, config=None):
+        super().__init__()
+        self.config = config = config or CGANConfig()
+        self.D = dcgan.Discriminator(dcgan.DCGANConfig(width=config.width))
+
+    def forward(self, x, y):
+        check_labels(y, n=len(x))
+        return self.D(x)
