@@ -52,7 +52,7 @@ def dcgan(args):
 def cgan(args):
     from coursekit.models import cgan as cgan_models
 
-    G, _, run = cgan_models.train_cgan(steps=args.steps or 4000, checkpoint=args.runs / "mnist-cgan", device=args.device)
+    G, _, run = cgan_models.train_cgan(steps=args.steps or 6000, checkpoint=args.runs / "mnist-cgan", device=args.device)
     if run.interrupted:
         return None
     return G, run, cgan_models.evaluate(G.cpu(), per_class=100, seed=0), {
