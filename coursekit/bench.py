@@ -99,9 +99,6 @@ def main(argv=None):
     return 0
 
 
-if __name__ == "__main__":
-    sys.exit(main())
-
 
 def dcgan_throughput(device="cpu", steps=40, batch_size=64, warmup=5):
     """Training images/s of the course's DCGAN step against the PyTorch-examples style, same architecture.
@@ -185,3 +182,7 @@ def dcgan_throughput(device="cpu", steps=40, batch_size=64, warmup=5):
     sync()
     examples = steps * batch_size / (time.perf_counter() - start)
     return {"course": course, "examples": examples, "ratio": course / examples}
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -100,6 +100,9 @@ def plot_history(history, names=None, ax=None, smooth=0.9, title=None):
 class LivePlot:
     """One figure that redraws in place as training goes (in Jupyter).
 
+    Losses (names starting with ``loss``) are drawn smoothed on the left; any
+    other metric (e.g. a class accuracy logged every few hundred steps) raw on
+    the right.  ``names=None`` draws whatever the history holds at each redraw.
     At most one redraw every ``every`` seconds; under quick mode (tests) only
     the final picture is drawn, at :meth:`close`, so test logs stay quiet.
     Outside IPython nothing is drawn.
@@ -107,8 +110,8 @@ class LivePlot:
     >>> plot = LivePlot(["loss_D", "loss_G"]); plot.update(history); plot.close()
     """
 
-    def __init__(self, names, title=None, every=1.0):
-        self.names, self.title, self.every = list(names), title, every
+    def __init__(self, names=None, title=None, every=1.0):
+        self.names, self.title, self.every = (list(names) if names else None), title, every
         self._handle = None
         self._last = 0.0
         self._history = None
@@ -133,9 +136,14 @@ class LivePlot:
             return
         import matplotlib.pyplot as plt
 
-        fig, ax = plt.subplots(figsize=(7, 3.2))
-        names = [n for n in self.names if n in self._history.series]
-        plot_history(self._history, names, ax=ax, title=self.title)
+        names = [n for n in (self.names or self._history.names()) if n in self._history.series]
+        losses = [n for n in names if n.startswith("loss")]
+        metrics = [n for n in names if not n.startswith("loss")]
+        panels = [p for p in (losses, metrics) if p]
+        fig, axes = plt.subplots(1, len(panels), figsize=(6 * len(panels), 3.2), squeeze=False)
+        for ax, panel in zip(axes[0], panels):
+            plot_history(self._history, panel, ax=ax, smooth=0.9 if panel is losses else 0.0,
+                         title=self.title if ax is axes[0][0] else None)
         png = Image(figure_to_png(fig))
         if self._handle is None:
             self._handle = display(png, display_id=True)

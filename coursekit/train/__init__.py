@@ -187,7 +187,7 @@ class Run:
             from coursekit.viz import LivePlot
 
             if self._plot is None:
-                names = self.history.names() if self._plot_names is True else list(self._plot_names)
+                names = None if self._plot_names is True else list(self._plot_names)  # None: all, as logged
                 self._plot = LivePlot(names, title=self.desc)
             self._plot.update(self.history)
 
