@@ -112,6 +112,19 @@ class ConditionalDiscriminator(nn.Module):
         return self.D(discriminator_input(x, y))
 
 
+class ImageOnlyDiscriminator(nn.Module):
+    """The ablation of notebook 02: D(x, y) that ignores y (notebook 01's D on the image alone)."""
+
+    def __init__(self, config=None):
+        super().__init__()
+        self.config = config = config or CGANConfig()
+        self.D = dcgan.Discriminator(dcgan.DCGANConfig(width=config.width))
+
+    def forward(self, x, y):
+        check_labels(y, n=len(x))
+        return self.D(x)
+
+
 def wrong_labels(y, generator=None):
     """A label different from ``y`` for every element: y + k mod 10 with k in 1..9."""
     shift = torch.randint(1, NUM_CLASSES, y.shape, generator=generator).to(y.device)
@@ -195,15 +208,3 @@ def train_cgan(steps=3000, batch_size=64, seed=0, checkpoint=None, device=None, 
             run.log(loss_D=loss_D, loss_G=loss_G)
     return G.eval(), D.eval(), run
 
-
-class ImageOnlyDiscriminator(nn.Module):
-    """The ablation of notebook 02: D(x, y) that ignores y (notebook 01's D on the image alone)."""
-
-    def __init__(self, config=None):
-        super().__init__()
-        self.config = config = config or CGANConfig()
-        self.D = dcgan.Discriminator(dcgan.DCGANConfig(width=config.width))
-
-    def forward(self, x, y):
-        check_labels(y, n=len(x))
-        return self.D(x)

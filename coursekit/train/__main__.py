@@ -9,6 +9,7 @@ import argparse
 import platform
 import shutil
 import sys
+from pathlib import Path
 
 import torch
 
@@ -76,8 +77,6 @@ def main(argv=None):
     parser.add_argument("--zoo", default=None, help="zoo directory to publish to (default: data/zoo)")
     parser.add_argument("--fresh", action="store_true", help="ignore an earlier checkpoint and start over")
     args = parser.parse_args(argv)
-    from pathlib import Path
-
     args.runs = Path(args.runs)
     if args.fresh:
         shutil.rmtree(args.runs / args.model, ignore_errors=True)
