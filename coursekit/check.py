@@ -244,21 +244,25 @@ def _two_steps(step, G, D, opt_G, opt_D, real, z):
     return torch.cat(losses + params)
 
 
-def _step_no_zero_grad(G, D, opt_G, opt_D, real, z):
-    fake = G(z)
-    loss_D = _dcgan.d_loss(D(real), D(fake.detach()))
-    loss_D.backward()
-    opt_D.step()
-    loss_G = _dcgan.g_loss(D(fake))
-    opt_G.zero_grad()
-    loss_G.backward()
-    opt_G.step()
-    return loss_D.detach(), loss_G.detach()
+def _wrong_step(g_loss_fn=_dcgan.g_loss, zero_D_grads=True):
+    """The alternating step with one of two mistakes: a saturating G loss, or D's gradients never zeroed."""
+    def step(G, D, opt_G, opt_D, real, z):
+        fake = G(z)
+        loss_D = _dcgan.d_loss(D(real), D(fake.detach()))
+        if zero_D_grads:
+            opt_D.zero_grad()
+        loss_D.backward()
+        opt_D.step()
+        loss_G = g_loss_fn(D(fake))
+        opt_G.zero_grad()
+        loss_G.backward()
+        opt_G.step()
+        return loss_D.detach(), loss_G.detach()
+    return step
 
 
 def _step_g_first(G, D, opt_G, opt_D, real, z):
-    fake = G(z)
-    loss_G = _dcgan.g_loss(D(fake))
+    loss_G = _dcgan.g_loss(D(G(z)))
     opt_G.zero_grad()
     loss_G.backward()
     opt_G.step()
@@ -266,19 +270,6 @@ def _step_g_first(G, D, opt_G, opt_D, real, z):
     opt_D.zero_grad()
     loss_D.backward()
     opt_D.step()
-    return loss_D.detach(), loss_G.detach()
-
-
-def _step_saturating(G, D, opt_G, opt_D, real, z):
-    fake = G(z)
-    loss_D = _dcgan.d_loss(D(real), D(fake.detach()))
-    opt_D.zero_grad()
-    loss_D.backward()
-    opt_D.step()
-    loss_G = _dcgan.g_loss_saturating(D(fake))
-    opt_G.zero_grad()
-    loss_G.backward()
-    opt_G.step()
     return loss_D.detach(), loss_G.detach()
 
 
@@ -291,11 +282,11 @@ train_step = Check(
            Case("two steps from another start", lambda: _tiny_gan(1))],
     mistakes=[
         Mistake("D's gradients pile up from one step to the next: call opt_D.zero_grad() before loss_D.backward().",
-                _step_no_zero_grad),
+                _wrong_step(zero_D_grads=False)),
         Mistake("Update D first, then G (against the D that was just improved): the order of Algorithm 1.",
                 _step_g_first),
         Mistake("G's loss is the saturating log(1 − D(G(z))); use the non-saturating −log D(G(z)).",
-                _step_saturating),
+                _wrong_step(g_loss_fn=_dcgan.g_loss_saturating)),
     ],
 )
 
