@@ -7,7 +7,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.coursekit-installed
 
-.PHONY: lab test notebooks bench constraints clean
+.PHONY: lab test test-browser notebooks bench constraints clean
 
 $(STAMP): pyproject.toml constraints.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -22,6 +22,13 @@ lab: $(STAMP)
 
 test: $(STAMP)
 	COURSEKIT_QUICK=1 $(PY) -m pytest
+
+# Widgets in a real JupyterLab in headless Chromium (CI runs it after `make test`).
+# Installs Debian's chromium when it is missing and apt-get can (root, Debian/Ubuntu).
+test-browser: $(STAMP)
+	@command -v chromium >/dev/null || { command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ] && \
+		apt-get update -qq && apt-get install -y -qq chromium >/dev/null; } || true
+	COURSEKIT_QUICK=1 $(PY) -m pytest -m browser tests/browser
 
 # Regenerate the student notebooks from notebooks/solutions/.
 notebooks: $(STAMP)

@@ -1,0 +1,183 @@
+"""End to end: JupyterLab in headless Chromium, as a student uses it.
+
+Starts JupyterLab from this environment on a free loopback port with a fresh
+token and an isolated Jupyter config, opens a student notebook, runs all its
+cells, moves a widget's controls and checks that the picture changes and that
+no widget shows an error.  Screenshots go to ``test-artifacts/``.
+
+Run with ``make test-browser`` (CI runs it after ``make test``); it needs
+Debian's ``chromium`` (the make target installs it where apt is available).
+"""
+
+import json
+import os
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM = os.environ.get("COURSEKIT_CHROMIUM", shutil.which("chromium") or "/usr/bin/chromium")
+
+
+def _free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    """A JupyterLab server on a copy of notebooks/, stopped (with its kernels) in every outcome."""
+    home = tmp_path_factory.mktemp("jupyter")
+    course = home / "notebooks"  # a copy: JupyterLab saves what it opens
+    shutil.copytree(ROOT / "notebooks", course, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    settings = home / "settings" / "@jupyterlab" / "apputils-extension"
+    settings.mkdir(parents=True)
+    # no news or update notification over the page
+    (settings / "notification.jupyterlab-settings").write_text(json.dumps({"fetchNews": "false", "checkForUpdates": False}))
+    port, token = _free_port(), secrets.token_hex(16)
+    env = {**os.environ, "COURSEKIT_QUICK": "1", "JUPYTER_CONFIG_DIR": str(home / "config"),
+           "JUPYTER_RUNTIME_DIR": str(home / "runtime"), "JUPYTERLAB_SETTINGS_DIR": str(home / "settings"),
+           "JUPYTERLAB_WORKSPACES_DIR": str(home / "workspaces")}
+    cmd = [sys.executable, "-m", "jupyterlab", "--no-browser", f"--port={port}", "--ip=127.0.0.1",
+           f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={course}",
+           "--ServerApp.open_browser=False", "--LabApp.news_url=", "--allow-root"]
+    log = open(home / "lab.log", "w")
+    server = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        url = f"http://127.0.0.1:{port}"
+        for _ in range(120):
+            try:
+                urllib.request.urlopen(f"{url}/api/status?token={token}", timeout=1)
+                break
+            except OSError:
+                if server.poll() is not None:
+                    pytest.fail(f"JupyterLab exited at start: {(home / 'lab.log').read_text()[-2000:]}")
+                time.sleep(0.5)
+        else:
+            pytest.fail(f"JupyterLab did not answer within 60 s: {(home / 'lab.log').read_text()[-2000:]}")
+        yield url, token
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)  # the server and the kernels it started
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import Error, sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium not found at {CHROMIUM}: install Debian's chromium (`apt-get install chromium`, "
+                    "as `make test-browser` does) or set COURSEKIT_CHROMIUM to a Chromium binary.")
+    with sync_playwright() as p:
+        try:
+            b = p.chromium.launch(executable_path=CHROMIUM, args=[
+                "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                "--disable-sync", "--no-first-run"])
+        except Error as e:
+            pytest.fail(f"Chromium at {CHROMIUM} could not start: {e}")
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+def _run_all(page, url, token, name):
+    ARTIFACTS.mkdir(exist_ok=True)
+    # a workspace of its own, reset: only this notebook open, and it has the focus
+    page.goto(f"{url}/lab/workspaces/{name.split('_')[0]}/tree/{name}?reset&token={token}")
+    page.wait_for_selector(".jp-NotebookPanel .jp-Cell", timeout=60_000)
+    page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle'], .jp-mod-idle, .jp-Toolbar-kernelStatus",
+                           timeout=60_000)
+    page.get_by_role("menuitem", name="Run", exact=True).click()
+    page.locator("li[data-command='runmenu:run-all']").click()
+    # done when no code cell shows "[*]" and the last code cell has an execution number
+    try:
+        page.wait_for_function(
+            """() => {
+                const prompts = [...document.querySelectorAll('.jp-CodeCell .jp-InputArea-prompt')].map(p => p.textContent);
+                return prompts.length && !prompts.some(t => t.includes('*')) && /\\[\\d+\\]/.test(prompts.at(-1));
+            }""", timeout=240_000)
+    except Exception:
+        page.screenshot(path=ARTIFACTS / f"{name}-timeout.png", full_page=True)
+        raise
+
+
+def _explorer(page, title):
+    box = page.locator(".widget-vbox", has=page.get_by_text(title)).last
+    box.scroll_into_view_if_needed()
+    return box
+
+
+def _picture(box):
+    img = box.locator("img").first
+    img.wait_for(state="visible", timeout=30_000)
+    return img.screenshot()
+
+
+def _wait_change(box, before, timeout=20.0):
+    start = time.time()
+    while time.time() - start < timeout:
+        after = _picture(box)
+        if after != before:
+            return after
+        time.sleep(0.2)
+    return None
+
+
+def _no_errors(page):
+    errors = page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr'], "
+                          ".jp-RenderedText[data-mime-type='application/vnd.jupyter.error']")
+    red = page.locator("pre[style*='b00020']")
+    return errors.count() == 0 and red.count() == 0
+
+
+def test_notebook_02_class_picker_and_style_slider_change_the_picture(lab, browser):
+    url, token = lab
+    ARTIFACTS.mkdir(exist_ok=True)
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    _run_all(page, url, token, "02_conditional_gan.ipynb")
+    box = _explorer(page, "y picks the digit")
+    before = _picture(box)
+    box.screenshot(path=ARTIFACTS / "02_class_and_style_before.png")
+    box.get_by_role("button", name="7", exact=True).click()
+    after_class = _wait_change(box, before)
+    assert after_class is not None, "picking digit 7 did not change the picture"
+    slider = box.locator(".noUi-handle, .slider-handle, [role='slider']").first
+    slider.focus()
+    slider.press("ArrowRight")
+    after_style = _wait_change(box, after_class)
+    assert after_style is not None, "moving the style slider did not change the picture"
+    box.screenshot(path=ARTIFACTS / "02_class_and_style_after.png")
+    page.screenshot(path=ARTIFACTS / "02_page.png")
+    assert _no_errors(page), "a widget or cell shows an error"
+    page.close()
+
+
+def test_notebook_01_interpolation_path_toggle_changes_the_picture(lab, browser):
+    url, token = lab
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    _run_all(page, url, token, "01_vanilla_gan_and_dcgan.ipynb")
+    box = _explorer(page, "Latent interpolation")
+    before = _picture(box)
+    box.get_by_role("button", name="spherical").click()
+    after = _wait_change(box, before)
+    assert after is not None, "switching to the spherical path did not change the picture"
+    box.screenshot(path=ARTIFACTS / "01_interpolation.png")
+    assert _no_errors(page)
+    page.close()
