@@ -35,9 +35,10 @@ def slider(description, min, max, value=None, step=None):
 def picker(description, options, value=None):
     """Buttons to pick one of a few options (e.g. a digit class)."""
     options = list(options)
+    width = max(34, 9 * max(len(str(o)) for o in options) + 18)  # digits stay compact, words fit
     return W.ToggleButtons(description=description, options=options,
                            value=options[0] if value is None else value,
-                           style={"button_width": "34px", "description_width": "initial"})
+                           style={"button_width": f"{width}px", "description_width": "initial"})
 
 
 class ImageView(W.Image):

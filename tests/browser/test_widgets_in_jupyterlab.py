@@ -130,7 +130,7 @@ def _picture(box):
     return img.screenshot()
 
 
-def _wait_change(box, before, timeout=20.0):
+def _wait_change(box, before, timeout=60.0):
     start = time.time()
     while time.time() - start < timeout:
         after = _picture(box)
