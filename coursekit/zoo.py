@@ -15,6 +15,7 @@ from dataclasses import asdict
 from coursekit import checkpoint as _ckpt
 from coursekit.core import DATA_DIR, device as _device
 from coursekit.models.cgan import CGANConfig, ConditionalGenerator
+from coursekit.models.ddpm import UNet, UNetConfig
 from coursekit.models.dcgan import DCGANConfig, Generator as DCGANGenerator
 from coursekit.models.judge import Judge, JudgeConfig
 
@@ -25,6 +26,7 @@ ARCHITECTURES = {
     "Judge": (Judge, JudgeConfig),
     "dcgan.Generator": (DCGANGenerator, DCGANConfig),
     "cgan.ConditionalGenerator": (ConditionalGenerator, CGANConfig),
+    "ddpm.UNet": (UNet, UNetConfig),
 }
 
 

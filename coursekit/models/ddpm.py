@@ -1,0 +1,401 @@
+"""Denoising diffusion (notebook 08): the noise schedule, the ε-prediction U-Net, training and samplers.
+
+The schedule follows the names of diffusers' ``DDPMScheduler`` so that code
+read here transfers: ``num_train_timesteps``, ``betas``, ``alphas_cumprod``,
+``add_noise(original_samples, noise, timesteps)`` and ``step(model_output,
+timestep, sample)`` returning ``prev_sample`` and ``pred_original_sample``.
+
+One network serves as both the unconditional and the class-conditional model:
+it is trained with the label dropped (replaced by the "no label" token 10) for
+10% of the images, so ``eps(x_t, t, NULL)`` is an unconditional model and
+classifier-free guidance mixes the two (Ho & Salimans, 2022).
+"""
+
+import math
+from dataclasses import dataclass
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+NUM_CLASSES = 10
+NULL_LABEL = NUM_CLASSES  # the "no label" token of classifier-free guidance
+
+
+# --------------------------------------------------------------------------------------------
+# The forward process.
+
+def linear_betas(num_train_timesteps=1000, beta_start=1e-4, beta_end=0.02):
+    """β_t rising linearly (Ho et al., 2020), as float32 like diffusers."""
+    return torch.linspace(beta_start, beta_end, num_train_timesteps, dtype=torch.float32)
+
+
+def cosine_betas(num_train_timesteps=1000, s=0.008, max_beta=0.999):
+    """β_t of the cosine schedule (Nichol & Dhariwal, 2021): ᾱ(t) = cos²((t/T + s)/(1 + s)·π/2)."""
+    def abar(t):
+        return math.cos((t / num_train_timesteps + s) / (1 + s) * math.pi / 2) ** 2
+    return torch.tensor([min(1 - abar(i + 1) / abar(i), max_beta) for i in range(num_train_timesteps)],
+                        dtype=torch.float32)
+
+
+@dataclass
+class StepOutput:
+    """What one reverse step returns (named as in diffusers)."""
+
+    prev_sample: torch.Tensor           # x_{t-1}
+    pred_original_sample: torch.Tensor  # the model's guess of x_0
+
+
+class DDPMSchedule:
+    """The noise schedule and the ancestral sampler of DDPM.
+
+    Args:
+        num_train_timesteps: T.
+        beta_schedule: ``"linear"`` (β from ``beta_start`` to ``beta_end``) or
+            ``"squaredcos_cap_v2"`` (cosine).
+        variance_type: σ_t² of the reverse step, ``"fixed_small"`` (the
+            posterior variance β̃_t) or ``"fixed_large"`` (β_t).
+        clip_sample: clip the predicted x_0 to [-1, 1] in ``step`` (diffusers' default).
+    """
+
+    def __init__(self, num_train_timesteps=1000, beta_start=1e-4, beta_end=0.02, beta_schedule="linear",
+                 variance_type="fixed_small", clip_sample=True):
+        if beta_schedule == "linear":
+            betas = linear_betas(num_train_timesteps, beta_start, beta_end)
+        elif beta_schedule == "squaredcos_cap_v2":
+            betas = cosine_betas(num_train_timesteps)
+        else:
+            raise ValueError(f"beta_schedule must be 'linear' or 'squaredcos_cap_v2', got {beta_schedule!r}")
+        if variance_type not in ("fixed_small", "fixed_large"):
+            raise ValueError(f"variance_type must be 'fixed_small' or 'fixed_large', got {variance_type!r}")
+        self.num_train_timesteps, self.beta_schedule = num_train_timesteps, beta_schedule
+        self.variance_type, self.clip_sample = variance_type, clip_sample
+        self.betas = betas
+        self.alphas = 1.0 - betas
+        self.alphas_cumprod = torch.cumprod(self.alphas, dim=0)
+
+    def __repr__(self):
+        return (f"DDPMSchedule(T={self.num_train_timesteps}, {self.beta_schedule}, "
+                f"{self.variance_type}, clip_sample={self.clip_sample})")
+
+    def _timesteps(self, timesteps, n, device):
+        t = torch.as_tensor(timesteps, device=device).long().reshape(-1)
+        if t.numel() == 1:
+            t = t.expand(n)
+        if t.numel() != n or t.min() < 0 or t.max() >= self.num_train_timesteps:
+            raise ValueError(f"timesteps must be one value or {n} values (one per image) in "
+                             f"0..{self.num_train_timesteps - 1}, got {timesteps!r}")
+        return t
+
+    def add_noise(self, original_samples, noise, timesteps):
+        """x_t = √ᾱ_t·x_0 + √(1−ᾱ_t)·ε: a sample of q(x_t | x_0) in one jump."""
+        x0 = original_samples
+        t = self._timesteps(timesteps, len(x0), x0.device)
+        abar = self.alphas_cumprod.to(x0.device)[t].to(x0.dtype).view(-1, *[1] * (x0.dim() - 1))
+        return abar.sqrt() * x0 + (1 - abar).sqrt() * noise
+
+    def snr(self):
+        """Signal-to-noise ratio ᾱ_t / (1 − ᾱ_t) for every t."""
+        return self.alphas_cumprod / (1 - self.alphas_cumprod)
+
+    def posterior_variance(self, t):
+        """β̃_t = (1 − ᾱ_{t−1}) / (1 − ᾱ_t) · β_t, the variance of q(x_{t−1} | x_t, x_0)."""
+        abar_prev = self.alphas_cumprod[t - 1] if t > 0 else torch.tensor(1.0)
+        return ((1 - abar_prev) / (1 - self.alphas_cumprod[t]) * self.betas[t]).clamp(min=1e-20)
+
+    def pred_original(self, model_output, timestep, sample):
+        """x̂_0 = (x_t − √(1−ᾱ_t)·ε̂) / √ᾱ_t, clipped to [-1, 1] when ``clip_sample``."""
+        abar = self.alphas_cumprod[timestep]
+        x0 = (sample - (1 - abar).sqrt() * model_output) / abar.sqrt()
+        return x0.clamp(-1, 1) if self.clip_sample else x0
+
+    def step(self, model_output, timestep, sample, generator=None):
+        """One ancestral step x_t -> x_{t−1} (Algorithm 2), through the posterior mean given x̂_0.
+
+        μ = √ᾱ_{t−1}·β_t/(1−ᾱ_t)·x̂_0 + √α_t·(1−ᾱ_{t−1})/(1−ᾱ_t)·x_t, then + σ_t·z (no noise at t = 0).
+        ``timestep`` is one int for the whole batch.
+        """
+        t = int(timestep)
+        abar_t = self.alphas_cumprod[t]
+        abar_prev = self.alphas_cumprod[t - 1] if t > 0 else torch.tensor(1.0)
+        x0 = self.pred_original(model_output, t, sample)
+        mean = ((abar_prev.sqrt() * self.betas[t] / (1 - abar_t)) * x0
+                + (self.alphas[t].sqrt() * (1 - abar_prev) / (1 - abar_t)) * sample)
+        if t > 0:
+            var = self.posterior_variance(t) if self.variance_type == "fixed_small" else self.betas[t]
+            z = torch.randn(model_output.shape, generator=generator, dtype=model_output.dtype).to(sample.device)
+            mean = mean + var.sqrt() * z
+        return StepOutput(mean, x0)
+
+    def ddim_timesteps(self, num_inference_steps):
+        """The DDIM sub-sequence, evenly spaced as diffusers' "leading" spacing: 980, 960, ..., 0 for 50."""
+        if not 0 < num_inference_steps <= self.num_train_timesteps:
+            raise ValueError(f"num_inference_steps must be in 1..{self.num_train_timesteps}, got {num_inference_steps}")
+        stride = self.num_train_timesteps // num_inference_steps
+        return list(range(0, num_inference_steps * stride, stride))[::-1]
+
+    def ddim_step(self, model_output, timestep, prev_timestep, sample, eta=0.0, generator=None):
+        """One DDIM step x_t -> x_{t_prev} (Song et al., 2021); ``eta=0`` is deterministic.
+
+        x_prev = √ᾱ_prev·x̂_0 + √(1 − ᾱ_prev − σ²)·ε̂ + σ·z, with ε̂ recomputed from the clipped x̂_0.
+        """
+        abar_t = self.alphas_cumprod[timestep]
+        abar_prev = self.alphas_cumprod[prev_timestep] if prev_timestep >= 0 else torch.tensor(1.0)
+        x0 = self.pred_original(model_output, timestep, sample)
+        eps = (sample - abar_t.sqrt() * x0) / (1 - abar_t).sqrt() if self.clip_sample else model_output
+        sigma = eta * ((1 - abar_prev) / (1 - abar_t) * (1 - abar_t / abar_prev)).sqrt()
+        prev = abar_prev.sqrt() * x0 + (1 - abar_prev - sigma**2).sqrt() * eps
+        if eta > 0:
+            prev = prev + sigma * torch.randn(model_output.shape, generator=generator,
+                                              dtype=model_output.dtype).to(sample.device)
+        return StepOutput(prev, x0)
+
+
+# --------------------------------------------------------------------------------------------
+# The ε-prediction U-Net.
+
+def timestep_embedding(t, dim):
+    """Sinusoidal embedding of the timestep, as in the Transformer: (N,) -> (N, dim)."""
+    half = dim // 2
+    freqs = torch.exp(-math.log(10000.0) * torch.arange(half, device=t.device, dtype=torch.float32) / half)
+    angles = t.float()[:, None] * freqs[None]
+    return torch.cat([angles.sin(), angles.cos()], dim=1)
+
+
+class ResBlock(nn.Module):
+    """GroupNorm-SiLU-conv twice, with the time (and class) embedding added in between, and a skip."""
+
+    def __init__(self, c_in, c_out, emb_dim, dropout=0.0):
+        super().__init__()
+        self.norm1, self.conv1 = nn.GroupNorm(8, c_in), nn.Conv2d(c_in, c_out, 3, padding=1)
+        self.emb = nn.Linear(emb_dim, c_out)
+        self.norm2, self.conv2 = nn.GroupNorm(8, c_out), nn.Conv2d(c_out, c_out, 3, padding=1)
+        self.dropout = nn.Dropout(dropout)
+        self.skip = nn.Conv2d(c_in, c_out, 1) if c_in != c_out else nn.Identity()
+
+    def forward(self, x, emb):
+        h = self.conv1(F.silu(self.norm1(x)))
+        h = h + self.emb(emb)[:, :, None, None]
+        h = self.conv2(self.dropout(F.silu(self.norm2(h))))
+        return self.skip(x) + h
+
+
+class Attention(nn.Module):
+    """Self-attention over the pixels of a low-resolution feature map, with a residual connection."""
+
+    def __init__(self, channels, heads=4):
+        super().__init__()
+        self.norm, self.heads = nn.GroupNorm(8, channels), heads
+        self.qkv, self.out = nn.Conv2d(channels, 3 * channels, 1), nn.Conv2d(channels, channels, 1)
+
+    def forward(self, x):
+        n, c, h, w = x.shape
+        q, k, v = self.qkv(self.norm(x)).reshape(n, 3, self.heads, c // self.heads, h * w).transpose(-1, -2).unbind(1)
+        y = F.scaled_dot_product_attention(q, k, v)  # (n, heads, hw, c/heads)
+        return x + self.out(y.transpose(-1, -2).reshape(n, c, h, w))
+
+
+@dataclass
+class UNetConfig:
+    """A small U-Net for 28x28 digits: 28 -> 14 -> 7, attention at 7x7."""
+
+    channels: tuple = (32, 64, 64)
+    emb_dim: int = 128
+    num_classes: int = NUM_CLASSES  # 0: unconditional only
+    dropout: float = 0.1
+    image_channels: int = 1
+
+
+class UNet(nn.Module):
+    """ε_θ(x_t, t, y): predicts the noise in x_t.  Labels ``y`` in 0..9, or 10 for "no label"."""
+
+    def __init__(self, config=None):
+        super().__init__()
+        self.config = c = config or UNetConfig()
+        if isinstance(c.channels, list):
+            c.channels = tuple(c.channels)
+        ch, e = c.channels, c.emb_dim
+        self.time_mlp = nn.Sequential(nn.Linear(ch[0], e), nn.SiLU(), nn.Linear(e, e))
+        self.label_emb = nn.Embedding(c.num_classes + 1, e) if c.num_classes else None
+        self.inp = nn.Conv2d(c.image_channels, ch[0], 3, padding=1)
+        self.down = nn.ModuleList(ResBlock(a, b, e, c.dropout) for a, b in zip((ch[0],) + ch[:-1], ch))
+        self.downsample = nn.ModuleList(nn.Conv2d(b, b, 3, stride=2, padding=1) for b in ch[:-1])
+        self.mid1, self.attn, self.mid2 = ResBlock(ch[-1], ch[-1], e), Attention(ch[-1]), ResBlock(ch[-1], ch[-1], e)
+        self.up = nn.ModuleList(ResBlock(2 * b, b, e, c.dropout) for b in ch)
+        self.upsample = nn.ModuleList(nn.Conv2d(b, a, 3, padding=1) for a, b in zip(ch[:-1], ch[1:]))
+        self.out = nn.Sequential(nn.GroupNorm(8, ch[0]), nn.SiLU(), nn.Conv2d(ch[0], c.image_channels, 3, padding=1))
+        nn.init.zeros_(self.out[-1].weight)
+        nn.init.zeros_(self.out[-1].bias)
+
+    def forward(self, x, t, y=None):
+        c = self.config
+        if x.dim() != 4 or x.shape[1] != c.image_channels:
+            raise ValueError(f"expected images (N, {c.image_channels}, H, W), got shape {tuple(x.shape)}")
+        t = torch.as_tensor(t, device=x.device).reshape(-1)
+        t = t.expand(len(x)) if t.numel() == 1 else t
+        if len(t) != len(x):
+            raise ValueError(f"expected one timestep or one per image ({len(x)}), got {len(t)}")
+        emb = self.time_mlp(timestep_embedding(t, c.channels[0]))
+        if self.label_emb is not None:
+            y = torch.full((len(x),), NULL_LABEL, device=x.device) if y is None else torch.as_tensor(y, device=x.device)
+            if y.min() < 0 or y.max() > NULL_LABEL:
+                raise ValueError(f"labels must be 0..9, or {NULL_LABEL} for 'no label'; got {y.unique().tolist()}")
+            emb = emb + self.label_emb(y.long())
+        h, skips = self.inp(x), []
+        for i, block in enumerate(self.down):
+            h = block(h, emb)
+            skips.append(h)
+            if i < len(self.downsample):
+                h = self.downsample[i](h)
+        h = self.mid2(self.attn(self.mid1(h, emb)), emb)
+        for i in reversed(range(len(self.up))):
+            h = self.up[i](torch.cat([h, skips[i]], 1), emb)
+            if i > 0:
+                h = self.upsample[i - 1](F.interpolate(h, size=skips[i - 1].shape[-2:], mode="nearest"))
+        return self.out(h)
+
+
+# --------------------------------------------------------------------------------------------
+# Training (Algorithm 1) and sampling (Algorithm 2, DDIM, guidance).
+
+def loss(model, schedule, x0, y=None, generator=None, p_uncond=0.1):
+    """The simple loss ‖ε − ε_θ(√ᾱ_t·x_0 + √(1−ᾱ_t)·ε, t)‖², t ~ U{0..T−1}, labels dropped with ``p_uncond``."""
+    n = len(x0)
+    t = torch.randint(0, schedule.num_train_timesteps, (n,), generator=generator).to(x0.device)
+    noise = torch.randn(x0.shape, generator=generator).to(x0.device)
+    if y is not None and p_uncond > 0:
+        drop = (torch.rand(n, generator=generator) < p_uncond).to(x0.device)
+        y = torch.where(drop, torch.full_like(y, NULL_LABEL), y)
+    return F.mse_loss(model(schedule.add_noise(x0, noise, t), t, y), noise)
+
+
+def guided_eps(model, x, t, y, guidance_scale=1.0):
+    """ε̂ = ε_u + s·(ε_c − ε_u) (classifier-free guidance): s = 0 unconditional, 1 conditional, >1 guided."""
+    if y is None or guidance_scale == 1.0:
+        return model(x, t, y)
+    null = torch.full_like(y, NULL_LABEL)
+    if guidance_scale == 0.0:
+        return model(x, t, null)
+    eps_c, eps_u = model(torch.cat([x, x]), torch.cat([t, t]), torch.cat([y, null])).chunk(2)
+    return eps_u + guidance_scale * (eps_c - eps_u)
+
+
+@torch.no_grad()
+def sample(model, schedule, n=None, labels=None, sampler="ddim", steps=50, guidance_scale=1.0, eta=0.0,
+           generator=None, trajectory_every=None, device=None, batch_size=256):
+    """Draw images from the reverse process.
+
+    Args:
+        n / labels: how many unconditional images, or one image per label (0..9).
+        sampler: ``"ddpm"`` (ancestral, all T steps, the schedule's variance) or
+            ``"ddim"`` (``steps`` steps, ``eta`` = 0 deterministic).
+        guidance_scale: classifier-free guidance scale (with labels).
+        trajectory_every: also return ``[(t, x_t, x̂_0), ...]`` every so many steps
+            (for the first batch only).
+    Returns images (N, C, 28, 28) in [-1, 1] on the CPU (and the trajectory).
+    """
+    if labels is not None:
+        labels = torch.as_tensor(labels).long().reshape(-1)
+        n = len(labels)
+    if not n or n < 1:
+        raise ValueError("give n (how many images) or labels (one image per label)")
+    dev = device or next(model.parameters()).device
+    was_training = model.training
+    model.eval()
+    c = model.config
+    images, trajectory = [], []
+    for start in range(0, n, batch_size):
+        m = min(batch_size, n - start)
+        y = labels[start:start + m].to(dev) if labels is not None else None
+        x = torch.randn((m, c.image_channels, 28, 28), generator=generator).to(dev)
+        if sampler == "ddpm":
+            ts = list(range(schedule.num_train_timesteps))[::-1]
+        elif sampler == "ddim":
+            ts = schedule.ddim_timesteps(steps)
+        else:
+            raise ValueError(f"sampler must be 'ddpm' or 'ddim', got {sampler!r}")
+        for i, t in enumerate(ts):
+            eps = guided_eps(model, x, torch.full((m,), t, device=dev), y, guidance_scale).float()
+            if sampler == "ddpm":
+                out = schedule.step(eps.cpu(), t, x.cpu(), generator=generator)
+            else:
+                out = schedule.ddim_step(eps.cpu(), t, ts[i + 1] if i + 1 < len(ts) else -1, x.cpu(), eta, generator)
+            if trajectory_every and start == 0 and (i % trajectory_every == 0 or i == len(ts) - 1):
+                trajectory.append((t, x.cpu().clone(), out.pred_original_sample.clone()))
+            x = out.prev_sample.to(dev)
+        images.append(x.cpu().clamp(-1, 1))
+    model.train(was_training)
+    images = torch.cat(images)
+    return (images, trajectory) if trajectory_every else images
+
+
+class EMA:
+    """An exponential moving average of a model's weights (what the zoo ships; sharper samples)."""
+
+    def __init__(self, model, decay=0.999):
+        import copy
+
+        self.decay = decay
+        self.model = copy.deepcopy(model).eval().requires_grad_(False)
+
+    @torch.no_grad()
+    def update(self, model, step):
+        d = min(self.decay, (1 + step) / (10 + step))  # warm up: follow the model closely at first
+        for e, p in zip(self.model.parameters(), model.parameters()):
+            e.lerp_(p, 1 - d)
+        for e, b in zip(self.model.buffers(), model.buffers()):
+            e.copy_(b)
+
+
+def train_ddpm(steps=2000, batch_size=128, lr=1e-3, seed=0, checkpoint=None, device=None, config=None,
+               schedule=None, p_uncond=0.1, plot=None, checkpoint_every=500):
+    """Train the ε-prediction U-Net on the training digits; returns (ema_model, model, run)."""
+    import coursekit as ck
+
+    dev = device or ck.device()
+    g = ck.seed(seed)
+    schedule = schedule or DDPMSchedule()
+    model = UNet(config).to(dev)
+    ema = EMA(model)
+    opt = torch.optim.Adam(model.parameters(), lr=lr)
+    batches = ck.data.mnist("train").batches(batch_size, generator=g)
+    run = ck.train.Run({"model": model, "ema": ema.model, "opt": opt}, steps=steps, checkpoint=checkpoint,
+                       checkpoint_every=checkpoint_every, desc="DDPM", plot=plot)
+    with run:
+        for step in run.steps():
+            x0, y = next(batches)
+            with torch.autocast(dev.type, dtype=torch.bfloat16, enabled=dev.type == "cuda"):
+                l = loss(model, schedule, x0.to(dev), y.to(dev), generator=g, p_uncond=p_uncond)
+            opt.zero_grad(set_to_none=True)
+            l.backward()
+            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            opt.step()
+            ema.update(model, step)
+            run.log(loss=l)
+    return ema.model.eval(), model, run
+
+
+def evaluate(model, schedule=None, unconditional=1000, per_class=50, steps=50, guidance_scales=(1.0, 3.0), seed=0):
+    """The numbers of notebook 08 for a trained model: unconditional Fréchet distance and class
+    histogram, and class accuracy + Fréchet distance under guidance (DDIM, ``steps`` steps)."""
+    import time
+
+    import coursekit as ck
+    from coursekit.models.cgan import balanced_labels
+
+    schedule = schedule or DDPMSchedule()
+    out = {"sampler": f"ddim {steps} steps, eta 0", "samples_unconditional": unconditional,
+           "samples_guided": per_class * NUM_CLASSES}
+    t0 = time.perf_counter()
+    x = sample(model, schedule, n=unconditional, steps=steps, generator=torch.Generator().manual_seed(seed))
+    out["seconds_per_image_unconditional"] = round((time.perf_counter() - t0) / len(x), 4)
+    out["fid_unconditional"] = round(ck.metrics.fid(x), 3)
+    out["label_histogram_unconditional"] = ck.metrics.class_histogram(x).tolist()
+    y = balanced_labels(per_class)
+    for s in guidance_scales:
+        x = sample(model, schedule, labels=y, steps=steps, guidance_scale=s,
+                   generator=torch.Generator().manual_seed(seed))
+        acc, per = ck.metrics.class_accuracy(x, y, per_class=True)
+        out[f"guided_{s:g}"] = {"class_accuracy": round(acc, 4), "min_class_accuracy": round(per.min().item(), 4),
+                                "fid": round(ck.metrics.fid(x), 3)}
+    return out
