@@ -12,7 +12,7 @@ STAMP  := $(VENV)/.coursekit-installed
 $(STAMP): pyproject.toml constraints.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -c constraints.txt -e .
+	$(PY) -m pip install --quiet -c constraints.txt -e '.[test]'
 	$(PY) -m ipykernel install --user --name coursekit --display-name "Python (coursekit)" >/dev/null
 	@touch $(STAMP)
 

@@ -137,18 +137,40 @@ class DDPMSchedule:
     def ddim_step(self, model_output, timestep, prev_timestep, sample, eta=0.0, generator=None):
         """One DDIM step x_t -> x_{t_prev} (Song et al., 2021); ``eta=0`` is deterministic.
 
-        x_prev = √ᾱ_prev·x̂_0 + √(1 − ᾱ_prev − σ²)·ε̂ + σ·z, with ε̂ recomputed from the clipped x̂_0.
+        x_prev = √ᾱ_prev·x̂_0 + √(1 − ᾱ_prev − σ²)·ε̂ + σ·z, σ = η·√((1−ᾱ_prev)/(1−ᾱ_t)·(1−ᾱ_t/ᾱ_prev)).
+        ``prev_timestep`` −1 means "to x_0" (ᾱ = 1).  As in diffusers, x̂_0 is clipped, ε̂ is not.
         """
         abar_t = self.alphas_cumprod[timestep]
         abar_prev = self.alphas_cumprod[prev_timestep] if prev_timestep >= 0 else torch.tensor(1.0)
         x0 = self.pred_original(model_output, timestep, sample)
-        eps = (sample - abar_t.sqrt() * x0) / (1 - abar_t).sqrt() if self.clip_sample else model_output
+        eps = model_output
         sigma = eta * ((1 - abar_prev) / (1 - abar_t) * (1 - abar_t / abar_prev)).sqrt()
         prev = abar_prev.sqrt() * x0 + (1 - abar_prev - sigma**2).sqrt() * eps
         if eta > 0:
             prev = prev + sigma * torch.randn(model_output.shape, generator=generator,
                                               dtype=model_output.dtype).to(sample.device)
         return StepOutput(prev, x0)
+
+
+def q_sample(x0, t, noise, alphas_cumprod):
+    """x_t = √ᾱ_t·x_0 + √(1−ᾱ_t)·ε with one t per image (the closed form of notebook 08's exercise)."""
+    abar = alphas_cumprod[t].view(-1, *[1] * (x0.dim() - 1))
+    return abar.sqrt() * x0 + (1 - abar).sqrt() * noise
+
+
+def reverse_step(eps, t, x_t, betas, alphas_cumprod, z):
+    """Algorithm 2, one step: x_{t−1} = (x_t − β_t/√(1−ᾱ_t)·ε̂)/√α_t + σ_t·z with σ_t² = β_t, no noise at t = 0.
+
+    Equal to ``DDPMSchedule(variance_type="fixed_large", clip_sample=False).step`` (a test shows it).
+    """
+    beta, abar = betas[t], alphas_cumprod[t]
+    mean = (x_t - beta / (1 - abar).sqrt() * eps) / (1 - beta).sqrt()
+    return mean + beta.sqrt() * z if t > 0 else mean
+
+
+def simple_loss(model, x0, t, noise, alphas_cumprod):
+    """Algorithm 1's loss for given t and ε: mean of (ε − ε_θ(x_t, t))² over every pixel."""
+    return F.mse_loss(model(q_sample(x0, t, noise, alphas_cumprod), t), noise)
 
 
 # --------------------------------------------------------------------------------------------
@@ -266,7 +288,7 @@ def loss(model, schedule, x0, y=None, generator=None, p_uncond=0.1):
     if y is not None and p_uncond > 0:
         drop = (torch.rand(n, generator=generator) < p_uncond).to(x0.device)
         y = torch.where(drop, torch.full_like(y, NULL_LABEL), y)
-    return F.mse_loss(model(schedule.add_noise(x0, noise, t), t, y), noise)
+    return simple_loss(lambda x_t, t: model(x_t, t, y), x0, t, noise, schedule.alphas_cumprod.to(x0.device))
 
 
 def guided_eps(model, x, t, y, guidance_scale=1.0):
