@@ -397,9 +397,35 @@ def train_ddpm(steps=2000, batch_size=128, lr=1e-3, seed=0, checkpoint=None, dev
     return ema.model.eval(), model, run
 
 
-def evaluate(model, schedule=None, unconditional=1000, per_class=50, steps=50, guidance_scales=(1.0, 3.0), seed=0):
+def compare_samplers(model, schedule=None, n=100, seed=0,
+                     samplers=(("ddpm", 1000, "fixed_small"), ("ddpm", 1000, "fixed_large"),
+                               ("ddim", 50, None), ("ddim", 20, None), ("ddim", 10, None))):
+    """Unconditional samples from each sampler, the same n and seed: Fréchet distance and seconds per image.
+
+    Fréchet distances from few samples are biased upwards; compare the rows with each other only.
+    """
+    import time
+
+    import coursekit as ck
+
+    schedule = schedule or DDPMSchedule()
+    rows = {}
+    for kind, steps, variance in samplers:
+        sched = DDPMSchedule(variance_type=variance) if variance else schedule
+        t0 = time.perf_counter()
+        x = sample(model, sched, n=n, sampler=kind, steps=steps, generator=torch.Generator().manual_seed(seed))
+        name = f"ddpm {steps} steps, σ²={'β̃' if variance == 'fixed_small' else 'β'}" if kind == "ddpm" \
+            else f"ddim {steps} steps"
+        rows[name] = {"fid": round(ck.metrics.fid(x), 2),
+                      "seconds_per_image": round((time.perf_counter() - t0) / n, 4)}
+    return rows
+
+
+def evaluate(model, schedule=None, unconditional=1000, per_class=50, steps=50, guidance_scales=(1.0, 3.0), seed=0,
+             sampler_images=100):
     """The numbers of notebook 08 for a trained model: unconditional Fréchet distance and class
-    histogram, and class accuracy + Fréchet distance under guidance (DDIM, ``steps`` steps)."""
+    histogram, class accuracy + Fréchet distance under guidance (DDIM, ``steps`` steps), and
+    the samplers compared on ``sampler_images`` images."""
     import time
 
     import coursekit as ck
@@ -420,4 +446,6 @@ def evaluate(model, schedule=None, unconditional=1000, per_class=50, steps=50, g
         acc, per = ck.metrics.class_accuracy(x, y, per_class=True)
         out[f"guided_{s:g}"] = {"class_accuracy": round(acc, 4), "min_class_accuracy": round(per.min().item(), 4),
                                 "fid": round(ck.metrics.fid(x), 3)}
+    if sampler_images:
+        out["samplers"] = {"images": sampler_images, **compare_samplers(model, schedule, n=sampler_images, seed=seed)}
     return out
