@@ -82,3 +82,43 @@ def test_mnist_browser_shows_the_picked_class():
     # the page shows the digits of the picked class (checked through the judge)
     by_class = browser.render_fn(digit=7, page=1)
     assert len(by_class) == 32 and ck.metrics.class_accuracy(by_class, torch.full((32,), 7)) >= 0.9
+
+
+def test_forward_process_rows_follow_each_schedule():
+    from coursekit.models import ddpm
+
+    x0 = ck.data.mnist("test", verbose=False).images[:3]
+    schedules = {"linear": ddpm.DDPMSchedule(), "cosine": ddpm.DDPMSchedule(beta_schedule="squaredcos_cap_v2")}
+    w = ck.widgets.forward_process(x0, schedules)
+    assert torch.allclose(w.render_fn(t=0)[:3], x0, atol=0.05)  # t = 0: almost the clean digits
+    late = w.render_fn(t=999)
+    assert late.shape == (6, 1, 28, 28) and (late[:3] - x0).abs().mean() > 0.5
+    mid = w.render_fn(t=500)
+    # the cosine schedule keeps more of the digit at the same t
+    assert (mid[3:] - x0).abs().mean() < (mid[:3] - x0).abs().mean()
+
+
+def test_reverse_trajectory_shows_the_saved_step_without_sampling():
+    traj = [(t, torch.full((2, 1, 4, 4), t / 1000), torch.full((2, 1, 4, 4), -t / 1000)) for t in (900, 500, 0)]
+    w = ck.widgets.reverse_trajectory(traj)
+    assert w.controls["t"].value == 900
+    shown = w.render_fn(t=500)
+    assert torch.allclose(shown[:2], torch.full((2, 1, 4, 4), 0.5)) and torch.allclose(shown[2:], torch.full((2, 1, 4, 4), -0.5))
+    w.update(t=0)
+    assert w.renders == 2
+
+
+def test_guidance_widget_samples_each_setting_once():
+    from coursekit.models import ddpm
+
+    torch.manual_seed(0)
+    net = ddpm.UNet(ddpm.UNetConfig(channels=(8, 16, 16), emb_dim=16))
+    calls = []
+    forward = net.forward
+    net.forward = lambda *a, **k: calls.append(1) or forward(*a, **k)
+    w = ck.widgets.guidance(net, ddpm.DDPMSchedule(), samples=2, steps=3)
+    first = len(calls)
+    assert first == 3  # the default view: 3 DDIM steps, one batched call each
+    w.update(digit=5)
+    w.update(digit=3)  # back to the default view: cached
+    assert len(calls) == 2 * first
