@@ -279,7 +279,7 @@ def forward_process(images, schedules, seed=0):
     def render(t):
         return torch.cat([s.add_noise(images, noise, t) for s in schedules.values()]).clamp(-1, 1)
 
-    return Explorer(render, {"t": slider("t", 0, T - 1, 0)},
+    return Explorer(render, {"t": slider("t", 0, T - 1, T * 3 // 10)},
                     title="x_t = √ᾱ_t·x_0 + √(1−ᾱ_t)·ε; rows: " + ", ".join(schedules), nrow=len(images), scale=2)
 
 
