@@ -164,7 +164,7 @@ def _versions():
 # {"tensor": "its/key/in/the/file"}, and numbers, strings, booleans and None stay as they are.
 
 def _flatten(obj, prefix, tensors):
-    if isinstance(obj, (torch.nn.Module, torch.optim.Optimizer, torch.optim.lr_scheduler.LRScheduler)):
+    if callable(getattr(obj, "state_dict", None)):  # modules, optimizers, LR schedulers, data iterators
         obj = obj.state_dict()
     if isinstance(obj, torch.Tensor):
         key = prefix or "tensor"
@@ -180,7 +180,8 @@ def _flatten(obj, prefix, tensors):
     if obj is None or isinstance(obj, (bool, int, float, str)):
         return obj
     raise TypeError(f"cannot store {type(obj).__name__} at {prefix!r} in a checkpoint: "
-                    "use tensors, modules, optimizers, LR schedulers, numbers, strings, lists and dicts")
+                    "use tensors, objects with a state_dict() (modules, optimizers, ...), numbers, strings, "
+                    "lists and dicts")
 
 
 def _unflatten(layout, tensors, source):

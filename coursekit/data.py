@@ -70,15 +70,45 @@ class Digits(torch.utils.data.Dataset):
 
         >>> x, y = next(digits.batches(64, generator=ck.seed(0)))
         """
-        n = len(self)
+        return Batches(self.images, self.labels, batch_size, generator, drop_last)
+
+
+class Batches:
+    """Endless shuffled mini-batches of in-memory tensors, one new order per pass.
+
+    Its ``state_dict()`` (this pass's order and the position in it) goes into a
+    training checkpoint, so a resumed run continues with exactly the batches an
+    uninterrupted one would have seen.
+    """
+
+    def __init__(self, images, labels, batch_size, generator=None, drop_last=True):
+        n = len(labels)
         if not 0 < batch_size <= n:
             raise ValueError(f"batch_size must be in 1..{n} (the size of this set), got {batch_size}")
-        while True:
-            order = torch.randperm(n, generator=generator)
-            stop = n - batch_size + 1 if drop_last else n
-            for start in range(0, stop, batch_size):
-                idx = order[start:start + batch_size]
-                yield self.images[idx], self.labels[idx]
+        self.images, self.labels, self.batch_size = images, labels, batch_size
+        self.generator, self.drop_last = generator, drop_last
+        self.order, self.position = None, 0
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        n = len(self.labels)
+        stop = n - self.batch_size + 1 if self.drop_last else n
+        if self.order is None or self.position >= stop:
+            self.order, self.position = torch.randperm(n, generator=self.generator), 0
+        idx = self.order[self.position:self.position + self.batch_size]
+        self.position += self.batch_size
+        return self.images[idx], self.labels[idx]
+
+    def state_dict(self):
+        return {"order": self.order if self.order is not None else torch.zeros(0, dtype=torch.long),
+                "position": self.position}
+
+    def load_state_dict(self, state):
+        order = state["order"]
+        self.order = order if len(order) else None
+        self.position = int(state["position"])
 
 
 def mnist(split="train", root=None, download=False, verbose=True):

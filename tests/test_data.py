@@ -128,3 +128,20 @@ def test_garbage_full_mnist_files_are_reported_as_damaged(tmp_path):
 def test_download_needs_a_directory():
     with pytest.raises(ValueError, match="needs root"):
         ck.data.mnist("train", download=True)
+
+
+def test_batches_resume_exactly_from_their_state():
+    digits = ck.data.mnist("test", verbose=False)
+    g = torch.Generator().manual_seed(3)
+    straight = digits.batches(300, generator=g)
+    seen = [next(straight)[1] for _ in range(7)]  # crosses a pass: 1,000 digits, 3 batches per pass
+    g2 = torch.Generator().manual_seed(3)
+    first = digits.batches(300, generator=g2)
+    for _ in range(4):
+        next(first)
+    state, rng = first.state_dict(), g2.get_state()
+    g3 = torch.Generator()
+    g3.set_state(rng)
+    resumed = digits.batches(300, generator=g3)
+    resumed.load_state_dict(state)
+    assert all(torch.equal(next(resumed)[1], y) for y in seen[4:])

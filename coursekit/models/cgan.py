@@ -192,19 +192,22 @@ def evaluate(G, per_class=100, seed=0):
 def train_cgan(steps=3000, batch_size=64, seed=0, checkpoint=None, device=None, mismatch=True, lr=5e-4, config=None):
     """Train a cGAN on the training digits; returns (G, D, run)."""
     import coursekit as ck
+    from coursekit.train import distributed as dist
 
     dev = device or ck.device()
     g = ck.seed(seed)
     G, D = ConditionalGenerator(config).to(dev), ConditionalDiscriminator(config).to(dev)
     opt_G, opt_D = dcgan.make_optimizers(G, D, lr=lr)
-    batches = ck.data.mnist("train").batches(batch_size, generator=g)
-    run = ck.train.Run({"G": G, "D": D, "opt_G": opt_G, "opt_D": opt_D}, steps=steps, checkpoint=checkpoint,
-                       checkpoint_every=500, desc="cGAN")
+    G_, D_ = dist.wrap(G), dist.wrap(D)  # the same modules, data-parallel under torchrun
+    batches = ck.data.mnist("train", verbose=dist.is_main()).batches(batch_size, generator=g)
+    run = ck.train.Run({"G": G, "D": D, "opt_G": opt_G, "opt_D": opt_D, "data_rng": g, "data": batches}, steps=steps,
+                       checkpoint=checkpoint, checkpoint_every=500, desc="cGAN")
     with run:
         for _ in run.steps():
             real, y = next(batches)
-            loss_D, loss_G = train_step(G, D, opt_G, opt_D, real.to(dev), y.to(dev),
-                                        G.sample_z(batch_size, generator=g), mismatch=mismatch, generator=g)
-            run.log(loss_D=loss_D, loss_G=loss_G)
+            real, y, z = dist.shard(real, y, G.sample_z(batch_size, generator=g))
+            loss_D, loss_G = train_step(G_, D_, opt_G, opt_D, real.to(dev), y.to(dev), z.to(dev),
+                                        mismatch=mismatch, generator=g)
+            run.log(loss_D=dist.mean(loss_D), loss_G=dist.mean(loss_G))
     return G.eval(), D.eval(), run
 

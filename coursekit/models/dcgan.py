@@ -151,18 +151,21 @@ def train_dcgan(steps=5000, batch_size=64, seed=0, checkpoint="runs/mnist-dcgan"
     replay widget of notebook 01 scrubs through these pictures.
     """
     import coursekit as ck
+    from coursekit.train import distributed as dist
 
     dev = device or ck.device()
     g = ck.seed(seed)
     config = DCGANConfig()
     G, D = Generator(config).to(dev), Discriminator(config).to(dev)
     opt_G, opt_D = make_optimizers(G, D)
+    G_, D_ = dist.wrap(G), dist.wrap(D)  # the same modules, data-parallel under torchrun
     z_fixed = G.sample_z(64, generator=torch.Generator().manual_seed(1234))
     frames = torch.zeros(snapshots, 64, 1, 28, 28, dtype=torch.uint8)
     frame_steps = torch.zeros(snapshots, dtype=torch.int64)
     every = max(steps // snapshots, 1)
-    batches = ck.data.mnist("train").batches(batch_size, generator=g)
-    state = {"G": G, "D": D, "opt_G": opt_G, "opt_D": opt_D, "frames": frames, "frame_steps": frame_steps}
+    batches = ck.data.mnist("train", verbose=dist.is_main()).batches(batch_size, generator=g)
+    state = {"G": G, "D": D, "opt_G": opt_G, "opt_D": opt_D, "frames": frames, "frame_steps": frame_steps,
+             "data_rng": g, "data": batches}
     run = ck.train.Run(state, steps=steps, checkpoint=checkpoint, checkpoint_every=500, desc="DCGAN",
                        record={"config": {"nz": config.nz, "width": config.width}})
     # bf16 autocast on CUDA (the losses are computed in float32 inside autocast); plain float32 elsewhere
@@ -170,10 +173,10 @@ def train_dcgan(steps=5000, batch_size=64, seed=0, checkpoint="runs/mnist-dcgan"
     with run:
         for step in run.steps():
             real, _ = next(batches)
+            real, z = dist.shard(real, G.sample_z(batch_size, generator=g))
             with autocast:
-                loss_D, loss_G = train_step(G, D, opt_G, opt_D, real.to(dev, non_blocking=True),
-                                            G.sample_z(batch_size, generator=g))
-            run.log(loss_D=loss_D, loss_G=loss_G)
+                loss_D, loss_G = train_step(G_, D_, opt_G, opt_D, real.to(dev, non_blocking=True), z)
+            run.log(loss_D=dist.mean(loss_D), loss_G=dist.mean(loss_G))
             if (step + 1) % every == 0 and (step + 1) // every <= snapshots:
                 i = (step + 1) // every - 1
                 with torch.no_grad():

@@ -280,14 +280,21 @@ class UNet(nn.Module):
 # --------------------------------------------------------------------------------------------
 # Training (Algorithm 1) and sampling (Algorithm 2, DDIM, guidance).
 
-def loss(model, schedule, x0, y=None, generator=None, p_uncond=0.1):
-    """The simple loss ‖ε − ε_θ(√ᾱ_t·x_0 + √(1−ᾱ_t)·ε, t)‖², t ~ U{0..T−1}, labels dropped with ``p_uncond``."""
+def draw(schedule, x0, y=None, generator=None, p_uncond=0.1):
+    """The random part of Algorithm 1 for a batch: t ~ U{0..T−1}, ε ~ N(0, I), and the labels with a
+    share ``p_uncond`` replaced by the "no label" token.  Returns (t, noise, y)."""
     n = len(x0)
     t = torch.randint(0, schedule.num_train_timesteps, (n,), generator=generator).to(x0.device)
     noise = torch.randn(x0.shape, generator=generator).to(x0.device)
     if y is not None and p_uncond > 0:
         drop = (torch.rand(n, generator=generator) < p_uncond).to(x0.device)
         y = torch.where(drop, torch.full_like(y, NULL_LABEL), y)
+    return t, noise, y
+
+
+def loss(model, schedule, x0, y=None, generator=None, p_uncond=0.1):
+    """The simple loss ‖ε − ε_θ(√ᾱ_t·x_0 + √(1−ᾱ_t)·ε, t)‖², t ~ U{0..T−1}, labels dropped with ``p_uncond``."""
+    t, noise, y = draw(schedule, x0, y, generator, p_uncond)
     return simple_loss(lambda x_t, t: model(x_t, t, y), x0, t, noise, schedule.alphas_cumprod.to(x0.device))
 
 
@@ -371,29 +378,38 @@ class EMA:
 
 def train_ddpm(steps=2000, batch_size=128, lr=1e-3, seed=0, checkpoint=None, device=None, config=None,
                schedule=None, p_uncond=0.1, plot=None, checkpoint_every=500):
-    """Train the ε-prediction U-Net on the training digits; returns (ema_model, model, run)."""
+    """Train the ε-prediction U-Net on the training digits; returns (ema_model, model, run).
+
+    Runs unchanged under torchrun: ``batch_size`` is the global batch, split among the ranks.
+    """
     import coursekit as ck
+    from coursekit.train import distributed as dist
 
     dev = device or ck.device()
     g = ck.seed(seed)
     schedule = schedule or DDPMSchedule()
     model = UNet(config).to(dev)
     ema = EMA(model)
+    dist.seed_dropout(seed)
+    net = dist.wrap(model)
     opt = torch.optim.Adam(model.parameters(), lr=lr)
-    batches = ck.data.mnist("train").batches(batch_size, generator=g)
-    run = ck.train.Run({"model": model, "ema": ema.model, "opt": opt}, steps=steps, checkpoint=checkpoint,
-                       checkpoint_every=checkpoint_every, desc="DDPM", plot=plot)
+    abar = schedule.alphas_cumprod.to(dev)
+    batches = ck.data.mnist("train", verbose=dist.is_main()).batches(batch_size, generator=g)
+    run = ck.train.Run({"model": model, "ema": ema.model, "opt": opt, "data_rng": g, "data": batches}, steps=steps,
+                       checkpoint=checkpoint, checkpoint_every=checkpoint_every, desc="DDPM", plot=plot)
     with run:
         for step in run.steps():
             x0, y = next(batches)
+            t, noise, y = draw(schedule, x0, y, g, p_uncond)           # the global batch's randomness
+            x0, y, t, noise = (v.to(dev, non_blocking=True) for v in dist.shard(x0, y, t, noise))
             with torch.autocast(dev.type, dtype=torch.bfloat16, enabled=dev.type == "cuda"):
-                l = loss(model, schedule, x0.to(dev), y.to(dev), generator=g, p_uncond=p_uncond)
+                l = simple_loss(lambda x_t, t: net(x_t, t, y), x0, t, noise, abar)
             opt.zero_grad(set_to_none=True)
             l.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
             opt.step()
             ema.update(model, step)
-            run.log(loss=l)
+            run.log(loss=dist.mean(l))
     return ema.model.eval(), model, run
 
 

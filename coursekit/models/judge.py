@@ -82,26 +82,32 @@ def predict(judge, images, batch_size=500):
 
 
 def train_judge(steps=3000, batch_size=128, lr=2e-3, seed=0, checkpoint="runs/judge", device=None):
-    """Train the judge on the training digits; returns (judge, run). The loop is plain PyTorch."""
+    """Train the judge on the training digits; returns (judge, run). The loop is plain PyTorch.
+
+    Runs unchanged under torchrun: ``batch_size`` is the global batch, split among the ranks.
+    """
     import coursekit as ck
+    from coursekit.train import distributed as dist
 
     dev = device or ck.device()
     g = ck.seed(seed)
-    train = ck.data.mnist("train")
+    train = ck.data.mnist("train", verbose=dist.is_main())
     judge = Judge().to(dev)
+    dist.seed_dropout(seed)
+    net = dist.wrap(judge)
     opt = torch.optim.AdamW(judge.parameters(), lr=lr, weight_decay=5e-4)
     sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=lr, total_steps=max(steps, 1), pct_start=0.15)
     batches = train.batches(batch_size, generator=g)
-    run = ck.train.Run({"judge": judge, "opt": opt, "sched": sched}, steps=steps, checkpoint=checkpoint,
+    run = ck.train.Run({"judge": judge, "opt": opt, "sched": sched, "data_rng": g, "data": batches}, steps=steps, checkpoint=checkpoint,
                        checkpoint_every=500, record={"config": asdict(judge.config)}, desc="judge")
     with run:
         for _ in run.steps():
             x, y = next(batches)
-            x, y = augment(x, generator=g).to(dev), y.to(dev)
-            loss = F.cross_entropy(judge(x), y, label_smoothing=0.05)
+            x, y = (v.to(dev) for v in dist.shard(augment(x, generator=g), y))
+            loss = F.cross_entropy(net(x), y, label_smoothing=0.05)
             opt.zero_grad(set_to_none=True)
             loss.backward()
             opt.step()
             sched.step()
-            run.log(loss=loss)
+            run.log(loss=dist.mean(loss))
     return judge.eval(), run

@@ -26,6 +26,8 @@ from tqdm.auto import tqdm
 
 from coursekit import checkpoint as _ckpt
 from coursekit.core import QUICK
+from coursekit.data import Batches
+from coursekit.train import distributed
 
 
 class History:
@@ -86,7 +88,8 @@ class Run:
 
     Args:
         state: what a checkpoint holds, ``{"G": G, "opt_G": opt_G, ...}``
-            (modules and optimizers are saved and restored in place).
+            (modules, optimizers, tensors and ``torch.Generator``s are saved and
+            restored in place; a generator saved with the run resumes the data order).
         steps: total number of training steps.
         checkpoint: a directory to save to (``<dir>/checkpoint.safetensors`` and
             ``.json``) every ``checkpoint_every`` steps, at the end and on Ctrl-C;
@@ -100,6 +103,9 @@ class Run:
 
     After the ``with`` block: ``run.step`` (steps done), ``run.history``,
     ``run.interrupted``, ``run.seconds`` (wall time of training).
+
+    Under ``torchrun`` only rank 0 shows progress and writes checkpoints; every
+    rank resumes from the same checkpoint (see ``coursekit.train.distributed``).
     """
 
     def __init__(self, state, steps, checkpoint=None, checkpoint_every=None, resume=True,
@@ -135,8 +141,8 @@ class Run:
         """The step numbers still to do, from where a resumed run left off, with a progress bar."""
         if self._started is None:
             raise RuntimeError("use the run as `with run: for step in run.steps(): ...`")
-        self._bar = tqdm(total=self.total, initial=self.step, desc=self.desc, leave=True,
-                         dynamic_ncols=True, mininterval=0.5, disable=QUICK and not sys.stderr.isatty())
+        self._bar = tqdm(total=self.total, initial=self.step, desc=self.desc, leave=True, dynamic_ncols=True,
+                         mininterval=0.5, disable=(QUICK and not sys.stderr.isatty()) or not distributed.is_main())
         while self.step < self.total:
             yield self.step
             self.step += 1
@@ -165,8 +171,9 @@ class Run:
             self._plot.close()
         if self.interrupted:
             where = f"; saved to {self.dir}, run it again to resume" if self.dir is not None else ""
-            print(f"Interrupted at step {self.step}/{self.total}: the models keep what they learned "
-                  f"and run.history keeps the curves{where}.")
+            if distributed.is_main():
+                print(f"Interrupted at step {self.step}/{self.total}: the models keep what they learned "
+                      f"and run.history keeps the curves{where}.")
             return True  # swallow the KeyboardInterrupt: the cell ends cleanly
         return False
 
@@ -183,7 +190,7 @@ class Run:
         self._pending.clear()
         if self._bar is not None:
             self._bar.set_postfix({k: f"{self.history.last(k):.3g}" for k in self.history.names()}, refresh=False)
-        if self._plot_names:
+        if self._plot_names and distributed.is_main():
             from coursekit.viz import LivePlot
 
             if self._plot is None:
@@ -196,7 +203,10 @@ class Run:
         if self.dir is None:
             raise ValueError("this run has no checkpoint directory: Run(..., checkpoint='runs/name')")
         self._flush()
-        state = {"state": self.state, "step": self.step, "rng": torch.get_rng_state(),
+        if not distributed.is_main():
+            return
+        state = {"state": {k: v.get_state() if isinstance(v, torch.Generator) else v for k, v in self.state.items()},
+                 "step": self.step, "rng": torch.get_rng_state(),
                  "history": self.history.to_dict()}
         record = {**self.record, "steps": self.step, "total_steps": self.total,
                   "wall_time_s": round(self.seconds + (time.perf_counter() - self._started if self._started else 0), 1)}
@@ -205,15 +215,21 @@ class Run:
     def _resume(self):
         source = self.dir / "checkpoint"
         saved, record = _ckpt.read(source)
-        missing = [k for k in self.state if k not in saved["state"]]
+        # The data's random state missing from an older checkpoint only changes the data order from here on.
+        optional = lambda v: isinstance(v, (torch.Generator, Batches))
+        missing = [k for k, v in self.state.items() if k not in saved["state"] and not optional(v)]
         if missing:
             raise _ckpt.CheckpointError(f"{source}.json lacks {missing}; it was written by a different run. "
                                         "Use another checkpoint directory or resume=False.")
         for name, obj in self.state.items():
-            if isinstance(obj, torch.nn.Module):
+            if optional(obj) and name not in saved["state"]:
+                print(f"{source} has no {name!r} (an older checkpoint): the data order differs from here on.")
+            elif isinstance(obj, torch.nn.Module):
                 _ckpt.load_weights(obj, saved["state"][name], f"{source}.safetensors [{name}]")
             elif hasattr(obj, "load_state_dict"):  # optimizers, LR schedulers
                 obj.load_state_dict(saved["state"][name])
+            elif isinstance(obj, torch.Generator):
+                obj.set_state(saved["state"][name])
             elif torch.is_tensor(obj):
                 obj.copy_(saved["state"][name])
         self.step = int(saved["step"])

@@ -2,7 +2,10 @@
 
 Each zoo record names the exact command that produced it.  Training resumes
 from ``runs/<model>/`` when interrupted (Ctrl-C keeps what was learned);
-``--fresh`` starts over.
+``--fresh`` starts over.  The same command runs data-parallel under torchrun,
+on several GPUs or machines (see coursekit/train/distributed.py)::
+
+    torchrun --nproc_per_node 4 -m coursekit.train mnist-ddpm
 """
 
 import argparse
@@ -14,15 +17,17 @@ from pathlib import Path
 import torch
 
 import coursekit as ck
+from coursekit.train import distributed
 
 
 def judge(args):
     from coursekit.metrics import evaluate_judge
     from coursekit.models.judge import train_judge
 
-    model, run = train_judge(steps=args.steps or 1500, checkpoint=args.runs / "mnist-judge", device=args.device)
-    if run.interrupted:
-        return None
+    model, run = train_judge(steps=args.steps or 1500, checkpoint=args.runs / "mnist-judge", device=args.device,
+                              **_batch(args))
+    if run.interrupted or not args.publish:
+        return run
     metrics = evaluate_judge(model)
     return model, run, metrics, {
         "description": "MNIST evaluation classifier ('judge'), trained on real training digits only; "
@@ -36,9 +41,9 @@ def dcgan(args):
     from coursekit.models.dcgan import Generator, sample, train_dcgan
 
     G, _, run, frames, frame_steps = train_dcgan(steps=args.steps or 5000, checkpoint=args.runs / "mnist-dcgan",
-                                                 device=args.device)
-    if run.interrupted:
-        return None
+                                                 device=args.device, **_batch(args))
+    if run.interrupted or not args.publish:
+        return run
     g = torch.Generator().manual_seed(0)
     untrained = sample(Generator(G.config), 1000, generator=torch.Generator().manual_seed(0))
     metrics = evaluate_generator(sample(G.cpu(), 1000, generator=g), untrained=untrained)
@@ -53,9 +58,10 @@ def dcgan(args):
 def cgan(args):
     from coursekit.models import cgan as cgan_models
 
-    G, _, run = cgan_models.train_cgan(steps=args.steps or 6000, checkpoint=args.runs / "mnist-cgan", device=args.device)
-    if run.interrupted:
-        return None
+    G, _, run = cgan_models.train_cgan(steps=args.steps or 6000, checkpoint=args.runs / "mnist-cgan",
+                                       device=args.device, **_batch(args))
+    if run.interrupted or not args.publish:
+        return run
     return G, run, cgan_models.evaluate(G.cpu(), per_class=100, seed=0), {
         "description": "Conditional DCGAN for 28x28 digits (notebook 02): [z, one_hot(y)] into G, "
                        "10 label channels into D, real images with wrong labels count as fake.",
@@ -68,9 +74,9 @@ def ddpm(args):
     from coursekit.models import ddpm as ddpm_models
 
     model, _, run = ddpm_models.train_ddpm(steps=args.steps or 12000, checkpoint=args.runs / "mnist-ddpm",
-                                           device=args.device)
-    if run.interrupted:
-        return None
+                                           device=args.device, **_batch(args))
+    if run.interrupted or not args.publish:
+        return run
     metrics = ddpm_models.evaluate(model.cpu(), unconditional=1000, per_class=50, guidance_scales=(1.0, 3.0))
     metrics["fid_floor"] = ck.zoo.record("mnist-judge")["metrics"]["fid_floor"]
     return model, run, metrics, {
@@ -87,40 +93,59 @@ def ddpm(args):
 RECIPES = {"mnist-judge": judge, "mnist-dcgan": dcgan, "mnist-cgan": cgan, "mnist-ddpm": ddpm}
 
 
+def _batch(args):
+    return {"batch_size": args.batch_size} if args.batch_size else {}
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m coursekit.train", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("model", choices=sorted(RECIPES))
     parser.add_argument("--steps", type=int, default=None, help="training steps (default: the zoo's)")
+    parser.add_argument("--batch-size", type=int, default=None,
+                        help="global batch, split among torchrun's ranks (default: the zoo's)")
     parser.add_argument("--device", default=None, help="cpu, cuda, mps (default: ck.device())")
     parser.add_argument("--runs", default="runs", help="directory of resumable training checkpoints")
     parser.add_argument("--zoo", default=None, help="zoo directory to publish to (default: data/zoo)")
     parser.add_argument("--fresh", action="store_true", help="ignore an earlier checkpoint and start over")
+    parser.add_argument("--no-publish", dest="publish", action="store_false",
+                        help="train (or resume) only: no evaluation, nothing written to the zoo")
+    argv = list(argv if argv is not None else sys.argv[1:])
     args = parser.parse_args(argv)
     args.runs = Path(args.runs)
-    if args.fresh:
+    if args.fresh and distributed.is_main():
         shutil.rmtree(args.runs / args.model, ignore_errors=True)
-    if args.device:
-        args.device = torch.device(args.device)
-    result = RECIPES[args.model](args)
-    if result is None:
-        print("Interrupted: run the same command again to resume.")
-        return 1
+    args.device = distributed.setup(args.device)
+    args.publish = args.publish and distributed.is_main()  # rank 0 evaluates and publishes
+    if distributed.world_size() > 1:
+        torch.distributed.barrier()  # nobody resumes from a checkpoint rank 0 is removing
+    try:
+        result = RECIPES[args.model](args)
+    finally:
+        distributed.teardown()
+    if not isinstance(result, tuple):  # a Run: interrupted, or trained without publishing
+        if result.interrupted:
+            print("Interrupted: run the same command again to resume.")
+            return 1
+        return 0
     model, run, metrics, extra = result
     extras = extra.pop("extras", None)
     # The command that retrains the model; where its outputs go (--runs, --zoo) does not change it.
     words, skip = [], False
-    for word in argv if argv is not None else sys.argv[1:]:
+    for word in argv:
         if skip or word in ("--runs", "--zoo"):
             skip = not skip
             continue
         words.append(word)
-    command = "python -m coursekit.train " + " ".join(words)
-    dev = args.device or ck.device()
+    launcher = f"torchrun --nproc_per_node {distributed.world_size()} -m" if distributed.world_size() > 1 \
+        else "python -m"
+    command = f"{launcher} coursekit.train " + " ".join(words)
+    dev = args.device
     rec = ck.zoo.publish(args.model, model.cpu(), {
         **extra, "steps": run.step, "wall_time_s": round(run.seconds, 1),
         "device": f"{dev} ({platform.processor() or platform.machine()}, {torch.get_num_threads()} threads)"
                   if dev.type == "cpu" else f"{dev} ({torch.cuda.get_device_name() if dev.type == 'cuda' else dev})",
+        "processes": distributed.world_size(),
         "metrics": metrics, "command": command.strip(),
     }, extras=extras, zoo_dir=Path(args.zoo) if args.zoo else None)
     print(f"Published {args.model}: {rec['metrics']}")
