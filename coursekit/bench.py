@@ -1,9 +1,11 @@
 """Benchmarks: ``python -m coursekit.bench [--full] [--only 00]``.
 
 Prints the seconds each notebook takes to run top to bottom (both the solved
-and the student version; quick mode unless ``--full``), and the latency of
-the course's widgets.  Numbers, not asserts: the tests check behaviour, this
-measures speed.
+and the student version; quick mode unless ``--full``), the latency of the
+course's widgets, DCGAN training throughput against the examples' loop, and
+diffusion training steps/s and sampling images/s for each speed setting
+(float32, channels-last, bf16 autocast) on the CPU and on CUDA when there is
+a GPU.  Numbers, not asserts: the tests check behaviour, this measures speed.
 """
 
 import argparse
@@ -61,7 +63,80 @@ def widget_latency(repeats=20):
         results["02 ten classes"] = statistics.median([w.update(style=i) for i in range(repeats)])
         w = ck.widgets.label_interpolation(G)
         results["02 label interpolation"] = statistics.median([w.update(end=i % 10) for i in range(repeats)])
+    if "mnist-ddpm" in ck.zoo.names():
+        from coursekit.models import ddpm
+
+        model = ck.zoo.load("mnist-ddpm", device=torch.device("cpu"))
+        schedules = {"linear": ddpm.DDPMSchedule(), "cosine": ddpm.DDPMSchedule(beta_schedule="squaredcos_cap_v2")}
+        w = ck.widgets.forward_process(ck.data.mnist("train", verbose=False).images[:8], schedules)
+        results["08 forward process (t)"] = statistics.median([w.update(t=(i * 97) % 1000) for i in range(repeats)])
+        _, trajectory = ddpm.sample(model, schedules["linear"], n=10, steps=20, trajectory_every=1)
+        w = ck.widgets.reverse_trajectory(trajectory)
+        ts = [t for t, _, _ in trajectory]
+        results["08 reverse trajectory (t)"] = statistics.median([w.update(t=ts[i % len(ts)]) for i in range(repeats)])
+        w = ck.widgets.guidance(model, schedules["linear"])
+        results["08 guidance, first view of a setting"] = statistics.median(
+            [w.update(digit=i % 10, scale=(0.0, 5.0)[i // 10 % 2]) for i in range(repeats)])
+        results["08 guidance, setting seen before (cached)"] = statistics.median(
+            [w.update(digit=i % 10, scale=(0.0, 5.0)[i // 10 % 2]) for i in range(repeats)])
     return results
+
+
+def ddpm_speed(device="cpu", steps=10, batch_size=128, warmup=3):
+    """Diffusion U-Net training steps/s and DDIM sampling images/s for each speed setting."""
+    import torch
+
+    from coursekit.models import ddpm
+
+    dev = torch.device(device)
+    schedule = ddpm.DDPMSchedule()
+    abar = schedule.alphas_cumprod.to(dev)
+    x0 = torch.rand(batch_size, 1, 28, 28, device=dev) * 2 - 1
+    y = torch.randint(0, 10, (batch_size,), device=dev)
+    g = torch.Generator().manual_seed(0)
+
+    def sync():
+        if dev.type == "cuda":
+            torch.cuda.synchronize()
+
+    rows = {}
+    for name, channels_last, bf16 in [("float32", False, False), ("channels-last", True, False),
+                                      ("bf16 autocast", False, True), ("channels-last + bf16", True, True)]:
+        torch.manual_seed(0)
+        model = ddpm.UNet().to(dev)
+        fmt = torch.channels_last if channels_last else torch.contiguous_format
+        model = model.to(memory_format=fmt)
+        opt = torch.optim.Adam(model.parameters(), lr=1e-3)
+        x = x0.to(memory_format=fmt)
+        autocast = torch.autocast(dev.type, dtype=torch.bfloat16, enabled=bf16)
+        for i in range(warmup + steps):
+            if i == warmup:
+                sync()
+                start = time.perf_counter()
+            t, noise, yy = ddpm.draw(schedule, x, y, g)
+            with autocast:
+                loss = ddpm.simple_loss(lambda x_t, t: model(x_t, t, yy), x, t.to(dev), noise.to(dev), abar)
+            opt.zero_grad(set_to_none=True)
+            loss.backward()
+            opt.step()
+        sync()
+        train = steps / (time.perf_counter() - start)
+        model.eval()
+        with torch.no_grad(), autocast:
+            xs = torch.randn(256, 1, 28, 28, device=dev).to(memory_format=fmt)
+            for i in range(warmup + steps):
+                if i == warmup:
+                    sync()
+                    start = time.perf_counter()
+                model(xs, torch.full((256,), 500, device=dev), None)
+            sync()
+        forward = 256 * steps / (time.perf_counter() - start)
+        rows[name] = {"train_steps_per_s": train, "ddim50_images_per_s": forward / 50}
+    base = rows["float32"]
+    for r in rows.values():
+        r["train_speedup"] = r["train_steps_per_s"] / base["train_steps_per_s"]
+        r["sample_speedup"] = r["ddim50_images_per_s"] / base["ddim50_images_per_s"]
+    return rows
 
 
 def main(argv=None):
@@ -96,6 +171,11 @@ def main(argv=None):
         for dev in devices:
             r = dcgan_throughput(dev, steps=40 if dev == "cpu" else 200)
             print(f"{dev:<28} {r['course']:8.0f} {r['examples']:9.0f} {r['ratio']:6.2f}")
+        print(f"\n{'DDPM U-Net, batch 128':<28} {'train steps/s':>14} {'×':>5} {'DDIM-50 images/s':>17} {'×':>5}")
+        for dev in devices:
+            for name, r in ddpm_speed(dev, steps=10 if dev == "cpu" else 50).items():
+                print(f"{dev + ', ' + name:<28} {r['train_steps_per_s']:14.2f} {r['train_speedup']:5.2f} "
+                      f"{r['ddim50_images_per_s']:17.1f} {r['sample_speedup']:5.2f}", flush=True)
     return 0
 
 

@@ -44,6 +44,20 @@ def device():
     return torch.device("cpu")
 
 
+def has_fast_bf16(dev):
+    """True where bf16 autocast speeds training up: CUDA GPUs with bf16, and CPUs with native bf16
+    instructions (AVX512-BF16 or AMX).  Elsewhere bf16 is emulated and slower than float32."""
+    dev = torch.device(dev)
+    if dev.type == "cuda":
+        return torch.cuda.is_bf16_supported()
+    if dev.type == "cpu":
+        try:
+            return bool(torch.cpu._is_avx512_bf16_supported() or torch.cpu._is_amx_tile_supported())
+        except AttributeError:  # a PyTorch without these probes: assume no
+            return False
+    return False
+
+
 def seed(n):
     """Seed Python, NumPy and PyTorch so that a run repeats exactly on the CPU.
 
