@@ -377,10 +377,11 @@ class EMA:
 
 
 def train_ddpm(steps=2000, batch_size=128, lr=1e-3, seed=0, checkpoint=None, device=None, config=None,
-               schedule=None, p_uncond=0.1, plot=None, checkpoint_every=500):
+               schedule=None, p_uncond=0.1, plot=None, checkpoint_every=500, bf16=None):
     """Train the ε-prediction U-Net on the training digits; returns (ema_model, model, run).
 
     Runs unchanged under torchrun: ``batch_size`` is the global batch, split among the ranks.
+    ``bf16``: autocast to bf16 (None: where the hardware has native bf16, ``ck.core.has_fast_bf16``).
     """
     import coursekit as ck
     from coursekit.train import distributed as dist
@@ -396,7 +397,8 @@ def train_ddpm(steps=2000, batch_size=128, lr=1e-3, seed=0, checkpoint=None, dev
     abar = schedule.alphas_cumprod.to(dev)
     batches = ck.data.mnist("train", verbose=dist.is_main()).batches(batch_size, generator=g)
     # bf16 autocast where the hardware has it (2.2x faster on a CPU with AVX512-BF16; weights stay float32)
-    autocast = torch.autocast(dev.type, dtype=torch.bfloat16, enabled=ck.core.has_fast_bf16(dev))
+    bf16 = ck.core.has_fast_bf16(dev) if bf16 is None else bf16
+    autocast = torch.autocast(dev.type, dtype=torch.bfloat16, enabled=bf16)
     run = ck.train.Run({"model": model, "ema": ema.model, "opt": opt, "data_rng": g, "data": batches}, steps=steps,
                        checkpoint=checkpoint, checkpoint_every=checkpoint_every, desc="DDPM", plot=plot)
     with run:
