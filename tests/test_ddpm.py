@@ -158,3 +158,4 @@ def test_guidance_scale_zero_and_one_are_the_plain_models():
     assert torch.allclose(ddpm.guided_eps(net, x, t, y, 0.0), net(x, t, None), atol=1e-6)
     e3 = ddpm.guided_eps(net, x, t, y, 3.0)
     assert torch.allclose(e3, net(x, t, None) + 3 * (net(x, t, y) - net(x, t, None)), atol=1e-5)
+

@@ -205,8 +205,8 @@ def train_cgan(steps=3000, batch_size=64, seed=0, checkpoint=None, device=None, 
     with run:
         for _ in run.steps():
             real, y = next(batches)
-            real, y, z = dist.shard(real, y, G.sample_z(batch_size, generator=g))
-            loss_D, loss_G = train_step(G_, D_, opt_G, opt_D, real.to(dev), y.to(dev), z.to(dev),
+            real, y, z = dist.to_device(*dist.shard(real, y, torch.randn(batch_size, G.config.nz, generator=g)), device=dev)
+            loss_D, loss_G = train_step(G_, D_, opt_G, opt_D, real, y, z,
                                         mismatch=mismatch, generator=g)
             run.log(loss_D=dist.mean(loss_D), loss_G=dist.mean(loss_G))
     return G.eval(), D.eval(), run

@@ -173,9 +173,9 @@ def train_dcgan(steps=5000, batch_size=64, seed=0, checkpoint="runs/mnist-dcgan"
     with run:
         for step in run.steps():
             real, _ = next(batches)
-            real, z = dist.shard(real, G.sample_z(batch_size, generator=g))
+            real, z = dist.to_device(*dist.shard(real, torch.randn(batch_size, G.config.nz, generator=g)), device=dev)
             with autocast:
-                loss_D, loss_G = train_step(G_, D_, opt_G, opt_D, real.to(dev, non_blocking=True), z)
+                loss_D, loss_G = train_step(G_, D_, opt_G, opt_D, real, z)
             run.log(loss_D=dist.mean(loss_D), loss_G=dist.mean(loss_G))
             if (step + 1) % every == 0 and (step + 1) // every <= snapshots:
                 i = (step + 1) // every - 1

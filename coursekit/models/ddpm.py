@@ -405,7 +405,7 @@ def train_ddpm(steps=2000, batch_size=128, lr=1e-3, seed=0, checkpoint=None, dev
         for step in run.steps():
             x0, y = next(batches)
             t, noise, y = draw(schedule, x0, y, g, p_uncond)           # the global batch's randomness
-            x0, y, t, noise = (v.to(dev, non_blocking=True) for v in dist.shard(x0, y, t, noise))
+            x0, y, t, noise = dist.to_device(*dist.shard(x0, y, t, noise), device=dev)
             with autocast:
                 l = simple_loss(lambda x_t, t: net(x_t, t, y), x0, t, noise, abar)
             opt.zero_grad(set_to_none=True)

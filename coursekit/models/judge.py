@@ -103,7 +103,7 @@ def train_judge(steps=3000, batch_size=128, lr=2e-3, seed=0, checkpoint="runs/ju
     with run:
         for _ in run.steps():
             x, y = next(batches)
-            x, y = (v.to(dev) for v in dist.shard(augment(x, generator=g), y))
+            x, y = dist.to_device(*dist.shard(augment(x, generator=g), y), device=dev)
             loss = F.cross_entropy(net(x), y, label_smoothing=0.05)
             opt.zero_grad(set_to_none=True)
             loss.backward()

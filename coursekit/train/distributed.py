@@ -101,6 +101,17 @@ def shard(*tensors):
     return tuple(out) if len(out) > 1 else out[0]
 
 
+def to_device(*tensors, device):
+    """Move this step's tensors to ``device`` without stalling the host: from pinned memory and
+    asynchronously on CUDA (a copy from ordinary memory waits for the GPU to finish its queue)."""
+    device = torch.device(device)
+    if device.type == "cuda":
+        out = tuple(t.pin_memory().to(device, non_blocking=True) for t in tensors)
+    else:
+        out = tuple(t.to(device) for t in tensors)
+    return out if len(out) > 1 else out[0]
+
+
 def mean(value):
     """The mean of a (scalar) tensor over the ranks; for logging. No host synchronisation."""
     if world_size() == 1:
