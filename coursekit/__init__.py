@@ -16,7 +16,8 @@ from coursekit.core import QUICK, DATA_DIR, device, seed
 
 __version__ = "0.1.0"
 
-_SUBMODULES = ("data", "viz", "train", "checkpoint", "zoo", "metrics", "widgets", "check", "models", "latent")
+_SUBMODULES = ("data", "viz", "train", "checkpoint", "zoo", "metrics", "widgets", "check", "models", "latent",
+               "faces")
 
 __all__ = ["QUICK", "DATA_DIR", "device", "seed", *_SUBMODULES]
 

@@ -180,6 +180,13 @@ def _mnist_full(split, root, download):
     return Digits(images, ds.targets.long(), f"full MNIST ({root})", split)
 
 
+def faces(n, size=64, seed=0, start=0, factors=None):
+    """Cartoon faces with their factors, label maps and edge maps: see :mod:`coursekit.faces`."""
+    from coursekit.faces import faces as render_faces
+
+    return render_faces(n, size=size, seed=seed, start=start, factors=factors)
+
+
 def ring_centers(modes=8, radius=2.0):
     """The centres (modes, 2) of the ring of Gaussians, evenly spaced on a circle."""
     angle = torch.arange(modes, dtype=torch.float32) * (2 * torch.pi / modes)

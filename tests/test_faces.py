@@ -1,0 +1,80 @@
+"""The course's procedural faces: deterministic, with labels, edges and factors that mean what they say."""
+
+import pytest
+import torch
+
+import coursekit as ck
+from coursekit import faces
+
+
+def test_an_image_does_not_depend_on_its_batch():
+    a = faces.faces(6, size=32, seed=3)
+    b = faces.faces(3, size=32, seed=3, start=3)
+    assert torch.equal(a.images[3:], b.images) and torch.equal(a.labels[3:], b.labels)
+    assert not torch.equal(faces.faces(3, size=32, seed=4).images, a.images[:3])
+
+
+@pytest.mark.parametrize("size", faces.SIZES)
+def test_shapes_ranges_and_every_part_present(size):
+    d = faces.faces(40, size=size, seed=0)
+    assert d.images.shape == (40, 3, size, size) and d.labels.shape == (40, size, size)
+    assert d.edges.shape == (40, 1, size, size) and set(d.edges.unique().tolist()) <= {-1.0, 1.0}
+    assert d.images.min() >= -1 and d.images.max() <= 1
+    assert set(d.labels.unique().tolist()) == set(range(len(faces.PARTS)))
+    assert d.label_images().shape == (40, 3, size, size)
+
+
+def _with(factors, **changes):
+    return {**factors, **{k: torch.full_like(factors[k], v) for k, v in changes.items()}}
+
+
+def test_glasses_add_glasses_pixels_and_nothing_else_moves_much():
+    f = faces.sample_factors(8, seed=1)
+    off, on = faces.faces(8, factors=_with(f, glasses=0)), faces.faces(8, factors=_with(f, glasses=1))
+    glasses = faces.PARTS.index("glasses")
+    assert (off.labels == glasses).sum() == 0 and ((on.labels == glasses).sum((1, 2)) > 20).all()
+    changed = (on.labels != off.labels).float().mean()
+    assert changed < 0.05  # only around the eyes
+
+
+def test_closed_eyes_and_a_smile_change_their_parts():
+    f = faces.sample_factors(8, seed=2)
+    eyes = faces.PARTS.index("eyes")
+    open_, shut = faces.faces(8, factors=_with(f, eyes_open=1)), faces.faces(8, factors=_with(f, eyes_open=0))
+    assert ((open_.labels == eyes).sum((1, 2)) > (shut.labels == eyes).sum((1, 2))).all()
+    mouth = faces.PARTS.index("mouth")
+    rows = torch.arange(64).view(1, 64, 1).float()
+
+    def mouth_row(d):  # the mean row of each face's mouth pixels
+        m = d.labels == mouth
+        return (rows * m).sum((1, 2)) / m.sum((1, 2))
+
+    happy, sad = faces.faces(8, factors=_with(f, smile=1.0)), faces.faces(8, factors=_with(f, smile=-1.0))
+    # a smile's centre sits lower than a frown's (rows grow downwards)
+    assert (mouth_row(happy) > mouth_row(sad)).all()
+
+
+def test_bald_faces_have_no_hair_and_long_hair_has_more():
+    f = faces.sample_factors(8, seed=5)
+    hair = faces.PARTS.index("hair")
+    bald = faces.faces(8, factors=_with(f, hair_style=faces.HAIR_STYLES.index("bald")))
+    long = faces.faces(8, factors=_with(f, hair_style=faces.HAIR_STYLES.index("long")))
+    short = faces.faces(8, factors=_with(f, hair_style=faces.HAIR_STYLES.index("short")))
+    assert (bald.labels == hair).sum() == 0
+    assert ((long.labels == hair).sum((1, 2)) > (short.labels == hair).sum((1, 2))).all()
+
+
+def test_the_data_module_serves_the_faces():
+    assert torch.equal(ck.data.faces(2, size=32).images, faces.faces(2, size=32).images)
+
+
+def test_bad_input_is_explained():
+    f = faces.sample_factors(4)
+    with pytest.raises(ValueError, match="size must be one of"):
+        faces.faces(4, size=48)
+    with pytest.raises(ValueError, match="'glasses' must be a class in 0..1"):
+        faces.render(_with(f, glasses=2))
+    with pytest.raises(ValueError, match="lack"):
+        faces.render({"smile": f["smile"]})
+    with pytest.raises(ValueError, match="positive int"):
+        faces.faces(0)
