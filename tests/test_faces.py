@@ -78,3 +78,20 @@ def test_bad_input_is_explained():
         faces.render({"smile": f["smile"]})
     with pytest.raises(ValueError, match="positive int"):
         faces.faces(0)
+
+
+def test_evaluation_models_shapes_and_scores():
+    from coursekit.models import face_eval as fe
+
+    d = faces.faces(4, size=32)
+    torch.manual_seed(0)
+    out = fe.AttributePredictor()(d.images)
+    assert out["hair_style"].shape == (4, len(faces.HAIR_STYLES)) and out["smile"].shape == (4,)
+    assert fe.attribute_loss(out, d.factors).dim() == 0
+    assert fe.Segmenter()(d.images).shape == (4, len(faces.PARTS), 32, 32)
+    perfect = fe.segmentation_scores(d.labels, d.labels)
+    assert perfect == {"pixel_accuracy": 1.0, "mean_iou": 1.0}
+    all_background = fe.segmentation_scores(torch.zeros_like(d.labels), d.labels)
+    assert all_background["mean_iou"] < 0.5 and 0 < all_background["pixel_accuracy"] < 1
+    with pytest.raises(ValueError, match="RGB images"):
+        fe.AttributePredictor()(d.labels.float())

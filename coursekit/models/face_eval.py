@@ -1,0 +1,205 @@
+"""The faces' evaluation models, trained on rendered faces only (issue 7; used by notebooks 03-07).
+
+* :class:`AttributePredictor` reads every factor of ``ck.faces.FACTORS`` back
+  from an image (a classifier head per class factor, a regression head per
+  value factor); its 128-d penultimate features are the space of the faces'
+  Fréchet distance.
+* :class:`Segmenter` labels every pixel with a part of ``ck.faces.PARTS``:
+  what Pix2Pix's "labels -> photo" is scored with (run it on the generated
+  photo, compare with the input labels).
+"""
+
+from dataclasses import dataclass
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+from coursekit import faces as _faces
+
+
+def _block(c_in, c_out):
+    return nn.Sequential(nn.Conv2d(c_in, c_out, 3, padding=1, bias=False), nn.BatchNorm2d(c_out), nn.ReLU(inplace=True),
+                         nn.Conv2d(c_out, c_out, 3, padding=1, bias=False), nn.BatchNorm2d(c_out), nn.ReLU(inplace=True))
+
+
+@dataclass
+class AttributeConfig:
+    width: int = 32
+    features: int = 128
+
+
+class AttributePredictor(nn.Module):
+    """Image (N, 3, S, S) -> {factor: logits (N, K) or value (N,)}."""
+
+    def __init__(self, config=None):
+        super().__init__()
+        self.config = c = config or AttributeConfig()
+        w = c.width
+        self.body = nn.Sequential(_block(3, w), nn.MaxPool2d(2), _block(w, 2 * w), nn.MaxPool2d(2),
+                                  _block(2 * w, 4 * w), nn.MaxPool2d(2), _block(4 * w, 4 * w),
+                                  nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(4 * w, c.features), nn.ReLU())
+        self.heads = nn.ModuleDict({name: nn.Linear(c.features, spec if kind == "class" else 1)
+                                    for name, (kind, spec) in _faces.FACTORS.items()})
+
+    def features(self, x):
+        if x.dim() != 4 or x.shape[1] != 3:
+            raise ValueError(f"expected RGB images (N, 3, H, W) in [-1, 1], got shape {tuple(x.shape)}")
+        return self.body(x)
+
+    def forward(self, x):
+        h = self.features(x)
+        return {name: head(h) if _faces.FACTORS[name][0] == "class" else head(h).squeeze(1)
+                for name, head in self.heads.items()}
+
+
+def attribute_loss(outputs, factors):
+    """Cross-entropy for class factors plus squared error for value factors (scaled to about [-1, 1])."""
+    total = 0.0
+    for name, (kind, spec) in _faces.FACTORS.items():
+        target = factors[name].to(outputs[name].device)
+        if kind == "class":
+            total = total + F.cross_entropy(outputs[name], target)
+        else:
+            lo, hi = spec
+            total = total + F.mse_loss(outputs[name], (target - lo) / (hi - lo) * 2 - 1)
+    return total
+
+
+@torch.no_grad()
+def predict_attributes(model, images, batch_size=500):
+    """The factors the model reads from ``images``: {name: (N,) classes or values in the factor's units}."""
+    was = model.training
+    model.eval()
+    dev = next(model.parameters()).device
+    out = {name: [] for name in _faces.FACTORS}
+    for chunk in images.split(batch_size):
+        pred = model(chunk.to(dev))
+        for name, (kind, spec) in _faces.FACTORS.items():
+            p = pred[name].float().cpu()
+            out[name].append(p.argmax(1) if kind == "class" else (p.clamp(-1, 1) + 1) / 2 * (spec[1] - spec[0]) + spec[0])
+    model.train(was)
+    return {name: torch.cat(v) for name, v in out.items()}
+
+
+@dataclass
+class SegmenterConfig:
+    width: int = 24
+
+
+class Segmenter(nn.Module):
+    """Image (N, 3, S, S) -> part logits (N, len(PARTS), S, S): a small encoder-decoder with skips."""
+
+    def __init__(self, config=None):
+        super().__init__()
+        self.config = c = config or SegmenterConfig()
+        w = c.width
+        self.enc1, self.enc2, self.enc3 = _block(3, w), _block(w, 2 * w), _block(2 * w, 4 * w)
+        self.dec2, self.dec1 = _block(6 * w, 2 * w), _block(3 * w, w)
+        self.out = nn.Conv2d(w, len(_faces.PARTS), 1)
+
+    def forward(self, x):
+        if x.dim() != 4 or x.shape[1] != 3 or x.shape[-1] % 4:
+            raise ValueError(f"expected RGB images (N, 3, H, W) with H, W multiples of 4, got shape {tuple(x.shape)}")
+        e1 = self.enc1(x)
+        e2 = self.enc2(F.max_pool2d(e1, 2))
+        e3 = self.enc3(F.max_pool2d(e2, 2))
+        d2 = self.dec2(torch.cat([F.interpolate(e3, scale_factor=2.0), e2], 1))
+        d1 = self.dec1(torch.cat([F.interpolate(d2, scale_factor=2.0), e1], 1))
+        return self.out(d1)
+
+
+@torch.no_grad()
+def segment(model, images, batch_size=200):
+    """Part labels (N, S, S) that the segmenter reads from ``images``."""
+    was = model.training
+    model.eval()
+    dev = next(model.parameters()).device
+    out = torch.cat([model(chunk.to(dev)).argmax(1).cpu() for chunk in images.split(batch_size)])
+    model.train(was)
+    return out
+
+
+def segmentation_scores(predicted, target, num_classes=len(_faces.PARTS)):
+    """Per-pixel accuracy and mean IoU over the parts present (the Pix2Pix paper's FCN scores)."""
+    acc = (predicted == target).float().mean().item()
+    ious = []
+    for k in range(num_classes):
+        p, t = predicted == k, target == k
+        union = (p | t).sum().item()
+        if t.any():
+            ious.append((p & t).sum().item() / union)
+    return {"pixel_accuracy": acc, "mean_iou": sum(ious) / len(ious)}
+
+
+TRAIN_SEED, TEST_SEED = 0, 1  # rendered faces: seed 0 streams the training images, seed 1 is held out
+
+
+def _stream(step, batch_size, size):
+    """The training batch of ``step``: images step·B .. (step+1)·B − 1 of the training seed (resumable as is)."""
+    return _faces.faces(batch_size, size=size, seed=TRAIN_SEED, start=step * batch_size)
+
+
+def train_attributes(steps=3000, batch_size=64, size=64, lr=2e-3, checkpoint=None, device=None, seed=0):
+    """Train the attribute predictor on a stream of fresh renders; returns (model, run)."""
+    import coursekit as ck
+
+    dev = device or ck.device()
+    ck.seed(seed)
+    model = AttributePredictor().to(dev)
+    opt = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=1e-4)
+    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=lr, total_steps=max(steps, 1), pct_start=0.1)
+    run = ck.train.Run({"model": model, "opt": opt, "sched": sched}, steps=steps, checkpoint=checkpoint,
+                       checkpoint_every=500, desc="attributes")
+    with run:
+        for step in run.steps():
+            batch = _stream(step, batch_size, size)
+            loss = attribute_loss(model(batch.images.to(dev)), batch.factors)
+            opt.zero_grad(set_to_none=True)
+            loss.backward()
+            opt.step()
+            sched.step()
+            run.log(loss=loss)
+    return model.eval(), run
+
+
+def train_segmenter(steps=2000, batch_size=32, size=64, lr=2e-3, checkpoint=None, device=None, seed=0):
+    """Train the segmenter on a stream of fresh renders; returns (model, run)."""
+    import coursekit as ck
+
+    dev = device or ck.device()
+    ck.seed(seed)
+    model = Segmenter().to(dev)
+    opt = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=1e-4)
+    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=lr, total_steps=max(steps, 1), pct_start=0.1)
+    run = ck.train.Run({"model": model, "opt": opt, "sched": sched}, steps=steps, checkpoint=checkpoint,
+                       checkpoint_every=500, desc="segmenter")
+    with run:
+        for step in run.steps():
+            batch = _stream(step, batch_size, size)
+            loss = F.cross_entropy(model(batch.images.to(dev)), batch.labels.to(dev))
+            opt.zero_grad(set_to_none=True)
+            loss.backward()
+            opt.step()
+            sched.step()
+            run.log(loss=loss)
+    return model.eval(), run
+
+
+def evaluate_attributes(model, n=1000, size=64):
+    """Held-out accuracy per class factor and mean absolute error per value factor (in its units)."""
+    test = _faces.faces(n, size=size, seed=TEST_SEED)
+    pred = predict_attributes(model, test.images)
+    out = {}
+    for name, (kind, _) in _faces.FACTORS.items():
+        if kind == "class":
+            out[f"{name}_accuracy"] = round((pred[name] == test.factors[name]).float().mean().item(), 4)
+        else:
+            out[f"{name}_mae"] = round((pred[name] - test.factors[name]).abs().mean().item(), 4)
+    return out
+
+
+def evaluate_segmenter(model, n=500, size=64):
+    """Held-out per-pixel accuracy and mean IoU."""
+    test = _faces.faces(n, size=size, seed=TEST_SEED)
+    return {k: round(v, 4) for k, v in segmentation_scores(segment(model, test.images), test.labels).items()}
