@@ -1,0 +1,156 @@
+"""Pix2Pix (Isola et al., 2017), notebook 03: a U-Net generator, a PatchGAN discriminator, cGAN + λ·L1.
+
+The generator reads the condition image (a label map, an edge map) and draws
+the photo; its only noise is dropout, kept on at test time as in the paper.
+The discriminator reads (condition, image) pairs and says real or fake for
+every patch; its patch size is its receptive field (:func:`receptive_field`).
+"""
+
+from dataclasses import dataclass
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+
+def down(c_in, c_out, norm=True):
+    """Encoder block: Conv 4x4 stride 2 (halves the size), BatchNorm, LeakyReLU 0.2."""
+    layers = [nn.Conv2d(c_in, c_out, 4, 2, 1, bias=not norm)]
+    if norm:
+        layers.append(nn.BatchNorm2d(c_out))
+    return nn.Sequential(*layers, nn.LeakyReLU(0.2, inplace=True))
+
+
+def up(c_in, c_out, dropout=False):
+    """Decoder block: ConvTranspose 4x4 stride 2 (doubles the size), BatchNorm, dropout 0.5, ReLU."""
+    layers = [nn.ConvTranspose2d(c_in, c_out, 4, 2, 1, bias=False), nn.BatchNorm2d(c_out)]
+    if dropout:
+        layers.append(nn.Dropout(0.5))
+    return nn.Sequential(*layers, nn.ReLU(inplace=True))
+
+
+@dataclass
+class Pix2PixConfig:
+    in_channels: int = 3
+    out_channels: int = 3
+    width: int = 32
+    depth: int = 6           # 64x64 -> 1x1 at the bottleneck
+    skips: bool = True       # False: the same encoder-decoder without skip connections (the ablation)
+    d_layers: int = 3        # PatchGAN: 0 = PixelGAN (1x1), 1 = 16x16, 2 = 34x34, 3 = 70x70 patches
+
+
+class UNetGenerator(nn.Module):
+    """Encoder-decoder whose decoder block i also reads encoder block i (a skip connection).
+
+    Shapes for 64x64 and width 32: 64 -> 32 -> 16 -> 8 -> 4 -> 2 -> 1, then back up,
+    each decoder output concatenated with the encoder output of the same size.
+    """
+
+    def __init__(self, config=None):
+        super().__init__()
+        self.config = c = config or Pix2PixConfig()
+        widths = [min(c.width * 2 ** i, c.width * 8) for i in range(c.depth)]
+        self.encoder = nn.ModuleList(down(a, b, norm=i > 0)
+                                     for i, (a, b) in enumerate(zip([c.in_channels] + widths[:-1], widths)))
+        k = 2 if c.skips else 1
+        ups = []
+        for i in reversed(range(1, c.depth)):
+            c_in = widths[i] if i == c.depth - 1 else k * widths[i]
+            ups.append(up(c_in, widths[i - 1], dropout=i >= c.depth - 3))
+        self.decoder = nn.ModuleList(ups)
+        self.to_image = nn.ConvTranspose2d(k * widths[0], c.out_channels, 4, 2, 1)
+
+    def forward(self, x):
+        c = self.config
+        if x.dim() != 4 or x.shape[1] != c.in_channels or x.shape[-1] % 2 ** c.depth:
+            raise ValueError(f"expected condition images (N, {c.in_channels}, H, W) with H, W multiples of "
+                             f"{2 ** c.depth}, got shape {tuple(x.shape)}")
+        skips = []
+        for block in self.encoder:
+            x = block(x)
+            skips.append(x)
+        skips.pop()  # the bottleneck is the decoder's input, not a skip
+        for block in self.decoder:
+            x = block(x)
+            s = skips.pop()
+            x = torch.cat([x, s], 1) if c.skips else x
+        return torch.tanh(self.to_image(x))
+
+
+class PatchDiscriminator(nn.Module):
+    """D(condition, image) -> a map of logits, one per patch (PatchGAN).
+
+    ``d_layers`` stride-2 blocks then a stride-1 block and the output conv (as
+    in the paper's 70x70 D for 3 layers); 0 gives the PixelGAN of 1x1 convolutions.
+    """
+
+    def __init__(self, config=None):
+        super().__init__()
+        self.config = c = config or Pix2PixConfig()
+        c_in, w = c.in_channels + c.out_channels, c.width * 2
+        if c.d_layers == 0:
+            self.net = nn.Sequential(nn.Conv2d(c_in, w, 1), nn.LeakyReLU(0.2, True), nn.Conv2d(w, 2 * w, 1, bias=False),
+                                     nn.BatchNorm2d(2 * w), nn.LeakyReLU(0.2, True), nn.Conv2d(2 * w, 1, 1))
+            return
+        layers, ch = [nn.Conv2d(c_in, w, 4, 2, 1), nn.LeakyReLU(0.2, True)], w
+        for i in range(1, c.d_layers + 1):
+            stride = 2 if i < c.d_layers else 1
+            nxt = min(w * 2 ** i, w * 8)
+            layers += [nn.Conv2d(ch, nxt, 4, stride, 1, bias=False), nn.BatchNorm2d(nxt), nn.LeakyReLU(0.2, True)]
+            ch = nxt
+        layers.append(nn.Conv2d(ch, 1, 4, 1, 1))
+        self.net = nn.Sequential(*layers)
+
+    def forward(self, condition, image):
+        if condition.shape[0] != image.shape[0] or condition.shape[-2:] != image.shape[-2:]:
+            raise ValueError(f"condition {tuple(condition.shape)} and image {tuple(image.shape)} must pair up")
+        return self.net(torch.cat([condition, image], 1))
+
+
+def receptive_field(module):
+    """The side of the input patch one output value of a stack of convolutions sees.
+
+    Walks the conv layers from the output back: r ← (r − 1)·stride + kernel.
+    """
+    convs = [m for m in module.modules() if isinstance(m, nn.Conv2d)]
+    r = 1
+    for conv in reversed(convs):
+        r = (r - 1) * conv.stride[0] + conv.kernel_size[0]
+    return r
+
+
+def d_loss(real_logits, fake_logits):
+    """BCE, real pairs -> 1 and generated pairs -> 0, halved as in the paper (D learns at half G's rate)."""
+    return 0.5 * (F.binary_cross_entropy_with_logits(real_logits, torch.ones_like(real_logits))
+                  + F.binary_cross_entropy_with_logits(fake_logits, torch.zeros_like(fake_logits)))
+
+
+def g_loss(fake_logits, fake, target, l1_weight=100.0, gan_weight=1.0):
+    """cGAN + λ·L1: fool D on every patch, and stay close to the true photo (λ = 100)."""
+    adv = F.binary_cross_entropy_with_logits(fake_logits, torch.ones_like(fake_logits))
+    return gan_weight * adv + l1_weight * F.l1_loss(fake, target)
+
+
+def train_step(G, D, opt_G, opt_D, condition, target, l1_weight=100.0, gan_weight=1.0):
+    """One alternating step; ``gan_weight=0`` trains L1 only and skips D. Returns (loss_D, loss_G)."""
+    fake = G(condition)
+    loss_D = torch.zeros((), device=fake.device)
+    if gan_weight > 0:
+        loss_D = d_loss(D(condition, target), D(condition, fake.detach()))
+        opt_D.zero_grad(set_to_none=True)
+        loss_D.backward()
+        opt_D.step()
+    D.requires_grad_(False)
+    fake_logits = D(condition, fake) if gan_weight > 0 else torch.zeros(1, device=fake.device)
+    loss_G = g_loss(fake_logits, fake, target, l1_weight, gan_weight)
+    opt_G.zero_grad(set_to_none=True)
+    loss_G.backward()
+    opt_G.step()
+    D.requires_grad_(True)
+    return loss_D.detach(), loss_G.detach()
+
+
+def make_optimizers(G, D, lr=2e-4):
+    """Adam, lr 2e-4, β1 = 0.5, for both (the paper's settings)."""
+    return (torch.optim.Adam(G.parameters(), lr=lr, betas=(0.5, 0.999)),
+            torch.optim.Adam(D.parameters(), lr=lr, betas=(0.5, 0.999)))

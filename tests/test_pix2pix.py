@@ -1,0 +1,55 @@
+"""Pix2Pix's pieces (notebook 03): the U-Net, the PatchGAN and its receptive fields, the losses."""
+
+import pytest
+import torch
+
+from coursekit.models import pix2pix as P
+
+
+@pytest.mark.parametrize("layers, patch", [(0, 1), (1, 16), (2, 34), (3, 70)])
+def test_patchgan_receptive_fields_are_the_papers(layers, patch):
+    D = P.PatchDiscriminator(P.Pix2PixConfig(d_layers=layers))
+    assert P.receptive_field(D) == patch
+
+
+def test_one_output_of_D_sees_exactly_its_receptive_field():
+    torch.manual_seed(0)
+    D = P.PatchDiscriminator(P.Pix2PixConfig(d_layers=1)).eval()
+    x = torch.zeros(1, 3, 64, 64, requires_grad=True)
+    D(x, x)[0, 0, 10, 10].backward()
+    rows = x.grad.abs().sum((0, 1, 3)).nonzero()
+    assert rows.max() - rows.min() + 1 <= 16  # the gradient reaches at most a 16-pixel band
+
+
+@pytest.mark.parametrize("skips", [True, False])
+def test_the_generator_maps_a_condition_to_an_image(skips):
+    G = P.UNetGenerator(P.Pix2PixConfig(width=8, skips=skips))
+    y = G(torch.randn(2, 3, 64, 64))
+    assert y.shape == (2, 3, 64, 64) and y.abs().max() <= 1
+    with pytest.raises(ValueError, match="multiples of 64"):
+        G(torch.randn(2, 3, 48, 48))
+
+
+def test_the_skips_carry_detail_the_bottleneck_cannot():
+    # with skips, the input reaches the output through a 64x64 path: perturbing one input pixel
+    # changes nearby output pixels more than far ones
+    torch.manual_seed(0)
+    G = P.UNetGenerator(P.Pix2PixConfig(width=8)).eval()
+    x = torch.zeros(1, 3, 64, 64, requires_grad=True)
+    G(x)[0, :, 5, 5].sum().backward()
+    g = x.grad.abs().sum((0, 1))
+    assert g[:16, :16].sum() > g[32:, 32:].sum()
+
+
+def test_losses_and_a_step():
+    torch.manual_seed(0)
+    G, D = P.UNetGenerator(P.Pix2PixConfig(width=8)), P.PatchDiscriminator(P.Pix2PixConfig(width=8))
+    opt_G, opt_D = P.make_optimizers(G, D)
+    c, t = torch.rand(4, 3, 64, 64) * 2 - 1, torch.rand(4, 3, 64, 64) * 2 - 1
+    loss_D, loss_G = P.train_step(G, D, opt_G, opt_D, c, t)
+    assert loss_D > 0 and loss_G > 0
+    zero = torch.zeros(3)
+    assert torch.isclose(P.d_loss(zero, zero), torch.log(torch.tensor(2.0)))
+    assert torch.isclose(P.g_loss(zero, t, t), torch.log(torch.tensor(2.0)))  # L1 term zero on the target
+    loss_D, _ = P.train_step(G, D, opt_G, opt_D, c, t, gan_weight=0.0)  # L1 only: D untouched
+    assert loss_D == 0
