@@ -187,6 +187,45 @@ def faces(n, size=64, seed=0, start=0, factors=None):
     return render_faces(n, size=size, seed=seed, start=start, factors=factors)
 
 
+def paired_folder(root, size=64, direction="AtoB", limit=None):
+    """Real paired images in the Pix2Pix folder format: each file holds A and B side by side.
+
+    This is how the facades, maps and cityscapes sets of the Pix2Pix paper ship
+    (``train/1.jpg`` = a 512x256 picture, A on the left, B on the right).  Returns
+    ``(condition, target)`` as float tensors (N, 3, size, size) in [-1, 1]: A -> B,
+    or B -> A with ``direction="BtoA"`` (facades: labels are B, photos A).
+
+    >>> labels, photos = ck.data.paired_folder("~/facades/train", direction="BtoA")
+    """
+    from PIL import Image, UnidentifiedImageError
+
+    if direction not in ("AtoB", "BtoA"):
+        raise ValueError(f"direction must be 'AtoB' or 'BtoA', got {direction!r}")
+    root = Path(root).expanduser()
+    if not root.is_dir():
+        raise FileNotFoundError(f"no folder {root}: point paired_folder at a folder of A|B image files "
+                                "(e.g. facades/train)")
+    files = sorted(p for p in root.iterdir() if p.suffix.lower() in (".jpg", ".jpeg", ".png"))[:limit]
+    if not files:
+        raise FileNotFoundError(f"{root} holds no .jpg or .png files")
+    a_list, b_list = [], []
+    for path in files:
+        try:
+            with Image.open(path) as img:
+                img = img.convert("RGB")
+        except (UnidentifiedImageError, OSError) as e:
+            raise OSError(f"{path} is not a readable image ({e}); remove it or replace it") from None
+        w, h = img.size
+        if w != 2 * h:
+            raise ValueError(f"{path} is {w}x{h}; a paired image is twice as wide as high (A left, B right)")
+        for box, out in (((0, 0, h, h), a_list), ((h, 0, w, h), b_list)):
+            half = img.crop(box).resize((size, size), Image.BICUBIC)
+            out.append(torch.frombuffer(bytearray(half.tobytes()), dtype=torch.uint8).view(size, size, 3))
+    a = to_model_range(torch.stack(a_list).permute(0, 3, 1, 2))
+    b = to_model_range(torch.stack(b_list).permute(0, 3, 1, 2))
+    return (a, b) if direction == "AtoB" else (b, a)
+
+
 def ring_centers(modes=8, radius=2.0):
     """The centres (modes, 2) of the ring of Gaussians, evenly spaced on a circle."""
     angle = torch.arange(modes, dtype=torch.float32) * (2 * torch.pi / modes)

@@ -145,3 +145,35 @@ def test_batches_resume_exactly_from_their_state():
     resumed = digits.batches(300, generator=g3)
     resumed.load_state_dict(state)
     assert all(torch.equal(next(resumed)[1], y) for y in seen[4:])
+
+
+def test_paired_folder_reads_side_by_side_files(tmp_path):
+    from PIL import Image
+
+    for i in range(3):
+        img = Image.new("RGB", (40, 20))
+        img.paste((255, 0, 0), (0, 0, 20, 20))    # A: red
+        img.paste((0, 0, 255), (20, 0, 40, 20))   # B: blue
+        img.save(tmp_path / f"{i}.png")
+    a, b = ck.data.paired_folder(tmp_path, size=16)
+    assert a.shape == b.shape == (3, 3, 16, 16)
+    assert torch.allclose(a[:, 0], torch.ones(3, 16, 16)) and torch.allclose(a[:, 2], -torch.ones(3, 16, 16))
+    assert torch.allclose(b[:, 2], torch.ones(3, 16, 16))
+    b2, a2 = ck.data.paired_folder(tmp_path, size=16, direction="BtoA")
+    assert torch.equal(a2, a) and torch.equal(b2, b)
+
+
+def test_paired_folder_explains_bad_input(tmp_path):
+    from PIL import Image
+
+    with pytest.raises(FileNotFoundError, match="no folder"):
+        ck.data.paired_folder(tmp_path / "missing")
+    with pytest.raises(FileNotFoundError, match="no .jpg or .png"):
+        ck.data.paired_folder(tmp_path)
+    Image.new("RGB", (20, 20)).save(tmp_path / "square.png")
+    with pytest.raises(ValueError, match="twice as wide"):
+        ck.data.paired_folder(tmp_path)
+    (tmp_path / "square.png").unlink()
+    (tmp_path / "broken.jpg").write_bytes(b"not an image")
+    with pytest.raises(OSError, match="not a readable image"):
+        ck.data.paired_folder(tmp_path)

@@ -53,3 +53,18 @@ def test_losses_and_a_step():
     assert torch.isclose(P.g_loss(zero, t, t), torch.log(torch.tensor(2.0)))  # L1 term zero on the target
     loss_D, _ = P.train_step(G, D, opt_G, opt_D, c, t, gan_weight=0.0)  # L1 only: D untouched
     assert loss_D == 0
+
+
+@pytest.mark.parametrize("task", P.TASKS)
+def test_a_short_training_and_its_evaluation_run_on_faces(task):
+    from coursekit.models import face_eval
+
+    G, D, run = P.train_pix2pix(task, steps=3, batch_size=4, config=P.config_for(task, width=8),
+                                device=torch.device("cpu"))
+    assert run.step == 3 and len(run.history.values("loss_G")) == 3
+    torch.manual_seed(0)
+    m = P.evaluate(G, task, face_eval.Segmenter(face_eval.SegmenterConfig(width=8)), face_eval.AttributePredictor(),
+                   n=8)
+    assert {"pixel_accuracy", "mean_iou", "pixel_accuracy_real", "l1", "fid_attributes"} <= set(m)
+    with pytest.raises(ValueError, match="task must be one of"):
+        P.train_pix2pix("sketch", steps=1)

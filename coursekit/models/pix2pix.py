@@ -154,3 +154,90 @@ def make_optimizers(G, D, lr=2e-4):
     """Adam, lr 2e-4, β1 = 0.5, for both (the paper's settings)."""
     return (torch.optim.Adam(G.parameters(), lr=lr, betas=(0.5, 0.999)),
             torch.optim.Adam(D.parameters(), lr=lr, betas=(0.5, 0.999)))
+
+
+# --------------------------------------------------------------------------------------------
+# The course's tasks on the procedural faces: labels -> photo and edges -> photo.
+
+TASKS = ("labels", "edges")
+TRAIN_SEED, TEST_SEED = 0, 1
+
+
+def task_pair(faces, task):
+    """(condition, photo) of a ``ck.faces.Faces`` batch: the colour label map or the edge map, and the image."""
+    if task == "labels":
+        return faces.label_images(), faces.images
+    if task == "edges":
+        return faces.edges, faces.images
+    raise ValueError(f"task must be one of {TASKS}, got {task!r}")
+
+
+def config_for(task, **changes):
+    """The model configuration of a task (an edge map has one channel, a label picture three)."""
+    return Pix2PixConfig(in_channels=3 if task == "labels" else 1, **changes)
+
+
+def train_pix2pix(task="labels", steps=2000, batch_size=16, size=64, config=None, l1_weight=100.0, gan_weight=1.0,
+                  checkpoint=None, device=None, seed=0, plot=None, desc=None):
+    """Train Pix2Pix on a stream of fresh faces (batch k = faces k·B .. of the training seed).
+
+    Returns (G, D, run).  ``gan_weight=0``: L1 only; ``l1_weight=0``: GAN only (the ablations).
+    """
+    import coursekit as ck
+    from coursekit import faces as _faces
+
+    dev = device or ck.device()
+    ck.seed(seed)
+    config = config or config_for(task)
+    G, D = UNetGenerator(config).to(dev), PatchDiscriminator(config).to(dev)
+    opt_G, opt_D = make_optimizers(G, D)
+    run = ck.train.Run({"G": G, "D": D, "opt_G": opt_G, "opt_D": opt_D}, steps=steps, checkpoint=checkpoint,
+                       checkpoint_every=500, plot=plot, desc=desc or f"pix2pix {task}")
+    with run:
+        for step in run.steps():
+            batch = _faces.faces(batch_size, size=size, seed=TRAIN_SEED, start=step * batch_size)
+            condition, photo = (t.to(dev) for t in task_pair(batch, task))
+            loss_D, loss_G = train_step(G, D, opt_G, opt_D, condition, photo, l1_weight, gan_weight)
+            run.log(loss_D=loss_D, loss_G=loss_G)
+    return G.eval(), D.eval(), run
+
+
+@torch.no_grad()
+def translate(G, condition, batch_size=100, dropout=True):
+    """G's photos for conditions (N, C, S, S); dropout stays on (the paper's only noise) unless asked."""
+    was = G.training
+    G.eval()
+    if dropout:
+        for m in G.modules():
+            if isinstance(m, nn.Dropout):
+                m.train()
+    dev = next(G.parameters()).device
+    out = torch.cat([G(c.to(dev)).cpu() for c in condition.split(batch_size)])
+    G.train(was)
+    return out
+
+
+def evaluate(G, task, segmenter, attributes, n=200, size=64):
+    """The paper's measures on held-out faces: the segmenter's scores on G's photos against the input
+    labels (and on the real photos: the ceiling), L1 to the true photo, and the Fréchet distance in
+    the attribute predictor's features."""
+    import coursekit as ck
+    from coursekit import faces as _faces
+    from coursekit.models import face_eval
+
+    test = _faces.faces(n, size=size, seed=TEST_SEED)
+    condition, photo = task_pair(test, task)
+    fake = translate(G, condition)
+    scores = face_eval.segmentation_scores(face_eval.segment(segmenter, fake), test.labels)
+    ceiling = face_eval.segmentation_scores(face_eval.segment(segmenter, photo), test.labels)
+
+    @torch.no_grad()
+    def feats(x):
+        dev = next(attributes.parameters()).device
+        attributes.eval()
+        return torch.cat([attributes.features(c.to(dev)).cpu() for c in x.split(200)])
+
+    return {"pixel_accuracy": round(scores["pixel_accuracy"], 4), "mean_iou": round(scores["mean_iou"], 4),
+            "pixel_accuracy_real": round(ceiling["pixel_accuracy"], 4), "mean_iou_real": round(ceiling["mean_iou"], 4),
+            "l1": round(F.l1_loss(fake, photo).item(), 4),
+            "fid_attributes": round(ck.metrics.frechet_distance(feats(fake), feats(photo)), 3), "images": n}
