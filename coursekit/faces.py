@@ -92,7 +92,7 @@ def _cover(d, px):
 
 def _ellipse(x, y, cx, cy, rx, ry):
     """Approximate signed distance to an axis-aligned ellipse (exact for circles), in image units."""
-    return (torch.sqrt(((x - cx) / rx) ** 2 + ((y - cy) / ry) ** 2) - 1) * torch.minimum(rx, ry)
+    return (torch.hypot((x - cx) / rx, (y - cy) / ry) - 1) * torch.minimum(rx, ry)
 
 
 def render(factors, size=64):
@@ -128,10 +128,9 @@ def render(factors, size=64):
     labels = torch.zeros(n, size, size, dtype=torch.long)
 
     def paint(coverage, colour, label):
-        nonlocal image
-        a = coverage.unsqueeze(1)
-        image = image * (1 - a) + colour * a
-        labels[coverage > 0.5] = label
+        # "over" compositing: image <- (1 - a)·image + a·colour, in place
+        image.lerp_(colour.expand_as(image), coverage.unsqueeze(1))
+        labels.masked_fill_(coverage > 0.5, label)
 
     hair_rgb = HAIR_COLOURS[f["hair_colour"]].view(n, 3, 1, 1)
     style = f["hair_style"].view(n, 1, 1)
