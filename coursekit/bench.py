@@ -99,9 +99,13 @@ def ddpm_speed(device="cpu", steps=10, batch_size=128, warmup=3):
         if dev.type == "cuda":
             torch.cuda.synchronize()
 
+    import coursekit as ck
+
+    settings = [("float32", False, False), ("channels-last", True, False)]
+    if ck.core.has_fast_bf16(dev):  # emulated bf16 is many times slower than float32: not worth timing
+        settings += [("bf16 autocast", False, True), ("channels-last + bf16", True, True)]
     rows = {}
-    for name, channels_last, bf16 in [("float32", False, False), ("channels-last", True, False),
-                                      ("bf16 autocast", False, True), ("channels-last + bf16", True, True)]:
+    for name, channels_last, bf16 in settings:
         torch.manual_seed(0)
         model = ddpm.UNet().to(dev)
         fmt = torch.channels_last if channels_last else torch.contiguous_format
@@ -139,6 +143,24 @@ def ddpm_speed(device="cpu", steps=10, batch_size=128, warmup=3):
     return rows
 
 
+def faces_speed(n=1000, repeats=3):
+    """Rendered faces per second (images, label maps, edge maps and factors) at each size, best of ``repeats``."""
+    from coursekit import faces
+
+    rows = {}
+    for size in faces.SIZES:
+        faces.faces(16, size=size)  # warm up
+        best = min(_seconds(lambda: faces.faces(n, size=size, seed=0)) for _ in range(repeats))
+        rows[size] = n / best
+    return rows
+
+
+def _seconds(fn):
+    start = time.perf_counter()
+    fn()
+    return time.perf_counter() - start
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m coursekit.bench", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -149,6 +171,8 @@ def main(argv=None):
     parser.add_argument("--no-throughput", action="store_true")
     args = parser.parse_args(argv)
     import torch
+
+    import coursekit as ck
 
     print(f"# {platform.processor() or platform.machine()}, {os.cpu_count()} cores, torch {torch.__version__}, "
           f"{'full' if args.full else 'quick'} mode, device {os.environ.get('COURSEKIT_DEVICE', 'auto')}")
@@ -167,6 +191,8 @@ def main(argv=None):
             print(f"{name:<44} {seconds * 1000:8.1f}")
     if not args.no_throughput:
         devices = ["cpu"] + (["cuda"] if torch.cuda.is_available() else [])
+        print(f"\n{'faces rendered, images/s':<28} " + "  ".join(f"{size}x{size}: {r:,.0f}"
+                                                             for size, r in faces_speed().items()))
         print(f"\n{'DCGAN training, images/s':<28} {'course':>8} {'examples':>9} {'ratio':>6}")
         for dev in devices:
             r = dcgan_throughput(dev, steps=40 if dev == "cpu" else 200)
@@ -176,6 +202,8 @@ def main(argv=None):
             for name, r in ddpm_speed(dev, steps=10 if dev == "cpu" else 50).items():
                 print(f"{dev + ', ' + name:<28} {r['train_steps_per_s']:14.2f} {r['train_speedup']:5.2f} "
                       f"{r['ddim50_images_per_s']:17.1f} {r['sample_speedup']:5.2f}", flush=True)
+            if not ck.core.has_fast_bf16(dev):
+                print(f"{dev + ', bf16 autocast':<28} {'skipped: no native bf16 on this ' + dev.upper()}")
     return 0
 
 

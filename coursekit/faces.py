@@ -239,5 +239,10 @@ def faces(n, size=64, seed=0, start=0, factors=None):
         if not isinstance(n, int) or n < 1:
             raise ValueError(f"n must be a positive int, got {n!r}")
         factors = sample_factors(n, seed, start)
-    images, labels = render(factors, size)
+    n = _check_factors(factors)
+    # render in chunks of about a million pixels: large batches of big images are slower per image
+    chunk = max(1, 2**20 // size**2)
+    parts = [render({k: torch.as_tensor(v)[i:i + chunk] for k, v in factors.items()}, size)
+             for i in range(0, n, chunk)]
+    images, labels = torch.cat([p[0] for p in parts]), torch.cat([p[1] for p in parts])
     return Faces(images, labels, edges(labels), {k: torch.as_tensor(v).clone() for k, v in factors.items()})
