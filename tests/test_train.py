@@ -126,3 +126,32 @@ def test_retrain_command_publishes_a_zoo_model_with_its_record(tmp_path):
     assert record["command"] == "python -m coursekit.train mnist-judge --steps 3"
     assert record["steps"] == 3 and record["architecture"] == "Judge"
     assert 0 <= record["metrics"]["held_out_accuracy"] <= 1 and record["sha256"]
+
+
+def test_the_retrain_command_stops_on_kill_and_resumes_where_it_stopped(tmp_path):
+    import subprocess
+    import sys
+    import threading
+    import time
+
+    runs = tmp_path / "runs"
+    cmd = [sys.executable, "-u", "-m", "coursekit.train", "mnist-judge", "--steps", "100000", "--runs", str(runs),
+           "--no-publish"]
+    # started as a background job is: SIGINT ignored, so `kill` (SIGTERM) is how it is stopped
+    env = {**os.environ, "COURSEKIT_QUICK": "0"}  # the progress bar on: it tells when training has begun
+    job = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env,
+                           preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN))
+    out = []
+    reader = threading.Thread(target=lambda: out.extend(iter(lambda: job.stdout.read(1), "")), daemon=True)
+    reader.start()
+    deadline = time.monotonic() + 120
+    while "/100000" not in "".join(out) and time.monotonic() < deadline:  # the progress bar: training began
+        time.sleep(0.2)
+    job.terminate()
+    job.wait(timeout=120)
+    reader.join(timeout=10)
+    text = "".join(out)
+    assert job.returncode == 1, text
+    assert "Interrupted" in text and "run the same command again to resume" in text
+    saved, _ = ck.checkpoint.read(runs / "mnist-judge" / "checkpoint")
+    assert 0 <= saved["step"] < 100000

@@ -11,6 +11,7 @@ on several GPUs or machines (see coursekit/train/distributed.py)::
 import argparse
 import platform
 import shutil
+import signal
 import sys
 from pathlib import Path
 
@@ -98,6 +99,17 @@ def _batch(args):
     return {"batch_size": args.batch_size} if args.batch_size else {}
 
 
+def _stop_cleanly_on_sigterm():
+    """``kill PID`` stops a training like Ctrl-C does: it saves its checkpoint, and the same command resumes.
+
+    (A job started with ``&`` from a script ignores Ctrl-C's SIGINT, so SIGTERM is how it is stopped.)
+    """
+    def stop(signum, frame):
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m coursekit.train", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -113,6 +125,7 @@ def main(argv=None):
                         help="train (or resume) only: no evaluation, nothing written to the zoo")
     argv = list(argv if argv is not None else sys.argv[1:])
     args = parser.parse_args(argv)
+    _stop_cleanly_on_sigterm()
     args.runs = Path(args.runs)
     if args.fresh and distributed.is_main():
         shutil.rmtree(args.runs / args.model, ignore_errors=True)
