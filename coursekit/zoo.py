@@ -17,7 +17,9 @@ from coursekit.core import DATA_DIR, device as _device
 from coursekit.models.cgan import CGANConfig, ConditionalGenerator
 from coursekit.models.ddpm import UNet, UNetConfig
 from coursekit.models.dcgan import DCGANConfig, Generator as DCGANGenerator
+from coursekit.models.face_eval import AttributeConfig, AttributePredictor, Segmenter, SegmenterConfig
 from coursekit.models.judge import Judge, JudgeConfig
+from coursekit.models.pix2pix import Pix2PixConfig, UNetGenerator
 
 ZOO_DIR = DATA_DIR / "zoo"
 
@@ -27,6 +29,9 @@ ARCHITECTURES = {
     "dcgan.Generator": (DCGANGenerator, DCGANConfig),
     "cgan.ConditionalGenerator": (ConditionalGenerator, CGANConfig),
     "ddpm.UNet": (UNet, UNetConfig),
+    "face_eval.AttributePredictor": (AttributePredictor, AttributeConfig),
+    "face_eval.Segmenter": (Segmenter, SegmenterConfig),
+    "pix2pix.UNetGenerator": (UNetGenerator, Pix2PixConfig),
 }
 
 

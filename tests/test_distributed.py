@@ -91,3 +91,12 @@ def test_the_training_command_runs_under_torchrun_and_records_how_it_ran(tmp_pat
     assert record["command"] == "torchrun --nproc_per_node 2 -m coursekit.train mnist-judge --steps 3 --batch-size 16"
     assert record["processes"] == 2 and record["steps"] == 3
     assert done.stdout.count("Published mnist-judge") == 1  # rank 0 alone evaluates and publishes
+
+
+def test_shard_range_gives_each_rank_its_slice_of_a_batch_made_on_the_fly(monkeypatch):
+    assert distributed.shard_range(8) == (0, 8)
+    monkeypatch.setenv("WORLD_SIZE", "4")
+    monkeypatch.setenv("RANK", "2")
+    assert distributed.shard_range(8) == (4, 2)
+    with pytest.raises(ValueError, match="multiple of 4"):
+        distributed.shard_range(6)

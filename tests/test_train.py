@@ -155,3 +155,24 @@ def test_the_retrain_command_stops_on_kill_and_resumes_where_it_stopped(tmp_path
     assert "Interrupted" in text and "run the same command again to resume" in text
     saved, _ = ck.checkpoint.read(runs / "mnist-judge" / "checkpoint")
     assert 0 <= saved["step"] < 100000
+
+
+@pytest.mark.parametrize("name", ["faces-attributes", "faces-segmenter"])
+def test_the_faces_evaluation_models_retrain_and_publish_with_their_scores(tmp_path, name):
+    from coursekit.train.__main__ import main
+
+    assert main([name, "--steps", "2", "--batch-size", "8", "--runs", str(tmp_path / "runs"),
+                 "--zoo", str(tmp_path)]) == 0
+    record = ck.checkpoint.read_record(tmp_path / name)
+    assert record["command"] == f"python -m coursekit.train {name} --steps 2 --batch-size 8"
+    metric = "glasses_accuracy" if name == "faces-attributes" else "mean_iou"
+    assert 0 <= record["metrics"][metric] <= 1
+
+
+def test_the_pix2pix_recipe_trains_and_resumes(tmp_path):
+    from coursekit.train.__main__ import main
+
+    args = ["faces-pix2pix-edges", "--batch-size", "4", "--runs", str(tmp_path), "--no-publish"]
+    assert main([*args, "--steps", "2"]) == 0 and main([*args, "--steps", "3"]) == 0
+    saved, _ = ck.checkpoint.read(tmp_path / "faces-pix2pix-edges" / "checkpoint")
+    assert saved["step"] == 3

@@ -136,54 +136,51 @@ TRAIN_SEED, TEST_SEED = 0, 1  # rendered faces: seed 0 streams the training imag
 
 
 def _stream(step, batch_size, size):
-    """The training batch of ``step``: images step·B .. (step+1)·B − 1 of the training seed (resumable as is)."""
-    return _faces.faces(batch_size, size=size, seed=TRAIN_SEED, start=step * batch_size)
+    """The training batch of ``step``: images step·B .. (step+1)·B − 1 of the training seed (resumable as
+    is); under torchrun each rank renders only its slice of it."""
+    from coursekit.train import distributed as dist
+
+    offset, n = dist.shard_range(batch_size)
+    return _faces.faces(n, size=size, seed=TRAIN_SEED, start=step * batch_size + offset)
+
+
+def _train(model, loss_fn, name, steps, batch_size, size, lr, checkpoint, device, seed):
+    """The loop both evaluation models share: AdamW with a one-cycle learning rate on fresh renders."""
+    import coursekit as ck
+    from coursekit.train import distributed as dist
+
+    dev = device or ck.device()
+    ck.seed(seed)
+    model = model.to(dev)
+    net = dist.wrap(model)
+    opt = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=1e-4)
+    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=lr, total_steps=max(steps, 1), pct_start=0.1)
+    run = ck.train.Run({"model": model, "opt": opt, "sched": sched}, steps=steps, checkpoint=checkpoint,
+                       checkpoint_every=500, desc=name)
+    with run:
+        for step in run.steps():
+            batch = _stream(step, batch_size, size)
+            loss = loss_fn(net, batch, dev)
+            opt.zero_grad(set_to_none=True)
+            loss.backward()
+            opt.step()
+            sched.step()
+            run.log(loss=dist.mean(loss))
+    return model.eval(), run
 
 
 def train_attributes(steps=3000, batch_size=64, size=64, lr=2e-3, checkpoint=None, device=None, seed=0):
     """Train the attribute predictor on a stream of fresh renders; returns (model, run)."""
-    import coursekit as ck
-
-    dev = device or ck.device()
-    ck.seed(seed)
-    model = AttributePredictor().to(dev)
-    opt = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=1e-4)
-    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=lr, total_steps=max(steps, 1), pct_start=0.1)
-    run = ck.train.Run({"model": model, "opt": opt, "sched": sched}, steps=steps, checkpoint=checkpoint,
-                       checkpoint_every=500, desc="attributes")
-    with run:
-        for step in run.steps():
-            batch = _stream(step, batch_size, size)
-            loss = attribute_loss(model(batch.images.to(dev)), batch.factors)
-            opt.zero_grad(set_to_none=True)
-            loss.backward()
-            opt.step()
-            sched.step()
-            run.log(loss=loss)
-    return model.eval(), run
+    torch.manual_seed(seed)
+    return _train(AttributePredictor(), lambda net, b, dev: attribute_loss(net(b.images.to(dev)), b.factors),
+                  "attributes", steps, batch_size, size, lr, checkpoint, device, seed)
 
 
 def train_segmenter(steps=2000, batch_size=32, size=64, lr=2e-3, checkpoint=None, device=None, seed=0):
     """Train the segmenter on a stream of fresh renders; returns (model, run)."""
-    import coursekit as ck
-
-    dev = device or ck.device()
-    ck.seed(seed)
-    model = Segmenter().to(dev)
-    opt = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=1e-4)
-    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=lr, total_steps=max(steps, 1), pct_start=0.1)
-    run = ck.train.Run({"model": model, "opt": opt, "sched": sched}, steps=steps, checkpoint=checkpoint,
-                       checkpoint_every=500, desc="segmenter")
-    with run:
-        for step in run.steps():
-            batch = _stream(step, batch_size, size)
-            loss = F.cross_entropy(model(batch.images.to(dev)), batch.labels.to(dev))
-            opt.zero_grad(set_to_none=True)
-            loss.backward()
-            opt.step()
-            sched.step()
-            run.log(loss=loss)
-    return model.eval(), run
+    torch.manual_seed(seed)
+    return _train(Segmenter(), lambda net, b, dev: F.cross_entropy(net(b.images.to(dev)), b.labels.to(dev)),
+                  "segmenter", steps, batch_size, size, lr, checkpoint, device, seed)
 
 
 def evaluate_attributes(model, n=1000, size=64):

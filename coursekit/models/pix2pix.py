@@ -185,20 +185,26 @@ def train_pix2pix(task="labels", steps=2000, batch_size=16, size=64, config=None
     """
     import coursekit as ck
     from coursekit import faces as _faces
+    from coursekit.train import distributed as dist
 
+    if task not in TASKS:
+        raise ValueError(f"task must be one of {TASKS}, got {task!r}")
     dev = device or ck.device()
     ck.seed(seed)
     config = config or config_for(task)
     G, D = UNetGenerator(config).to(dev), PatchDiscriminator(config).to(dev)
+    G_, D_ = dist.wrap(G), dist.wrap(D)  # the same modules, data-parallel under torchrun
+    dist.seed_dropout(seed)
     opt_G, opt_D = make_optimizers(G, D)
     run = ck.train.Run({"G": G, "D": D, "opt_G": opt_G, "opt_D": opt_D}, steps=steps, checkpoint=checkpoint,
                        checkpoint_every=500, plot=plot, desc=desc or f"pix2pix {task}")
+    offset, n = dist.shard_range(batch_size)  # this rank renders only its slice of the global batch
     with run:
         for step in run.steps():
-            batch = _faces.faces(batch_size, size=size, seed=TRAIN_SEED, start=step * batch_size)
-            condition, photo = (t.to(dev) for t in task_pair(batch, task))
-            loss_D, loss_G = train_step(G, D, opt_G, opt_D, condition, photo, l1_weight, gan_weight)
-            run.log(loss_D=loss_D, loss_G=loss_G)
+            batch = _faces.faces(n, size=size, seed=TRAIN_SEED, start=step * batch_size + offset)
+            condition, photo = dist.to_device(*task_pair(batch, task), device=dev)
+            loss_D, loss_G = train_step(G_, D_, opt_G, opt_D, condition, photo, l1_weight, gan_weight)
+            run.log(loss_D=dist.mean(loss_D), loss_G=dist.mean(loss_G))
     return G.eval(), D.eval(), run
 
 

@@ -92,7 +92,60 @@ def ddpm(args):
     }
 
 
-RECIPES = {"mnist-judge": judge, "mnist-dcgan": dcgan, "mnist-cgan": cgan, "mnist-ddpm": ddpm}
+def faces_attributes(args):
+    from coursekit.models import face_eval
+
+    model, run = face_eval.train_attributes(steps=args.steps or 3000, checkpoint=args.runs / "faces-attributes",
+                                            device=args.device, **_batch(args))
+    if run.interrupted or not args.publish:
+        return run
+    return model, run, face_eval.evaluate_attributes(model.cpu()), {
+        "description": "Attribute predictor for the rendered faces (notebooks 03-07): reads every factor back "
+                       "from a 64x64 image; its 128-d features are the space of the faces' Frechet distance.",
+        "data": f"ck.data.faces, seed {face_eval.TRAIN_SEED}, a fresh stream of renders (held out: seed "
+                f"{face_eval.TEST_SEED})",
+        "evaluation": "face_eval.evaluate_attributes(model): 1,000 held-out faces",
+    }
+
+
+def faces_segmenter(args):
+    from coursekit.models import face_eval
+
+    model, run = face_eval.train_segmenter(steps=args.steps or 2000, checkpoint=args.runs / "faces-segmenter",
+                                           device=args.device, **_batch(args))
+    if run.interrupted or not args.publish:
+        return run
+    return model, run, face_eval.evaluate_segmenter(model.cpu()), {
+        "description": "Face part segmenter (labels from a photo): scores Pix2Pix's labels -> photo (notebook 03).",
+        "data": f"ck.data.faces, seed {face_eval.TRAIN_SEED}, a fresh stream of renders (held out: seed "
+                f"{face_eval.TEST_SEED})",
+        "evaluation": "face_eval.evaluate_segmenter(model): 500 held-out faces",
+    }
+
+
+def _pix2pix(task):
+    def recipe(args):
+        from coursekit.models import pix2pix
+
+        name = "faces-pix2pix" if task == "labels" else f"faces-pix2pix-{task}"
+        G, _, run = pix2pix.train_pix2pix(task, steps=args.steps or 4000, checkpoint=args.runs / name,
+                                          device=args.device, **_batch(args))
+        if run.interrupted or not args.publish:
+            return run
+        metrics = pix2pix.evaluate(G.cpu(), task, ck.zoo.load("faces-segmenter", device=torch.device("cpu")),
+                                   ck.zoo.load("faces-attributes", device=torch.device("cpu")))
+        return G, run, metrics, {
+            "description": f"Pix2Pix U-Net generator, {task} -> photo of a rendered face (notebook 03): "
+                           "cGAN + 100 L1, PatchGAN 70x70 (3 layers), dropout as the noise.",
+            "data": f"ck.data.faces, 64x64, seed {pix2pix.TRAIN_SEED}, a fresh stream of renders",
+            "evaluation": "pix2pix.evaluate(G, task, segmenter, attributes): 200 held-out faces",
+        }
+    return recipe
+
+
+RECIPES = {"mnist-judge": judge, "mnist-dcgan": dcgan, "mnist-cgan": cgan, "mnist-ddpm": ddpm,
+           "faces-attributes": faces_attributes, "faces-segmenter": faces_segmenter,
+           "faces-pix2pix": _pix2pix("labels"), "faces-pix2pix-edges": _pix2pix("edges")}
 
 
 def _batch(args):

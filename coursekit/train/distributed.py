@@ -101,6 +101,17 @@ def shard(*tensors):
     return tuple(out) if len(out) > 1 else out[0]
 
 
+def shard_range(global_batch):
+    """(offset, size) of this rank's slice of a global batch of ``global_batch`` items: for data made
+    on the fly (rendered faces), where each rank need only make its own slice."""
+    n = world_size()
+    if global_batch % n:
+        raise ValueError(f"the global batch ({global_batch}) must divide evenly among {n} ranks: "
+                         f"choose --batch-size as a multiple of {n}")
+    size = global_batch // n
+    return rank() * size, size
+
+
 def to_device(*tensors, device):
     """Move this step's tensors to ``device`` without stalling the host: from pinned memory and
     asynchronously on CUDA (a copy from ordinary memory waits for the GPU to finish its queue)."""
