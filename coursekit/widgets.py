@@ -318,3 +318,57 @@ def guidance(model, schedule, samples=8, steps=20, scales=(0.0, 1.0, 2.0, 3.0, 5
                              "scale": W.SelectionSlider(description="guidance", options=list(scales), value=3.0,
                                                         continuous_update=False, layout=W.Layout(width="480px"))},
                     title=f"ε_u + s·(ε_c − ε_u), DDIM {steps} steps, same noise for every s", nrow=samples, scale=2)
+
+
+def face_factors(G, task="labels", faces=6, seed=1):
+    """Pix2Pix on faces you redraw: change glasses, smile, eyes or hair style, and see the condition
+    (label or edge map) redrawn and G's photo follow.  Rows: condition, G's photo, the true render."""
+    import torch
+
+    from coursekit import faces as _faces
+    from coursekit.models import pix2pix
+
+    base = _faces.sample_factors(faces, seed=seed)
+    size = 64
+
+    @torch.no_grad()
+    def render(glasses, smile, eyes, hair):
+        f = {k: v.clone() for k, v in base.items()}
+        f["glasses"][:] = {"as drawn": f["glasses"], "on": 1, "off": 0}[glasses]
+        f["eyes_open"][:] = {"as drawn": f["eyes_open"], "open": 1, "closed": 0}[eyes]
+        f["smile"][:] = smile
+        if hair != "as drawn":
+            f["hair_style"][:] = _faces.HAIR_STYLES.index(hair)
+        batch = _faces.faces(faces, size=size, factors=f)
+        condition, photo = pix2pix.task_pair(batch, task)
+        fake = pix2pix.translate(G, condition, dropout=False)
+        return torch.cat([condition.expand(-1, 3, -1, -1), fake, photo])
+
+    return Explorer(render, {"glasses": picker("glasses", ["as drawn", "on", "off"]),
+                             "smile": slider("smile", -1.0, 1.0, 0.5, step=0.1),
+                             "eyes": picker("eyes", ["as drawn", "open", "closed"]),
+                             "hair": picker("hair", ["as drawn", *_faces.HAIR_STYLES])},
+                    title=f"{task} -> photo: the condition (top), G's photo (middle), the true render (bottom)",
+                    nrow=faces, scale=2)
+
+
+def dropout_variety(G, condition, samples=6):
+    """How much variety Pix2Pix's only noise (dropout) gives: ``samples`` photos for one condition
+    (N, C, H, W), each with fresh dropout masks, and the per-pixel spread (bright: where they differ)."""
+    import torch
+
+    from coursekit.models import pix2pix
+
+    options = list(range(len(condition)))
+
+    def render(image, seed):
+        torch.manual_seed(seed)
+        c = condition[image:image + 1].expand(samples, -1, -1, -1)
+        fake = pix2pix.translate(G, c, dropout=True)
+        spread = fake.std(0, keepdim=True)
+        spread = (spread / spread.max().clamp(min=1e-6) * 2 - 1).mean(1, keepdim=True).expand(1, 3, -1, -1)
+        return torch.cat([c[:1].expand(1, 3, -1, -1), fake, spread])
+
+    return Explorer(render, {"image": picker("input", options), "seed": slider("dropout seed", 0, 99, 0)},
+                    title=f"One input, {samples} dropout draws, then their per-pixel spread (scaled to its maximum)",
+                    nrow=samples + 2, scale=2)

@@ -122,3 +122,33 @@ def test_guidance_widget_samples_each_setting_once():
     w.update(digit=5)
     w.update(digit=3)  # back to the default view: cached
     assert len(calls) == 2 * first
+
+
+def _tiny_pix2pix(task):
+    from coursekit.models import pix2pix
+
+    torch.manual_seed(0)
+    return pix2pix.UNetGenerator(pix2pix.config_for(task, width=4))
+
+
+@pytest.mark.parametrize("task", ["labels", "edges"])
+def test_face_factors_redraws_the_condition_when_a_factor_changes(task):
+    w = ck.widgets.face_factors(_tiny_pix2pix(task), task=task, faces=3)
+    first = w.image.value
+    w.update(glasses="on")
+    with_glasses = w.image.value
+    assert with_glasses != first and not w.error.value
+    w.update(glasses="off", smile=-1.0, eyes="closed", hair="bald")
+    assert w.image.value not in (first, with_glasses) and not w.error.value
+
+
+def test_dropout_variety_draws_new_masks_per_seed_and_shows_their_spread():
+    from coursekit import faces
+
+    batch = faces.faces(2, size=64, seed=1)
+    w = ck.widgets.dropout_variety(_tiny_pix2pix("labels"), batch.label_images(), samples=3)
+    first = w.image.value
+    w.update(seed=1)
+    assert w.image.value != first and not w.error.value
+    w.update(seed=0)
+    assert w.image.value == first  # the same seed, the same masks
