@@ -92,35 +92,34 @@ def ddpm(args):
     }
 
 
-def faces_attributes(args):
-    from coursekit.models import face_eval
+def _face_eval(name, steps, description, evaluation):
+    """The recipe of a faces evaluation model: trained on a stream of renders, scored on held-out ones."""
+    def recipe(args):
+        from coursekit.models import face_eval
 
-    model, run = face_eval.train_attributes(steps=args.steps or 3000, checkpoint=args.runs / "faces-attributes",
-                                            device=args.device, **_batch(args))
-    if run.interrupted or not args.publish:
-        return run
-    return model, run, face_eval.evaluate_attributes(model.cpu()), {
-        "description": "Attribute predictor for the rendered faces (notebooks 03-07): reads every factor back "
-                       "from a 64x64 image; its 128-d features are the space of the faces' Frechet distance.",
-        "data": f"ck.data.faces, seed {face_eval.TRAIN_SEED}, a fresh stream of renders (held out: seed "
-                f"{face_eval.TEST_SEED})",
-        "evaluation": "face_eval.evaluate_attributes(model): 1,000 held-out faces",
-    }
+        train, evaluate = {"faces-attributes": (face_eval.train_attributes, face_eval.evaluate_attributes),
+                           "faces-segmenter": (face_eval.train_segmenter, face_eval.evaluate_segmenter)}[name]
+        model, run = train(steps=args.steps or steps, checkpoint=args.runs / name, device=args.device, **_batch(args))
+        if run.interrupted or not args.publish:
+            return run
+        return model, run, evaluate(model.cpu()), {
+            "description": description,
+            "data": f"ck.data.faces, seed {face_eval.TRAIN_SEED}, a fresh stream of renders (held out: seed "
+                    f"{face_eval.TEST_SEED})",
+            "evaluation": evaluation,
+        }
+    return recipe
 
 
-def faces_segmenter(args):
-    from coursekit.models import face_eval
-
-    model, run = face_eval.train_segmenter(steps=args.steps or 2000, checkpoint=args.runs / "faces-segmenter",
-                                           device=args.device, **_batch(args))
-    if run.interrupted or not args.publish:
-        return run
-    return model, run, face_eval.evaluate_segmenter(model.cpu()), {
-        "description": "Face part segmenter (labels from a photo): scores Pix2Pix's labels -> photo (notebook 03).",
-        "data": f"ck.data.faces, seed {face_eval.TRAIN_SEED}, a fresh stream of renders (held out: seed "
-                f"{face_eval.TEST_SEED})",
-        "evaluation": "face_eval.evaluate_segmenter(model): 500 held-out faces",
-    }
+faces_attributes = _face_eval(
+    "faces-attributes", 3000,
+    "Attribute predictor for the rendered faces (notebooks 03-07): reads every factor back from a 64x64 "
+    "image; its 128-d features are the space of the faces' Frechet distance.",
+    "face_eval.evaluate_attributes(model): 1,000 held-out faces")
+faces_segmenter = _face_eval(
+    "faces-segmenter", 2000,
+    "Face part segmenter (labels from a photo): scores Pix2Pix's labels -> photo (notebook 03).",
+    "face_eval.evaluate_segmenter(model): 500 held-out faces")
 
 
 def _pix2pix(task):
