@@ -68,3 +68,23 @@ def test_a_short_training_and_its_evaluation_run_on_faces(task):
     assert {"pixel_accuracy", "mean_iou", "pixel_accuracy_real", "l1", "fid_attributes"} <= set(m)
     with pytest.raises(ValueError, match="task must be one of"):
         P.train_pix2pix("sketch", steps=1)
+
+
+def test_the_ablation_study_trains_each_variant_and_scores_it():
+    from coursekit.models import face_eval
+
+    names = ["L1 only", "encoder-decoder, no skips", "PixelGAN (1x1)"]
+    rows = P.ablation_study("edges", face_eval.Segmenter(face_eval.SegmenterConfig(width=8)),
+                            face_eval.AttributePredictor(), steps=1, batch_size=2, names=names, n=4,
+                            device=torch.device("cpu"), config=P.config_for("edges", width=4), samples=2)
+    assert list(rows) == names
+    for row in rows.values():
+        assert row["samples"].shape == (2, 3, 64, 64) and 0 <= row["mean_iou"] <= 1
+
+
+def test_every_ablation_builds_a_model_that_runs():
+    for name, change in P.ABLATIONS.items():
+        cfg = P.Pix2PixConfig(**{**P.config_for("labels", width=4).__dict__, **change.get("config", {})})
+        G, D = P.UNetGenerator(cfg), P.PatchDiscriminator(cfg)
+        x = torch.rand(2, 3, 64, 64)
+        assert D(x, G(x)).dim() == 4, name

@@ -247,3 +247,38 @@ def evaluate(G, task, segmenter, attributes, n=200, size=64):
             "pixel_accuracy_real": round(ceiling["pixel_accuracy"], 4), "mean_iou_real": round(ceiling["mean_iou"], 4),
             "l1": round(F.l1_loss(fake, photo).item(), 4),
             "fid_attributes": round(ck.metrics.frechet_distance(feats(fake), feats(photo)), 3), "images": n}
+
+
+#: The lecture's ablations (Isola et al., tables 1, 2 and 3), each a change to the full model's training.
+ABLATIONS = {
+    "L1 + cGAN (the paper)": {},
+    "L1 only": {"gan_weight": 0.0},
+    "cGAN only": {"l1_weight": 0.0},
+    "encoder-decoder, no skips": {"config": {"skips": False}},
+    "PixelGAN (1x1)": {"config": {"d_layers": 0}},
+    "PatchGAN 16x16": {"config": {"d_layers": 1}},
+    "PatchGAN 34x34": {"config": {"d_layers": 2}},
+    "ImageGAN (whole 64x64 image)": {"config": {"d_layers": 4}},
+}
+
+
+def ablation_study(task, segmenter, attributes, steps=1000, batch_size=16, names=None, n=200, device=None,
+                   config=None, samples=6, progress=True):
+    """Train each of :data:`ABLATIONS` (or ``names``) for ``steps`` steps from the same seed and score it
+    with :func:`evaluate`.  Short runs show the trend, not the final quality.
+
+    Returns ``{name: {metric: value, ..., "samples": (samples, 3, S, S)}}``, the samples being G's photos
+    for the first held-out conditions.
+    """
+    from coursekit import faces as _faces
+
+    base = config or config_for(task)
+    condition = task_pair(_faces.faces(samples, seed=TEST_SEED), task)[0]
+    rows = {}
+    for name in names or ABLATIONS:
+        change = dict(ABLATIONS[name])
+        cfg = Pix2PixConfig(**{**base.__dict__, **change.pop("config", {})})
+        G, _, _ = train_pix2pix(task, steps=steps, batch_size=batch_size, config=cfg, device=device,
+                                desc=name if progress else None, **change)
+        rows[name] = {**evaluate(G, task, segmenter, attributes, n=n), "samples": translate(G.cpu(), condition)}
+    return rows
