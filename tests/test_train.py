@@ -176,3 +176,22 @@ def test_the_pix2pix_recipe_trains_and_resumes(tmp_path):
     assert main([*args, "--steps", "2"]) == 0 and main([*args, "--steps", "3"]) == 0
     saved, _ = ck.checkpoint.read(tmp_path / "faces-pix2pix-edges" / "checkpoint")
     assert saved["step"] == 3
+
+
+def test_the_pix2pix_recipe_publishes_its_scores_and_the_ablation_table(tmp_path, monkeypatch):
+    from coursekit.models import face_eval, pix2pix
+    from coursekit.train.__main__ import main
+
+    # stand-ins for the zoo's evaluation models, and tiny networks: the plumbing is what is tested
+    monkeypatch.setattr(ck.zoo, "load", lambda name, device=None: {
+        "faces-segmenter": face_eval.Segmenter(face_eval.SegmenterConfig(width=8)),
+        "faces-attributes": face_eval.AttributePredictor(face_eval.AttributeConfig(width=4))}[name])
+    monkeypatch.setattr(pix2pix, "config_for", lambda task, **c: pix2pix.Pix2PixConfig(**{"width": 4, **c}))
+    monkeypatch.setattr(pix2pix, "ABLATIONS", {k: pix2pix.ABLATIONS[k] for k in ["L1 only", "PixelGAN (1x1)"]})
+    assert main(["faces-pix2pix", "--steps", "1", "--batch-size", "2", "--ablation-steps", "1",
+                 "--runs", str(tmp_path / "runs"), "--zoo", str(tmp_path)]) == 0
+    state, record = ck.checkpoint.read(tmp_path / "faces-pix2pix")
+    table = record["metrics"]["ablations"]
+    assert table["steps"] == 1 and set(table) >= {"L1 only", "PixelGAN (1x1)"}
+    assert 0 <= record["metrics"]["mean_iou_real"] <= 1 and 0 <= table["L1 only"]["mean_iou"] <= 1
+    assert state["ablations"]["L1 only"].shape[1:] == (3, 64, 64)

@@ -131,9 +131,16 @@ def _pix2pix(task):
                                           device=args.device, **_batch(args))
         if run.interrupted or not args.publish:
             return run
-        metrics = pix2pix.evaluate(G.cpu(), task, ck.zoo.load("faces-segmenter", device=torch.device("cpu")),
-                                   ck.zoo.load("faces-attributes", device=torch.device("cpu")))
+        cpu = torch.device("cpu")
+        segmenter, attributes = ck.zoo.load("faces-segmenter", device=cpu), ck.zoo.load("faces-attributes", device=cpu)
+        metrics = pix2pix.evaluate(G.cpu(), task, segmenter, attributes)
+        extras = None
+        if task == "labels" and args.ablation_steps:  # the lecture's ablations, scored the same way
+            rows = pix2pix.ablation_study(task, segmenter, attributes, steps=args.ablation_steps, device=args.device)
+            extras = {"ablations": {name: row.pop("samples") for name, row in rows.items()}}
+            metrics["ablations"] = {"steps": args.ablation_steps, "images": 200, **rows}
         return G, run, metrics, {
+            "extras": extras,
             "description": f"Pix2Pix U-Net generator, {task} -> photo of a rendered face (notebook 03): "
                            "cGAN + 100 L1, PatchGAN 70x70 (3 layers), dropout as the noise.",
             "data": f"ck.data.faces, 64x64, seed {pix2pix.TRAIN_SEED}, a fresh stream of renders",
@@ -172,6 +179,8 @@ def main(argv=None):
     parser.add_argument("--device", default=None, help="cpu, cuda, mps (default: ck.device())")
     parser.add_argument("--runs", default="runs", help="directory of resumable training checkpoints")
     parser.add_argument("--zoo", default=None, help="zoo directory to publish to (default: data/zoo)")
+    parser.add_argument("--ablation-steps", type=int, default=1000,
+                        help="faces-pix2pix: training steps of each ablation run (0: none)")
     parser.add_argument("--fresh", action="store_true", help="ignore an earlier checkpoint and start over")
     parser.add_argument("--no-publish", dest="publish", action="store_false",
                         help="train (or resume) only: no evaluation, nothing written to the zoo")
