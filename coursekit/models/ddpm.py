@@ -185,20 +185,26 @@ def timestep_embedding(t, dim):
 
 
 class ResBlock(nn.Module):
-    """GroupNorm-SiLU-conv twice, with the time (and class) embedding added in between, and a skip."""
+    """GroupNorm-SiLU-conv twice and a skip; the time (and class) embedding scales and shifts the
+    normalised features in between (FiLM, as in Dhariwal & Nichol's U-Net): h = norm(h)·(1 + s) + b.
+
+    (Adding the embedding as a bias before a GroupNorm, as the first DDPM U-Net does, lets the norm
+    take much of it away again; with a label in the embedding that left guidance weak.)
+    """
 
     def __init__(self, c_in, c_out, emb_dim, dropout=0.0):
         super().__init__()
         self.norm1, self.conv1 = nn.GroupNorm(8, c_in), nn.Conv2d(c_in, c_out, 3, padding=1)
-        self.emb = nn.Linear(emb_dim, c_out)
+        self.emb = nn.Sequential(nn.SiLU(), nn.Linear(emb_dim, 2 * c_out))
         self.norm2, self.conv2 = nn.GroupNorm(8, c_out), nn.Conv2d(c_out, c_out, 3, padding=1)
         self.dropout = nn.Dropout(dropout)
         self.skip = nn.Conv2d(c_in, c_out, 1) if c_in != c_out else nn.Identity()
 
     def forward(self, x, emb):
         h = self.conv1(F.silu(self.norm1(x)))
-        h = h + self.emb(emb)[:, :, None, None]
-        h = self.conv2(self.dropout(F.silu(self.norm2(h))))
+        scale, shift = self.emb(emb)[:, :, None, None].chunk(2, dim=1)
+        h = self.norm2(h) * (1 + scale) + shift
+        h = self.conv2(self.dropout(F.silu(h)))
         return self.skip(x) + h
 
 
