@@ -21,6 +21,7 @@ version, a check cell loses its mark (on a stub it prints something else).
 
     python -m coursekit.notebooks            # strip solutions, write student notebooks
     python -m coursekit.notebooks --execute  # first refresh the compared outputs
+    python -m coursekit.notebooks --execute --only 08   # ... of one notebook
     python -m coursekit.notebooks --check    # exit 1 when anything is out of date
 """
 
@@ -136,9 +137,10 @@ def main(argv=None):
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--check", action="store_true", help="only report what is out of date")
     parser.add_argument("--execute", action="store_true", help="refresh the compared outputs first (quick mode)")
+    parser.add_argument("--only", default="", help="with --execute: only the notebooks whose name contains this")
     args = parser.parse_args(argv)
     if args.execute:
-        for path in sorted((ROOT / "solutions").glob("*.ipynb")):
+        for path in sorted((ROOT / "solutions").glob(f"*{args.only}*.ipynb")):
             print(f"running {path.name} ...", flush=True)
             execute(path)
     stale = build(check=args.check)
