@@ -84,7 +84,7 @@ def test_the_ablation_study_trains_each_variant_and_scores_it():
 
 def test_every_ablation_builds_a_model_that_runs():
     for name, change in P.ABLATIONS.items():
-        cfg = P.Pix2PixConfig(**{**P.config_for("labels", width=4).__dict__, **change.get("config", {})})
+        cfg = P.config_for("labels", width=4, **change.get("config", {}))
         G, D = P.UNetGenerator(cfg), P.PatchDiscriminator(cfg)
         x = torch.rand(2, 3, 64, 64)
         assert D(x, G(x)).dim() == 4, name

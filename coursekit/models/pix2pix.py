@@ -6,6 +6,7 @@ The discriminator reads (condition, image) pairs and says real or fake for
 every patch; its patch size is its receptive field (:func:`receptive_field`).
 """
 
+import dataclasses
 from dataclasses import dataclass
 
 import torch
@@ -277,7 +278,7 @@ def ablation_study(task, segmenter, attributes, steps=1000, batch_size=16, names
     rows = {}
     for name in names or ABLATIONS:
         change = dict(ABLATIONS[name])
-        cfg = Pix2PixConfig(**{**base.__dict__, **change.pop("config", {})})
+        cfg = dataclasses.replace(base, **change.pop("config", {}))
         G, _, _ = train_pix2pix(task, steps=steps, batch_size=batch_size, config=cfg, device=device,
                                 desc=name if progress else None, **change)
         rows[name] = {**evaluate(G, task, segmenter, attributes, n=n), "samples": translate(G.cpu(), condition)}
