@@ -196,6 +196,10 @@ def main(argv=None):
         torch.distributed.barrier()  # nobody resumes from a checkpoint rank 0 is removing
     try:
         result = RECIPES[args.model](args)
+        if distributed.world_size() > 1:
+            # Rank 0 evaluates and publishes after training; the others wait for it rather than
+            # leave the process group while it is still in use (a rank of the CI run aborted so).
+            torch.distributed.barrier()
     finally:
         distributed.teardown()
     if not isinstance(result, tuple):  # a Run: interrupted, or trained without publishing
