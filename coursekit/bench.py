@@ -63,6 +63,16 @@ def widget_latency(repeats=20):
         results["02 ten classes"] = statistics.median([w.update(style=i) for i in range(repeats)])
         w = ck.widgets.label_interpolation(G)
         results["02 label interpolation"] = statistics.median([w.update(end=i % 10) for i in range(repeats)])
+    if "faces-pix2pix" in ck.zoo.names():
+        from coursekit.models import pix2pix
+
+        G = ck.zoo.load("faces-pix2pix", device=torch.device("cpu"))
+        w = ck.widgets.face_factors(G)
+        results["03 face factors (smile, glasses)"] = statistics.median(
+            [w.update(smile=(i % 11) / 5 - 1, glasses=("on", "off")[i % 2]) for i in range(repeats)])
+        condition = ck.data.faces(4, size=64, seed=pix2pix.TEST_SEED).label_images()
+        w = ck.widgets.dropout_variety(G, condition)
+        results["03 dropout variety (seed)"] = statistics.median([w.update(seed=i) for i in range(repeats)])
     if "mnist-ddpm" in ck.zoo.names():
         from coursekit.models import ddpm
 
