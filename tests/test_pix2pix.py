@@ -82,6 +82,25 @@ def test_the_ablation_study_trains_each_variant_and_scores_it():
         assert row["samples"].shape == (2, 3, 64, 64) and 0 <= row["mean_iou"] <= 1
 
 
+def test_an_ablation_study_with_a_checkpoint_directory_scores_variants_trained_beforehand(tmp_path, monkeypatch):
+    from coursekit.models import face_eval
+
+    cpu, cfg = torch.device("cpu"), P.config_for("edges", width=4)
+    judges = face_eval.Segmenter(face_eval.SegmenterConfig(width=8)), face_eval.AttributePredictor()
+    assert P.ablation_checkpoint(tmp_path, "L1 only") == tmp_path / "l1-only"
+    # trained beforehand (another process could do this) ...
+    P.train_pix2pix("edges", steps=2, batch_size=2, config=cfg, device=cpu, gan_weight=0.0,
+                    checkpoint=P.ablation_checkpoint(tmp_path, "L1 only"))
+    steps = []
+    train_step = P.train_step
+    monkeypatch.setattr(P, "train_step", lambda *a, **k: steps.append(1) or train_step(*a, **k))
+    # ... then only scored; a variant without a checkpoint is trained
+    rows = P.ablation_study("edges", *judges, steps=2, batch_size=2, names=["L1 only", "cGAN only"], n=4,
+                            device=cpu, config=cfg, samples=2, checkpoint=tmp_path)
+    assert list(rows) == ["L1 only", "cGAN only"] and len(steps) == 2
+    assert (tmp_path / "cgan-only").is_dir()
+
+
 def test_every_ablation_builds_a_model_that_runs():
     for name, change in P.ABLATIONS.items():
         cfg = P.config_for("labels", width=4, **change.get("config", {}))

@@ -7,7 +7,9 @@ every patch; its patch size is its receptive field (:func:`receptive_field`).
 """
 
 import dataclasses
+import re
 from dataclasses import dataclass
+from pathlib import Path
 
 import torch
 import torch.nn as nn
@@ -263,10 +265,17 @@ ABLATIONS = {
 }
 
 
+def ablation_checkpoint(directory, name):
+    """Where the ablation ``name``'s training run keeps its checkpoint under ``directory``."""
+    return Path(directory) / re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+
+
 def ablation_study(task, segmenter, attributes, steps=1000, batch_size=16, names=None, n=200, device=None,
-                   config=None, samples=6, progress=True):
+                   config=None, samples=6, progress=True, checkpoint=None):
     """Train each of :data:`ABLATIONS` (or ``names``) for ``steps`` steps from the same seed and score it
-    with :func:`evaluate`.  Short runs show the trend, not the final quality.
+    with :func:`evaluate`.  Short runs show the trend, not the final quality.  With a ``checkpoint``
+    directory each variant's run is resumable (and one trained beforehand, e.g. in another process
+    with :func:`ablation_checkpoint`, is only scored).
 
     Returns ``{name: {metric: value, ..., "samples": (samples, 3, S, S)}}``, the samples being G's photos
     for the first held-out conditions.
@@ -279,7 +288,10 @@ def ablation_study(task, segmenter, attributes, steps=1000, batch_size=16, names
     for name in names or ABLATIONS:
         change = dict(ABLATIONS[name])
         cfg = dataclasses.replace(base, **change.pop("config", {}))
-        G, _, _ = train_pix2pix(task, steps=steps, batch_size=batch_size, config=cfg, device=device,
-                                desc=name if progress else None, **change)
+        G, _, run = train_pix2pix(task, steps=steps, batch_size=batch_size, config=cfg, device=device,
+                                  desc=name if progress else None, **change,
+                                  checkpoint=ablation_checkpoint(checkpoint, name) if checkpoint else None)
+        if run.interrupted:
+            raise KeyboardInterrupt  # the finished variants keep their checkpoints; run again to resume
         rows[name] = {**evaluate(G, task, segmenter, attributes, n=n), "samples": translate(G.cpu(), condition)}
     return rows

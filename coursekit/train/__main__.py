@@ -136,7 +136,8 @@ def _pix2pix(task):
         metrics = pix2pix.evaluate(G.cpu(), task, segmenter, attributes)
         extras = None
         if task == "labels" and args.ablation_steps:  # the lecture's ablations, scored the same way
-            rows = pix2pix.ablation_study(task, segmenter, attributes, steps=args.ablation_steps, device=args.device)
+            rows = pix2pix.ablation_study(task, segmenter, attributes, steps=args.ablation_steps, device=args.device,
+                                          checkpoint=args.runs / name / "ablations")
             extras = {"ablations": {name: row.pop("samples") for name, row in rows.items()}}
             metrics["ablations"] = {"steps": args.ablation_steps, "images": 200, **rows}
         return G, run, metrics, {
@@ -195,7 +196,11 @@ def main(argv=None):
     if distributed.world_size() > 1:
         torch.distributed.barrier()  # nobody resumes from a checkpoint rank 0 is removing
     try:
-        result = RECIPES[args.model](args)
+        try:
+            result = RECIPES[args.model](args)
+        except KeyboardInterrupt:  # raised past a Run, e.g. between the runs of an ablation study
+            print("Interrupted: run the same command again to resume.")
+            return 1
         if distributed.world_size() > 1:
             # Rank 0 evaluates and publishes after training; the others wait for it rather than
             # leave the process group while it is still in use (a rank of the CI run aborted so).
