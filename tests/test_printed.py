@@ -1,0 +1,39 @@
+"""The printed digits of notebook 04 (CycleGAN's second domain)."""
+
+import torch
+
+import coursekit as ck
+from coursekit import printed
+
+
+def test_printed_digits_are_rgb_28x28_in_range_with_balanced_labels():
+    d = ck.data.printed_digits(500, seed=0)
+    assert d.images.shape == (500, 3, 28, 28) and d.images.dtype == torch.float32
+    assert d.images.min() >= -1 and d.images.max() <= 1
+    counts = torch.bincount(d.labels, minlength=10)
+    assert counts.min() >= 30, counts  # about 50 of each digit
+    assert "printed digits" in repr(d)
+
+
+def test_an_image_is_the_same_whatever_batch_renders_it():
+    whole = ck.data.printed_digits(12, seed=3)
+    part = ck.data.printed_digits(4, seed=3, start=8)
+    assert torch.equal(whole.labels[8:], part.labels)
+    # the same digit and style; only the small pixel noise is drawn per batch
+    assert (whole.images[8:] - part.images).abs().mean() < 0.05
+    other = ck.data.printed_digits(12, seed=4)
+    assert not torch.equal(whole.labels, other.labels)
+
+
+def test_the_ink_stands_out_from_the_paper_where_the_digit_is():
+    style = printed.sample_style(200, seed=1)
+    contrast = (style["ink"].mean(1) - style["paper"].mean(1)).abs()
+    assert contrast.min() >= 0.1
+    masks, heights = printed.glyphs()
+    assert masks.shape == (len(printed.FONTS), 10, printed.GLYPH, printed.GLYPH)
+    assert (heights > 0.2).all() and (heights < 0.9).all()
+    # every font draws ten different digits
+    flat = masks.flatten(2)
+    for f in range(len(printed.FONTS)):
+        d = torch.cdist(flat[f], flat[f]) + torch.eye(10) * 1e9
+        assert d.min() > 1.0, printed.FONTS[f]
