@@ -35,16 +35,17 @@ def _judge_or_default(j):
     return j if j is not None else judge()
 
 
-def _digits(images, name="images"):
-    check_images(images, name, channels=1)
+def _digits(images, name="images", channels=1):
+    check_images(images, name, channels=channels)
     if tuple(images.shape[2:]) != (28, 28):
-        raise ValueError(f"{name} must be MNIST-sized (B, 1, 28, 28) in [-1, 1], got {tuple(images.shape)}")
+        raise ValueError(f"{name} must be MNIST-sized (B, {channels}, 28, 28) in [-1, 1], got {tuple(images.shape)}")
     return images
 
 
 def predicted_labels(images, judge=None):
-    """The judge's label (N,) for images (N, 1, 28, 28) in [-1, 1]."""
-    logits, _ = predict(_judge_or_default(judge), _digits(images))
+    """The judge's label (N,) for images (N, C, 28, 28) in [-1, 1] (C = 1 for the MNIST judge)."""
+    judge = _judge_or_default(judge)
+    logits, _ = predict(judge, _digits(images, channels=judge.config.channels))
     return logits.argmax(1)
 
 
@@ -59,7 +60,7 @@ def _labels(labels, n):
 
 
 def class_accuracy(images, labels, judge=None, per_class=False):
-    """Share of ``images`` (N, 1, 28, 28) the judge reads as the asked ``labels`` (N,).
+    """Share of ``images`` (N, 1, 28, 28) the judge (default: MNIST's) reads as the asked ``labels`` (N,).
 
     With ``per_class=True`` returns ``(overall, tensor of 10 per-class accuracies)``.
 

@@ -20,6 +20,7 @@ class JudgeConfig:
     features: int = 128     # size of the feature vector used for Fréchet distances
     dropout: float = 0.3
     num_classes: int = 10
+    channels: int = 1       # 3: the printed digits' judge (notebook 04)
 
 
 def _conv_block(c_in, c_out):
@@ -32,20 +33,25 @@ def _conv_block(c_in, c_out):
 
 
 class Judge(nn.Module):
-    """A small CNN: (B, 1, 28, 28) in [-1, 1] -> logits (B, 10); ``features`` gives (B, 128)."""
+    """A small CNN: (B, C, 28, 28) in [-1, 1] -> logits (B, 10); ``features`` gives (B, 128).
+
+    C is 1 for MNIST (the course's judge), 3 for the printed digits of notebook 04."""
 
     def __init__(self, config=None):
         super().__init__()
         self.config = config or JudgeConfig()
         c = self.config.width
-        self.body = nn.Sequential(_conv_block(1, c), _conv_block(c, 2 * c), nn.Flatten(),
+        self.body = nn.Sequential(_conv_block(self.config.channels, c), _conv_block(c, 2 * c), nn.Flatten(),
                                   nn.Linear(2 * c * 7 * 7, self.config.features), nn.ReLU(inplace=True))
         self.head = nn.Sequential(nn.Dropout(self.config.dropout), nn.Linear(self.config.features, self.config.num_classes))
 
     def features(self, x):
-        """Penultimate activations (B, features) of images (B, 1, 28, 28) in [-1, 1]."""
-        if x.dim() != 4 or tuple(x.shape[1:]) != (1, 28, 28):
-            raise ValueError(f"the judge reads MNIST-sized images (B, 1, 28, 28) in [-1, 1], got {tuple(x.shape)}")
+        """Penultimate activations (B, features) of images (B, C, 28, 28) in [-1, 1]."""
+        c = self.config.channels
+        if x.dim() != 4 or tuple(x.shape[1:]) != (c, 28, 28):
+            raise ValueError(f"this judge reads MNIST-sized images (B, {c}, 28, 28) in [-1, 1], got {tuple(x.shape)}"
+                             + (": an MNIST digit as RGB? use cyclegan.to_gray(x)" if c == 1 and x.dim() == 4
+                                and x.shape[1] == 3 else ""))
         return self.body(x)
 
     def forward(self, x):
@@ -111,3 +117,28 @@ def train_judge(steps=3000, batch_size=128, lr=2e-3, seed=0, checkpoint="runs/ju
             sched.step()
             run.log(loss=dist.mean(loss))
     return judge.eval(), run
+
+
+def train_printed_judge(steps=400, batch_size=128, lr=2e-3, seed=0, checkpoint=None, device=None):
+    """The judge of notebook 04's printed digits: the same CNN with three input channels, trained on
+    a stream of fresh renders (``ck.data.printed_digits``, seed 0) only; returns (judge, run)."""
+    import coursekit as ck
+
+    dev = device or ck.device()
+    ck.seed(seed)
+    judge = Judge(JudgeConfig(channels=3)).to(dev)
+    opt = torch.optim.AdamW(judge.parameters(), lr=lr, weight_decay=5e-4)
+    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=lr, total_steps=max(steps, 1), pct_start=0.15)
+    run = ck.train.Run({"judge": judge, "opt": opt, "sched": sched}, steps=steps, checkpoint=checkpoint,
+                       checkpoint_every=500, record={"config": asdict(judge.config)}, desc="printed judge")
+    with run:
+        for step in run.steps():
+            batch = ck.data.printed_digits(batch_size, seed=0, start=step * batch_size)
+            loss = F.cross_entropy(judge(batch.images.to(dev)), batch.labels.to(dev), label_smoothing=0.05)
+            opt.zero_grad(set_to_none=True)
+            loss.backward()
+            opt.step()
+            sched.step()
+            run.log(loss=loss)
+    return judge.eval(), run
+

@@ -80,29 +80,34 @@ class UNetGenerator(nn.Module):
         return torch.tanh(self.to_image(x))
 
 
-class PatchDiscriminator(nn.Module):
-    """D(condition, image) -> a map of logits, one per patch (PatchGAN).
+def patchgan(c_in, width, layers, norm=nn.BatchNorm2d):
+    """The PatchGAN's convolutions: (N, c_in, H, W) -> a map of logits, one per patch.
 
-    ``d_layers`` stride-2 blocks then a stride-1 block and the output conv (as
-    in the paper's 70x70 D for 3 layers); 0 gives the PixelGAN of 1x1 convolutions.
+    ``layers`` stride-2 blocks then a stride-1 block and the output conv (the paper's
+    70x70 D for 3 layers); 0 gives the PixelGAN of 1x1 convolutions.  CycleGAN's D is
+    the same stack with instance norm (notebook 04).
     """
+    if layers == 0:
+        return nn.Sequential(nn.Conv2d(c_in, width, 1), nn.LeakyReLU(0.2, True),
+                             nn.Conv2d(width, 2 * width, 1, bias=False), norm(2 * width), nn.LeakyReLU(0.2, True),
+                             nn.Conv2d(2 * width, 1, 1))
+    blocks, ch = [nn.Conv2d(c_in, width, 4, 2, 1), nn.LeakyReLU(0.2, True)], width
+    for i in range(1, layers + 1):
+        stride = 2 if i < layers else 1
+        nxt = min(width * 2 ** i, width * 8)
+        blocks += [nn.Conv2d(ch, nxt, 4, stride, 1, bias=False), norm(nxt), nn.LeakyReLU(0.2, True)]
+        ch = nxt
+    blocks.append(nn.Conv2d(ch, 1, 4, 1, 1))
+    return nn.Sequential(*blocks)
+
+
+class PatchDiscriminator(nn.Module):
+    """D(condition, image) -> a map of logits, one per patch (PatchGAN, :func:`patchgan`)."""
 
     def __init__(self, config=None):
         super().__init__()
         self.config = c = config or Pix2PixConfig()
-        c_in, w = c.in_channels + c.out_channels, c.width * 2
-        if c.d_layers == 0:
-            self.net = nn.Sequential(nn.Conv2d(c_in, w, 1), nn.LeakyReLU(0.2, True), nn.Conv2d(w, 2 * w, 1, bias=False),
-                                     nn.BatchNorm2d(2 * w), nn.LeakyReLU(0.2, True), nn.Conv2d(2 * w, 1, 1))
-            return
-        layers, ch = [nn.Conv2d(c_in, w, 4, 2, 1), nn.LeakyReLU(0.2, True)], w
-        for i in range(1, c.d_layers + 1):
-            stride = 2 if i < c.d_layers else 1
-            nxt = min(w * 2 ** i, w * 8)
-            layers += [nn.Conv2d(ch, nxt, 4, stride, 1, bias=False), nn.BatchNorm2d(nxt), nn.LeakyReLU(0.2, True)]
-            ch = nxt
-        layers.append(nn.Conv2d(ch, 1, 4, 1, 1))
-        self.net = nn.Sequential(*layers)
+        self.net = patchgan(c.in_channels + c.out_channels, c.width * 2, c.d_layers)
 
     def forward(self, condition, image):
         if condition.shape[0] != image.shape[0] or condition.shape[-2:] != image.shape[-2:]:

@@ -1,0 +1,397 @@
+"""CycleGAN (Zhu, Park, Isola & Efros, 2017), notebook 04: translation between two domains with no pairs.
+
+Two generators, ``G_AB`` (the paper's G: A -> B) and ``G_BA`` (its F: B -> A), and two
+discriminators, ``D_A`` (real A or F's output?) and ``D_B``.  The losses, as in the paper::
+
+    loss_G_AB    = ‖D_B(G_AB(a)) − 1‖²                  least-squares GAN (LSGAN)
+    loss_cycle_A = ‖G_BA(G_AB(a)) − a‖₁ · λ              λ = 10: a -> b -> back to a
+    loss_idt_A   = ‖G_BA(a) − a‖₁ · λ · 0.5              identity: a generator leaves its own domain alone
+    loss_D_B     = ½ (‖D_B(b) − 1‖² + ‖D_B(pool(G_AB(a)))‖²)
+
+and the same with A and B swapped.  The discriminators see generated images from a
+history (:class:`ImagePool`), not only this step's.  The generator is the paper's
+ResNet-block network (:class:`ResnetGenerator`); the discriminator is Pix2Pix's
+PatchGAN (:func:`coursekit.models.pix2pix.patchgan`) with instance norm and no condition.
+"""
+
+from dataclasses import dataclass
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+from coursekit.models.pix2pix import patchgan
+
+
+@dataclass
+class CycleGANConfig:
+    channels: int = 3      # both domains: RGB (MNIST digits are repeated to three channels)
+    width: int = 16        # the generator's first conv (the paper: 64)
+    blocks: int = 6        # residual blocks at the lowest resolution (the paper: 6 at 128x128, 9 at 256x256)
+    d_width: int = 32      # the discriminator's first conv (the paper: 64)
+    d_layers: int = 2      # PatchGAN depth: 34x34 patches, more than a 28x28 digit (the paper: 3, 70x70)
+
+
+class ResnetBlock(nn.Module):
+    """x + conv3x3(ReLU(IN(conv3x3(x)))) with instance norm and reflection padding: keeps the size."""
+
+    def __init__(self, channels):
+        super().__init__()
+        self.body = nn.Sequential(
+            nn.ReflectionPad2d(1), nn.Conv2d(channels, channels, 3), nn.InstanceNorm2d(channels), nn.ReLU(True),
+            nn.ReflectionPad2d(1), nn.Conv2d(channels, channels, 3), nn.InstanceNorm2d(channels))
+
+    def forward(self, x):
+        return x + self.body(x)
+
+
+class ResnetGenerator(nn.Module):
+    """The paper's generator, ``c7s1-w, d2w, d4w, R4w x blocks, u2w, uw, c7s1-C``::
+
+        x ─ 7x7 conv ─ down ─ down ─ [res block] x blocks ─ up ─ up ─ 7x7 conv ─ tanh
+          28x28         14     7        7x7, 4w channels      14   28
+
+    Unlike the U-Net of Pix2Pix it has no skips across the bottleneck: the residual
+    blocks change the image's appearance at low resolution while keeping its layout.
+    """
+
+    def __init__(self, config=None):
+        super().__init__()
+        self.config = c = config or CycleGANConfig()
+        w = c.width
+
+        def conv(c_in, c_out, k, stride=1):
+            return [nn.Conv2d(c_in, c_out, k, stride, padding=k // 2, bias=False) if stride > 1 else
+                    nn.Sequential(nn.ReflectionPad2d(k // 2), nn.Conv2d(c_in, c_out, k, bias=False)),
+                    nn.InstanceNorm2d(c_out), nn.ReLU(True)]
+
+        def up(c_in, c_out):
+            return [nn.ConvTranspose2d(c_in, c_out, 3, 2, padding=1, output_padding=1, bias=False),
+                    nn.InstanceNorm2d(c_out), nn.ReLU(True)]
+
+        self.encoder = nn.Sequential(*conv(c.channels, w, 7), *conv(w, 2 * w, 3, 2), *conv(2 * w, 4 * w, 3, 2))
+        self.transformer = nn.Sequential(*(ResnetBlock(4 * w) for _ in range(c.blocks)))
+        self.decoder = nn.Sequential(*up(4 * w, 2 * w), *up(2 * w, w), nn.ReflectionPad2d(3),
+                                     nn.Conv2d(w, c.channels, 7), nn.Tanh())
+
+    def forward(self, x):
+        c = self.config
+        if x.dim() != 4 or x.shape[1] != c.channels or x.shape[-1] % 4 or x.shape[-2] % 4:
+            raise ValueError(f"expected images (N, {c.channels}, H, W) in [-1, 1] with H, W multiples of 4, "
+                             f"got shape {tuple(x.shape)}")
+        return self.decoder(self.transformer(self.encoder(x)))
+
+
+class Discriminator(nn.Module):
+    """D(image) -> a map of logits, one per patch: Pix2Pix's PatchGAN with instance norm, no condition."""
+
+    def __init__(self, config=None):
+        super().__init__()
+        self.config = c = config or CycleGANConfig()
+        self.net = patchgan(c.channels, c.d_width, c.d_layers, norm=nn.InstanceNorm2d)
+
+    def forward(self, image):
+        if image.dim() != 4 or image.shape[1] != self.config.channels:
+            raise ValueError(f"expected images (N, {self.config.channels}, H, W), got shape {tuple(image.shape)}")
+        return self.net(image)
+
+
+# --------------------------------------------------------------------------------------------
+# The losses, named as in the paper and its code.
+
+def lsgan_loss(logits, real):
+    """Least-squares GAN loss: mean (D(x) − 1)² for ``real=True``, mean D(x)² for ``real=False``."""
+    return F.mse_loss(logits, torch.full_like(logits, 1.0 if real else 0.0))
+
+
+def cycle_loss(real_a, rec_a, real_b, rec_b, lambda_cycle=10.0):
+    """λ (‖F(G(a)) − a‖₁ + ‖G(F(b)) − b‖₁), each term a mean over pixels."""
+    return lambda_cycle * (F.l1_loss(rec_a, real_a) + F.l1_loss(rec_b, real_b))
+
+
+def identity_loss(real_a, idt_a, real_b, idt_b, lambda_cycle=10.0, lambda_identity=0.5):
+    """λ · λ_idt (‖F(a) − a‖₁ + ‖G(b) − b‖₁): each generator fed an image of its target domain leaves it be.
+
+    ``idt_a`` is G_BA(a) (F of an A image), ``idt_b`` is G_AB(b)."""
+    return lambda_cycle * lambda_identity * (F.l1_loss(idt_a, real_a) + F.l1_loss(idt_b, real_b))
+
+
+class ImagePool:
+    """A history of generated images for the discriminator (Shrivastava et al., 2017), 50 in the paper.
+
+    ``query(images)`` returns a batch of the same size: while the pool fills up, the new
+    images; then each new image, with probability ½, is swapped for a stored one (returned
+    instead of it).  So D keeps seeing what the generator produced a while ago and cannot
+    forget it.  Its ``state_dict`` goes into training checkpoints.
+    """
+
+    def __init__(self, size=50):
+        self.size = size
+        self.images = []
+
+    def query(self, images):
+        if self.size == 0:
+            return images
+        out = []
+        for image in images.detach():
+            image = image.unsqueeze(0)
+            if len(self.images) < self.size:
+                self.images.append(image)
+                out.append(image)
+            elif torch.rand(()) < 0.5:  # the global RNG: ck.seed and a resumed run set it
+                i = int(torch.randint(self.size, ()))
+                out.append(self.images[i].clone())
+                self.images[i] = image
+            else:
+                out.append(image)
+        return torch.cat(out)
+
+    def state_dict(self):
+        return {"images": torch.cat(self.images) if self.images else torch.zeros(0)}
+
+    def load_state_dict(self, state):
+        self.images = list(state["images"].split(1)) if len(state["images"]) else []
+
+
+def make_optimizers(G_AB, G_BA, D_A, D_B, lr=2e-4):
+    """Adam, lr 2e-4, β1 = 0.5 (the paper's): one optimizer for both generators, one for both Ds."""
+    return (torch.optim.Adam([*G_AB.parameters(), *G_BA.parameters()], lr=lr, betas=(0.5, 0.999)),
+            torch.optim.Adam([*D_A.parameters(), *D_B.parameters()], lr=lr, betas=(0.5, 0.999)))
+
+
+CYCLES = ("both", "A", "none")  # the ablations: both cycle terms, only A -> B -> A, none
+
+
+def train_step(nets, opts, pools, real_a, real_b, lambda_cycle=10.0, lambda_identity=0.5, cycle="both"):
+    """One step: the generators on GAN + cycle + identity losses, then the discriminators on the pools.
+
+    ``nets`` = (G_AB, G_BA, D_A, D_B), ``opts`` = (opt_G, opt_D), ``pools`` = (pool_A, pool_B).
+    Returns a dict of the (detached) losses.
+    """
+    G_AB, G_BA, D_A, D_B = nets
+    opt_G, opt_D = opts
+    if cycle not in CYCLES:
+        raise ValueError(f"cycle must be one of {CYCLES}, got {cycle!r}")
+    # generators
+    fake_b, fake_a = G_AB(real_a), G_BA(real_b)
+    D_A.requires_grad_(False)
+    D_B.requires_grad_(False)
+    loss_G_AB, loss_G_BA = lsgan_loss(D_B(fake_b), True), lsgan_loss(D_A(fake_a), True)
+    zero = torch.zeros((), device=real_a.device)
+    loss_cycle_A = lambda_cycle * F.l1_loss(G_BA(fake_b), real_a) if cycle in ("both", "A") else zero
+    loss_cycle_B = lambda_cycle * F.l1_loss(G_AB(fake_a), real_b) if cycle == "both" else zero
+    loss_idt = (identity_loss(real_a, G_BA(real_a), real_b, G_AB(real_b), lambda_cycle, lambda_identity)
+                if lambda_identity > 0 else zero)
+    loss_G = loss_G_AB + loss_G_BA + loss_cycle_A + loss_cycle_B + loss_idt
+    opt_G.zero_grad(set_to_none=True)
+    loss_G.backward()
+    opt_G.step()
+    D_A.requires_grad_(True)
+    D_B.requires_grad_(True)
+    # discriminators, on real images and on generated ones from the history
+    pool_A, pool_B = pools
+    loss_D_A = 0.5 * (lsgan_loss(D_A(real_a), True) + lsgan_loss(D_A(pool_A.query(fake_a)), False))
+    loss_D_B = 0.5 * (lsgan_loss(D_B(real_b), True) + lsgan_loss(D_B(pool_B.query(fake_b)), False))
+    opt_D.zero_grad(set_to_none=True)
+    (loss_D_A + loss_D_B).backward()
+    opt_D.step()
+    return {"loss_G_AB": loss_G_AB.detach(), "loss_G_BA": loss_G_BA.detach(), "loss_cycle_A": loss_cycle_A.detach(),
+            "loss_cycle_B": loss_cycle_B.detach(), "loss_idt": loss_idt.detach(),
+            "loss_D_A": loss_D_A.detach(), "loss_D_B": loss_D_B.detach()}
+
+
+# --------------------------------------------------------------------------------------------
+# The course's tasks: MNIST digits <-> printed digits, and faces without <-> with glasses.
+
+TASKS = ("digits", "glasses")
+TRAIN_SEED, TEST_SEED = 0, 1
+
+#: The lecture's ablation: the cycle loss in both directions, in one, or none (GAN alone).
+ABLATIONS = {
+    "GAN + both cycles (the paper)": {"cycle": "both", "lambda_identity": 0.0},
+    "GAN + forward cycle only (A -> B -> A)": {"cycle": "A", "lambda_identity": 0.0},
+    "GAN alone (no cycle)": {"cycle": "none", "lambda_identity": 0.0},
+}
+
+
+def to_rgb(gray):
+    """(N, 1, H, W) -> (N, 3, H, W): an MNIST digit as an RGB image (the same grey in each channel)."""
+    return gray.expand(-1, 3, -1, -1) if gray.shape[1] == 1 else gray
+
+
+def to_gray(rgb):
+    """(N, 3, H, W) -> (N, 1, H, W), the mean of the channels: what the MNIST judge reads."""
+    return rgb.mean(1, keepdim=True)
+
+
+class Domains:
+    """Endless unpaired batches (real_a, real_b) of a task, drawn from its training data.
+
+    digits:  A = MNIST training digits (shuffled), B = fresh printed digits.
+    glasses: A = fresh faces drawn without glasses, B = other faces drawn with them.
+    Labels and factors are never used in training; ``state_dict`` makes the order resumable.
+    """
+
+    def __init__(self, task, batch_size, size=64, seed=TRAIN_SEED):
+        import coursekit as ck
+
+        if task not in TASKS:
+            raise ValueError(f"task must be one of {TASKS}, got {task!r}")
+        self.task, self.batch_size, self.size, self.seed, self.step = task, batch_size, size, seed, 0
+        if task == "digits":
+            self.generator = torch.Generator().manual_seed(seed)
+            self.mnist = ck.data.mnist("train", verbose=False).batches(batch_size, generator=self.generator)
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        import coursekit as ck
+
+        n, start = self.batch_size, self.step * 2 * self.batch_size
+        self.step += 1
+        if self.task == "digits":
+            return to_rgb(next(self.mnist)[0]), ck.data.printed_digits(n, seed=self.seed, start=start).images
+        return glasses_faces(n, False, self.size, self.seed, start).images, \
+            glasses_faces(n, True, self.size, self.seed, start + n).images
+
+    def state_dict(self):
+        state = {"step": self.step}
+        if self.task == "digits":
+            state.update(generator=self.generator.get_state(), mnist=self.mnist.state_dict())
+        return state
+
+    def load_state_dict(self, state):
+        self.step = int(state["step"])
+        if self.task == "digits":
+            self.generator.set_state(state["generator"])
+            self.mnist.load_state_dict(state["mnist"])
+
+
+def glasses_faces(n, glasses, size=64, seed=TRAIN_SEED, start=0):
+    """Faces ``start ..`` of ``seed`` redrawn with (``glasses=True``) or without glasses, all else kept."""
+    from coursekit import faces as _faces
+
+    f = _faces.sample_factors(n, seed=seed, start=start)
+    f["glasses"][:] = int(glasses)
+    return _faces.faces(n, size=size, factors=f)
+
+
+def build(config=None):
+    """(G_AB, G_BA, D_A, D_B) for a configuration."""
+    config = config or CycleGANConfig()
+    return ResnetGenerator(config), ResnetGenerator(config), Discriminator(config), Discriminator(config)
+
+
+def train_cyclegan(task="digits", steps=2000, batch_size=16, size=64, config=None, lambda_cycle=10.0,
+                   lambda_identity=0.5, cycle="both", pool_size=50, checkpoint=None, device=None, seed=0,
+                   plot=None, desc=None):
+    """Train CycleGAN on a task's unpaired domains; returns ((G_AB, G_BA, D_A, D_B), run)."""
+    import coursekit as ck
+
+    dev = device or ck.device()
+    ck.seed(seed)
+    nets = tuple(m.to(dev) for m in build(config))
+    opts = make_optimizers(*nets)
+    pools = ImagePool(pool_size), ImagePool(pool_size)
+    data = Domains(task, batch_size, size=size, seed=TRAIN_SEED)
+    run = ck.train.Run({"G_AB": nets[0], "G_BA": nets[1], "D_A": nets[2], "D_B": nets[3], "opt_G": opts[0],
+                        "opt_D": opts[1], "pool_A": pools[0], "pool_B": pools[1], "data": data},
+                       steps=steps, checkpoint=checkpoint, checkpoint_every=500, plot=plot,
+                       desc=desc or f"cyclegan {task}")
+    with run:
+        for _ in run.steps():
+            real_a, real_b = (x.to(dev) for x in next(data))
+            run.log(**train_step(nets, opts, pools, real_a, real_b, lambda_cycle, lambda_identity, cycle))
+    for m in nets:
+        m.eval()
+    return nets, run
+
+
+@torch.no_grad()
+def translate(G, images, batch_size=200):
+    """G's translations of ``images`` (N, 3, H, W), in eval mode, in chunks, on G's device; returned on the CPU."""
+    was = G.training
+    G.eval()
+    dev = next(G.parameters()).device
+    out = torch.cat([G(to_rgb(x).to(dev)).cpu() for x in images.split(batch_size)])
+    G.train(was)
+    return out
+
+
+def evaluate_digits(G_AB, G_BA, judge_a, judge_b, n=1000):
+    """Content kept, measured by a judge per domain trained on that domain's real data only.
+
+    A (MNIST) -> B: does the printed-digits judge read the digit the MNIST image shows?
+    B -> A: does the MNIST judge read the printed digit's label in F(b)?  Also the cycle
+    errors (L1, images in [-1, 1]), a Fréchet distance per direction in that domain's judge
+    features (does the output look like the domain?), and domain adaptation: the MNIST judge
+    on printed digits as they are, against on their translations B -> A.
+    """
+    import coursekit as ck
+    from coursekit.models.judge import predict
+
+    a = ck.data.mnist("test", verbose=False)
+    a_images, a_labels = a.images[:n], a.labels[:n]
+    b = ck.data.printed_digits(n, seed=TEST_SEED)
+    fake_b, fake_a = translate(G_AB, a_images), translate(G_BA, b.images)
+    rec_a, rec_b = translate(G_BA, fake_b), translate(G_AB, fake_a)
+
+    def kept(images, labels, judge):
+        return round(ck.metrics.class_accuracy(images, labels, judge=judge), 4)
+
+    def fid(fake, real, judge):
+        return round(ck.metrics.frechet_distance(predict(judge, fake)[1], predict(judge, real)[1]), 3)
+
+    return {"kept_a_to_b": kept(fake_b, a_labels, judge_b), "kept_b_to_a": kept(to_gray(fake_a), b.labels, judge_a),
+            "cycle_l1_a": round(F.l1_loss(rec_a, to_rgb(a_images)).item(), 4),
+            "cycle_l1_b": round(F.l1_loss(rec_b, b.images).item(), 4),
+            "fid_b": fid(fake_b, b.images, judge_b), "fid_a": fid(to_gray(fake_a), a_images, judge_a),
+            "mnist_judge_on_printed": kept(to_gray(b.images), b.labels, judge_a),
+            "mnist_judge_on_translated": kept(to_gray(fake_a), b.labels, judge_a),
+            "images": n}
+
+
+def evaluate_glasses(G_AB, G_BA, attributes, n=200, size=64):
+    """Faces without glasses -> with (A -> B) and back (B -> A), read by the attribute predictor:
+    how often the glasses are flipped as asked, and how often every other class factor is kept."""
+    from coursekit import faces as _faces
+    from coursekit.models import face_eval
+
+    out = {}
+    for name, G, src, dst in (("a_to_b", G_AB, False, True), ("b_to_a", G_BA, True, False)):
+        faces = glasses_faces(n, src, size=size, seed=TEST_SEED)
+        pred = face_eval.predict_attributes(attributes, translate(G, faces.images))
+        out[f"glasses_{'added' if dst else 'removed'}"] = round((pred["glasses"] == int(dst)).float().mean().item(), 4)
+        kept = {f: (pred[f] == faces.factors[f]).float().mean().item()
+                for f, (kind, _) in _faces.FACTORS.items() if kind == "class" and f != "glasses"}
+        out[f"others_kept_{name}"] = round(sum(kept.values()) / len(kept), 4)
+        out[f"worst_kept_{name}"] = min(kept, key=kept.get) + f" {min(kept.values()):.3f}"
+    out["images"] = n
+    return out
+
+
+def ablation_study(judge_a, judge_b, steps=1000, batch_size=16, names=None, n=1000, device=None, config=None,
+                   checkpoint=None, progress=True):
+    """Train each of :data:`ABLATIONS` (digits task) for ``steps`` steps from the same seed and score it
+    with :func:`evaluate_digits`; with a ``checkpoint`` directory each run is resumable.
+
+    Returns ``{name: {metric: value, ..., "samples": (2, 8, 3, 28, 28)}}``: a -> G_AB(a) for the first
+    8 held-out MNIST digits, and b -> G_BA(b) for the first 8 printed ones.
+    """
+    import coursekit as ck
+    from coursekit.models.pix2pix import ablation_checkpoint
+
+    a = ck.data.mnist("test", verbose=False).images[:8]
+    b = ck.data.printed_digits(8, seed=TEST_SEED).images
+    rows = {}
+    for name in names or ABLATIONS:
+        where = ablation_checkpoint(checkpoint, name) if checkpoint else None
+        (G_AB, G_BA, _, _), run = train_cyclegan("digits", steps=steps, batch_size=batch_size, config=config,
+                                                 device=device, checkpoint=where, desc=name if progress else None,
+                                                 **ABLATIONS[name])
+        if run.interrupted:
+            raise KeyboardInterrupt
+        rows[name] = {**evaluate_digits(G_AB, G_BA, judge_a, judge_b, n=n),
+                      "samples": torch.stack([translate(G_AB, a), translate(G_BA, b)])}
+    return rows
