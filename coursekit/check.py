@@ -19,6 +19,7 @@ import torch.nn.functional as F
 
 from coursekit import data as _data
 from coursekit.models import cgan as _cgan
+from coursekit.models import cyclegan as _cyclegan
 from coursekit.models import dcgan as _dcgan
 from coursekit.models import ddpm as _ddpm
 from coursekit.models import pix2pix as _pix2pix
@@ -566,8 +567,138 @@ pix2pix_g_loss = Check(
     ],
 )
 
+# --------------------------------------------------------------------------------------------
+# Notebook 04: CycleGAN's cycle and identity losses, and the history of generated images.
+
+def _pairs(seed, n=2, size=8):
+    g = torch.Generator().manual_seed(seed)
+    return tuple(torch.rand(n, 3, size, size, generator=g) * 2 - 1 for _ in range(4))
+
+
+cycle_loss = Check(
+    "cycle_loss",
+    reference=_cyclegan.cycle_loss,
+    cases=[Case("perfect reconstructions: zero", lambda: (*(lambda a, b: (a, a, b, b))(*_pairs(0)[:2]), 10.0)),
+           Case("random images, λ = 10", lambda: (*_pairs(1), 10.0)),
+           Case("only A's reconstruction is off, λ = 5",
+                lambda: (*(lambda a, r, b: (a, r, b, b))(*_pairs(2)[:3]), 5.0))],
+    mistakes=[
+        Mistake("The paper's cycle loss is L1 (mean absolute error), not L2: F.l1_loss.",
+                lambda a, ra, b, rb, lam: lam * (_mse(ra, a) + _mse(rb, b))),
+        Mistake("λ (lambda_cycle) weighs the cycle loss: multiply the sum of both terms by it.",
+                lambda a, ra, b, rb, lam: _l1(ra, a) + _l1(rb, b)),
+        Mistake("Both cycles count: a → G(a) → F(G(a)) ≈ a and b → F(b) → G(F(b)) ≈ b.",
+                lambda a, ra, b, rb, lam: lam * _l1(ra, a)),
+        Mistake("Compare each reconstruction with the image it started from: F(G(a)) with a, G(F(b)) with b.",
+                lambda a, ra, b, rb, lam: lam * (_l1(ra, b) + _l1(rb, a))),
+    ],
+)
+
+
+identity_loss = Check(
+    "identity_loss",
+    reference=_cyclegan.identity_loss,
+    cases=[Case("the generators leave their own domain alone: zero",
+                lambda: (*(lambda a, b: (a, a, b, b))(*_pairs(3)[:2]), 10.0, 0.5)),
+           Case("random images, λ = 10, λ_idt = 0.5", lambda: (*_pairs(4), 10.0, 0.5)),
+           Case("λ = 10, λ_idt = 0.1", lambda: (*_pairs(5), 10.0, 0.1))],
+    mistakes=[
+        Mistake("The identity weight is λ_idt times the cycle weight λ (0.5 × 10 = 5 in the paper), "
+                "not λ_idt alone.",
+                lambda a, ia, b, ib, lam, idt: idt * (_l1(ia, a) + _l1(ib, b))),
+        Mistake("Use L1, as for the cycle loss: F.l1_loss.",
+                lambda a, ia, b, ib, lam, idt: lam * idt * (_mse(ia, a) + _mse(ib, b))),
+        Mistake("G_BA(a) should stay a: compare idt_a with real_a (and idt_b with real_b).",
+                lambda a, ia, b, ib, lam, idt: lam * idt * (_l1(ia, b) + _l1(ib, a))),
+    ],
+)
+
+
+def _pool_case(stored, size, new, seed):
+    """A pool holding images numbered 0.. (each image is its number, everywhere), and new images numbered 1000.."""
+    def make():
+        pool = [torch.full((1, 1, 2, 2), float(i)) for i in range(stored)]
+        images = (1000 + torch.arange(new, dtype=torch.float32)).view(new, 1, 1, 1).expand(new, 1, 2, 2).clone()
+        return pool, images, size, seed
+    return make
+
+
+def _pool_behaviour(fn, pool, images, size, seed):
+    """What the history's answer shows, as numbers the reference gets (1 = as it should be):
+    the batch's size, answers drawn from the new and stored images only, the pool's size,
+    what went in = what came out (nothing lost or copied twice), and about half taken from the history
+    when the pool was full and the batch large."""
+    torch.manual_seed(seed)
+    before = [float(p.flatten()[0]) for p in pool]
+    full = len(pool) >= size
+    out = fn(pool, images, size)
+    if out is None or not torch.is_tensor(out):
+        return out
+    if out.shape != images.shape:
+        return torch.tensor([0.0, 0, 0, 0, 0])
+    got = out.flatten(1)[:, 0].tolist()
+    new = images.flatten(1)[:, 0].tolist()
+    after = [float(p.flatten()[0]) for p in pool]
+    from_history = sum(g != n for g, n in zip(got, new)) / len(got)  # not this position's new image
+    # the share from the history, to the nearest quarter (a fair coin over 200 images: 0.5)
+    share = round(from_history * 4) / 4 if full and len(got) >= 100 else float(from_history == 0 if not full else 1)
+    return torch.tensor([1.0, float(all(v in new or v in before for v in got)),
+                         float(len(after) == min(size, len(before) + len(new)) if not full else len(after) == size),
+                         # each new image that filled the pool is both stored and returned
+                         float(sorted(got + after) == sorted(new + before + new[:max(0, size - len(before))])),
+                         share])
+
+
+image_pool = Check(
+    "image_pool",
+    reference=_cyclegan.query_pool,
+    observe=lambda fn, pool, images, size, seed: _pool_behaviour(fn, pool, images, size, seed),
+    cases=[Case("an empty pool of 4 and 3 new images: all kept and returned", _pool_case(0, 4, 3, 0)),
+           Case("2 of 4 stored, 5 new images: two fill the pool, then swaps", _pool_case(2, 4, 5, 1)),
+           Case("a full pool of 10 and 200 new images: about half from the history", _pool_case(10, 10, 200, 2))],
+    mistakes=[
+        Mistake("While the pool is not full, add each new image to it (pool.append) and return the image itself.",
+                lambda pool, images, size: images),
+        Mistake("Once the pool is full, swap with probability ½: about half of what D sees should be old images.",
+                lambda pool, images, size: _cyclegan.query_pool(pool, images, size) if len(pool) < size else images),
+        Mistake("When you return a stored image, put the new one in its place (pool[i] = image): otherwise the "
+                "history never learns anything new, and the new image is lost.", lambda pool, images, size:
+                _pool_no_replace(pool, images, size)),
+        Mistake("Swap with probability ½, not always: half of what D sees should be this step's images.",
+                lambda pool, images, size: _pool_always(pool, images, size)),
+    ],
+)
+
+
+def _pool_no_replace(pool, images, size):
+    out = []
+    for image in images.split(1):
+        if len(pool) < size:
+            pool.append(image)
+            out.append(image)
+        elif torch.rand(()) < 0.5:
+            out.append(pool[int(torch.randint(size, ()))])
+        else:
+            out.append(image)
+    return torch.cat(out)
+
+
+def _pool_always(pool, images, size):
+    out = []
+    for image in images.split(1):
+        if len(pool) < size:
+            pool.append(image)
+            out.append(image)
+        else:
+            i = int(torch.randint(size, ()))
+            out.append(pool[i])
+            pool[i] = image
+    return torch.cat(out)
+
+
 #: Every check, by name (the tests run each one against its reference, a stub and its mistakes).
 ALL = {c.name: c for c in [to_model_range, d_loss, g_loss, train_step,
                            generator_input, discriminator_input, conditional_d_loss,
                            unet_forward, receptive_field, pix2pix_g_loss,
+                           cycle_loss, identity_loss, image_pool,
                            q_sample, diffusion_loss, reverse_step]}

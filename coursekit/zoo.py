@@ -15,6 +15,7 @@ from dataclasses import asdict
 from coursekit import checkpoint as _ckpt
 from coursekit.core import DATA_DIR, device as _device
 from coursekit.models.cgan import CGANConfig, ConditionalGenerator
+from coursekit.models.cyclegan import CycleGAN, CycleGANConfig
 from coursekit.models.ddpm import UNet, UNetConfig
 from coursekit.models.dcgan import DCGANConfig, Generator as DCGANGenerator
 from coursekit.models.face_eval import AttributeConfig, AttributePredictor, Segmenter, SegmenterConfig
@@ -32,6 +33,7 @@ ARCHITECTURES = {
     "face_eval.AttributePredictor": (AttributePredictor, AttributeConfig),
     "face_eval.Segmenter": (Segmenter, SegmenterConfig),
     "pix2pix.UNetGenerator": (UNetGenerator, Pix2PixConfig),
+    "cyclegan.CycleGAN": (CycleGAN, CycleGANConfig),
 }
 
 

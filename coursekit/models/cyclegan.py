@@ -21,6 +21,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 from coursekit.models.pix2pix import patchgan
+from coursekit.train import distributed as dist
 
 
 @dataclass
@@ -116,13 +117,35 @@ def identity_loss(real_a, idt_a, real_b, idt_b, lambda_cycle=10.0, lambda_identi
     return lambda_cycle * lambda_identity * (F.l1_loss(idt_a, real_a) + F.l1_loss(idt_b, real_b))
 
 
-class ImagePool:
-    """A history of generated images for the discriminator (Shrivastava et al., 2017), 50 in the paper.
+def query_pool(pool, images, size=50):
+    """The history's answer to a batch of new generated ``images`` (N, C, H, W); ``pool`` is a list of
+    (1, C, H, W) images, changed in place.
 
-    ``query(images)`` returns a batch of the same size: while the pool fills up, the new
-    images; then each new image, with probability ½, is swapped for a stored one (returned
-    instead of it).  So D keeps seeing what the generator produced a while ago and cannot
-    forget it.  Its ``state_dict`` goes into training checkpoints.
+    While the pool holds fewer than ``size`` images, each new image joins it and is returned itself.
+    Once full, each new image is, with probability ½ (``torch.rand(()) < 0.5``), swapped for a stored
+    one picked at random (``torch.randint(size, ())``): the stored one is returned and the new one
+    takes its place; otherwise the new image is returned and the pool is unchanged.
+    """
+    out = []
+    for image in images.detach().split(1):
+        if len(pool) < size:
+            pool.append(image)
+            out.append(image)
+        elif torch.rand(()) < 0.5:  # the global RNG: ck.seed and a resumed run set it
+            i = int(torch.randint(size, ()))
+            out.append(pool[i])
+            pool[i] = image
+        else:
+            out.append(image)
+    return torch.cat(out)
+
+
+class ImagePool:
+    """A history of generated images for the discriminators (Shrivastava et al., 2017), 50 in the paper.
+
+    D sees, in each batch, about half this step's fakes and half older ones
+    (:func:`query_pool`), so it cannot forget what the generator did a while ago and
+    the two do not chase each other in circles.  Its ``state_dict`` goes into checkpoints.
     """
 
     def __init__(self, size=50):
@@ -130,21 +153,7 @@ class ImagePool:
         self.images = []
 
     def query(self, images):
-        if self.size == 0:
-            return images
-        out = []
-        for image in images.detach():
-            image = image.unsqueeze(0)
-            if len(self.images) < self.size:
-                self.images.append(image)
-                out.append(image)
-            elif torch.rand(()) < 0.5:  # the global RNG: ck.seed and a resumed run set it
-                i = int(torch.randint(self.size, ()))
-                out.append(self.images[i].clone())
-                self.images[i] = image
-            else:
-                out.append(image)
-        return torch.cat(out)
+        return images if self.size == 0 else query_pool(self.images, images, self.size)
 
     def state_dict(self):
         return {"images": torch.cat(self.images) if self.images else torch.zeros(0)}
@@ -185,6 +194,7 @@ def train_step(nets, opts, pools, real_a, real_b, lambda_cycle=10.0, lambda_iden
     loss_G = loss_G_AB + loss_G_BA + loss_cycle_A + loss_cycle_B + loss_idt
     opt_G.zero_grad(set_to_none=True)
     loss_G.backward()
+    dist.average_gradients(G_AB, G_BA)  # under torchrun: the mean over the ranks (nothing on one process)
     opt_G.step()
     D_A.requires_grad_(True)
     D_B.requires_grad_(True)
@@ -194,6 +204,7 @@ def train_step(nets, opts, pools, real_a, real_b, lambda_cycle=10.0, lambda_iden
     loss_D_B = 0.5 * (lsgan_loss(D_B(real_b), True) + lsgan_loss(D_B(pool_B.query(fake_b)), False))
     opt_D.zero_grad(set_to_none=True)
     (loss_D_A + loss_D_B).backward()
+    dist.average_gradients(D_A, D_B)
     opt_D.step()
     return {"loss_G_AB": loss_G_AB.detach(), "loss_G_BA": loss_G_BA.detach(), "loss_cycle_A": loss_cycle_A.detach(),
             "loss_cycle_B": loss_cycle_B.detach(), "loss_idt": loss_idt.detach(),
@@ -283,6 +294,22 @@ def build(config=None):
     return ResnetGenerator(config), ResnetGenerator(config), Discriminator(config), Discriminator(config)
 
 
+class CycleGAN(nn.Module):
+    """The two trained generators together, as the zoo keeps them: ``G_AB`` (A -> B) and ``G_BA`` (B -> A)."""
+
+    def __init__(self, config=None):
+        super().__init__()
+        self.config = config or CycleGANConfig()
+        self.G_AB, self.G_BA = ResnetGenerator(self.config), ResnetGenerator(self.config)
+
+    @classmethod
+    def of(cls, G_AB, G_BA):
+        pair = cls(G_AB.config)
+        pair.G_AB.load_state_dict(G_AB.state_dict())
+        pair.G_BA.load_state_dict(G_BA.state_dict())
+        return pair
+
+
 def train_cyclegan(task="digits", steps=2000, batch_size=16, size=64, config=None, lambda_cycle=10.0,
                    lambda_identity=0.5, cycle="both", pool_size=50, checkpoint=None, device=None, seed=0,
                    plot=None, desc=None):
@@ -301,8 +328,9 @@ def train_cyclegan(task="digits", steps=2000, batch_size=16, size=64, config=Non
                        desc=desc or f"cyclegan {task}")
     with run:
         for _ in run.steps():
-            real_a, real_b = (x.to(dev) for x in next(data))
-            run.log(**train_step(nets, opts, pools, real_a, real_b, lambda_cycle, lambda_identity, cycle))
+            real_a, real_b = dist.to_device(*dist.shard(*next(data)), device=dev)  # this rank's slice
+            losses = train_step(nets, opts, pools, real_a, real_b, lambda_cycle, lambda_identity, cycle)
+            run.log(**{k: dist.mean(v) for k, v in losses.items()})
     for m in nets:
         m.eval()
     return nets, run

@@ -150,9 +150,60 @@ def _pix2pix(task):
     return recipe
 
 
+def printed_judge(args):
+    from coursekit.models.judge import train_printed_judge
+
+    model, run = train_printed_judge(steps=args.steps or 400, checkpoint=args.runs / "printed-judge",
+                                     device=args.device, **_batch(args))
+    if run.interrupted or not args.publish:
+        return run
+    test = ck.data.printed_digits(1000, seed=1)
+    acc, per = ck.metrics.class_accuracy(test.images, test.labels, judge=model.cpu(), per_class=True)
+    mnist = ck.metrics.class_accuracy(test.images.mean(1, keepdim=True), test.labels)
+    return model, run, {"accuracy": round(acc, 4), "worst_digit": round(per.min().item(), 4),
+                        "mnist_judge_accuracy": round(mnist, 4), "images": 1000}, {
+        "description": "Classifier of the printed digits (notebook 04), trained on fresh renders only: "
+                       "it reads CycleGAN's MNIST -> printed translations.",
+        "data": "ck.data.printed_digits, seed 0, a fresh stream of renders (held out: seed 1)",
+        "evaluation": "class accuracy on 1,000 printed digits of seed 1; mnist_judge_accuracy: the MNIST judge "
+                      "on the same digits in grey (the domain gap)",
+    }
+
+
+def _cyclegan(task):
+    def recipe(args):
+        from coursekit.models import cyclegan
+
+        name = {"digits": "mnist-cyclegan", "glasses": "faces-cyclegan"}[task]
+        (G_AB, G_BA, _, _), run = cyclegan.train_cyclegan(task, steps=args.steps or 4000, checkpoint=args.runs / name,
+                                                          device=args.device, **_batch(args))
+        if run.interrupted or not args.publish:
+            return run
+        pair, cpu, extras = cyclegan.CycleGAN.of(G_AB.cpu(), G_BA.cpu()), torch.device("cpu"), None
+        if task == "digits":
+            judges = ck.zoo.load("mnist-judge", device=cpu), ck.zoo.load("printed-judge", device=cpu)
+            metrics = cyclegan.evaluate_digits(pair.G_AB, pair.G_BA, *judges)
+            if args.ablation_steps:
+                rows = cyclegan.ablation_study(*judges, steps=args.ablation_steps, device=args.device,
+                                               checkpoint=args.runs / name / "ablations")
+                extras = {"ablations": {name: row.pop("samples") for name, row in rows.items()}}
+                metrics["ablations"] = {"steps": args.ablation_steps, **rows}
+            description = ("CycleGAN between MNIST digits (A) and printed digits (B), notebook 04: ResNet "
+                           "generators, PatchGAN 34x34, LSGAN, cycle 10, identity 5, history of 50.")
+            evaluation = "cyclegan.evaluate_digits: 1,000 held-out digits per domain, read by mnist-judge and printed-judge"
+        else:
+            metrics = cyclegan.evaluate_glasses(pair.G_AB, pair.G_BA, ck.zoo.load("faces-attributes", device=cpu))
+            description = "CycleGAN between faces without (A) and with glasses (B), notebook 04."
+            evaluation = "cyclegan.evaluate_glasses: 200 held-out faces per direction, read by faces-attributes"
+        return pair, run, metrics, {"extras": extras, "description": description, "evaluation": evaluation,
+                                    "data": f"cyclegan.Domains({task!r}): unpaired, seed {cyclegan.TRAIN_SEED}"}
+    return recipe
+
+
 RECIPES = {"mnist-judge": judge, "mnist-dcgan": dcgan, "mnist-cgan": cgan, "mnist-ddpm": ddpm,
            "faces-attributes": faces_attributes, "faces-segmenter": faces_segmenter,
-           "faces-pix2pix": _pix2pix("labels"), "faces-pix2pix-edges": _pix2pix("edges")}
+           "faces-pix2pix": _pix2pix("labels"), "faces-pix2pix-edges": _pix2pix("edges"),
+           "printed-judge": printed_judge, "mnist-cyclegan": _cyclegan("digits"), "faces-cyclegan": _cyclegan("glasses")}
 
 
 def _batch(args):
@@ -181,7 +232,7 @@ def main(argv=None):
     parser.add_argument("--runs", default="runs", help="directory of resumable training checkpoints")
     parser.add_argument("--zoo", default=None, help="zoo directory to publish to (default: data/zoo)")
     parser.add_argument("--ablation-steps", type=int, default=1000,
-                        help="faces-pix2pix: training steps of each ablation run (0: none)")
+                        help="faces-pix2pix, mnist-cyclegan: training steps of each ablation run (0: none)")
     parser.add_argument("--fresh", action="store_true", help="ignore an earlier checkpoint and start over")
     parser.add_argument("--no-publish", dest="publish", action="store_false",
                         help="train (or resume) only: no evaluation, nothing written to the zoo")

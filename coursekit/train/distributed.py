@@ -86,6 +86,21 @@ def wrap(module):
     return DDP(module)
 
 
+def average_gradients(*modules):
+    """Replace the gradients of ``modules`` by their mean over the ranks (call between backward and step).
+
+    The data-parallel step for a loop that DDP cannot wrap: CycleGAN calls each generator
+    several times before one backward.  Nothing to do on one process.
+    """
+    if world_size() == 1:
+        return
+    for module in modules:
+        for p in module.parameters():
+            if p.grad is not None:
+                dist.all_reduce(p.grad)
+                p.grad /= world_size()
+
+
 def shard(*tensors):
     """This rank's contiguous slice of each global-batch tensor (all of it on one rank)."""
     n, k = world_size(), rank()
