@@ -12,6 +12,8 @@ never unpickles.
 
 from dataclasses import asdict
 
+import torch
+
 from coursekit import checkpoint as _ckpt
 from coursekit.core import DATA_DIR, device as _device
 from coursekit.models.cgan import CGANConfig, ConditionalGenerator
@@ -97,11 +99,21 @@ def extras(name):
     return {k: v for k, v in state.items() if k != "model"}
 
 
-def publish(name, model, record, extras=None, zoo_dir=None):
-    """Write ``model`` (and ``extras``, a dict of tensors) into the zoo as ``name`` with its record."""
+def publish(name, model, record, extras=None, zoo_dir=None, weights_dtype=None):
+    """Write ``model`` (and ``extras``, a dict of tensors) into the zoo as ``name`` with its record.
+
+    ``weights_dtype="float16"`` stores the floating-point weights at half size (a large model
+    kept small in git); :func:`load` turns them back into float32.
+    """
     path = (zoo_dir or ZOO_DIR) / name
-    return _ckpt.save(path, {"model": model, **(extras or {})},
-                      {"name": name, "architecture": _architecture(model), "config": asdict(model.config), **record})
+    weights, fields = model, {}
+    if weights_dtype is not None:
+        dtype = getattr(torch, weights_dtype)
+        weights = {k: v.to(dtype) if v.is_floating_point() else v for k, v in model.state_dict().items()}
+        fields = {"weights_dtype": weights_dtype}
+    return _ckpt.save(path, {"model": weights, **(extras or {})},
+                      {"name": name, "architecture": _architecture(model), "config": asdict(model.config),
+                       **fields, **record})
 
 
 def _path(name):

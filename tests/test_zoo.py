@@ -68,3 +68,24 @@ def test_publish_then_load_round_trips(tmp_path, monkeypatch):
     loaded = ck.zoo.load("tiny", device=torch.device("cpu"))
     assert loaded.config == model.config
     assert all(torch.equal(a, b) for a, b in zip(model.state_dict().values(), loaded.state_dict().values()))
+
+
+def test_a_model_published_in_float16_loads_as_float32_and_draws_the_same(tmp_path, monkeypatch):
+    import torch
+
+    import coursekit as ck
+    from coursekit.models import pix2pix
+
+    torch.manual_seed(0)
+    G = pix2pix.UNetGenerator(pix2pix.config_for("edges", width=4)).eval()
+    monkeypatch.setattr(ck.zoo, "ZOO_DIR", tmp_path)
+    ck.zoo.publish("small", G, {"metrics": {}}, weights_dtype="float16")
+    assert ck.zoo.record("small")["weights_dtype"] == "float16"
+    loaded = ck.zoo.load("small", device=torch.device("cpu"))
+    assert all(p.dtype == torch.float32 for p in loaded.parameters())
+    x = torch.rand(2, 1, 64, 64)
+    with torch.no_grad():
+        assert (loaded(x) - G(x)).abs().max() < 1e-2
+    full = tmp_path / "full"
+    ck.zoo.publish("full", G, {"metrics": {}}, zoo_dir=full)
+    assert (tmp_path / "small.safetensors").stat().st_size < 0.6 * (full / "full.safetensors").stat().st_size
