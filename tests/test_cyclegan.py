@@ -121,5 +121,5 @@ def test_the_ablation_study_trains_each_variant_and_scores_it(tmp_path):
                             config=TINY, checkpoint=tmp_path, progress=False)
     assert list(rows) == list(C.ABLATIONS)
     for row in rows.values():
-        assert row["samples"].shape == (2, 8, 3, 28, 28) and 0 <= row["kept_a_to_b"] <= 1
+        assert row["samples"].shape == (6, 16, 3, 28, 28) and 0 <= row["kept_a_to_b"] <= 1
     assert len(list(tmp_path.iterdir())) == len(C.ABLATIONS)

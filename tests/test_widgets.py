@@ -152,3 +152,21 @@ def test_dropout_variety_draws_new_masks_per_seed_and_shows_their_spread():
     assert w.image.value != first and not w.error.value
     w.update(seed=0)
     assert w.image.value == first  # the same seed, the same masks
+
+
+def test_cycle_explorer_switches_models_directions_and_images_without_running_a_network():
+    import torch
+
+    g = torch.Generator().manual_seed(0)
+    full = torch.rand(6, 3, 3, 28, 28, generator=g) * 2 - 1
+    broken = full.clone()
+    broken[2] = -full[0]  # its reconstructions of A are the negatives: a bright error map
+    w = ck.widgets.cycle_explorer({"zoo model": full, "no cycle": broken})
+    first = w.image.value
+    w.update(model="no cycle")
+    assert w.image.value != first and not w.error.value
+    w.update(model="zoo model", direction="B → A → B")
+    assert w.image.value != first
+    w.update(direction="A → B → A", image=0)
+    assert w.image.value == first
+    assert w.controls["image"].max == 2  # three images precomputed

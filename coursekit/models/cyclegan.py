@@ -399,19 +399,26 @@ def evaluate_glasses(G_AB, G_BA, attributes, n=200, size=64):
     return out
 
 
+def cycle_samples(G_AB, G_BA, n=16):
+    """Both cycles of the first ``n`` held-out images of each domain, for pictures and widgets:
+    (6, n, 3, 28, 28) = a, G_AB(a), G_BA(G_AB(a)), b, G_BA(b), G_AB(G_BA(b))."""
+    import coursekit as ck
+
+    a = to_rgb(ck.data.mnist("test", verbose=False).images[:n])
+    b = ck.data.printed_digits(n, seed=TEST_SEED).images
+    fake_b, fake_a = translate(G_AB, a), translate(G_BA, b)
+    return torch.stack([a, fake_b, translate(G_BA, fake_b), b, fake_a, translate(G_AB, fake_a)])
+
+
 def ablation_study(judge_a, judge_b, steps=1000, batch_size=16, names=None, n=1000, device=None, config=None,
                    checkpoint=None, progress=True):
     """Train each of :data:`ABLATIONS` (digits task) for ``steps`` steps from the same seed and score it
     with :func:`evaluate_digits`; with a ``checkpoint`` directory each run is resumable.
 
-    Returns ``{name: {metric: value, ..., "samples": (2, 8, 3, 28, 28)}}``: a -> G_AB(a) for the first
-    8 held-out MNIST digits, and b -> G_BA(b) for the first 8 printed ones.
+    Returns ``{name: {metric: value, ..., "samples": cycle_samples(...)}}``.
     """
-    import coursekit as ck
     from coursekit.models.pix2pix import ablation_checkpoint
 
-    a = ck.data.mnist("test", verbose=False).images[:8]
-    b = ck.data.printed_digits(8, seed=TEST_SEED).images
     rows = {}
     for name in names or ABLATIONS:
         where = ablation_checkpoint(checkpoint, name) if checkpoint else None
@@ -421,5 +428,5 @@ def ablation_study(judge_a, judge_b, steps=1000, batch_size=16, names=None, n=10
         if run.interrupted:
             raise KeyboardInterrupt
         rows[name] = {**evaluate_digits(G_AB, G_BA, judge_a, judge_b, n=n),
-                      "samples": torch.stack([translate(G_AB, a), translate(G_BA, b)])}
+                      "samples": cycle_samples(G_AB, G_BA)}
     return rows
