@@ -90,8 +90,10 @@ def test_evaluation_models_shapes_and_scores():
     assert fe.attribute_loss(out, d.factors).dim() == 0
     assert fe.Segmenter()(d.images).shape == (4, len(faces.PARTS), 32, 32)
     perfect = fe.segmentation_scores(d.labels, d.labels)
-    assert perfect == {"pixel_accuracy": 1.0, "mean_iou": 1.0}
+    assert perfect["pixel_accuracy"] == perfect["mean_iou"] == 1.0
+    assert set(perfect["iou"]) <= set(faces.PARTS) and all(v == 1.0 for v in perfect["iou"].values())
     all_background = fe.segmentation_scores(torch.zeros_like(d.labels), d.labels)
     assert all_background["mean_iou"] < 0.5 and 0 < all_background["pixel_accuracy"] < 1
+    assert all_background["iou"]["skin"] == 0 and 0 < all_background["iou"]["background"] < 1
     with pytest.raises(ValueError, match="RGB images"):
         fe.AttributePredictor()(d.labels.float())

@@ -121,15 +121,15 @@ def segment(model, images, batch_size=200):
 
 
 def segmentation_scores(predicted, target, num_classes=len(_faces.PARTS)):
-    """Per-pixel accuracy and mean IoU over the parts present (the Pix2Pix paper's FCN scores)."""
+    """Per-pixel accuracy, mean IoU over the parts present (the Pix2Pix paper's FCN scores), and the
+    IoU of each part present, ``{"iou": {part: value}}``."""
     acc = (predicted == target).float().mean().item()
-    ious = []
+    ious = {}
     for k in range(num_classes):
         p, t = predicted == k, target == k
-        union = (p | t).sum().item()
         if t.any():
-            ious.append((p & t).sum().item() / union)
-    return {"pixel_accuracy": acc, "mean_iou": sum(ious) / len(ious)}
+            ious[_faces.PARTS[k] if num_classes == len(_faces.PARTS) else k] = (p & t).sum().item() / (p | t).sum().item()
+    return {"pixel_accuracy": acc, "mean_iou": sum(ious.values()) / len(ious), "iou": ious}
 
 
 TRAIN_SEED, TEST_SEED = 0, 1  # rendered faces: seed 0 streams the training images, seed 1 is held out
@@ -199,4 +199,6 @@ def evaluate_attributes(model, n=1000, size=64):
 def evaluate_segmenter(model, n=500, size=64):
     """Held-out per-pixel accuracy and mean IoU."""
     test = _faces.faces(n, size=size, seed=TEST_SEED)
-    return {k: round(v, 4) for k, v in segmentation_scores(segment(model, test.images), test.labels).items()}
+    scores = segmentation_scores(segment(model, test.images), test.labels)
+    return {"pixel_accuracy": round(scores["pixel_accuracy"], 4), "mean_iou": round(scores["mean_iou"], 4),
+            "iou": {part: round(v, 4) for part, v in scores["iou"].items()}}

@@ -253,6 +253,8 @@ def evaluate(G, task, segmenter, attributes, n=200, size=64):
 
     return {"pixel_accuracy": round(scores["pixel_accuracy"], 4), "mean_iou": round(scores["mean_iou"], 4),
             "pixel_accuracy_real": round(ceiling["pixel_accuracy"], 4), "mean_iou_real": round(ceiling["mean_iou"], 4),
+            "iou": {part: round(v, 4) for part, v in scores["iou"].items()},
+            "iou_real": {part: round(v, 4) for part, v in ceiling["iou"].items()},
             "l1": round(F.l1_loss(fake, photo).item(), 4),
             "fid_attributes": round(ck.metrics.frechet_distance(feats(fake), feats(photo)), 3), "images": n}
 
