@@ -1,0 +1,191 @@
+"""Progressive growing of GANs (Karras, Aila, Laine & Lehtinen, 2018), notebook 05.
+
+The four ideas of the paper, each one small piece:
+
+* **progressive growing** with a **smooth fade-in**: a new, higher-resolution block is blended in,
+  ``(1 − α)·upsample(old) + α·new`` for G and the mirror image for D (:func:`fade_in`);
+* **minibatch standard deviation**: D sees how varied a group of its inputs is, as one more feature
+  map (:class:`MinibatchStdDev`), so a G that collapses to a few images is caught;
+* **pixelwise feature normalisation** in G: each pixel's feature vector scaled to unit length
+  (:class:`PixelNorm`), which keeps G's signal from escalating;
+* the **equalised learning rate**: weights drawn from N(0, 1) and scaled at run time by He's constant
+  ``sqrt(2 / fan_in)`` (:class:`EqualizedConv2d`, :class:`EqualizedLinear`), so that Adam's
+  per-parameter step size means the same for every layer.
+
+``Generator(z, stage, alpha)`` draws at 4·2^stage pixels; ``Discriminator(x, stage, alpha)`` reads
+that size.  The StyleGAN notebook reuses these pieces.
+"""
+
+import math
+from dataclasses import dataclass
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+
+class EqualizedLinear(nn.Module):
+    """y = (w · c) x + b with w ~ N(0, 1) stored and c = gain / sqrt(fan_in) applied at run time."""
+
+    def __init__(self, in_features, out_features, gain=math.sqrt(2)):
+        super().__init__()
+        self.weight = nn.Parameter(torch.randn(out_features, in_features))
+        self.bias = nn.Parameter(torch.zeros(out_features))
+        self.scale = gain / math.sqrt(in_features)
+
+    def forward(self, x):
+        return F.linear(x, self.weight * self.scale, self.bias)
+
+
+class EqualizedConv2d(nn.Module):
+    """A convolution whose weights w ~ N(0, 1) are scaled at run time by gain / sqrt(c_in · k · k)."""
+
+    def __init__(self, c_in, c_out, kernel_size, padding=0, gain=math.sqrt(2)):
+        super().__init__()
+        self.weight = nn.Parameter(torch.randn(c_out, c_in, kernel_size, kernel_size))
+        self.bias = nn.Parameter(torch.zeros(c_out))
+        self.scale = gain / math.sqrt(c_in * kernel_size * kernel_size)
+        self.padding = padding
+
+    def forward(self, x):
+        return F.conv2d(x, self.weight * self.scale, self.bias, padding=self.padding)
+
+
+class PixelNorm(nn.Module):
+    """b = a / sqrt(mean over channels of a² + ε): each pixel's feature vector to unit RMS (ε = 1e-8)."""
+
+    def forward(self, x):
+        return x * torch.rsqrt(x.pow(2).mean(dim=1, keepdim=True) + 1e-8)
+
+
+class MinibatchStdDev(nn.Module):
+    """Append one feature map: the standard deviation of each feature over a group of ``group_size``
+    images, averaged over features and pixels, the same value everywhere for the group's images."""
+
+    def __init__(self, group_size=4):
+        super().__init__()
+        self.group_size = group_size
+
+    def forward(self, x):
+        n, c, h, w = x.shape
+        g = min(self.group_size, n)
+        if n % g:
+            raise ValueError(f"the batch ({n}) must be a multiple of the group size ({g})")
+        y = x.view(g, n // g, c, h, w)                       # group member i of every group: y[i]
+        std = (y.var(dim=0, unbiased=False) + 1e-8).sqrt()    # (n/g, c, h, w) over each group
+        s = std.mean(dim=(1, 2, 3)).view(n // g, 1, 1, 1)     # one number per group
+        return torch.cat([x, s.repeat(g, 1, h, w)], dim=1)
+
+
+def fade_in(alpha, old, new):
+    """(1 − α)·old + α·new: the new block's output blended in as α grows from 0 to 1."""
+    return (1 - alpha) * old + alpha * new
+
+
+@dataclass
+class ProGANConfig:
+    latent_dim: int = 128
+    channels: int = 3
+    width: int = 128          # features at 4x4 and 8x8 (the paper: 512)
+    max_stage: int = 3        # 0: 4x4, 1: 8x8, 2: 16x16, 3: 32x32, 4: 64x64
+    mbstd_group: int = 4      # minibatch standard deviation group (0: off, the ablation)
+
+    def features(self, stage):
+        """Features at a stage: ``width`` up to 8x8, then halved per doubling (at least 16)."""
+        return max(16, self.width // 2 ** max(0, stage - 1))
+
+
+def _lrelu():
+    return nn.LeakyReLU(0.2)
+
+
+class GeneratorBlock(nn.Module):
+    """Upsample ×2 (nearest), then two 3x3 convs, each followed by leaky ReLU and pixel norm."""
+
+    def __init__(self, c_in, c_out):
+        super().__init__()
+        self.body = nn.Sequential(EqualizedConv2d(c_in, c_out, 3, 1), _lrelu(), PixelNorm(),
+                                  EqualizedConv2d(c_out, c_out, 3, 1), _lrelu(), PixelNorm())
+
+    def forward(self, x):
+        return self.body(F.interpolate(x, scale_factor=2, mode="nearest"))
+
+
+class Generator(nn.Module):
+    """z -> image at 4·2^stage pixels, growing a block (and a to-RGB) per stage::
+
+        z ─ pixel norm ─ linear → 4x4 ─ conv ─ [block 8x8] ─ [block 16x16] ─ ... ─ to-RGB
+                                          └ to-RGB(upsample) ┘  fade-in while the newest block comes in
+    """
+
+    def __init__(self, config=None):
+        super().__init__()
+        self.config = c = config or ProGANConfig()
+        f0 = c.features(0)
+        self.input = nn.Sequential(PixelNorm(), EqualizedLinear(c.latent_dim, f0 * 16, gain=math.sqrt(2) / 4))
+        self.first = nn.Sequential(_lrelu(), PixelNorm(), EqualizedConv2d(f0, f0, 3, 1), _lrelu(), PixelNorm())
+        self.blocks = nn.ModuleList(GeneratorBlock(c.features(s - 1), c.features(s)) for s in range(1, c.max_stage + 1))
+        self.to_rgb = nn.ModuleList(EqualizedConv2d(c.features(s), c.channels, 1, gain=1.0)
+                                    for s in range(c.max_stage + 1))
+
+    def forward(self, z, stage=None, alpha=1.0):
+        c = self.config
+        stage = c.max_stage if stage is None else stage
+        if not 0 <= stage <= c.max_stage:
+            raise ValueError(f"stage must be in 0..{c.max_stage} (4x4 .. {4 * 2 ** c.max_stage}px), got {stage}")
+        if z.dim() != 2 or z.shape[1] != c.latent_dim:
+            raise ValueError(f"expected latent codes (N, {c.latent_dim}), got shape {tuple(z.shape)}")
+        x = self.first(self.input(z).view(len(z), c.features(0), 4, 4))
+        for s in range(1, stage + 1):
+            previous = x
+            x = self.blocks[s - 1](x)
+        image = self.to_rgb[stage](x)
+        if stage > 0 and alpha < 1:
+            old = F.interpolate(self.to_rgb[stage - 1](previous), scale_factor=2, mode="nearest")
+            image = fade_in(alpha, old, image)
+        return image
+
+
+class DiscriminatorBlock(nn.Module):
+    """Two 3x3 convs with leaky ReLU, then average-pool ×½."""
+
+    def __init__(self, c_in, c_out):
+        super().__init__()
+        self.body = nn.Sequential(EqualizedConv2d(c_in, c_in, 3, 1), _lrelu(),
+                                  EqualizedConv2d(c_in, c_out, 3, 1), _lrelu(), nn.AvgPool2d(2))
+
+    def forward(self, x):
+        return self.body(x)
+
+
+class Discriminator(nn.Module):
+    """Image at 4·2^stage pixels -> one score; the mirror image of the generator, with the minibatch
+    standard deviation before its last block."""
+
+    def __init__(self, config=None):
+        super().__init__()
+        self.config = c = config or ProGANConfig()
+        self.from_rgb = nn.ModuleList(nn.Sequential(EqualizedConv2d(c.channels, c.features(s), 1), _lrelu())
+                                      for s in range(c.max_stage + 1))
+        # blocks[s - 1] takes stage s's resolution down to stage s - 1's
+        self.blocks = nn.ModuleList(DiscriminatorBlock(c.features(s), c.features(s - 1)) for s in range(1, c.max_stage + 1))
+        f0 = c.features(0)
+        extra = 1 if c.mbstd_group else 0
+        self.mbstd = MinibatchStdDev(c.mbstd_group) if c.mbstd_group else nn.Identity()
+        self.last = nn.Sequential(EqualizedConv2d(f0 + extra, f0, 3, 1), _lrelu(), EqualizedConv2d(f0, f0, 4), _lrelu(),
+                                  nn.Flatten(), EqualizedLinear(f0, 1, gain=1.0))
+
+    def forward(self, x, stage=None, alpha=1.0):
+        c = self.config
+        stage = c.max_stage if stage is None else stage
+        size = 4 * 2 ** stage
+        if x.dim() != 4 or x.shape[1] != c.channels or x.shape[-1] != size or x.shape[-2] != size:
+            raise ValueError(f"stage {stage} reads images (N, {c.channels}, {size}, {size}), got {tuple(x.shape)}")
+        h = self.from_rgb[stage](x)
+        if stage > 0:
+            h = self.blocks[stage - 1](h)
+            if alpha < 1:
+                h = fade_in(alpha, self.from_rgb[stage - 1](F.avg_pool2d(x, 2)), h)
+            for s in range(stage - 1, 0, -1):
+                h = self.blocks[s - 1](h)
+        return self.last(self.mbstd(h)).squeeze(1)
