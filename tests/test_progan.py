@@ -72,3 +72,41 @@ def test_growing_models_say_what_they_expect():
         D(torch.randn(4, 3, 32, 32), stage=2)
     no_mbstd = P.Discriminator(P.ProGANConfig(latent_dim=16, width=16, mbstd_group=0))
     assert no_mbstd(torch.randn(3, 3, 32, 32)).shape == (3,)
+
+
+def test_the_schedule_trains_4x4_then_fades_in_and_stabilises_each_resolution():
+    at = [P.stage_and_alpha(s, 10, 2) for s in range(P.total_steps(10, 2))]
+    assert P.total_steps(10, 2) == 50
+    assert at[0] == at[9] == (0, 1.0)
+    assert at[10] == (1, 0.0) and at[15] == (1, 0.5) and at[20] == (1, 1.0) and at[29] == (1, 1.0)
+    assert at[30] == (2, 0.0) and at[49] == (2, 1.0)
+    alphas = [a for s, a in at if s == 1]
+    assert alphas == sorted(alphas)  # alpha only grows within a stage
+
+
+def test_real_images_are_blended_between_sizes_while_a_stage_fades_in():
+    x = torch.rand(2, 3, 16, 16)
+    assert P.real_at(x, 2, 1.0) is x and P.real_at(x, 1, 1.0).shape == (2, 3, 8, 8)
+    coarse = F.interpolate(F.avg_pool2d(x, 2), scale_factor=2, mode="nearest")
+    assert torch.allclose(P.real_at(x, 2, 0.0), coarse)
+
+
+def test_the_gradient_penalty_is_zero_for_a_critic_with_unit_gradients():
+    class Linear(torch.nn.Module):  # D(x) = mean-free sum with ‖∇‖ = 1 everywhere
+        def forward(self, x, stage=None, alpha=1.0):
+            return x.flatten(1).sum(1) / x[0].numel() ** 0.5
+
+    real, fake = torch.ones(4, 3, 4, 4), torch.zeros(4, 3, 4, 4)
+    loss = P.d_loss(Linear(), real, fake, 0, 1.0, drift=0.0)
+    assert torch.isclose(loss, torch.tensor(-(48 ** 0.5)), atol=1e-4)  # only E[D(fake)] − E[D(real)]
+    steep = P.d_loss(lambda x, s, a: 3 * Linear()(x), real, fake, 0, 1.0, drift=0.0)
+    assert torch.isclose(steep, torch.tensor(-3 * 48 ** 0.5 + 10 * 4.0), atol=1e-3)  # (3 − 1)² · 10
+
+
+def test_a_short_growth_ends_at_the_final_size_and_keeps_snapshots():
+    Ge, G, D, run, snaps = P.train_progan(steps_per_phase=2, batch_size=4, config=P.ProGANConfig(
+        latent_dim=16, width=16, max_stage=2), device=torch.device("cpu"), snapshot_every=5, snapshot_z=3)
+    assert run.step == 10 and snaps["steps"] == [5, 10] and snaps["stage"] == [1, 2]
+    assert snaps["images"][0].shape == (3, 3, 16, 16)
+    assert Ge(torch.randn(2, 16)).shape == (2, 3, 16, 16)
+    assert set(run.history.names()) >= {"loss_D", "loss_G", "stage", "alpha"}

@@ -18,6 +18,8 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+from coursekit.train.ema import EMA  # noqa: F401  (ddpm.EMA: notebook 08 uses it by this name)
+
 NUM_CLASSES = 10
 NULL_LABEL = NUM_CLASSES  # the "no label" token of classifier-free guidance
 
@@ -368,24 +370,6 @@ def sample(model, schedule, n=None, labels=None, sampler="ddim", steps=50, guida
     model.train(was_training)
     images = torch.cat(images)
     return (images, trajectory) if trajectory_every else images
-
-
-class EMA:
-    """An exponential moving average of a model's weights (what the zoo ships; sharper samples)."""
-
-    def __init__(self, model, decay=0.999):
-        import copy
-
-        self.decay = decay
-        self.model = copy.deepcopy(model).eval().requires_grad_(False)
-
-    @torch.no_grad()
-    def update(self, model, step):
-        d = min(self.decay, (1 + step) / (10 + step))  # warm up: follow the model closely at first
-        for e, p in zip(self.model.parameters(), model.parameters()):
-            e.lerp_(p, 1 - d)
-        for e, b in zip(self.model.buffers(), model.buffers()):
-            e.copy_(b)
 
 
 def train_ddpm(steps=2000, batch_size=128, lr=1e-3, seed=0, checkpoint=None, device=None, config=None,

@@ -189,3 +189,115 @@ class Discriminator(nn.Module):
             for s in range(stage - 1, 0, -1):
                 h = self.blocks[s - 1](h)
         return self.last(self.mbstd(h)).squeeze(1)
+
+
+# --------------------------------------------------------------------------------------------
+# The loss (WGAN-GP, as in the paper) and the growing schedule.
+
+def d_loss(D, real, fake, stage, alpha, gp_weight=10.0, drift=1e-3):
+    """WGAN-GP for D: E[D(fake)] − E[D(real)] + λ·E[(‖∇D(x̂)‖ − 1)²] + ε·E[D(real)²], λ = 10, ε = 0.001.
+
+    x̂ are random points between real and fake images; the drift term keeps D's output near 0."""
+    real_score, fake_score = D(real, stage, alpha), D(fake, stage, alpha)
+    eps = torch.rand(len(real), 1, 1, 1, device=real.device)
+    mix = (eps * real + (1 - eps) * fake).requires_grad_(True)
+    grad, = torch.autograd.grad(D(mix, stage, alpha).sum(), mix, create_graph=True)
+    penalty = (grad.flatten(1).norm(dim=1) - 1).pow(2).mean()
+    return fake_score.mean() - real_score.mean() + gp_weight * penalty + drift * real_score.pow(2).mean()
+
+
+def g_loss(D, fake, stage, alpha):
+    """WGAN for G: −E[D(fake)]."""
+    return -D(fake, stage, alpha).mean()
+
+
+def stage_and_alpha(step, steps_per_phase, max_stage):
+    """Where training is at ``step``: 4x4 trains for one phase, then each new resolution fades in
+    over one phase (α from 0 to 1) and trains stable for one more.  Returns (stage, alpha)."""
+    if step < steps_per_phase:
+        return 0, 1.0
+    phase = (step - steps_per_phase) // steps_per_phase  # 0: fade to 8x8, 1: stable 8x8, 2: fade to 16x16...
+    stage = min(phase // 2 + 1, max_stage)
+    if phase >= 2 * max_stage:
+        return max_stage, 1.0
+    fading = phase % 2 == 0
+    alpha = ((step - steps_per_phase) % steps_per_phase) / steps_per_phase if fading else 1.0
+    return stage, alpha
+
+
+def total_steps(steps_per_phase, max_stage):
+    """Steps to grow to ``max_stage`` and train it stable for one phase."""
+    return steps_per_phase * (1 + 2 * max_stage)
+
+
+def real_at(images, stage, alpha):
+    """Real images at a stage's size; while a stage fades in, blended with the previous size (upsampled)
+    as the paper does, so that D sees real and fake images made the same way."""
+    size = 4 * 2 ** stage
+    x = F.adaptive_avg_pool2d(images, size) if images.shape[-1] != size else images
+    if stage > 0 and alpha < 1:
+        x = fade_in(alpha, F.interpolate(F.avg_pool2d(x, 2), scale_factor=2, mode="nearest"), x)
+    return x
+
+
+TRAIN_SEED, TEST_SEED = 0, 1
+
+
+def train_progan(steps_per_phase=300, batch_size=32, config=None, lr=1e-3, n_critic=1, checkpoint=None,
+                 device=None, seed=0, snapshot_every=None, snapshot_z=16, plot=None, desc=None):
+    """Grow a ProGAN on the course's faces from 4x4 to 4·2^max_stage pixels.
+
+    Adam (lr 1e-3, β = (0, 0.99), as in the paper), WGAN-GP, G's weights averaged (EMA, decay 0.999).
+    Returns (G_ema, G, D, run, snapshots): ``snapshots`` = {"steps", "stage", "alpha", "images"} with
+    the EMA generator's images of ``snapshot_z`` fixed codes, upsampled to the final size, every
+    ``snapshot_every`` steps (for the resolution/α scrubber of notebook 05).
+    """
+    import coursekit as ck
+    from coursekit import faces as _faces
+    from coursekit.train import distributed as dist
+    from coursekit.train.ema import EMA
+
+    dev = device or ck.device()
+    config = config or ProGANConfig()
+    ck.seed(seed)
+    G, D = Generator(config).to(dev), Discriminator(config).to(dev)
+    ema = EMA(G)
+    opt_G = torch.optim.Adam(G.parameters(), lr=lr, betas=(0.0, 0.99))
+    opt_D = torch.optim.Adam(D.parameters(), lr=lr, betas=(0.0, 0.99))
+    steps = total_steps(steps_per_phase, config.max_stage)
+    final = 4 * 2 ** config.max_stage
+    fixed_z = torch.randn(snapshot_z, config.latent_dim, generator=torch.Generator().manual_seed(seed))
+    snapshots = {"steps": [], "stage": [], "alpha": [], "images": []}
+    run = ck.train.Run({"G": G, "D": D, "G_ema": ema.model, "opt_G": opt_G, "opt_D": opt_D}, steps=steps,
+                       checkpoint=checkpoint, checkpoint_every=500, plot=plot, desc=desc or "progan",
+                       record={"config": {"steps_per_phase": steps_per_phase, "batch_size": batch_size}})
+    offset, n = dist.shard_range(batch_size)
+    render = 64 if final > 32 else 32
+    with run:
+        for step in run.steps():
+            stage, alpha = stage_and_alpha(step, steps_per_phase, config.max_stage)
+            faces = _faces.faces(n, size=render, seed=TRAIN_SEED, start=step * batch_size + offset).images
+            real = real_at(faces.to(dev), stage, alpha)
+            for _ in range(n_critic):
+                fake = G(torch.randn(n, config.latent_dim, device=dev), stage, alpha)
+                loss_D = d_loss(D, real, fake.detach(), stage, alpha)
+                opt_D.zero_grad(set_to_none=True)
+                loss_D.backward()
+                dist.average_gradients(D)
+                opt_D.step()
+            D.requires_grad_(False)
+            loss_G = g_loss(D, G(torch.randn(n, config.latent_dim, device=dev), stage, alpha), stage, alpha)
+            opt_G.zero_grad(set_to_none=True)
+            loss_G.backward()
+            dist.average_gradients(G)
+            opt_G.step()
+            D.requires_grad_(True)
+            ema.update(G, step)
+            run.log(loss_D=dist.mean(loss_D.detach()), loss_G=dist.mean(loss_G.detach()), stage=stage, alpha=alpha)
+            if snapshot_every and (step + 1) % snapshot_every == 0:
+                with torch.no_grad():
+                    img = ema.model(fixed_z.to(dev), stage, alpha).clamp(-1, 1).cpu()
+                snapshots["images"].append(F.interpolate(img, size=final, mode="nearest"))
+                for key, value in (("steps", step + 1), ("stage", stage), ("alpha", alpha)):
+                    snapshots[key].append(value)
+    return ema.model.eval(), G.eval(), D.eval(), run, snapshots

@@ -1,0 +1,24 @@
+"""An exponential moving average of a model's weights: what the zoo ships for DDPM and ProGAN."""
+
+import copy
+
+import torch
+
+
+class EMA:
+    """An exponential moving average of a model's weights (sharper samples than the last weights).
+
+    ``ema.update(model, step)`` after each optimizer step; ``ema.model`` is the averaged copy.
+    """
+
+    def __init__(self, model, decay=0.999):
+        self.decay = decay
+        self.model = copy.deepcopy(model).eval().requires_grad_(False)
+
+    @torch.no_grad()
+    def update(self, model, step):
+        d = min(self.decay, (1 + step) / (10 + step))  # warm up: follow the model closely at first
+        for e, p in zip(self.model.parameters(), model.parameters()):
+            e.lerp_(p, 1 - d)
+        for e, b in zip(self.model.buffers(), model.buffers()):
+            e.copy_(b)
