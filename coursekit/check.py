@@ -23,6 +23,7 @@ from coursekit.models import cyclegan as _cyclegan
 from coursekit.models import dcgan as _dcgan
 from coursekit.models import ddpm as _ddpm
 from coursekit.models import pix2pix as _pix2pix
+from coursekit.models import progan as _progan
 
 
 @dataclass
@@ -68,7 +69,9 @@ def _clone(args):
 
 
 def _close(a, b, atol):
-    return torch.is_tensor(a) and a.shape == b.shape and torch.allclose(a.double(), b.double(), atol=atol, rtol=1e-4)
+    # NaN equals NaN: a mistake that divides by zero is recognised by its NaNs (the reference has none)
+    return torch.is_tensor(a) and a.shape == b.shape and torch.allclose(a.double(), b.double(), atol=atol, rtol=1e-4,
+                                                                        equal_nan=True)
 
 
 def _show(t):
@@ -696,9 +699,113 @@ def _pool_always(pool, images, size):
     return torch.cat(out)
 
 
+# --------------------------------------------------------------------------------------------
+# Notebook 05: ProGAN's four tricks.
+
+def _randn(seed, *shape, scale=1.0):
+    return torch.randn(*shape, generator=torch.Generator().manual_seed(seed)) * scale
+
+
+fade_in = Check(
+    "fade_in",
+    reference=_progan.fade_in,
+    cases=[Case("alpha 0: the old output only", lambda: (0.0, _randn(0, 2, 3, 8, 8), _randn(1, 2, 3, 8, 8))),
+           Case("alpha 1: the new block only", lambda: (1.0, _randn(2, 2, 3, 8, 8), _randn(3, 2, 3, 8, 8))),
+           Case("alpha 0.3, halfway in", lambda: (0.3, _randn(4, 2, 3, 8, 8), _randn(5, 2, 3, 8, 8)))],
+    mistakes=[
+        Mistake("At alpha = 0 the new block must not count yet: (1 − α)·old + α·new, not the other way round.",
+                lambda a, old, new: a * old + (1 - a) * new),
+        Mistake("The old output's weight must shrink as α grows: (1 − α)·old, not old.",
+                lambda a, old, new: old + a * new),
+    ],
+)
+
+
+def _pixel_norm_with(dims=(1,), rms=True, eps=1e-8):
+    def norm(x):
+        sq = x.pow(2).mean(dim=dims, keepdim=True) if rms else x.pow(2).sum(dim=dims, keepdim=True)
+        return x / torch.sqrt(sq + eps)
+    return norm
+
+
+pixel_norm = Check(
+    "pixel_norm",
+    reference=lambda x: _progan.PixelNorm()(x),
+    cases=[Case("random features (2, 8, 4, 4)", lambda: (_randn(6, 2, 8, 4, 4, scale=3.0),)),
+           Case("one image, large values", lambda: (_randn(7, 1, 16, 2, 2, scale=100.0),)),
+           Case("a pixel whose features are all zero", lambda: (torch.cat([torch.zeros(1, 4, 1, 1),
+                                                                           torch.ones(1, 4, 1, 1)], 2),))],
+    atol=1e-4,
+    mistakes=[
+        Mistake("Normalise each pixel's feature vector: the mean of x² over the channels (dim=1) only, "
+                "not over the whole image.", _pixel_norm_with(dims=(1, 2, 3))),
+        Mistake("Use the mean of x² over the channels (RMS), not the sum: the paper divides by "
+                "sqrt(1/N Σ a² + ε).", _pixel_norm_with(rms=False)),
+        Mistake("Add ε = 1e-8 inside the square root: a pixel with all-zero features divides by zero.",
+                _pixel_norm_with(eps=0.0)),
+        Mistake("Normalise over the channels (dim=1), not over the pixels (dims 2, 3).", _pixel_norm_with(dims=(2, 3))),
+    ],
+)
+
+
+def _mbstd_with(strided=True, unbiased=False, average=True):
+    def mbstd(x, group_size):
+        n, c, h, w = x.shape
+        g = min(group_size, n)
+        y = x.view(g, n // g, c, h, w) if strided else x.view(n // g, g, c, h, w).transpose(0, 1)
+        std = (y.var(dim=0, unbiased=unbiased) + 1e-8).sqrt()
+        s = std.mean(dim=(1, 2, 3)).view(n // g, 1, 1, 1) if average else std.mean(dim=1, keepdim=True)
+        s = s.repeat(g, 1, 1 if not average else h, 1 if not average else w)
+        return torch.cat([x, s], dim=1)
+    return mbstd
+
+
+minibatch_std = Check(
+    "minibatch_std",
+    reference=lambda x, group_size: _progan.MinibatchStdDev(group_size)(x),
+    cases=[Case("8 images in groups of 4", lambda: (_randn(8, 8, 3, 4, 4), 4)),
+           Case("4 identical images: no variety", lambda: (_randn(9, 1, 2, 4, 4).repeat(4, 1, 1, 1), 4)),
+           Case("6 images in groups of 2", lambda: (_randn(10, 6, 5, 2, 2, scale=2.0), 2))],
+    atol=1e-4,
+    mistakes=[
+        Mistake("Group k holds images k, k + n/G, k + 2n/G, ...: x.view(G, n // G, C, H, W), then the "
+                "statistics over dim 0.", _mbstd_with(strided=False)),
+        Mistake("The paper's standard deviation divides by N, not N − 1: var(dim=0, unbiased=False).",
+                _mbstd_with(unbiased=True)),
+    ],
+)
+
+
+def _equalized_with(scale="he", bias_scaled=False):
+    def linear(x, weight, bias, gain):
+        fan_in = weight.shape[1]
+        c = {"he": gain / fan_in ** 0.5, "fan_in": gain / fan_in, "no gain": 1 / fan_in ** 0.5}[scale]
+        return (x @ weight.t() + bias) * c if bias_scaled else x @ (weight * c).t() + bias
+    return linear
+
+
+equalized_linear = Check(
+    "equalized_linear",
+    reference=lambda x, weight, bias, gain: _progan.F.linear(x, weight * gain / weight.shape[1] ** 0.5, bias),
+    cases=[Case("4 inputs of 16 features to 8, gain sqrt(2)",
+                lambda: (_randn(11, 4, 16), _randn(12, 8, 16), _randn(13, 8), 2 ** 0.5)),
+           Case("gain 1 (to-RGB layers), 64 features", lambda: (_randn(14, 2, 64), _randn(15, 3, 64), _randn(16, 3), 1.0)),
+           Case("zero bias", lambda: (_randn(17, 3, 9), _randn(18, 5, 9), torch.zeros(5), 2 ** 0.5))],
+    atol=1e-4,
+    mistakes=[
+        Mistake("He's constant is gain / sqrt(fan_in), with a square root.", _equalized_with(scale="fan_in")),
+        Mistake("Multiply by the gain too: c = gain / sqrt(fan_in) (gain √2 for layers followed by leaky ReLU).",
+                _equalized_with(scale="no gain")),
+        Mistake("Scale the weights only, not the bias: F.linear(x, weight * c, bias).",
+                _equalized_with(bias_scaled=True)),
+    ],
+)
+
+
 #: Every check, by name (the tests run each one against its reference, a stub and its mistakes).
 ALL = {c.name: c for c in [to_model_range, d_loss, g_loss, train_step,
                            generator_input, discriminator_input, conditional_d_loss,
                            unet_forward, receptive_field, pix2pix_g_loss,
                            cycle_loss, identity_loss, image_pool,
+                           fade_in, pixel_norm, minibatch_std, equalized_linear,
                            q_sample, diffusion_loss, reverse_step]}
