@@ -25,16 +25,20 @@ import torch.nn.functional as F
 
 
 class EqualizedLinear(nn.Module):
-    """y = (w · c) x + b with w ~ N(0, 1) stored and c = gain / sqrt(fan_in) applied at run time."""
+    """y = (w · c) x + b with w ~ N(0, 1) stored and c = gain / sqrt(fan_in) applied at run time.
 
-    def __init__(self, in_features, out_features, gain=math.sqrt(2)):
+    ``lr_multiplier`` (StyleGAN's mapping network: 0.01) slows the layer's learning by that factor:
+    weights stored 1/m larger, scaled back by m at run time."""
+
+    def __init__(self, in_features, out_features, gain=math.sqrt(2), lr_multiplier=1.0):
         super().__init__()
-        self.weight = nn.Parameter(torch.randn(out_features, in_features))
+        self.weight = nn.Parameter(torch.randn(out_features, in_features) / lr_multiplier)
         self.bias = nn.Parameter(torch.zeros(out_features))
-        self.scale = gain / math.sqrt(in_features)
+        self.scale = gain / math.sqrt(in_features) * lr_multiplier
+        self.lr_multiplier = lr_multiplier
 
     def forward(self, x):
-        return F.linear(x, self.weight * self.scale, self.bias)
+        return F.linear(x, self.weight * self.scale, self.bias * self.lr_multiplier)
 
 
 class EqualizedConv2d(nn.Module):

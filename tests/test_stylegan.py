@@ -1,0 +1,62 @@
+"""StyleGAN's pieces (notebook 06): mapping network, AdaIN, modulation/demodulation, noise, to-RGB."""
+
+import pytest
+import torch
+import torch.nn.functional as F
+
+from coursekit.models import stylegan as S
+
+
+def test_the_mapping_network_turns_z_into_w():
+    torch.manual_seed(0)
+    m = S.MappingNetwork(z_dim=16, w_dim=32, layers=3)
+    z = torch.randn(5, 16)
+    assert m(z).shape == (5, 32)
+    assert torch.allclose(m(z), m(z * 7), atol=1e-5)  # pixel norm first: only z's direction matters
+    with pytest.raises(ValueError, match=r"\(N, 16\)"):
+        m(torch.randn(5, 8))
+
+
+def test_adain_gives_each_channel_the_styles_mean_and_std():
+    x = torch.randn(2, 3, 8, 8) * 5 + 2
+    scale, bias = torch.tensor([[1.0, 2.0, 0.5], [3.0, 1.0, 1.0]]), torch.tensor([[0.0, -1.0, 4.0], [1.0, 1.0, 1.0]])
+    y = S.adain(x, scale, bias)
+    assert torch.allclose(y.mean(dim=(2, 3)), bias, atol=1e-5)
+    assert torch.allclose(y.std(dim=(2, 3), unbiased=False), scale, atol=1e-4)
+
+
+def test_modulation_is_a_per_image_convolution_and_demodulation_restores_unit_variance():
+    torch.manual_seed(0)
+    x, weight, style = torch.randn(3, 8, 16, 16), torch.randn(4, 8, 3, 3), torch.rand(3, 8) * 3 + 0.1
+    out = S.modulated_conv2d(x, weight, style, demodulate=False)
+    for i in range(3):  # the same as convolving image i with the weights scaled by its style
+        ref = F.conv2d(x[i:i + 1], weight * style[i][None, :, None, None], padding=1)
+        assert torch.allclose(out[i:i + 1], ref, atol=1e-4)
+    demod = S.modulated_conv2d(x, weight, style)
+    # on unit-variance independent inputs each output channel has unit standard deviation (inside the border)
+    assert demod[:, :, 1:-1, 1:-1].std(dim=(0, 2, 3)).sub(1).abs().max() < 0.1
+    # and it is what AdaIN-style normalisation does when the inputs have the statistics it assumes
+    expected_std = (weight[None] * style[:, None, :, None, None]).pow(2).sum(dim=(2, 3, 4)).sqrt()
+    assert torch.allclose(out[:, :, 1:-1, 1:-1].std(dim=(2, 3)) / expected_std, torch.ones(3, 4), atol=0.15)
+    with pytest.raises(ValueError, match="style must have shape"):
+        S.modulated_conv2d(x, weight, torch.ones(3, 4))
+
+
+def test_noise_is_scaled_per_channel_and_starts_off():
+    inject = S.NoiseInjection(4)
+    x = torch.zeros(2, 4, 8, 8)
+    assert torch.equal(inject(x), x)  # the strengths B start at zero
+    with torch.no_grad():
+        inject.strength.copy_(torch.tensor([0.0, 1.0, 2.0, 3.0]).view(1, 4, 1, 1))
+    noise = torch.randn(2, 1, 8, 8)
+    y = inject(x, noise)
+    assert torch.allclose(y[:, 2:3], 2 * noise) and torch.equal(y[:, 0:1], torch.zeros(2, 1, 8, 8))
+
+
+def test_constant_input_and_to_rgb_shapes():
+    start = S.ConstantInput(8)
+    assert start(3).shape == (3, 8, 4, 4) and torch.equal(start(3)[0], start(3)[2])
+    rgb = S.ToRGB(8, w_dim=16)
+    assert rgb(torch.randn(3, 8, 4, 4), torch.randn(3, 16)).shape == (3, 3, 4, 4)
+    conv = S.ModulatedConv2d(8, 8, w_dim=16, upsample=True)
+    assert conv(torch.randn(2, 8, 4, 4), torch.randn(2, 16)).shape == (2, 8, 8, 8)
