@@ -60,3 +60,53 @@ def test_constant_input_and_to_rgb_shapes():
     assert rgb(torch.randn(3, 8, 4, 4), torch.randn(3, 16)).shape == (3, 3, 4, 4)
     conv = S.ModulatedConv2d(8, 8, w_dim=16, upsample=True)
     assert conv(torch.randn(2, 8, 4, 4), torch.randn(2, 16)).shape == (2, 8, 8, 8)
+
+
+SMALL = S.StyleGANConfig(z_dim=16, w_dim=16, mapping_layers=2, resolution=16, width=32)
+
+
+def test_the_generator_draws_from_a_constant_with_one_style_per_layer():
+    torch.manual_seed(0)
+    G = S.Generator(SMALL)
+    assert SMALL.levels == 3 and SMALL.num_ws == 6
+    z = torch.randn(3, 16)
+    assert G(z).shape == (3, 3, 16, 16)
+    ws = G.styles(z)
+    assert ws.shape == (3, 6, 16) and torch.equal(ws[:, 0], ws[:, 5])
+    with pytest.raises(ValueError, match="one w per layer"):
+        G.synthesis(ws[:, :4])
+
+
+def test_truncation_pulls_w_to_the_mean_and_mixing_takes_layers_from_two_codes():
+    G = S.Generator(SMALL)
+    with torch.no_grad():
+        G.w_avg.fill_(0.5)
+    z = torch.randn(2, 16)
+    w = G.mapping(z)
+    assert torch.allclose(G.styles(z, psi=0.0)[:, 0], torch.full_like(w, 0.5))
+    assert torch.allclose(S.truncate(w, G.w_avg, 0.5), 0.5 + 0.5 * (w - 0.5))
+    a, b = G.styles(z), G.styles(torch.randn(2, 16))
+    mixed = S.mix_styles(a, b, 2)
+    assert torch.equal(mixed[:, :2], a[:, :2]) and torch.equal(mixed[:, 2:], b[:, 2:])
+    with pytest.raises(ValueError, match="crossover must be in 0..6"):
+        S.mix_styles(a, b, 7)
+
+
+def test_noise_changes_only_the_layers_it_is_on_for():
+    torch.manual_seed(0)
+    G = S.Generator(SMALL)
+    for m in G.modules():
+        if isinstance(m, S.NoiseInjection):
+            torch.nn.init.constant_(m.strength, 0.5)
+    z = torch.randn(2, 16)
+    with torch.no_grad():
+        torch.manual_seed(1)
+        a = G(z)
+        torch.manual_seed(2)
+        b = G(z)
+        assert not torch.allclose(a, b)  # same w, new noise: a different picture
+        off = [False] * 5
+        torch.manual_seed(1)
+        c = G(z, use_noise=off)
+        torch.manual_seed(2)
+        assert torch.allclose(c, G(z, use_noise=off))  # no noise anywhere: deterministic

@@ -17,6 +17,7 @@ The equalised learning rate comes from notebook 05 (``progan.EqualizedLinear``).
 """
 
 import math
+from dataclasses import dataclass
 
 import torch
 import torch.nn as nn
@@ -122,3 +123,119 @@ class ToRGB(nn.Module):
 
     def forward(self, x, w):
         return self.conv(x, w) + self.bias
+
+
+# --------------------------------------------------------------------------------------------
+# The generator: a mapping network, then a synthesis network of styled convolutions.
+
+@dataclass
+class StyleGANConfig:
+    z_dim: int = 128
+    w_dim: int = 128
+    mapping_layers: int = 4       # the paper: 8
+    resolution: int = 32          # 4x4 doubled to this size
+    width: int = 128              # features at 4x4 and 8x8, halved per doubling after (at least 32)
+    channels: int = 3
+
+    @property
+    def levels(self):
+        """Resolutions 4, 8, ..., ``resolution``: how many."""
+        return int(math.log2(self.resolution)) - 1
+
+    def features(self, level):
+        return max(32, self.width // 2 ** max(0, level - 1))
+
+    @property
+    def num_ws(self):
+        """Style inputs of the synthesis network: one per styled conv (1 at 4x4, then 2 per level)
+        plus the last to-RGB's."""
+        return 2 * self.levels
+
+
+class StyledConv(nn.Module):
+    """Modulated conv (style from w), noise (B), bias, leaky ReLU: one layer of the synthesis network."""
+
+    def __init__(self, c_in, c_out, w_dim, upsample=False, demodulate=True):
+        super().__init__()
+        self.conv = ModulatedConv2d(c_in, c_out, w_dim, upsample=upsample, demodulate=demodulate)
+        self.noise = NoiseInjection(c_out)
+        self.bias = nn.Parameter(torch.zeros(1, c_out, 1, 1))
+
+    def forward(self, x, w, noise=None, use_noise=True):
+        x = self.conv(x, w)
+        if use_noise:
+            x = self.noise(x, noise)
+        return F.leaky_relu(x + self.bias, 0.2) * math.sqrt(2)
+
+
+class SynthesisNetwork(nn.Module):
+    """ConstantInput 4x4, then per level: StyledConv (upsampling) and StyledConv; a ToRGB per level
+    whose outputs add up, upsampled (StyleGAN2's skip generator).  Takes one w per layer: ws (N, num_ws, w_dim)."""
+
+    def __init__(self, config):
+        super().__init__()
+        c = self.config = config
+        self.input = ConstantInput(c.features(0))
+        self.first = StyledConv(c.features(0), c.features(0), c.w_dim)
+        self.convs = nn.ModuleList()
+        for level in range(1, c.levels):
+            self.convs.append(StyledConv(c.features(level - 1), c.features(level), c.w_dim, upsample=True))
+            self.convs.append(StyledConv(c.features(level), c.features(level), c.w_dim))
+        self.to_rgbs = nn.ModuleList(ToRGB(c.features(level), c.w_dim, c.channels) for level in range(c.levels))
+
+    def forward(self, ws, noise=None, use_noise=True):
+        """``noise``: None (fresh), or a list of one (N, 1, H, W) tensor per styled conv; ``use_noise``:
+        a bool, or a list of one bool per styled conv (noise on or off per layer)."""
+        c = self.config
+        if ws.dim() != 3 or ws.shape[1:] != (c.num_ws, c.w_dim):
+            raise ValueError(f"expected ws of shape (N, {c.num_ws}, {c.w_dim}): one w per layer, got {tuple(ws.shape)}")
+        layers = 1 + len(self.convs)
+        noise = noise or [None] * layers
+        use = use_noise if isinstance(use_noise, (list, tuple)) else [use_noise] * layers
+        x = self.first(self.input(len(ws)), ws[:, 0], noise[0], use[0])
+        rgb = self.to_rgbs[0](x, ws[:, 1])
+        for level in range(1, c.levels):
+            i = 2 * level - 1  # the first conv of this level
+            x = self.convs[i - 1](x, ws[:, i], noise[i], use[i])
+            x = self.convs[i](x, ws[:, i + 1], noise[i + 1], use[i + 1])
+            rgb = F.interpolate(rgb, scale_factor=2, mode="bilinear", align_corners=False) \
+                + self.to_rgbs[level](x, ws[:, i + 2] if i + 2 < c.num_ws else ws[:, -1])
+        return rgb
+
+
+class Generator(nn.Module):
+    """z -> MappingNetwork -> w -> (truncation, style mixing) -> SynthesisNetwork -> image."""
+
+    def __init__(self, config=None):
+        super().__init__()
+        self.config = c = config or StyleGANConfig()
+        self.mapping = MappingNetwork(c.z_dim, c.w_dim, c.mapping_layers)
+        self.synthesis = SynthesisNetwork(c)
+        self.register_buffer("w_avg", torch.zeros(c.w_dim))  # the mean w, tracked while training
+
+    def forward(self, z, psi=1.0, z_mix=None, crossover=None, noise=None, use_noise=True):
+        """Images for codes z (N, z_dim).  ``psi`` < 1: the truncation trick; ``z_mix`` and
+        ``crossover``: style mixing, z's styles for layers < crossover, z_mix's from there on."""
+        ws = self.styles(z, psi)
+        if z_mix is not None:
+            ws = mix_styles(ws, self.styles(z_mix, psi), crossover)
+        return self.synthesis(ws, noise, use_noise)
+
+    def styles(self, z, psi=1.0):
+        """ws (N, num_ws, w_dim): w = mapping(z), truncated, repeated for every layer."""
+        w = truncate(self.mapping(z), self.w_avg, psi)
+        return w.unsqueeze(1).repeat(1, self.config.num_ws, 1)
+
+
+def truncate(w, w_avg, psi):
+    """The truncation trick in W: w' = w̄ + ψ (w − w̄)."""
+    return w_avg + psi * (w - w_avg)
+
+
+def mix_styles(ws_a, ws_b, crossover):
+    """Style mixing: layers before ``crossover`` take A's styles (coarse: pose, shape), the rest B's."""
+    if not 0 <= crossover <= ws_a.shape[1]:
+        raise ValueError(f"crossover must be in 0..{ws_a.shape[1]} (the number of style inputs), got {crossover}")
+    out = ws_a.clone()
+    out[:, crossover:] = ws_b[:, crossover:]
+    return out
