@@ -110,3 +110,16 @@ def test_noise_changes_only_the_layers_it_is_on_for():
         c = G(z, use_noise=off)
         torch.manual_seed(2)
         assert torch.allclose(c, G(z, use_noise=off))  # no noise anywhere: deterministic
+
+
+def test_r1_is_the_squared_gradient_of_d_on_real_images():
+    real = torch.randn(4, 3, 4, 4)
+    assert torch.isclose(S.r1_penalty(lambda x: 2 * x.flatten(1).sum(1), real), torch.tensor(4.0 * 48))
+
+
+def test_a_short_training_runs_tracks_the_mean_w_and_averages_g():
+    torch.manual_seed(0)
+    G_ema, G, D, run = S.train_stylegan(steps=3, batch_size=4, config=SMALL, device=torch.device("cpu"), r1_every=2)
+    assert run.step == 3 and G.w_avg.abs().sum() > 0
+    assert G_ema(torch.randn(2, 16)).shape == (2, 3, 16, 16)
+    assert not all(torch.equal(a, b) for a, b in zip(G_ema.parameters(), G.parameters()))

@@ -239,3 +239,87 @@ def mix_styles(ws_a, ws_b, crossover):
     out = ws_a.clone()
     out[:, crossover:] = ws_b[:, crossover:]
     return out
+
+
+# --------------------------------------------------------------------------------------------
+# Training: the non-saturating loss of notebook 01, R1 on real images, mixing regularisation.
+
+TRAIN_SEED, TEST_SEED = 0, 1
+
+
+def discriminator(config):
+    """StyleGAN's D here is notebook 05's ProGAN discriminator at the final size (with minibatch std)."""
+    from coursekit.models.progan import Discriminator, ProGANConfig
+
+    return Discriminator(ProGANConfig(channels=config.channels, width=config.width, max_stage=config.levels - 1))
+
+
+def mixed_styles(G, n, mixing_prob, device):
+    """Styles of n random codes; with probability ``mixing_prob`` two codes mixed at a random layer
+    (mixing regularisation: neighbouring layers must not rely on sharing one w)."""
+    c = G.config
+    z = torch.randn(n, c.z_dim, device=device)
+    ws = G.styles(z)
+    if torch.rand(()) < mixing_prob:
+        crossover = int(torch.randint(1, c.num_ws, ()))
+        ws = mix_styles(ws, G.styles(torch.randn(n, c.z_dim, device=device)), crossover)
+    return ws
+
+
+def r1_penalty(D, real):
+    """R1 (Mescheder et al.): E[‖∇_x D(x)‖²] on real images; keeps D flat where the data are."""
+    real = real.detach().requires_grad_(True)
+    grad, = torch.autograd.grad(D(real).sum(), real, create_graph=True)
+    return grad.pow(2).flatten(1).sum(1).mean()
+
+
+def train_stylegan(steps=3000, batch_size=32, config=None, lr=2e-3, r1_gamma=1.0, r1_every=16, mixing_prob=0.9,
+                   checkpoint=None, device=None, seed=0, plot=None, desc=None):
+    """Train a StyleGAN on the course's faces at ``config.resolution``; returns (G_ema, G, D, run)."""
+    import coursekit as ck
+    from coursekit import faces as _faces
+    from coursekit.models import dcgan
+    from coursekit.train import distributed as dist
+    from coursekit.train.ema import EMA
+
+    dev = device or ck.device()
+    config = config or StyleGANConfig()
+    ck.seed(seed)
+    G, D = Generator(config).to(dev), discriminator(config).to(dev)
+    ema = EMA(G)
+    opt_G = torch.optim.Adam(G.parameters(), lr=lr, betas=(0.0, 0.99))
+    opt_D = torch.optim.Adam(D.parameters(), lr=lr, betas=(0.0, 0.99))
+    run = ck.train.Run({"G": G, "D": D, "G_ema": ema.model, "opt_G": opt_G, "opt_D": opt_D}, steps=steps,
+                       checkpoint=checkpoint, checkpoint_every=500, plot=plot, desc=desc or "stylegan")
+    offset, n = dist.shard_range(batch_size)
+    size = config.resolution
+    render = size if size in _faces.SIZES else 64
+    with run:
+        for step in run.steps():
+            real = _faces.faces(n, size=render, seed=TRAIN_SEED, start=step * batch_size + offset).images.to(dev)
+            if render != size:
+                real = F.adaptive_avg_pool2d(real, size)
+            # D: real -> 1, generated -> 0; every r1_every steps the R1 penalty (lazy regularisation)
+            with torch.no_grad():
+                fake = G.synthesis(mixed_styles(G, n, mixing_prob, dev))
+            loss_D = dcgan.d_loss(D(real), D(fake))
+            if r1_gamma and step % r1_every == 0:
+                loss_D = loss_D + r1_gamma / 2 * r1_every * r1_penalty(D, real)
+            opt_D.zero_grad(set_to_none=True)
+            loss_D.backward()
+            dist.average_gradients(D)
+            opt_D.step()
+            # G: the non-saturating loss
+            D.requires_grad_(False)
+            ws = mixed_styles(G, n, mixing_prob, dev)
+            loss_G = dcgan.g_loss(D(G.synthesis(ws)))
+            opt_G.zero_grad(set_to_none=True)
+            loss_G.backward()
+            dist.average_gradients(G)
+            opt_G.step()
+            D.requires_grad_(True)
+            with torch.no_grad():  # the mean w, for the truncation trick
+                G.w_avg.lerp_(ws[:, 0].mean(0), 0.005)
+            ema.update(G, step)
+            run.log(loss_D=dist.mean(loss_D.detach()), loss_G=dist.mean(loss_G.detach()))
+    return ema.model.eval(), G.eval(), D.eval(), run
