@@ -183,6 +183,29 @@ def train_segmenter(steps=2000, batch_size=32, size=64, lr=2e-3, checkpoint=None
                   "segmenter", steps, batch_size, size, lr, checkpoint, device, seed)
 
 
+@torch.no_grad()
+def attribute_features(model, images, batch_size=200):
+    """The attribute predictor's 128-d features of ``images`` (N, 3, S, S): the space of the faces'
+    Fréchet distance.  Images smaller than 64x64 are upsampled (bilinear) to the size it was trained at."""
+    was = model.training
+    model.eval()
+    dev = next(model.parameters()).device
+    out = []
+    for chunk in images.split(batch_size):
+        if chunk.shape[-1] != 64:
+            chunk = F.interpolate(chunk, size=64, mode="bilinear", align_corners=False)
+        out.append(model.features(chunk.to(dev)).cpu())
+    model.train(was)
+    return torch.cat(out)
+
+
+def faces_frechet_distance(model, fake, real):
+    """Fréchet distance between two sets of faces in the attribute predictor's features."""
+    import coursekit as ck
+
+    return ck.metrics.frechet_distance(attribute_features(model, fake), attribute_features(model, real))
+
+
 def evaluate_attributes(model, n=1000, size=64):
     """Held-out accuracy per class factor and mean absolute error per value factor (in its units).
 

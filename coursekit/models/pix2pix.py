@@ -235,7 +235,6 @@ def evaluate(G, task, segmenter, attributes, n=200, size=64):
     """The paper's measures on held-out faces: the segmenter's scores on G's photos against the input
     labels (and on the real photos: the ceiling), L1 to the true photo, and the Fréchet distance in
     the attribute predictor's features."""
-    import coursekit as ck
     from coursekit import faces as _faces
     from coursekit.models import face_eval
 
@@ -244,19 +243,12 @@ def evaluate(G, task, segmenter, attributes, n=200, size=64):
     fake = translate(G, condition)
     scores = face_eval.segmentation_scores(face_eval.segment(segmenter, fake), test.labels)
     ceiling = face_eval.segmentation_scores(face_eval.segment(segmenter, photo), test.labels)
-
-    @torch.no_grad()
-    def feats(x):
-        dev = next(attributes.parameters()).device
-        attributes.eval()
-        return torch.cat([attributes.features(c.to(dev)).cpu() for c in x.split(200)])
-
     return {"pixel_accuracy": round(scores["pixel_accuracy"], 4), "mean_iou": round(scores["mean_iou"], 4),
             "pixel_accuracy_real": round(ceiling["pixel_accuracy"], 4), "mean_iou_real": round(ceiling["mean_iou"], 4),
             "iou": {part: round(v, 4) for part, v in scores["iou"].items()},
             "iou_real": {part: round(v, 4) for part, v in ceiling["iou"].items()},
             "l1": round(F.l1_loss(fake, photo).item(), 4),
-            "fid_attributes": round(ck.metrics.frechet_distance(feats(fake), feats(photo)), 3), "images": n}
+            "fid_attributes": round(face_eval.faces_frechet_distance(attributes, fake, photo), 3), "images": n}
 
 
 #: The lecture's ablations (Isola et al., tables 1, 2 and 3), each a change to the full model's training.
