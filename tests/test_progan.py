@@ -107,6 +107,23 @@ def test_a_short_growth_ends_at_the_final_size_and_keeps_snapshots():
     Ge, G, D, run, snaps = P.train_progan(steps_per_phase=2, batch_size=4, config=P.ProGANConfig(
         latent_dim=16, width=16, max_stage=2), device=torch.device("cpu"), snapshot_every=5, snapshot_z=3)
     assert run.step == 10 and snaps["steps"] == [5, 10] and snaps["stage"] == [1, 2]
-    assert snaps["images"][0].shape == (3, 3, 16, 16)
+    assert snaps["images"].shape == (2, 3, 3, 16, 16)
     assert Ge(torch.randn(2, 16)).shape == (2, 3, 16, 16)
     assert set(run.history.names()) >= {"loss_D", "loss_G", "stage", "alpha"}
+
+
+def test_snapshots_and_stage_scores_survive_a_resume(tmp_path):
+    cfg = P.ProGANConfig(latent_dim=16, width=16, max_stage=1)
+    seen = []
+
+    def stage_end(stage, G):
+        seen.append(stage)
+        return {"score": float(stage + 10)}
+
+    kwargs = dict(steps_per_phase=2, batch_size=4, config=cfg, device=torch.device("cpu"), snapshot_every=2,
+                  snapshot_z=2, stage_end=stage_end, checkpoint=tmp_path)
+    P.train_progan(**kwargs, desc=None)  # 6 steps: 4x4 (2), fade to 8x8 (2), stable 8x8 (2)
+    assert seen == [0, 1]
+    _, _, _, run, snaps = P.train_progan(**kwargs)  # resumed at the end: nothing to do, all kept
+    assert snaps["steps"] == [2, 4, 6] and snaps["stage"] == [0, 1, 1] and snaps["alpha"][1] == 0.5
+    assert run.history.values("score") == [10.0, 11.0] and run.history.steps("score") == [2, 6]

@@ -248,13 +248,15 @@ TRAIN_SEED, TEST_SEED = 0, 1
 
 
 def train_progan(steps_per_phase=300, batch_size=32, config=None, lr=1e-3, n_critic=1, checkpoint=None,
-                 device=None, seed=0, snapshot_every=None, snapshot_z=16, plot=None, desc=None):
+                 device=None, seed=0, snapshot_every=None, snapshot_z=8, stage_end=None, plot=None, desc=None):
     """Grow a ProGAN on the course's faces from 4x4 to 4·2^max_stage pixels.
 
     Adam (lr 1e-3, β = (0, 0.99), as in the paper), WGAN-GP, G's weights averaged (EMA, decay 0.999).
-    Returns (G_ema, G, D, run, snapshots): ``snapshots`` = {"steps", "stage", "alpha", "images"} with
-    the EMA generator's images of ``snapshot_z`` fixed codes, upsampled to the final size, every
-    ``snapshot_every`` steps (for the resolution/α scrubber of notebook 05).
+    ``stage_end(stage, G_ema)`` is called when a resolution has finished its stable phase; the numbers
+    it returns go into ``run.history`` (kept in checkpoints).  Returns (G_ema, G, D, run, snapshots):
+    ``snapshots`` = {"steps", "stage", "alpha" (K,), "images" (K, snapshot_z, C, S, S)} with the EMA
+    generator's images of fixed codes, upsampled to the final size, every ``snapshot_every`` steps
+    (the resolution/α scrubber of notebook 05); they are part of the checkpoint, so they survive a resume.
     """
     import coursekit as ck
     from coursekit import faces as _faces
@@ -271,8 +273,11 @@ def train_progan(steps_per_phase=300, batch_size=32, config=None, lr=1e-3, n_cri
     steps = total_steps(steps_per_phase, config.max_stage)
     final = 4 * 2 ** config.max_stage
     fixed_z = torch.randn(snapshot_z, config.latent_dim, generator=torch.Generator().manual_seed(seed))
-    snapshots = {"steps": [], "stage": [], "alpha": [], "images": []}
-    run = ck.train.Run({"G": G, "D": D, "G_ema": ema.model, "opt_G": opt_G, "opt_D": opt_D}, steps=steps,
+    k = steps // snapshot_every if snapshot_every else 0
+    snap_images = torch.zeros(k, snapshot_z, config.channels, final, final)
+    snap_meta = torch.zeros(k, 3)  # step, stage, alpha
+    run = ck.train.Run({"G": G, "D": D, "G_ema": ema.model, "opt_G": opt_G, "opt_D": opt_D,
+                        "snapshot_images": snap_images, "snapshot_meta": snap_meta}, steps=steps,
                        checkpoint=checkpoint, checkpoint_every=500, plot=plot, desc=desc or "progan",
                        record={"config": {"steps_per_phase": steps_per_phase, "batch_size": batch_size}})
     offset, n = dist.shard_range(batch_size)
@@ -301,7 +306,13 @@ def train_progan(steps_per_phase=300, batch_size=32, config=None, lr=1e-3, n_cri
             if snapshot_every and (step + 1) % snapshot_every == 0:
                 with torch.no_grad():
                     img = ema.model(fixed_z.to(dev), stage, alpha).clamp(-1, 1).cpu()
-                snapshots["images"].append(F.interpolate(img, size=final, mode="nearest"))
-                for key, value in (("steps", step + 1), ("stage", stage), ("alpha", alpha)):
-                    snapshots[key].append(value)
+                i = (step + 1) // snapshot_every - 1
+                snap_images[i] = F.interpolate(img, size=final, mode="nearest")
+                snap_meta[i] = torch.tensor([step + 1, stage, alpha])
+            last_of_stage = step + 1 == steps or stage_and_alpha(step + 1, steps_per_phase, config.max_stage)[0] != stage
+            if stage_end and last_of_stage:
+                run.history.record(step + 1, **stage_end(stage, ema.model))
+    done = int((snap_meta[:, 0] > 0).sum())
+    snapshots = {"steps": snap_meta[:done, 0].long().tolist(), "stage": snap_meta[:done, 1].long().tolist(),
+                 "alpha": snap_meta[:done, 2].tolist(), "images": snap_images[:done]}
     return ema.model.eval(), G.eval(), D.eval(), run, snapshots
