@@ -23,6 +23,8 @@ from coursekit.models.dcgan import DCGANConfig, Generator as DCGANGenerator
 from coursekit.models.face_eval import AttributeConfig, AttributePredictor, Segmenter, SegmenterConfig
 from coursekit.models.judge import Judge, JudgeConfig
 from coursekit.models.pix2pix import Pix2PixConfig, UNetGenerator
+from coursekit.models.progan import Generator as ProGANGenerator, ProGANConfig
+from coursekit.models.stylegan import Generator as StyleGANGenerator, StyleGANConfig
 
 ZOO_DIR = DATA_DIR / "zoo"
 
@@ -36,6 +38,8 @@ ARCHITECTURES = {
     "face_eval.Segmenter": (Segmenter, SegmenterConfig),
     "pix2pix.UNetGenerator": (UNetGenerator, Pix2PixConfig),
     "cyclegan.CycleGAN": (CycleGAN, CycleGANConfig),
+    "progan.Generator": (ProGANGenerator, ProGANConfig),
+    "stylegan.Generator": (StyleGANGenerator, StyleGANConfig),
 }
 
 

@@ -316,3 +316,22 @@ def train_progan(steps_per_phase=300, batch_size=32, config=None, lr=1e-3, n_cri
     snapshots = {"steps": snap_meta[:done, 0].long().tolist(), "stage": snap_meta[:done, 1].long().tolist(),
                  "alpha": snap_meta[:done, 2].tolist(), "images": snap_images[:done]}
     return ema.model.eval(), G.eval(), D.eval(), run, snapshots
+
+
+@torch.no_grad()
+def stage_fid(G, stage, attributes, n=500, seed=0):
+    """Fréchet distance (attribute predictor's features) between G's faces at a stage and held-out
+    real faces brought to the same resolution; both are upsampled to 64x64 the same way."""
+    from coursekit import faces as _faces
+    from coursekit.models import face_eval
+
+    size = 4 * 2 ** stage
+    dev = next(G.parameters()).device
+    z = torch.randn(n, G.config.latent_dim, generator=torch.Generator().manual_seed(seed)).to(dev)
+    fake = torch.cat([G(c, stage).clamp(-1, 1).cpu() for c in z.split(250)])
+    real = F.adaptive_avg_pool2d(_faces.faces(n, size=64, seed=TEST_SEED).images, size)
+
+    def up(x):
+        return F.interpolate(x, size=64, mode="nearest")
+
+    return face_eval.faces_frechet_distance(attributes, up(fake), up(real))

@@ -201,10 +201,59 @@ def _cyclegan(task):
     return recipe
 
 
+def faces_progan(args):
+    from coursekit.models import progan
+
+    config = progan.ProGANConfig()
+    phases = 1 + 2 * config.max_stage
+    attributes = ck.zoo.load("faces-attributes", device=args.device)
+    G, _, _, run, snapshots = progan.train_progan(
+        steps_per_phase=(args.steps or 2100) // phases, config=config, checkpoint=args.runs / "faces-progan",
+        device=args.device, snapshot_every=50,
+        stage_end=lambda stage, G: {f"fid_{4 * 2 ** stage}px": round(progan.stage_fid(G, stage, attributes), 3)},
+        **_batch(args))
+    if run.interrupted or not args.publish:
+        return run
+    metrics = {name: run.history.last(name) for name in run.history.names() if name.startswith("fid_")}
+    metrics["fid_final_1000"] = round(progan.stage_fid(G.cpu(), config.max_stage, attributes.cpu(), n=1000), 3)
+    return G, run, metrics, {
+        "extras": {"snapshot_images": snapshots["images"].half(),
+                   "snapshot_meta": torch.tensor([snapshots["steps"], snapshots["stage"], snapshots["alpha"]]).t()},
+        "description": "ProGAN generator (EMA) for 32x32 faces, grown from 4x4 (notebook 05): equalised learning "
+                       "rate, pixel norm, minibatch std, fade-in; WGAN-GP.",
+        "data": "ck.data.faces, seed 0, a fresh stream of renders",
+        "evaluation": "progan.stage_fid: Frechet distance in faces-attributes features, 500 faces per stage "
+                      "(1,000 at the end) against held-out renders at the same resolution",
+    }
+
+
+def faces_stylegan(args):
+    from coursekit.models import face_eval, stylegan
+
+    G, _, _, run = stylegan.train_stylegan(steps=args.steps or 3000, checkpoint=args.runs / "faces-stylegan",
+                                           device=args.device, **_batch(args))
+    if run.interrupted or not args.publish:
+        return run
+    G = G.cpu()
+    attributes = ck.zoo.load("faces-attributes", device=torch.device("cpu"))
+    z = torch.randn(1000, G.config.z_dim, generator=torch.Generator().manual_seed(0))
+    with torch.no_grad():
+        fake = torch.cat([G(c).clamp(-1, 1) for c in z.split(250)])
+    real = torch.nn.functional.adaptive_avg_pool2d(ck.data.faces(1000, size=64, seed=1).images, G.config.resolution)
+    metrics = {"fid": round(face_eval.faces_frechet_distance(attributes, fake, real), 3), "images": 1000}
+    return G, run, metrics, {
+        "description": "StyleGAN generator (EMA) for 32x32 faces (notebook 06): mapping network, modulated and "
+                       "demodulated convs (StyleGAN2), noise, mixing regularisation, R1.",
+        "data": "ck.data.faces, seed 0, a fresh stream of renders",
+        "evaluation": "Frechet distance in faces-attributes features, 1,000 samples vs 1,000 held-out renders",
+    }
+
+
 RECIPES = {"mnist-judge": judge, "mnist-dcgan": dcgan, "mnist-cgan": cgan, "mnist-ddpm": ddpm,
            "faces-attributes": faces_attributes, "faces-segmenter": faces_segmenter,
            "faces-pix2pix": _pix2pix("labels"), "faces-pix2pix-edges": _pix2pix("edges"),
-           "printed-judge": printed_judge, "mnist-cyclegan": _cyclegan("digits"), "faces-cyclegan": _cyclegan("glasses")}
+           "printed-judge": printed_judge, "mnist-cyclegan": _cyclegan("digits"), "faces-cyclegan": _cyclegan("glasses"),
+           "faces-progan": faces_progan, "faces-stylegan": faces_stylegan}
 
 
 def _batch(args):
