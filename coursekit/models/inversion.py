@@ -1,0 +1,152 @@
+"""GAN inversion and editing, notebook 07: find the code of a given image, then move it.
+
+Three ways to invert (the lecture's methods 1-3) a generator ``G`` (a StyleGAN of notebook 06):
+
+* **optimisation**: ``z* = argmin_z ‖G(z) − x‖``, here with a pixel loss plus a perceptual loss in
+  the features of the course's own attribute predictor, in Z, W or W+ (:func:`invert`);
+* **an encoder** trained on generated pairs (w, G(w)) to map images to codes (:class:`Encoder`);
+* **encoder initialisation + optimisation**: the encoder's guess as the starting point.
+
+Editing moves an inverted code along a direction: the normal of a linear classifier of a known
+factor (InterFaceGAN, :func:`interfacegan_direction`) or a principal direction of W (GANSpace,
+:func:`ganspace_directions`); :func:`project_out` removes one direction from another so that an
+edit leaves a second attribute alone.
+"""
+
+import time
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+SPACES = ("z", "w", "w+")
+
+
+def inversion_loss(fake, target, perceptual=None, perceptual_weight=1.0):
+    """Pixel L2 plus ``perceptual_weight`` × the squared distance of ``perceptual`` features (if given)."""
+    loss = F.mse_loss(fake, target)
+    if perceptual is not None:
+        loss = loss + perceptual_weight * F.mse_loss(perceptual(fake), perceptual(target))
+    return loss
+
+
+def start_code(G, n, space, generator=None, w_samples=1000):
+    """A starting code for each of ``n`` images: z = 0 (the mode of the prior) in Z; the mean w in W
+    and W+ (repeated per layer in W+)."""
+    c = G.config
+    if space == "z":
+        return torch.zeros(n, c.z_dim)
+    with torch.no_grad():
+        w_mean = G.mapping(torch.randn(w_samples, c.z_dim, generator=generator)).mean(0)
+    w = w_mean.expand(n, -1).clone()
+    return w.unsqueeze(1).repeat(1, c.num_ws, 1) if space == "w+" else w
+
+
+def synthesize(G, code, space):
+    """G's image for a code in Z (N, z_dim), W (N, w_dim) or W+ (N, num_ws, w_dim); noise off."""
+    if space not in SPACES:
+        raise ValueError(f"space must be one of {SPACES}, got {space!r}")
+    if space == "z":
+        ws = G.styles(code)
+    elif space == "w":
+        ws = code.unsqueeze(1).repeat(1, G.config.num_ws, 1)
+    else:
+        ws = code
+    return G.synthesis(ws, use_noise=False)
+
+
+def invert(G, target, space="w", steps=200, lr=0.05, init=None, perceptual=None, perceptual_weight=1.0):
+    """Optimise a code so that G draws ``target`` (N, C, H, W); returns (code, image, seconds, losses).
+
+    ``init``: a starting code (e.g. an encoder's), else :func:`start_code`."""
+    G.eval().requires_grad_(False)
+    code = (init.clone() if init is not None else start_code(G, len(target), space)).requires_grad_(True)
+    opt = torch.optim.Adam([code], lr=lr)
+    losses, start = [], time.perf_counter()
+    for _ in range(steps):
+        loss = inversion_loss(synthesize(G, code, space), target, perceptual, perceptual_weight)
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        opt.step()
+        losses.append(loss.item())
+    G.requires_grad_(True)
+    with torch.no_grad():
+        image = synthesize(G, code.detach(), space)
+    return code.detach(), image, time.perf_counter() - start, losses
+
+
+class Encoder(nn.Module):
+    """Image (N, C, S, S) -> W+ code (N, num_ws, w_dim): a small CNN trained on generated pairs."""
+
+    def __init__(self, config, width=32):
+        super().__init__()
+        self.config = config
+        layers, ch, size = [], config.channels, config.resolution
+        while size > 4:
+            layers += [nn.Conv2d(ch, width, 3, 2, 1), nn.LeakyReLU(0.2)]
+            ch, size = width, size // 2
+            width = min(width * 2, 256)
+        self.body = nn.Sequential(*layers, nn.Flatten())
+        self.head = nn.Linear(ch * 16, config.num_ws * config.w_dim)
+
+    def forward(self, x):
+        return self.head(self.body(x)).view(len(x), self.config.num_ws, self.config.w_dim)
+
+
+def train_encoder(G, steps=1000, batch_size=32, lr=1e-3, device=None, seed=0, desc="encoder"):
+    """Train an :class:`Encoder` on pairs (G's image, its W+ code) drawn from G itself; returns (E, run)."""
+    import coursekit as ck
+
+    dev = device or ck.device()
+    ck.seed(seed)
+    G = G.to(dev).eval().requires_grad_(False)
+    E = Encoder(G.config).to(dev)
+    opt = torch.optim.Adam(E.parameters(), lr=lr)
+    run = ck.train.Run({"E": E}, steps=steps, desc=desc)
+    with run:
+        for _ in run.steps():
+            with torch.no_grad():
+                ws = G.styles(torch.randn(batch_size, G.config.z_dim, device=dev))
+                x = G.synthesis(ws, use_noise=False)
+            pred = E(x)
+            # the code, and the image it draws (a code can be wrong where G does not care)
+            loss = F.mse_loss(pred, ws) + F.mse_loss(G.synthesis(pred, use_noise=False), x)
+            opt.zero_grad(set_to_none=True)
+            loss.backward()
+            opt.step()
+            run.log(loss=loss)
+    G.requires_grad_(True)
+    return E.eval(), run
+
+
+def interfacegan_direction(codes, labels, steps=300, lr=0.1):
+    """The unit normal of a linear classifier (logistic regression) that separates codes (N, D) by a
+    binary factor (N,): moving along it changes that factor (InterFaceGAN)."""
+    x = (codes - codes.mean(0)) / codes.std(0).clamp(min=1e-6)
+    w = torch.zeros(codes.shape[1], requires_grad=True)
+    b = torch.zeros((), requires_grad=True)
+    opt = torch.optim.Adam([w, b], lr=lr)
+    for _ in range(steps):
+        loss = F.binary_cross_entropy_with_logits(x @ w + b, labels.float()) + 1e-3 * w.pow(2).sum()
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+    direction = w.detach() / codes.std(0).clamp(min=1e-6)  # back to the codes' own units
+    return direction / direction.norm()
+
+
+def ganspace_directions(G, k=10, n=5000, seed=0):
+    """The top ``k`` principal directions of W (GANSpace), unit vectors (k, w_dim), and their std."""
+    with torch.no_grad():
+        w = G.mapping(torch.randn(n, G.config.z_dim, generator=torch.Generator().manual_seed(seed)))
+    centred = w - w.mean(0)
+    _, s, v = torch.linalg.svd(centred, full_matrices=False)
+    return v[:k], s[:k] / (n - 1) ** 0.5
+
+
+def project_out(direction, other):
+    """``direction`` with its component along ``other`` removed, renormalised: an edit that leaves
+    the other attribute (to first order) alone."""
+    other = other / other.norm()
+    d = direction - (direction @ other) * other
+    return d / d.norm()

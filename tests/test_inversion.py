@@ -1,0 +1,62 @@
+"""GAN inversion and editing (notebook 07) on a small random StyleGAN."""
+
+import pytest
+import torch
+
+from coursekit.models import inversion as I
+from coursekit.models import stylegan as S
+
+SMALL = S.StyleGANConfig(z_dim=8, w_dim=8, mapping_layers=2, resolution=8, width=32)
+
+
+@pytest.fixture
+def G():
+    torch.manual_seed(0)
+    return S.Generator(SMALL).eval()
+
+
+@pytest.mark.parametrize("space", I.SPACES)
+def test_optimisation_lowers_the_reconstruction_error_in_each_space(G, space):
+    with torch.no_grad():
+        target = G.synthesis(G.styles(torch.randn(2, 8)), use_noise=False)
+    start = I.synthesize(G, I.start_code(G, 2, space), space)
+    code, image, seconds, losses = I.invert(G, target, space, steps=40, lr=0.05)
+    assert losses[-1] < 0.5 * losses[0] and seconds > 0
+    assert (image - target).pow(2).mean() < (start - target).pow(2).mean()
+    assert code.shape == {"z": (2, 8), "w": (2, 8), "w+": (2, SMALL.num_ws, 8)}[space]
+
+
+def test_the_perceptual_term_adds_the_feature_distance():
+    a, b = torch.zeros(1, 3, 4, 4), torch.ones(1, 3, 4, 4)
+    assert I.inversion_loss(a, b) == 1
+    assert I.inversion_loss(a, b, perceptual=lambda x: 2 * x, perceptual_weight=0.5) == 1 + 0.5 * 4
+    with pytest.raises(ValueError, match="space must be one of"):
+        I.synthesize(S.Generator(SMALL), torch.zeros(1, 8), "s")
+
+
+def test_an_encoder_trained_on_generated_pairs_beats_the_mean_code(G):
+    E, run = I.train_encoder(G, steps=60, batch_size=16, device=torch.device("cpu"), desc=None)
+    with torch.no_grad():
+        ws = G.styles(torch.randn(32, 8))
+        x = G.synthesis(ws, use_noise=False)
+        guess = I.synthesize(G, E(x), "w+")
+        mean = I.synthesize(G, I.start_code(G, 32, "w+"), "w+")
+    assert (guess - x).pow(2).mean() < (mean - x).pow(2).mean()
+
+
+def test_interfacegan_finds_the_separating_direction_and_project_out_removes_another():
+    g = torch.Generator().manual_seed(0)
+    codes = torch.randn(400, 5, generator=g)
+    labels = codes[:, 2] + 0.5 * codes[:, 0] > 0
+    d = I.interfacegan_direction(codes, labels)
+    truth = torch.tensor([0.5, 0, 1.0, 0, 0])
+    assert torch.nn.functional.cosine_similarity(d, truth, dim=0) > 0.95
+    e0 = torch.tensor([1.0, 0, 0, 0, 0])
+    clean = I.project_out(d, e0)
+    assert abs(clean @ e0) < 1e-6 and torch.isclose(clean.norm(), torch.tensor(1.0))
+
+
+def test_ganspace_directions_are_orthonormal_and_ordered_by_spread(G):
+    v, std = I.ganspace_directions(G, k=4, n=500)
+    assert torch.allclose(v @ v.t(), torch.eye(4), atol=1e-4)
+    assert (std[:-1] >= std[1:]).all()
