@@ -165,6 +165,46 @@ def faces_speed(n=1000, repeats=3):
     return rows
 
 
+def training_speed(device="cpu", steps=6):
+    """Training steps/s of the zoo's image-to-image and faces GANs at their zoo batch sizes (the
+    first step, which builds everything, is left out)."""
+    import torch
+
+    from coursekit.models import cyclegan, pix2pix, progan, stylegan
+
+    dev = torch.device(device)
+
+    def rate(train):
+        # a run of steps + 1 minus a run of 1: the set-up and the first step cancel out
+        return steps / max(train(steps + 1).seconds - train(1).seconds, 1e-9)
+
+    def grown(n):  # ProGAN's step at its last stage (a run starts at 4x4), timed directly
+        cfg = progan.ProGANConfig()
+        G, D = progan.Generator(cfg).to(dev), progan.Discriminator(cfg).to(dev)
+        opt_G, opt_D = (torch.optim.Adam(m.parameters(), lr=1e-3, betas=(0.0, 0.99)) for m in (G, D))
+        real = torch.rand(32, 3, 32, 32, device=dev) * 2 - 1
+
+        def step():
+            fake = G(torch.randn(32, cfg.latent_dim, device=dev))
+            loss_D = progan.d_loss(D, real, fake.detach(), cfg.max_stage, 1.0)
+            opt_D.zero_grad()
+            loss_D.backward()
+            opt_D.step()
+            loss_G = progan.g_loss(D, G(torch.randn(32, cfg.latent_dim, device=dev)), cfg.max_stage, 1.0)
+            opt_G.zero_grad()
+            loss_G.backward()
+            opt_G.step()
+        step()
+        return n / _seconds(lambda: [step() for _ in range(n)])
+
+    return {
+        "faces-pix2pix (batch 16)": rate(lambda n: pix2pix.train_pix2pix("labels", steps=n, device=dev, desc="bench")[2]),
+        "mnist-cyclegan (batch 16)": rate(lambda n: cyclegan.train_cyclegan("digits", steps=n, device=dev, desc="bench")[1]),
+        "faces-progan, 32x32 stage (batch 32)": grown(steps),
+        "faces-stylegan 32x32 (batch 32)": rate(lambda n: stylegan.train_stylegan(steps=n, device=dev, desc="bench")[3]),
+    }
+
+
 def _seconds(fn):
     start = time.perf_counter()
     fn()
@@ -214,6 +254,10 @@ def main(argv=None):
                       f"{r['ddim50_images_per_s']:17.1f} {r['sample_speedup']:5.2f}", flush=True)
             if not ck.core.has_fast_bf16(dev):
                 print(f"{dev + ', bf16 autocast':<28} {'skipped: no native bf16 on this ' + dev.upper()}")
+        print(f"\n{'zoo training, steps/s':<40} " + "  ".join(f"{d:>8}" for d in devices))
+        speeds = {dev: training_speed(dev, steps=6 if dev == "cpu" else 30) for dev in devices}
+        for name in speeds["cpu"]:
+            print(f"{name:<40} " + "  ".join(f"{speeds[d][name]:8.2f}" for d in devices), flush=True)
     return 0
 
 
