@@ -53,7 +53,16 @@ def test_steps_outside_a_with_block_are_refused():
         next(Run({}, steps=3).steps())
 
 
-def test_ctrl_c_stops_cleanly_and_keeps_model_and_history(tmp_path, capsys):
+@pytest.fixture
+def python_ctrl_c():
+    """Python's own Ctrl-C handler, as in a terminal or a kernel: a test suite started in the background
+    (``make test &``) inherits SIGINT ignored, and a SIGINT would then do nothing."""
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, previous)
+
+
+def test_ctrl_c_stops_cleanly_and_keeps_model_and_history(tmp_path, capsys, python_ctrl_c):
     model, opt = _setup()
     g = torch.Generator().manual_seed(0)
     run = Run({"model": model, "opt": opt}, steps=100, checkpoint=tmp_path / "run")
