@@ -653,6 +653,25 @@ def _pool_behaviour(fn, pool, images, size, seed):
                          share])
 
 
+def _pool_with(replace=True, always=False):
+    """The history of query_pool with one of two mistakes: the stored image not replaced, or a swap every time."""
+    def query(pool, images, size):
+        out = []
+        for image in images.split(1):
+            if len(pool) < size:
+                pool.append(image)
+                out.append(image)
+            elif always or torch.rand(()) < 0.5:
+                i = int(torch.randint(size, ()))
+                out.append(pool[i])
+                if replace:
+                    pool[i] = image
+            else:
+                out.append(image)
+        return torch.cat(out)
+    return query
+
+
 image_pool = Check(
     "image_pool",
     reference=_cyclegan.query_pool,
@@ -666,38 +685,11 @@ image_pool = Check(
         Mistake("Once the pool is full, swap with probability ½: about half of what D sees should be old images.",
                 lambda pool, images, size: _cyclegan.query_pool(pool, images, size) if len(pool) < size else images),
         Mistake("When you return a stored image, put the new one in its place (pool[i] = image): otherwise the "
-                "history never learns anything new, and the new image is lost.", lambda pool, images, size:
-                _pool_no_replace(pool, images, size)),
+                "history never learns anything new, and the new image is lost.", _pool_with(replace=False)),
         Mistake("Swap with probability ½, not always: half of what D sees should be this step's images.",
-                lambda pool, images, size: _pool_always(pool, images, size)),
+                _pool_with(always=True)),
     ],
 )
-
-
-def _pool_no_replace(pool, images, size):
-    out = []
-    for image in images.split(1):
-        if len(pool) < size:
-            pool.append(image)
-            out.append(image)
-        elif torch.rand(()) < 0.5:
-            out.append(pool[int(torch.randint(size, ()))])
-        else:
-            out.append(image)
-    return torch.cat(out)
-
-
-def _pool_always(pool, images, size):
-    out = []
-    for image in images.split(1):
-        if len(pool) < size:
-            pool.append(image)
-            out.append(image)
-        else:
-            i = int(torch.randint(size, ()))
-            out.append(pool[i])
-            pool[i] = image
-    return torch.cat(out)
 
 
 # --------------------------------------------------------------------------------------------
