@@ -46,6 +46,10 @@ def lab(tmp_path_factory):
     settings.mkdir(parents=True)
     # no news or update notification over the page
     (settings / "notification.jupyterlab-settings").write_text(json.dumps({"fetchNews": "false", "checkForUpdates": False}))
+    # every cell in the page (no windowing), so that the checks below see all prompts and outputs
+    tracker = home / "settings" / "@jupyterlab" / "notebook-extension"
+    tracker.mkdir(parents=True)
+    (tracker / "tracker.jupyterlab-settings").write_text(json.dumps({"windowingMode": "none"}))
     port, token = _free_port(), secrets.token_hex(16)
     env = {**os.environ, "COURSEKIT_QUICK": "1", "JUPYTER_CONFIG_DIR": str(home / "config"),
            "JUPYTER_RUNTIME_DIR": str(home / "runtime"), "JUPYTERLAB_SETTINGS_DIR": str(home / "settings"),
@@ -102,17 +106,20 @@ def _run_all(page, url, token, name):
     # a workspace of its own, reset: only this notebook open, and it has the focus
     page.goto(f"{url}/lab/workspaces/{name.split('_')[0]}/tree/{name}?reset&token={token}")
     page.wait_for_selector(".jp-NotebookPanel .jp-Cell", timeout=60_000)
-    page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle'], .jp-mod-idle, .jp-Toolbar-kernelStatus",
-                           timeout=60_000)
-    page.get_by_role("menuitem", name="Run", exact=True).click()
-    page.locator("li[data-command='runmenu:run-all']").click()
-    # done when no code cell shows "[*]" and the last code cell has an execution number
     try:
+        # Run all only once the page's own connection to the kernel reads "Idle": cells
+        # queued before the kernel is connected are dropped without running.
+        page.wait_for_function(
+            """() => [...document.querySelectorAll('.jp-StatusBar-Item, .jp-StatusBar-TextItem')]
+                       .some(e => /\\|\\s*Idle/.test(e.textContent))""", timeout=120_000)
+        page.get_by_role("menuitem", name="Run", exact=True).click()
+        page.locator("li[data-command='runmenu:run-all']").click()
+        # done when every code cell shows an execution number ("[7]", not "[ ]" or "[*]")
         page.wait_for_function(
             """() => {
                 const prompts = [...document.querySelectorAll('.jp-CodeCell .jp-InputArea-prompt')].map(p => p.textContent);
-                return prompts.length && !prompts.some(t => t.includes('*')) && /\\[\\d+\\]/.test(prompts.at(-1));
-            }""", timeout=240_000)
+                return prompts.length && prompts.every(t => /\\[\\d+\\]/.test(t));
+            }""", timeout=300_000)
     except Exception:
         page.screenshot(path=ARTIFACTS / f"{name}-timeout.png", full_page=True)
         raise
@@ -120,7 +127,11 @@ def _run_all(page, url, token, name):
 
 def _explorer(page, title):
     box = page.locator(".widget-vbox", has=page.get_by_text(title)).last
-    box.scroll_into_view_if_needed()
+    try:
+        box.scroll_into_view_if_needed()
+    except Exception:
+        page.screenshot(path=ARTIFACTS / f"explorer-not-found-{title[:20]}.png", full_page=True)
+        raise
     return box
 
 
