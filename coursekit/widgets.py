@@ -201,17 +201,36 @@ def latent_sliders(G, directions=4, samples=8, seed=0, span=3.0):
                     nrow=samples, scale=3)
 
 
-def replay(frames, frame_steps, title="What G draws for the same 64 z as training goes"):
-    """Scrub through images saved during training: ``frames`` (T, B, C, H, W) uint8, ``frame_steps`` (T,)."""
-    labels = [int(s) for s in frame_steps]
+def replay(frames, frame_steps, title="What G draws for the same 64 z as training goes", captions=None, nrow=8,
+           scale=2):
+    """Scrub through images saved during training: ``frames`` (T, B, C, H, W), uint8 or floats in
+    [-1, 1], ``frame_steps`` (T,), the slider's values; ``captions`` (T strings) label them instead."""
+    if len(frames) != len(frame_steps) or (captions is not None and len(captions) != len(frames)):
+        raise ValueError(f"one step (and caption) per frame: {len(frames)} frames, {len(frame_steps)} steps"
+                         + (f", {len(captions)} captions" if captions is not None else ""))
+    import torch
+
+    steps = [int(s) for s in frame_steps]
+    options = list(zip([str(c) for c in captions or steps], steps))
 
     def render(step):
-        return frames[labels.index(step)].float() / 127.5 - 1
+        frame = frames[steps.index(step)]
+        return frame.float() / 127.5 - 1 if frame.dtype == torch.uint8 else frame.float()
 
-    return Explorer(render, {"step": W.SelectionSlider(description="training step", options=labels,
-                                                       value=labels[-1], continuous_update=False,
+    return Explorer(render, {"step": W.SelectionSlider(description="training step", options=options,
+                                                       value=steps[-1], continuous_update=False,
                                                        layout=W.Layout(width="480px"))},
-                    title=title, nrow=8, scale=2)
+                    title=title, nrow=nrow, scale=scale)
+
+
+def growth(snapshots):
+    """ProGAN's training replayed (notebook 05): the same codes drawn at each snapshot, with the
+    resolution and the fade-in's α on the slider.  ``snapshots`` = {"images" (T, B, C, S, S),
+    "steps", "stage", "alpha" (T,)}, as ``progan.train_progan`` returns and the zoo keeps them."""
+    captions = [f"{int(s)}: {4 * 2 ** int(k)}x{4 * 2 ** int(k)}" + (f", α {a:.2f}" if a < 1 else "")
+                for s, k, a in zip(snapshots["steps"], snapshots["stage"], snapshots["alpha"])]
+    return replay(snapshots["images"], snapshots["steps"], captions=captions, nrow=len(snapshots["images"][0]),
+                  scale=3, title="ProGAN growing: the same codes at every snapshot (step: resolution, α)")
 
 
 def _conditional_z(G, n, seed):

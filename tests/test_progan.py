@@ -127,3 +127,36 @@ def test_snapshots_and_stage_scores_survive_a_resume(tmp_path):
     _, _, _, run, snaps = P.train_progan(**kwargs)  # resumed at the end: nothing to do, all kept
     assert snaps["steps"] == [2, 4, 6] and snaps["stage"] == [0, 1, 1] and snaps["alpha"][1] == 0.5
     assert run.history.values("score") == [10.0, 11.0] and run.history.steps("score") == [2, 6]
+
+
+def test_attribute_variety_is_one_for_real_faces_and_near_zero_for_a_collapsed_generator():
+    import coursekit as ck
+    from coursekit import faces
+    from coursekit.models import face_eval
+
+    attributes = ck.zoo.load("faces-attributes", device=torch.device("cpu"))
+    real = faces.faces(200, size=64, seed=1).images
+    other = faces.faces(200, size=64, seed=2).images
+    same = face_eval.attribute_variety(attributes, other, real)
+    assert 0.85 < same["mean"] < 1.15 and set(same) == set(faces.FACTORS) | {"mean"}
+    collapsed = face_eval.attribute_variety(attributes, real[:1].expand(200, -1, -1, -1), real)
+    assert collapsed["mean"] < 0.05
+    # half the faces one face: less varied than real, more than collapsed
+    half = face_eval.attribute_variety(attributes, torch.cat([real[:100], real[:1].expand(100, -1, -1, -1)]), real)
+    assert collapsed["mean"] < half["mean"] < same["mean"]
+    with pytest.raises(ValueError, match="at least 2 faces"):
+        face_eval.attribute_variety(attributes, real[:1], real)
+
+
+def test_the_ablation_trains_without_the_trick_and_scores_like_the_zoo_model(tmp_path):
+    from coursekit.models import face_eval
+
+    cfg = P.ProGANConfig(latent_dim=16, width=16, max_stage=1)
+    attributes = face_eval.AttributePredictor()  # untrained: the numbers' shape, not their value
+    rows = P.ablation_study(attributes, steps_per_phase=1, batch_size=4, config=cfg, checkpoint=tmp_path,
+                            device=torch.device("cpu"), n=8)
+    row = rows["no minibatch std"]
+    assert set(row) == {"fid", "variety", "samples"} and row["samples"].shape == (16, 3, 8, 8)
+    assert (tmp_path / "no-minibatch-std").is_dir()
+    assert not any(isinstance(m, P.MinibatchStdDev) for m in P.Discriminator(P.ProGANConfig(mbstd_group=0)).modules())
+    assert set(P.evaluate(P.Generator(cfg), attributes, n=8)) == {"fid", "variety"}

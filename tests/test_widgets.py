@@ -170,3 +170,16 @@ def test_cycle_explorer_switches_models_directions_and_images_without_running_a_
     w.update(direction="A → B → A", image=0)
     assert w.image.value == first
     assert w.controls["image"].max == 2  # three images precomputed
+
+
+def test_the_growth_scrubber_labels_each_snapshot_with_its_resolution_and_alpha():
+    images = torch.stack([torch.full((3, 3, 16, 16), v) for v in (-0.5, 0.0, 0.5)])  # 3 snapshots of 3 codes
+    snaps = {"images": images, "steps": [50, 100, 150], "stage": [0, 1, 1], "alpha": [1.0, 0.5, 1.0]}
+    w = ck.widgets.growth(snaps)
+    labels = [label for label, _ in w.controls["step"].options]
+    assert labels == ["50: 4x4", "100: 8x8, α 0.50", "150: 8x8"] and w.controls["step"].value == 150
+    last = bytes(w.image.value)
+    w.update(step=50)
+    assert bytes(w.image.value) != last and w.error.value == ""
+    with pytest.raises(ValueError, match="one step"):
+        ck.widgets.replay(images, [50, 100])

@@ -206,6 +206,28 @@ def faces_frechet_distance(model, fake, real):
     return ck.metrics.frechet_distance(attribute_features(model, fake), attribute_features(model, real))
 
 
+def attribute_variety(model, fake, real):
+    """How varied generated faces are, factor by factor, as a share of how varied ``real`` faces are:
+    for a class factor the entropy (bits) of the classes the predictor reads, for a value factor the
+    standard deviation of the values.  1 is as varied as real faces; a collapsed G scores near 0.
+    Returns ``{factor: share, ..., "mean": the mean share}``."""
+
+    def spread(values, kind, spec):
+        if kind == "value":
+            return values.std().item()
+        p = torch.bincount(values, minlength=spec).float() / len(values)
+        p = p[p > 0]
+        return -(p * p.log2()).sum().item()
+
+    if len(fake) < 2 or len(real) < 2:
+        raise ValueError(f"variety needs at least 2 faces in each set, got {len(fake)} generated and {len(real)} real")
+    pf, pr = predict_attributes(model, fake), predict_attributes(model, real)
+    out = {name: round(spread(pf[name], kind, spec) / max(spread(pr[name], kind, spec), 1e-8), 4)
+           for name, (kind, spec) in _faces.FACTORS.items()}
+    out["mean"] = round(sum(out.values()) / len(out), 4)
+    return out
+
+
 def evaluate_attributes(model, n=1000, size=64):
     """Held-out accuracy per class factor and mean absolute error per value factor (in its units).
 

@@ -319,19 +319,63 @@ def train_progan(steps_per_phase=300, batch_size=32, config=None, lr=1e-3, n_cri
 
 
 @torch.no_grad()
-def stage_fid(G, stage, attributes, n=500, seed=0):
-    """Fréchet distance (attribute predictor's features) between G's faces at a stage and held-out
-    real faces brought to the same resolution; both are upsampled to 64x64 the same way."""
+def _generated_and_real(G, stage, n, seed):
+    """``n`` of G's faces at a stage and ``n`` held-out real faces brought to that resolution, both
+    upsampled (nearest) to the 64x64 the attribute predictor reads."""
     from coursekit import faces as _faces
-    from coursekit.models import face_eval
 
     size = 4 * 2 ** stage
     dev = next(G.parameters()).device
     z = torch.randn(n, G.config.latent_dim, generator=torch.Generator().manual_seed(seed)).to(dev)
     fake = torch.cat([G(c, stage).clamp(-1, 1).cpu() for c in z.split(250)])
     real = F.adaptive_avg_pool2d(_faces.faces(n, size=64, seed=TEST_SEED).images, size)
+    return F.interpolate(fake, size=64, mode="nearest"), F.interpolate(real, size=64, mode="nearest")
 
-    def up(x):
-        return F.interpolate(x, size=64, mode="nearest")
 
-    return face_eval.faces_frechet_distance(attributes, up(fake), up(real))
+def stage_fid(G, stage, attributes, n=500, seed=0):
+    """Fréchet distance (attribute predictor's features) between G's faces at a stage and held-out
+    real faces brought to the same resolution; both are upsampled to 64x64 the same way."""
+    from coursekit.models import face_eval
+
+    return face_eval.faces_frechet_distance(attributes, *_generated_and_real(G, stage, n, seed))
+
+
+def evaluate(G, attributes, n=1000, seed=0):
+    """The grown G's Fréchet distance (as :func:`stage_fid`, ``n`` faces) and the variety of its faces'
+    attributes against held-out real faces (``face_eval.attribute_variety``)."""
+    from coursekit.models import face_eval
+
+    fake, real = _generated_and_real(G, G.config.max_stage, n, seed)
+    return {"fid": round(face_eval.faces_frechet_distance(attributes, fake, real), 3),
+            "variety": face_eval.attribute_variety(attributes, fake, real)}
+
+
+@torch.no_grad()
+def samples(G, n=16, seed=0):
+    """G's faces of ``n`` fixed codes at its final resolution, on the CPU (pictures of the notebook)."""
+    z = torch.randn(n, G.config.latent_dim, generator=torch.Generator().manual_seed(seed))
+    return G(z.to(next(G.parameters()).device)).clamp(-1, 1).cpu()
+
+
+#: The lecture's ablation: one trick taken away, everything else the same.
+ABLATIONS = {"no minibatch std": {"mbstd_group": 0}}
+
+
+def ablation_study(attributes, steps_per_phase, batch_size=32, config=None, checkpoint=None, device=None, n=1000):
+    """Train each of :data:`ABLATIONS` on the zoo model's schedule from the same seed and score it with
+    :func:`evaluate`; with a ``checkpoint`` directory each run is resumable.
+    Returns ``{name: {"fid", "variety", "samples"}}``."""
+    from dataclasses import replace
+
+    from coursekit.models.pix2pix import ablation_checkpoint
+
+    rows = {}
+    for name, change in ABLATIONS.items():
+        where = ablation_checkpoint(checkpoint, name) if checkpoint else None
+        G, _, _, run, _ = train_progan(steps_per_phase, batch_size, replace(config or ProGANConfig(), **change),
+                                       checkpoint=where, device=device, desc=name)
+        if run.interrupted:
+            raise KeyboardInterrupt
+        G = G.cpu()
+        rows[name] = {**evaluate(G, attributes.cpu(), n=n), "samples": samples(G)}
+    return rows

@@ -215,10 +215,20 @@ def faces_progan(args):
     if run.interrupted or not args.publish:
         return run
     metrics = {name: run.history.last(name) for name in run.history.names() if name.startswith("fid_")}
-    metrics["fid_final_1000"] = round(progan.stage_fid(G.cpu(), config.max_stage, attributes.cpu(), n=1000), 3)
+    G, attributes = G.cpu(), attributes.cpu()
+    final = progan.evaluate(G, attributes, n=1000)
+    metrics.update(fid_final_1000=final["fid"], variety=final["variety"])
+    extras = {"snapshot_images": snapshots["images"].half(),
+              "snapshot_meta": torch.tensor([snapshots["steps"], snapshots["stage"], snapshots["alpha"]]).t(),
+              "samples": {"zoo model": progan.samples(G).half()}}
+    if args.ablation_steps:  # the lecture's ablation, on the zoo model's own schedule
+        rows = progan.ablation_study(attributes, steps_per_phase=(args.steps or 2100) // phases, device=args.device,
+                                     checkpoint=args.runs / "faces-progan" / "ablations", **_batch(args))
+        for name, row in rows.items():
+            extras["samples"][name] = row.pop("samples").half()
+        metrics["ablations"] = rows
     return G, run, metrics, {
-        "extras": {"snapshot_images": snapshots["images"].half(),
-                   "snapshot_meta": torch.tensor([snapshots["steps"], snapshots["stage"], snapshots["alpha"]]).t()},
+        "extras": extras,
         "description": "ProGAN generator (EMA) for 32x32 faces, grown from 4x4 (notebook 05): equalised learning "
                        "rate, pixel norm, minibatch std, fade-in; WGAN-GP.",
         "data": "ck.data.faces, seed 0, a fresh stream of renders",
@@ -282,7 +292,8 @@ def main(argv=None):
     parser.add_argument("--runs", default="runs", help="directory of resumable training checkpoints")
     parser.add_argument("--zoo", default=None, help="zoo directory to publish to (default: data/zoo)")
     parser.add_argument("--ablation-steps", type=int, default=1000,
-                        help="faces-pix2pix, mnist-cyclegan: training steps of each ablation run (0: none)")
+                        help="faces-pix2pix, mnist-cyclegan: training steps of each ablation run (0: none); "
+                             "faces-progan: 0 skips its ablation, which otherwise trains as long as the zoo model")
     parser.add_argument("--fresh", action="store_true", help="ignore an earlier checkpoint and start over")
     parser.add_argument("--no-publish", dest="publish", action="store_false",
                         help="train (or resume) only: no evaluation, nothing written to the zoo")
