@@ -1,8 +1,8 @@
 """Printed digits in a street-number style, rendered by the course (``ck.data.printed_digits``).
 
 CycleGAN's second domain for notebook 04: digits 0-9 set in the fonts that ship
-with matplotlib (sans, serif, monospace, bold, italic, Computer Modern), in a
-random colour on a random background with a soft gradient, slightly scaled,
+with matplotlib (sans, serif, monospace, bold, italic, Computer Modern), light ink
+of a random colour on a dark plate of another, with a soft gradient, slightly scaled,
 rotated, sheared and offset, blurred and noisy.  28x28 RGB, like MNIST in size,
 never paired with an MNIST digit.
 
@@ -21,10 +21,11 @@ SIZE = 28
 GLYPH = 64  # side of the cached glyph masks
 
 #: Fonts of matplotlib's own data folder (present wherever matplotlib is installed).
-FONTS = ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf", "DejaVuSans-Oblique.ttf", "DejaVuSansMono.ttf",
-         "DejaVuSansMono-Bold.ttf", "DejaVuSerif.ttf", "DejaVuSerif-Bold.ttf", "DejaVuSerif-Italic.ttf",
-         "STIXGeneral.ttf", "STIXGeneralBol.ttf", "STIXGeneralItalic.ttf", "cmr10.ttf", "cmss10.ttf",
-         "cmtt10.ttf", "cmb10.ttf")
+FONTS = ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf", "DejaVuSans-Oblique.ttf", "DejaVuSans-BoldOblique.ttf",
+         "DejaVuSansMono.ttf", "DejaVuSansMono-Bold.ttf", "DejaVuSansMono-Oblique.ttf", "DejaVuSerif.ttf",
+         "DejaVuSerif-Bold.ttf", "DejaVuSerif-Italic.ttf", "DejaVuSerif-BoldItalic.ttf", "STIXGeneral.ttf",
+         "STIXGeneralBol.ttf", "STIXGeneralItalic.ttf", "STIXGeneralBolIta.ttf", "cmr10.ttf", "cmss10.ttf",
+         "cmtt10.ttf", "cmb10.ttf", "cmti10.ttf")
 
 
 @lru_cache(maxsize=1)
@@ -65,11 +66,9 @@ def sample_style(n, seed=0, start=0):
         g = torch.Generator().manual_seed(seed * 1_000_033 + i + 17)
         rows.append(torch.rand(17, generator=g))
     u = torch.stack(rows) if rows else torch.zeros(0, 17)
-    # dark ink on light paper or light ink on dark paper, as on a readable sign
-    dark_ink = (u[:, 15] < 0.5).float()[:, None]
-    light, dark = 0.55 + 0.45 * u[:, 4:7], 0.45 * u[:, 7:10]
-    ink = dark_ink * dark + (1 - dark_ink) * light
-    paper = dark_ink * light.flip(1) + (1 - dark_ink) * dark.flip(1)
+    # light ink on a dark plate, as on a house-number sign, so that ink is bright as in MNIST and
+    # CycleGAN translates style, not polarity (u[:, 15] is left unused)
+    ink, paper = 0.55 + 0.45 * u[:, 4:7], 0.45 * u[:, 7:10]
     return {
         "label": (u[:, 0] * 10).long().clamp(max=9),
         "font": (u[:, 1] * len(FONTS)).long().clamp(max=len(FONTS) - 1),

@@ -93,6 +93,11 @@ def test_a_resumed_training_ends_where_an_uninterrupted_one_does(tmp_path):
         assert torch.allclose(p, q, atol=1e-6)
 
 
+def test_the_learning_rate_is_held_for_half_the_steps_then_falls_to_zero():
+    factors = [C.linear_decay(step, 10) for step in range(10)]
+    assert factors[:6] == [1.0] * 6 and factors[6:] == pytest.approx([0.8, 0.6, 0.4, 0.2])
+
+
 def test_the_digit_and_glasses_measures_run_on_small_models():
     from coursekit.models import face_eval
     from coursekit.models.judge import Judge, JudgeConfig

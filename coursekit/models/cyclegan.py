@@ -162,10 +162,20 @@ class ImagePool:
         self.images = list(state["images"].split(1)) if len(state["images"]) else []
 
 
-def make_optimizers(G_AB, G_BA, D_A, D_B, lr=2e-4):
+LR = 2e-4
+
+
+def make_optimizers(G_AB, G_BA, D_A, D_B, lr=LR):
     """Adam, lr 2e-4, β1 = 0.5 (the paper's): one optimizer for both generators, one for both Ds."""
     return (torch.optim.Adam([*G_AB.parameters(), *G_BA.parameters()], lr=lr, betas=(0.5, 0.999)),
             torch.optim.Adam([*D_A.parameters(), *D_B.parameters()], lr=lr, betas=(0.5, 0.999)))
+
+
+def linear_decay(step, steps, constant=0.5):
+    """The paper's schedule, as a factor of the learning rate at ``step`` (0-based) of ``steps``: 1 for
+    the first ``constant`` share (100 of its 200 epochs), then falling linearly to 0 after the last step."""
+    start = int(steps * constant)
+    return min(1.0, (steps - step) / max(steps - start, 1))
 
 
 CYCLES = ("both", "A", "none")  # the ablations: both cycle terms, only A -> B -> A, none
@@ -313,7 +323,10 @@ class CycleGAN(nn.Module):
 def train_cyclegan(task="digits", steps=2000, batch_size=16, size=64, config=None, lambda_cycle=10.0,
                    lambda_identity=0.5, cycle="both", pool_size=50, checkpoint=None, device=None, seed=0,
                    plot=None, desc=None):
-    """Train CycleGAN on a task's unpaired domains; returns ((G_AB, G_BA, D_A, D_B), run)."""
+    """Train CycleGAN on a task's unpaired domains; returns ((G_AB, G_BA, D_A, D_B), run).
+
+    The learning rate, 2e-4, follows :func:`linear_decay` over ``steps``: a function of the step, so a
+    resumed run picks it up where it stands (and one resumed with more steps stretches it)."""
     import coursekit as ck
 
     dev = device or ck.device()
@@ -327,7 +340,10 @@ def train_cyclegan(task="digits", steps=2000, batch_size=16, size=64, config=Non
                        steps=steps, checkpoint=checkpoint, checkpoint_every=500, plot=plot,
                        desc=desc or f"cyclegan {task}")
     with run:
-        for _ in run.steps():
+        for step in run.steps():
+            for opt in opts:
+                for group in opt.param_groups:
+                    group["lr"] = LR * linear_decay(step, steps)
             real_a, real_b = dist.to_device(*dist.shard(*next(data)), device=dev)  # this rank's slice
             losses = train_step(nets, opts, pools, real_a, real_b, lambda_cycle, lambda_identity, cycle)
             run.log(**{k: dist.mean(v) for k, v in losses.items()})

@@ -63,8 +63,8 @@ md(r"""
 ## 1. Two domains, no pairs
 
 Domain $A$: MNIST handwriting. Domain $B$: digits **printed** in a street-number style, which the
-course renders itself (`ck.data.printed_digits`: the fonts that ship with matplotlib, random colours,
-a light gradient, slight rotation, blur and noise). No image of $A$ is paired with one of $B$; the
+course renders itself (`ck.data.printed_digits`: the fonts that ship with matplotlib, light ink on a
+dark coloured plate, a gradient, slight rotation, blur and noise). No image of $A$ is paired with one of $B$; the
 training loop never sees a label.
 """)
 
