@@ -245,6 +245,10 @@ def real_at(images, stage, alpha):
 
 
 TRAIN_SEED, TEST_SEED = 0, 1
+#: The zoo model's learning rate.  The paper's 1e-3 goes with phases of 800k images; ours are 300
+#: steps of 32, and 3e-3 learns more in them (grown to 8x8 in 900 steps: Fréchet distance 81 at 3e-3,
+#: 103 at 1e-3 even with twice the steps).
+ZOO_LR = 3e-3
 
 
 def train_progan(steps_per_phase=300, batch_size=32, config=None, lr=1e-3, n_critic=1, checkpoint=None,
@@ -361,7 +365,8 @@ def samples(G, n=16, seed=0):
 ABLATIONS = {"no minibatch std": {"mbstd_group": 0}}
 
 
-def ablation_study(attributes, steps_per_phase, batch_size=32, config=None, checkpoint=None, device=None, n=1000):
+def ablation_study(attributes, steps_per_phase, batch_size=32, config=None, lr=ZOO_LR, checkpoint=None, device=None,
+                   n=1000):
     """Train each of :data:`ABLATIONS` on the zoo model's schedule from the same seed and score it with
     :func:`evaluate`; with a ``checkpoint`` directory each run is resumable.
     Returns ``{name: {"fid", "variety", "samples"}}``."""
@@ -373,7 +378,7 @@ def ablation_study(attributes, steps_per_phase, batch_size=32, config=None, chec
     for name, change in ABLATIONS.items():
         where = ablation_checkpoint(checkpoint, name) if checkpoint else None
         G, _, _, run, _ = train_progan(steps_per_phase, batch_size, replace(config or ProGANConfig(), **change),
-                                       checkpoint=where, device=device, desc=name)
+                                       lr=lr, checkpoint=where, device=device, desc=name)
         if run.interrupted:
             raise KeyboardInterrupt
         G = G.cpu()

@@ -208,8 +208,8 @@ def faces_progan(args):
     phases = 1 + 2 * config.max_stage
     attributes = ck.zoo.load("faces-attributes", device=args.device)
     G, _, _, run, snapshots = progan.train_progan(
-        steps_per_phase=(args.steps or 2100) // phases, config=config, checkpoint=args.runs / "faces-progan",
-        device=args.device, snapshot_every=50,
+        steps_per_phase=(args.steps or 2100) // phases, config=config, lr=progan.ZOO_LR,
+        checkpoint=args.runs / "faces-progan", device=args.device, snapshot_every=50,
         stage_end=lambda stage, G: {f"fid_{4 * 2 ** stage}px": round(progan.stage_fid(G, stage, attributes), 3)},
         **_batch(args))
     if run.interrupted or not args.publish:
@@ -229,8 +229,8 @@ def faces_progan(args):
         metrics["ablations"] = rows
     return G, run, metrics, {
         "extras": extras,
-        "description": "ProGAN generator (EMA) for 32x32 faces, grown from 4x4 (notebook 05): equalised learning "
-                       "rate, pixel norm, minibatch std, fade-in; WGAN-GP.",
+        "description": "ProGAN generator (EMA) for 32x32 faces, grown from 4x4 (notebook 05), Adam lr 3e-3: "
+                       "equalised learning rate, pixel norm, minibatch std, fade-in; WGAN-GP.",
         "data": "ck.data.faces, seed 0, a fresh stream of renders",
         "evaluation": "progan.stage_fid: Frechet distance in faces-attributes features, 500 faces per stage "
                       "(1,000 at the end) against held-out renders at the same resolution",

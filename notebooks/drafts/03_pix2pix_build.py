@@ -3,19 +3,7 @@
     .venv/bin/python notebooks/drafts/03_pix2pix_build.py && .venv/bin/python -m coursekit.notebooks
 """
 
-import nbformat
-from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
-
-cells = []
-
-
-def md(text):
-    cells.append(new_markdown_cell(text.strip("\n")))
-
-
-def code(text):
-    cells.append(new_code_cell(text.strip("\n")))
-
+from nbbuild import code, md, write
 
 md(r"""
 # 03 · Pix2Pix: image-to-image translation
@@ -445,8 +433,4 @@ md(r"""
 * It needs **paired** data. Notebook 04 (CycleGAN) drops that requirement.
 """)
 
-nb = new_notebook(cells=cells, metadata={
-    "kernelspec": {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"},
-    "language_info": {"name": "python", "version": "3.11.7"}})
-nbformat.write(nb, "notebooks/solutions/03_pix2pix.ipynb")
-print("wrote notebooks/solutions/03_pix2pix.ipynb")
+write("03_pix2pix.ipynb")

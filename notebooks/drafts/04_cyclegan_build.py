@@ -4,19 +4,7 @@ printed-judge, mnist-cyclegan, faces-cyclegan).
     .venv/bin/python notebooks/drafts/04_cyclegan_build.py && .venv/bin/python -m coursekit.notebooks
 """
 
-import nbformat
-from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
-
-cells = []
-
-
-def md(text):
-    cells.append(new_markdown_cell(text.strip("\n")))
-
-
-def code(text):
-    cells.append(new_code_cell(text.strip("\n")))
-
+from nbbuild import code, md, write
 
 md(r"""
 # 04 · CycleGAN: translation without pairs
@@ -398,8 +386,4 @@ md(r"""
   (domain adaptation).
 """)
 
-nb = new_notebook(cells=cells, metadata={
-    "kernelspec": {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"},
-    "language_info": {"name": "python", "version": "3.11.7"}})
-nbformat.write(nb, "notebooks/solutions/04_cyclegan.ipynb")
-print("wrote notebooks/solutions/04_cyclegan.ipynb")
+write("04_cyclegan.ipynb")
