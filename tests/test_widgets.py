@@ -183,3 +183,5 @@ def test_the_growth_scrubber_labels_each_snapshot_with_its_resolution_and_alpha(
     assert bytes(w.image.value) != last and w.error.value == ""
     with pytest.raises(ValueError, match="one step"):
         ck.widgets.replay(images, [50, 100])
+    with pytest.raises(ValueError, match="no snapshots"):
+        ck.widgets.growth({"images": images[:0], "steps": [], "stage": [], "alpha": []})

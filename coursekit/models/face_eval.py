@@ -217,7 +217,7 @@ def attribute_variety(model, fake, real):
             return values.std().item()
         p = torch.bincount(values, minlength=spec).float() / len(values)
         p = p[p > 0]
-        return -(p * p.log2()).sum().item()
+        return max(0.0, -(p * p.log2()).sum().item())  # one class: 0 bits (not -0.0)
 
     if len(fake) < 2 or len(real) < 2:
         raise ValueError(f"variety needs at least 2 faces in each set, got {len(fake)} generated and {len(real)} real")
