@@ -9,7 +9,7 @@ from coursekit.models import progan
 
 CPU = torch.device("cpu")
 # Fréchet distance in faces-attributes features at 32x32 (the zoo model: 80.2 on 1,000 faces, the floor of
-# real faces against real faces 3.2, an untrained G 214; the 300-step-per-phase run before it: 114), and attribute variety
+# real faces against real faces 3.2, an untrained G 843 (seed 0); the 300-step-per-phase run before it: 114), and attribute variety
 # (the zoo model: 0.53; one face repeated: 0)
 FID_BAR = 90.0
 VARIETY_BAR = 0.45
@@ -32,10 +32,11 @@ def test_the_grown_model_is_far_closer_to_real_faces_than_an_untrained_one(zoo_m
     m = ck.zoo.record("faces-progan")["metrics"]
     assert m["fid_final_1000"] <= FID_BAR, m
     attributes = ck.zoo.load("faces-attributes", device=CPU)
+    torch.manual_seed(0)
     untrained = progan.Generator(zoo_model.config).eval()
     fresh = progan.stage_fid(zoo_model, 3, attributes, n=300, seed=7)  # codes the record never drew
     assert fresh <= FID_BAR * 1.3
-    assert fresh * 2 < progan.stage_fid(untrained, 3, attributes, n=300, seed=7)
+    assert fresh * 5 < progan.stage_fid(untrained, 3, attributes, n=300, seed=7)
 
 
 def test_the_zoo_model_draws_varied_faces():
