@@ -248,7 +248,7 @@ print(inspect.getsource(progan.d_loss))
 
 code(r"""
 LIVE = progan.ProGANConfig(max_stage=1, width=16, latent_dim=32) if ck.QUICK else progan.ProGANConfig(max_stage=2)
-LIVE_PHASE = 2 if ck.QUICK else 80
+LIVE_PHASE = 2 if ck.QUICK else 200
 G_live, _, _, run, snaps = progan.train_progan(steps_per_phase=LIVE_PHASE, batch_size=8 if ck.QUICK else 32,
                                                 config=LIVE, lr=progan.ZOO_LR, device=device,
                                                 snapshot_every=LIVE_PHASE,
