@@ -5,6 +5,7 @@ import torch
 
 import coursekit as ck
 from coursekit.models import cyclegan as C
+from coursekit import printed
 from coursekit.models import pix2pix
 
 CPU = torch.device("cpu")
@@ -104,7 +105,8 @@ def test_the_digit_and_glasses_measures_run_on_small_models():
 
     G_AB, G_BA, _, _ = C.build(TINY)
     m = C.evaluate_digits(G_AB, G_BA, Judge(), Judge(JudgeConfig(channels=3)), n=16)
-    for key in ("kept_a_to_b", "kept_b_to_a", "mnist_judge_on_printed", "mnist_judge_on_translated"):
+    for key in ("kept_a_to_b", "kept_b_to_a", "mnist_judge_on_printed", "mnist_judge_on_translated",
+                "printed_judge_on_recoloured_mnist"):
         assert 0 <= m[key] <= 1, key
     assert m["cycle_l1_a"] > 0 and m["fid_b"] > 0
     g = C.evaluate_glasses(G_AB, G_BA, face_eval.AttributePredictor(), n=8, size=32)
@@ -128,3 +130,15 @@ def test_the_ablation_study_trains_each_variant_and_scores_it(tmp_path):
     for row in rows.values():
         assert row["samples"].shape == (6, 16, 3, 28, 28) and 0 <= row["kept_a_to_b"] <= 1
     assert len(list(tmp_path.iterdir())) == len(C.ABLATIONS)
+
+
+def test_recoloured_mnist_keeps_the_shape_and_takes_the_printed_colours():
+    a = ck.data.mnist("test", verbose=False).images[:8]
+    painted = C.recoloured_mnist(a)
+    assert painted.shape == (8, 3, 28, 28) and painted.min() >= -1 and painted.max() <= 1
+    style = printed.sample_style(8, seed=C.TEST_SEED)
+    # background pixels (MNIST -1) are the plate's colour, full strokes (MNIST 1) the ink's
+    background, stroke = a[:, 0] == -1, a[:, 0] == 1
+    for i in range(8):
+        assert torch.allclose(painted[i][:, background[i]], (style["paper"][i] * 2 - 1)[:, None], atol=1e-6)
+        assert torch.allclose(painted[i][:, stroke[i]], (style["ink"][i] * 2 - 1)[:, None], atol=1e-6)

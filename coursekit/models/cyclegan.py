@@ -363,14 +363,28 @@ def translate(G, images, batch_size=200):
     return out
 
 
+def recoloured_mnist(images, seed=TEST_SEED):
+    """MNIST digits (N, 1, 28, 28) painted in the printed digits' colours, shapes unchanged: each digit's
+    brightness is its ink's coverage, on a plate and in an ink drawn as ``ck.data.printed_digits`` draws
+    them.  What a translation that changes only colour (not handwriting into a font) would give:
+    the printed judge's reading of these bounds the A -> B score of such a G.  Returns (N, 3, 28, 28)."""
+    from coursekit import printed
+
+    style = printed.sample_style(len(images), seed=seed)
+    ink, plate = style["ink"].view(-1, 3, 1, 1), style["paper"].view(-1, 3, 1, 1)
+    return torch.lerp(plate, ink, (images + 1) / 2) * 2 - 1
+
+
 def evaluate_digits(G_AB, G_BA, judge_a, judge_b, n=1000):
     """Content kept, measured by a judge per domain trained on that domain's real data only.
 
     A (MNIST) -> B: does the printed-digits judge read the digit the MNIST image shows?
     B -> A: does the MNIST judge read the printed digit's label in F(b)?  Also the cycle
     errors (L1, images in [-1, 1]), a Fréchet distance per direction in that domain's judge
-    features (does the output look like the domain?), and domain adaptation: the MNIST judge
-    on printed digits as they are, against on their translations B -> A.
+    features (does the output look like the domain?), domain adaptation: the MNIST judge
+    on printed digits as they are, against on their translations B -> A, and the printed judge on
+    the same MNIST digits only recoloured (:func:`recoloured_mnist`): what A -> B scores when G
+    keeps the handwriting's shape.
     """
     import coursekit as ck
     from coursekit.models.judge import predict
@@ -393,6 +407,7 @@ def evaluate_digits(G_AB, G_BA, judge_a, judge_b, n=1000):
             "fid_b": fid(fake_b, b.images, judge_b), "fid_a": fid(to_gray(fake_a), a_images, judge_a),
             "mnist_judge_on_printed": kept(to_gray(b.images), b.labels, judge_a),
             "mnist_judge_on_translated": kept(to_gray(fake_a), b.labels, judge_a),
+            "printed_judge_on_recoloured_mnist": kept(recoloured_mnist(a_images), a_labels, judge_b),
             "images": n}
 
 
