@@ -73,18 +73,11 @@ def widget_latency(repeats=20):
         condition = ck.data.faces(4, size=64, seed=pix2pix.TEST_SEED).label_images()
         w = ck.widgets.dropout_variety(G, condition)
         results["03 dropout variety (seed)"] = statistics.median([w.update(seed=i) for i in range(repeats)])
-    if "mnist-cyclegan" in ck.zoo.names():
-        w = ck.widgets.cycle_explorer(ck.zoo.extras("mnist-cyclegan")["cycles"])
-        models = w.controls["model"].options
-        results["04 cycle explorer (model, cycle, image)"] = statistics.median(
-            [w.update(model=models[i % len(models)], direction=("A → B → A", "B → A → B")[i % 2], image=i % 16)
-             for i in range(repeats)])
     if "faces-progan" in ck.zoo.names():
-        extra = ck.zoo.extras("faces-progan")
-        meta = extra["snapshot_meta"]
-        w = ck.widgets.growth({"images": extra["snapshot_images"].float(), "steps": meta[:, 0].long().tolist(),
-                               "stage": meta[:, 1].long().tolist(), "alpha": meta[:, 2].tolist()})
-        steps = meta[:, 0].long().tolist()
+        from coursekit.models import progan
+
+        snapshots = progan.unpack_snapshots(ck.zoo.extras("faces-progan"))
+        w, steps = ck.widgets.growth(snapshots), snapshots["steps"]
         results["05 growth scrubber (step)"] = statistics.median(
             [w.update(step=steps[(i * 7) % len(steps)]) for i in range(repeats)])
         G = ck.zoo.load("faces-progan", device=torch.device("cpu"))

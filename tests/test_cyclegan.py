@@ -4,8 +4,8 @@ import pytest
 import torch
 
 import coursekit as ck
-from coursekit.models import cyclegan as C
 from coursekit import printed
+from coursekit.models import cyclegan as C
 from coursekit.models import pix2pix
 
 CPU = torch.device("cpu")

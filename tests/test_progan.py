@@ -160,3 +160,11 @@ def test_the_ablation_trains_without_the_trick_and_scores_like_the_zoo_model(tmp
     assert (tmp_path / "no-minibatch-std").is_dir()
     assert not any(isinstance(m, P.MinibatchStdDev) for m in P.Discriminator(P.ProGANConfig(mbstd_group=0)).modules())
     assert set(P.evaluate(P.Generator(cfg), attributes, n=8)) == {"fid", "variety"}
+
+
+def test_snapshots_packed_for_the_zoo_unpack_to_what_the_growth_widget_takes():
+    snapshots = {"images": torch.rand(3, 2, 3, 8, 8) * 2 - 1, "steps": [0, 50, 100], "stage": [0, 1, 1],
+                 "alpha": [1.0, 0.5, 1.0]}
+    back = P.unpack_snapshots(P.pack_snapshots(snapshots))
+    assert back["steps"] == [0, 50, 100] and back["stage"] == [0, 1, 1] and back["alpha"] == [1.0, 0.5, 1.0]
+    assert torch.allclose(back["images"], snapshots["images"], atol=1e-3)

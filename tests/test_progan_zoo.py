@@ -64,9 +64,7 @@ def test_what_notebook_05_says_of_the_ablation_holds():
 
 
 def test_the_growth_snapshots_cover_every_stage():
-    extras = ck.zoo.extras("faces-progan")
-    meta = extras["snapshot_meta"]
-    assert set(meta[:, 1].long().tolist()) == {0, 1, 2, 3}
-    assert extras["snapshot_images"].shape[0] == len(meta)
-    ck.widgets.growth({"images": extras["snapshot_images"].float(), "steps": meta[:, 0].long().tolist(),
-                       "stage": meta[:, 1].long().tolist(), "alpha": meta[:, 2].tolist()})
+    snapshots = progan.unpack_snapshots(ck.zoo.extras("faces-progan"))
+    assert set(snapshots["stage"]) == {0, 1, 2, 3}
+    assert snapshots["images"].shape[0] == len(snapshots["steps"])
+    ck.widgets.growth(snapshots)

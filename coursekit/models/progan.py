@@ -361,6 +361,21 @@ def samples(G, n=16, seed=0):
     return G(z.to(next(G.parameters()).device)).clamp(-1, 1).cpu()
 
 
+def pack_snapshots(snapshots):
+    """The growth snapshots of :func:`train_progan` as the zoo keeps them: images in float16 and one
+    (T, 3) table of step, stage and alpha.  :func:`unpack_snapshots` undoes it."""
+    return {"snapshot_images": snapshots["images"].half(),
+            "snapshot_meta": torch.tensor([snapshots["steps"], snapshots["stage"], snapshots["alpha"]]).t()}
+
+
+def unpack_snapshots(extras):
+    """The snapshots a zoo record keeps (``ck.zoo.extras("faces-progan")``), as ``ck.widgets.growth``
+    takes them: {"images" (T, B, C, S, S) float, "steps", "stage", "alpha" (T lists)}."""
+    meta = extras["snapshot_meta"]
+    return {"images": extras["snapshot_images"].float(), "steps": meta[:, 0].long().tolist(),
+            "stage": meta[:, 1].long().tolist(), "alpha": meta[:, 2].tolist()}
+
+
 #: The lecture's ablation: one trick taken away, everything else the same.
 ABLATIONS = {"no minibatch std": {"mbstd_group": 0}}
 

@@ -306,10 +306,7 @@ slider: the faces appear blob first, then sharpen each time a block fades in.
 """)
 
 code(r"""
-meta = extras["snapshot_meta"]
-snapshots = {"images": extras["snapshot_images"].float(), "steps": meta[:, 0].long().tolist(),
-             "stage": meta[:, 1].long().tolist(), "alpha": meta[:, 2].tolist()}
-ck.widgets.growth(snapshots)
+ck.widgets.growth(progan.unpack_snapshots(extras))
 """)
 
 md(r"""
