@@ -16,6 +16,7 @@ Never judge by the classifier's confidence: it is confidently wrong on noise.
 from functools import lru_cache
 
 import torch
+import torch.nn.functional as F
 
 from coursekit.models.judge import predict
 from coursekit.viz import check_images
@@ -119,6 +120,27 @@ def frechet_distance(feats_a, feats_b):
         raise ValueError(f"feature sizes differ: {feats_a.shape[1]} vs {feats_b.shape[1]}")
     a, b = feats_a.double(), feats_b.double()
     return gaussian_frechet(a.mean(0), torch.cov(a.T), b.mean(0), torch.cov(b.T))
+
+
+def fit_linear_classifier(x, labels, steps=300, lr=0.1, weight_decay=1e-3):
+    """Logistic regression of binary ``labels`` (N,) on ``x`` (N, D), fitted on standardised inputs
+    (Adam, full batch, a little L2); returns (weight (D,), bias) in x's own units:
+    ``x @ weight + bias`` is the logit of label 1."""
+    if x.dim() != 2 or labels.shape != (len(x),):
+        raise ValueError(f"expected x (N, D) and labels (N,), got {tuple(x.shape)} and {tuple(labels.shape)}")
+    x = x.detach().float()
+    mean, std = x.mean(0), x.std(0).clamp(min=1e-6)
+    xs = (x - mean) / std
+    w = torch.zeros(x.shape[1], requires_grad=True)
+    b = torch.zeros((), requires_grad=True)
+    opt = torch.optim.Adam([w, b], lr=lr)
+    for _ in range(steps):
+        loss = F.binary_cross_entropy_with_logits(xs @ w + b, labels.float()) + weight_decay * w.pow(2).sum()
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+    weight = w.detach() / std
+    return weight, (b.detach() - mean @ weight).item()
 
 
 @lru_cache(maxsize=1)

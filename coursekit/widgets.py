@@ -182,6 +182,18 @@ def interpolation(G, steps=10, nz=None):
                     title="Latent interpolation: G(z) along the path from z0 to z1", nrow=steps, scale=2)
 
 
+def direction_sliders(draw, codes, directions, span=3.0, step=0.25, title=None):
+    """Move ``codes`` (B, D) along named unit ``directions`` ({name: (D,)}), one slider each, and show
+    ``draw(moved codes)``: random directions of z (notebook 01) or attribute directions in W (06, 07)."""
+    names = list(directions)
+
+    def render(**amounts):
+        return draw(codes + sum(amounts[f"d{i}"] * directions[name] for i, name in enumerate(names)))
+
+    controls = {f"d{i}": slider(name, -span, span, 0.0, step=step) for i, name in enumerate(names)}
+    return Explorer(render, controls, title=title, nrow=len(codes), scale=3)
+
+
 def latent_sliders(G, directions=4, samples=8, seed=0, span=3.0):
     """Move a few samples along fixed random orthonormal directions of z, one slider each."""
     import torch
@@ -192,13 +204,11 @@ def latent_sliders(G, directions=4, samples=8, seed=0, span=3.0):
     z = torch.randn(samples, nz, generator=g)
 
     @torch.no_grad()
-    def render(**amounts):
-        shift = sum(amounts[f"d{i}"] * basis[:, i] for i in range(directions))
-        return G((z + shift).to(next(G.parameters()).device)).cpu()
+    def draw(codes):
+        return G(codes.to(next(G.parameters()).device)).cpu()
 
-    controls = {f"d{i}": slider(f"direction {i + 1}", -span, span, 0.0, step=0.25) for i in range(directions)}
-    return Explorer(render, controls, title=f"{samples} samples moved along {directions} directions of z",
-                    nrow=samples, scale=3)
+    return direction_sliders(draw, z, {f"direction {i + 1}": basis[:, i] for i in range(directions)}, span=span,
+                             title=f"{samples} samples moved along {directions} directions of z")
 
 
 def replay(frames, frame_steps, title="What G draws for the same 64 z as training goes", captions=None, nrow=8,
@@ -373,6 +383,13 @@ def face_factors(G, task="labels", faces=6, seed=1):
                     nrow=faces, scale=2)
 
 
+def spread_map(images):
+    """The per-pixel standard deviation of ``images`` (B, C, H, W) over the batch, as one grey image
+    (1, 3, H, W) in [-1, 1] scaled to its maximum: bright where the images differ."""
+    spread = images.std(0, keepdim=True).mean(1, keepdim=True)
+    return (spread / spread.max().clamp(min=1e-6) * 2 - 1).expand(1, 3, -1, -1)
+
+
 def dropout_variety(G, condition, samples=6):
     """How much variety Pix2Pix's only noise (dropout) gives: ``samples`` photos for one condition
     (N, C, H, W), each with fresh dropout masks, and the per-pixel spread (bright: where they differ)."""
@@ -386,9 +403,7 @@ def dropout_variety(G, condition, samples=6):
         torch.manual_seed(seed)
         c = condition[image:image + 1].expand(samples, -1, -1, -1)
         fake = pix2pix.translate(G, c, dropout=True)
-        spread = fake.std(0, keepdim=True)
-        spread = (spread / spread.max().clamp(min=1e-6) * 2 - 1).mean(1, keepdim=True).expand(1, 3, -1, -1)
-        return torch.cat([c[:1].expand(1, 3, -1, -1), fake, spread])
+        return torch.cat([c[:1].expand(1, 3, -1, -1), fake, spread_map(fake)])
 
     return Explorer(render, {"image": picker("input", options), "seed": slider("dropout seed", 0, 99, 0)},
                     title=f"One input, {samples} dropout draws, then their per-pixel spread (scaled to its maximum)",
@@ -415,3 +430,85 @@ def cycle_explorer(cycles):
                              "direction": picker("cycle", ["A → B → A", "B → A → B"]),
                              "image": slider("image", 0, n - 1, 0)},
                     title="input, translation, back again, and the error map |back − input|", nrow=4, scale=4)
+
+
+# --------------------------------------------------------------------------------------------
+# StyleGAN (notebook 06)
+
+def style_mixing(G, n=4):
+    """The style-mixing figure, live: sources A (left) and B (top) from two seeds, and in each cell A's
+    styles for the layers before the crossover, B's from there on."""
+    from coursekit.models import stylegan
+
+    res = stylegan.layer_resolutions(G.config)
+    options = [(f"{c}: A up to {res[c - 1]}x{res[c - 1]}", c) for c in range(1, G.config.num_ws)]
+
+    def render(seed_a, seed_b, crossover):
+        return stylegan.mixing_grid(G, n, seed_a, seed_b, layers=range(crossover))
+
+    return Explorer(render, {"seed_a": slider("sources A (seed)", 0, 99, 0),
+                             "seed_b": slider("sources B (seed)", 0, 99, 1),
+                             "crossover": W.Dropdown(description="crossover", options=options, value=3)},
+                    title="Style mixing: A's styles before the crossover layer, B's after", nrow=n + 1, scale=3)
+
+
+def truncation(G, samples=16, seed=0):
+    """The truncation trick: the same codes drawn with w' = w̄ + ψ (w − w̄) as ψ moves."""
+    import torch
+
+    from coursekit.models import stylegan
+
+    @torch.no_grad()
+    def render(psi):
+        return stylegan.generate(G, samples, seed, psi=psi)
+
+    return Explorer(render, {"psi": slider("ψ", -0.5, 1.5, 1.0, step=0.05)},
+                    title="Truncation: ψ = 1 is G as trained, ψ = 0 the mean face, ψ < 0 the 'anti-face'",
+                    nrow=8, scale=3)
+
+
+def noise_layers(G, faces=3, draws=6):
+    """Stochastic variation: each row one w drawn with ``draws`` noise draws, then their per-pixel
+    spread; a checkbox per resolution turns that resolution's noise inputs on or off."""
+    import torch
+
+    from coursekit.models import stylegan
+
+    res = stylegan.noise_resolutions(G.config)
+    sizes = sorted(set(res))
+    ws = G.styles(stylegan.codes(G, faces, seed=0)).detach()
+
+    @torch.no_grad()
+    def render(seed, **on):
+        use = [on[f"noise_{r}"] for r in res]
+        rows = []
+        for i in range(faces):
+            noise = stylegan.fixed_noise(G, draws, seed * 100 + i)
+            x = G.synthesis(ws[i:i + 1].expand(draws, -1, -1), noise, use_noise=use).clamp(-1, 1).cpu()
+            rows += [x, spread_map(x)]
+        return torch.cat(rows)
+
+    controls = {"seed": slider("noise seed", 0, 99, 0)}
+    controls.update({f"noise_{r}": W.Checkbox(description=f"noise at {r}x{r}", value=True, indent=False)
+                     for r in sizes})
+    return Explorer(render, controls, title=f"{faces} faces (rows), each with {draws} noise draws and their spread",
+                    nrow=draws + 1, scale=3)
+
+
+def style_directions(G, directions, samples=8, seed=0, span=3.0):
+    """Faces moved along named directions of W ({name: unit (w_dim,)}), one slider each (in units of
+    the spread of w along the direction)."""
+    import torch
+
+    from coursekit.models import stylegan
+
+    w = G.mapping(stylegan.codes(G, samples, seed)).detach()
+    scale = {name: (w @ d).std().item() if samples > 1 else 1.0 for name, d in directions.items()}
+    noise = stylegan.fixed_noise(G, samples, seed)
+
+    @torch.no_grad()
+    def draw(codes):
+        return G.synthesis(codes.unsqueeze(1).repeat(1, G.config.num_ws, 1), noise).clamp(-1, 1).cpu()
+
+    scaled = {name: d * scale[name] for name, d in directions.items()}
+    return direction_sliders(draw, w, scaled, span=span, title=f"{samples} faces moved along directions of W")

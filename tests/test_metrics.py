@@ -112,3 +112,13 @@ def test_bad_images_are_refused(images, message):
 def test_reference_gives_floor_below_ceiling():
     floor, ceiling = metrics.reference().values()
     assert 0 < floor < ceiling
+
+
+def test_the_linear_classifier_finds_a_separating_hyperplane_in_the_inputs_own_units():
+    g = torch.Generator().manual_seed(0)
+    x = torch.randn(400, 5, generator=g) * torch.tensor([1.0, 10.0, 0.1, 1.0, 1.0]) + 3
+    labels = x[:, 1] - 5 * x[:, 2] > 3 - 5 * 3 + 0  # a hyperplane through the data's middle
+    weight, bias = ck.metrics.fit_linear_classifier(x, labels)
+    assert ((x @ weight + bias > 0) == labels).float().mean() > 0.97
+    with pytest.raises(ValueError, match=r"labels \(N,\)"):
+        ck.metrics.fit_linear_classifier(x, labels[:10])

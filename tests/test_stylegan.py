@@ -123,3 +123,66 @@ def test_a_short_training_runs_tracks_the_mean_w_and_averages_g():
     assert run.step == 3 and G.w_avg.abs().sum() > 0
     assert G_ema(torch.randn(2, 16)).shape == (2, 3, 16, 16)
     assert not all(torch.equal(a, b) for a, b in zip(G_ema.parameters(), G.parameters()))
+
+
+# -- measuring what the styles do ------------------------------------------------------------
+
+def test_each_style_input_acts_at_a_known_resolution_and_group():
+    assert S.layer_resolutions(S.StyleGANConfig()) == (4, 8, 8, 16, 16, 32, 32, 32)
+    assert S.layer_groups(S.StyleGANConfig()) == {"coarse": [0, 1, 2], "middle": [3, 4], "fine": [5, 6, 7]}
+    assert S.layer_resolutions(SMALL) == (4, 8, 8, 16, 16, 16) and len(S.layer_resolutions(SMALL)) == SMALL.num_ws
+    assert S.noise_resolutions(SMALL) == (4, 8, 8, 16, 16)
+    a, b = torch.zeros(2, 6, 3), torch.ones(2, 6, 3)
+    assert S.mix_layers(a, b, [1, 4])[0, :, 0].tolist() == [1, 0, 1, 1, 0, 1]
+
+
+def test_follows_a_is_one_for_a_copy_of_a_zero_for_b_and_a_half_between():
+    torch.manual_seed(0)
+    read_a = {"hair": torch.softmax(torch.randn(50, 4), 1), "smile": torch.rand(50, 1)}
+    read_b = {"hair": torch.softmax(torch.randn(50, 4), 1), "smile": torch.rand(50, 1)}
+    between = {k: (read_a[k] + read_b[k]) / 2 for k in read_a}
+    assert S.follows_a(read_a, read_a, read_b) == {"hair": 1.0, "smile": 1.0}
+    assert S.follows_a(read_b, read_a, read_b) == {"hair": 0.0, "smile": 0.0}
+    assert S.follows_a(between, read_a, read_b) == {"hair": 0.5, "smile": 0.5}
+
+
+def test_the_mixing_grid_has_the_sources_on_its_edges_and_their_mixes_inside():
+    torch.manual_seed(0)
+    G = S.Generator(SMALL).eval()
+    for m in G.modules():
+        if isinstance(m, S.NoiseInjection):
+            torch.nn.init.constant_(m.strength, 0.5)
+    n = 3
+    all_a = S.mixing_grid(G, n, layers=range(SMALL.num_ws)).view(n + 1, n + 1, 3, 16, 16)
+    none_a = S.mixing_grid(G, n, layers=[]).view(n + 1, n + 1, 3, 16, 16)
+    for i in range(n):
+        for j in range(n):  # A's styles everywhere: A's face; nowhere: B's (same noise throughout)
+            assert torch.allclose(all_a[i + 1, j + 1], all_a[i + 1, 0], atol=1e-5)
+            assert torch.allclose(none_a[i + 1, j + 1], none_a[0, j + 1], atol=1e-5)
+    coarse = S.mixing_grid(G, n).view(n + 1, n + 1, 3, 16, 16)
+    assert not torch.allclose(coarse[1, 1], coarse[1, 0]) and not torch.allclose(coarse[1, 1], coarse[0, 1])
+
+
+def test_conditional_entropy_is_zero_for_a_clean_split_and_one_bit_for_no_information():
+    y = torch.arange(1000) % 2 == 0
+    assert S._conditional_entropy(y, y) == 0.0 and S._conditional_entropy(y, ~y) == 0.0
+    assert abs(S._conditional_entropy(y, torch.arange(1000) < 500) - 1.0) < 1e-3
+
+
+def test_the_measures_run_on_a_small_generator_and_a_small_predictor():
+    from coursekit.models import face_eval
+
+    torch.manual_seed(0)
+    G = S.Generator(SMALL).eval()
+    A = face_eval.AttributePredictor(face_eval.AttributeConfig(width=4, features=8)).eval()
+    scores = S.style_mixing_scores(G, A, n=8)
+    assert set(scores) == {"coarse", "middle"} and all  # 16x16: no fine layers(0 <= v <= 1 for s in scores.values() for v in s.values())
+    sep = S.separability(G, A, n=200, min_share=0.0)
+    assert set(sep["z"]) == set(sep["w"]) == set(S.binary_attributes(S._readout(A, G(torch.randn(4, 16)))))
+    assert all(0 <= v <= 1 for v in sep["z"].values()) and sep["score_z"] >= 1
+    for space in ("z", "w"):
+        assert S.path_length(G, A, space, n=20)["mean"] > 0
+    with pytest.raises(ValueError, match="'z' or 'w'"):
+        S.path_length(G, A, "x", n=2)
+    assert len(S.mixed_generate(G, 5)) == 5 and len(S.generate(G, 5)) == 5
+    assert torch.equal(S.generate(G, 3, seed=4), S.generate(G, 3, seed=4))  # fixed codes and noise

@@ -185,3 +185,64 @@ def test_the_growth_scrubber_labels_each_snapshot_with_its_resolution_and_alpha(
         ck.widgets.replay(images, [50, 100])
     with pytest.raises(ValueError, match="no snapshots"):
         ck.widgets.growth({"images": images[:0], "steps": [], "stage": [], "alpha": []})
+
+
+def _stylegan():
+    from coursekit.models import stylegan
+
+    torch.manual_seed(0)
+    G = stylegan.Generator(stylegan.StyleGANConfig(z_dim=16, w_dim=16, mapping_layers=2, resolution=16, width=32))
+    for m in G.modules():
+        if isinstance(m, stylegan.NoiseInjection):
+            torch.nn.init.constant_(m.strength, 0.5)
+    return G.eval()
+
+
+def test_style_mixing_widget_redraws_for_each_crossover():
+    G = _stylegan()
+    w = ck.widgets.style_mixing(G, n=3)
+    first = w.image.value
+    w.update(crossover=5)
+    assert not w.error.value and w.image.value != first
+    assert [c for _, c in w.controls["crossover"].options] == list(range(1, G.config.num_ws))
+
+
+def test_truncation_widget_at_psi_zero_draws_the_mean_face_for_every_code():
+    from coursekit.models import stylegan
+
+    G = _stylegan()
+    for m in G.modules():  # no noise: at ψ = 0 nothing tells the codes apart
+        if isinstance(m, stylegan.NoiseInjection):
+            torch.nn.init.zeros_(m.strength)
+    w = ck.widgets.truncation(G, samples=4)
+    calls = []
+    render = w.render_fn
+    w.render_fn = lambda **v: calls.append(render(**v)) or calls[-1]
+    w.update(psi=0.0)
+    assert not w.error.value
+    assert torch.allclose(calls[-1], calls[-1][:1].expand_as(calls[-1]), atol=1e-5)
+    w.update(psi=1.0)
+    assert not torch.allclose(calls[-1], calls[-1][:1].expand_as(calls[-1]), atol=1e-2)
+
+
+def test_noise_widget_with_all_noise_off_draws_identical_faces_and_a_blank_spread():
+    G = _stylegan()
+    w = ck.widgets.noise_layers(G, faces=2, draws=3)
+    calls = []
+    render = w.render_fn
+    w.render_fn = lambda **v: calls.append(render(**v)) or calls[-1]
+    w.update(noise_4=False, noise_8=False, noise_16=False)
+    x = calls[-1]  # rows: 3 draws and the spread, per face
+    assert torch.allclose(x[0], x[1]) and torch.equal(x[3], -torch.ones_like(x[3]))
+    w.update(noise_16=True)
+    assert not torch.allclose(calls[-1][0], calls[-1][1])
+
+
+def test_direction_sliders_move_the_codes_along_the_named_directions():
+    seen = []
+    codes = torch.zeros(2, 3)
+    w = ck.widgets.direction_sliders(lambda c: seen.append(c) or torch.zeros(2, 3, 4, 4), codes,
+                                     {"smile": torch.tensor([1.0, 0, 0]), "tilt": torch.tensor([0, 1.0, 0])})
+    w.update(d0=1.5, d1=-2.0)
+    assert torch.equal(seen[-1], torch.tensor([[1.5, -2.0, 0.0]] * 2))
+    assert [c.description for c in w.controls.values()] == ["smile", "tilt"]

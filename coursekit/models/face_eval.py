@@ -206,6 +206,16 @@ def faces_frechet_distance(model, fake, real):
     return ck.metrics.frechet_distance(attribute_features(model, fake), attribute_features(model, real))
 
 
+def versus_real(model, fake, seed=TEST_SEED):
+    """Fréchet distance and :func:`attribute_variety` of generated faces (N, 3, S, S) against as many
+    held-out real faces brought down to S x S; both upsampled (nearest) to the predictor's 64 x 64, so
+    that a generator of small images is compared with real faces as small."""
+    size = fake.shape[-1]
+    real = F.adaptive_avg_pool2d(_faces.faces(len(fake), size=64, seed=seed).images, size)
+    fake, real = (F.interpolate(x, size=64, mode="nearest") for x in (fake, real))
+    return {"fid": round(faces_frechet_distance(model, fake, real), 3), "variety": attribute_variety(model, fake, real)}
+
+
 def attribute_variety(model, fake, real):
     """How varied generated faces are, factor by factor, as a share of how varied ``real`` faces are:
     for a class factor the entropy (bits) of the classes the predictor reads, for a value factor the

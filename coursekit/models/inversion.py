@@ -122,17 +122,10 @@ def train_encoder(G, steps=1000, batch_size=32, lr=1e-3, device=None, seed=0, de
 def interfacegan_direction(codes, labels, steps=300, lr=0.1):
     """The unit normal of a linear classifier (logistic regression) that separates codes (N, D) by a
     binary factor (N,): moving along it changes that factor (InterFaceGAN)."""
-    x = (codes - codes.mean(0)) / codes.std(0).clamp(min=1e-6)
-    w = torch.zeros(codes.shape[1], requires_grad=True)
-    b = torch.zeros((), requires_grad=True)
-    opt = torch.optim.Adam([w, b], lr=lr)
-    for _ in range(steps):
-        loss = F.binary_cross_entropy_with_logits(x @ w + b, labels.float()) + 1e-3 * w.pow(2).sum()
-        opt.zero_grad()
-        loss.backward()
-        opt.step()
-    direction = w.detach() / codes.std(0).clamp(min=1e-6)  # back to the codes' own units
-    return direction / direction.norm()
+    from coursekit.metrics import fit_linear_classifier
+
+    weight, _ = fit_linear_classifier(codes, labels, steps=steps, lr=lr)
+    return weight / weight.norm()
 
 
 def ganspace_directions(G, k=10, n=5000, seed=0):

@@ -323,25 +323,19 @@ def train_progan(steps_per_phase=300, batch_size=32, config=None, lr=1e-3, n_cri
 
 
 @torch.no_grad()
-def _generated_and_real(G, stage, n, seed):
-    """``n`` of G's faces at a stage and ``n`` held-out real faces brought to that resolution, both
-    upsampled (nearest) to the 64x64 the attribute predictor reads."""
-    from coursekit import faces as _faces
-
-    size = 4 * 2 ** stage
+def _generated(G, stage, n, seed):
+    """``n`` of G's faces at a stage, from codes of ``seed``, on the CPU."""
     dev = next(G.parameters()).device
     z = torch.randn(n, G.config.latent_dim, generator=torch.Generator().manual_seed(seed)).to(dev)
-    fake = torch.cat([G(c, stage).clamp(-1, 1).cpu() for c in z.split(250)])
-    real = F.adaptive_avg_pool2d(_faces.faces(n, size=64, seed=TEST_SEED).images, size)
-    return F.interpolate(fake, size=64, mode="nearest"), F.interpolate(real, size=64, mode="nearest")
+    return torch.cat([G(c, stage).clamp(-1, 1).cpu() for c in z.split(250)])
 
 
 def stage_fid(G, stage, attributes, n=500, seed=0):
     """Fréchet distance (attribute predictor's features) between G's faces at a stage and held-out
-    real faces brought to the same resolution; both are upsampled to 64x64 the same way."""
+    real faces brought to the same resolution (``face_eval.versus_real``)."""
     from coursekit.models import face_eval
 
-    return face_eval.faces_frechet_distance(attributes, *_generated_and_real(G, stage, n, seed))
+    return face_eval.versus_real(attributes, _generated(G, stage, n, seed), seed=TEST_SEED)["fid"]
 
 
 def evaluate(G, attributes, n=1000, seed=0):
@@ -349,9 +343,7 @@ def evaluate(G, attributes, n=1000, seed=0):
     attributes against held-out real faces (``face_eval.attribute_variety``)."""
     from coursekit.models import face_eval
 
-    fake, real = _generated_and_real(G, G.config.max_stage, n, seed)
-    return {"fid": round(face_eval.faces_frechet_distance(attributes, fake, real), 3),
-            "variety": face_eval.attribute_variety(attributes, fake, real)}
+    return face_eval.versus_real(attributes, _generated(G, G.config.max_stage, n, seed), seed=TEST_SEED)
 
 
 @torch.no_grad()

@@ -237,24 +237,35 @@ def faces_progan(args):
 
 
 def faces_stylegan(args):
-    from coursekit.models import face_eval, stylegan
+    from coursekit.models import stylegan
 
-    G, _, _, run = stylegan.train_stylegan(steps=args.steps or 3000, checkpoint=args.runs / "faces-stylegan",
+    steps = args.steps or 3000
+    G, _, _, run = stylegan.train_stylegan(steps=steps, checkpoint=args.runs / "faces-stylegan",
                                            device=args.device, **_batch(args))
     if run.interrupted or not args.publish:
         return run
-    G = G.cpu()
-    attributes = ck.zoo.load("faces-attributes", device=torch.device("cpu"))
-    z = torch.randn(1000, G.config.z_dim, generator=torch.Generator().manual_seed(0))
-    with torch.no_grad():
-        fake = torch.cat([G(c).clamp(-1, 1) for c in z.split(250)])
-    real = torch.nn.functional.adaptive_avg_pool2d(ck.data.faces(1000, size=64, seed=1).images, G.config.resolution)
-    metrics = {"fid": round(face_eval.faces_frechet_distance(attributes, fake, real), 3), "images": 1000}
+    G, cpu = G.cpu(), torch.device("cpu")
+    attributes = ck.zoo.load("faces-attributes", device=cpu)
+    metrics = stylegan.evaluate(G, attributes)
+    metrics["truncation"] = stylegan.truncation_table(G, attributes)
+    metrics["separability"] = stylegan.separability(G, attributes)
+    metrics["path_length"] = {space: stylegan.path_length(G, attributes, space) for space in ("z", "w")}
+    extras = {"samples": stylegan.generate(G, 16).half(), "mixing/zoo model": stylegan.mixing_grid(G).half()}
+    if args.ablation_steps:  # the lecture's ablation, on the zoo model's own schedule
+        models = stylegan.train_ablations(steps, checkpoint=args.runs / "faces-stylegan" / "ablations",
+                                          device=args.device, **_batch(args))
+        metrics["ablations"] = {name: stylegan.evaluate(model, attributes) for name, model in models.items()}
+        extras.update({f"mixing/{name}": stylegan.mixing_grid(model).half() for name, model in models.items()})
     return G, run, metrics, {
+        "extras": extras,
         "description": "StyleGAN generator (EMA) for 32x32 faces (notebook 06): mapping network, modulated and "
-                       "demodulated convs (StyleGAN2), noise, mixing regularisation, R1.",
+                       "demodulated convs (StyleGAN2), noise, mixing regularisation (p 0.9), R1; "
+                       "ProGAN's discriminator.",
         "data": "ck.data.faces, seed 0, a fresh stream of renders",
-        "evaluation": "Frechet distance in faces-attributes features, 1,000 samples vs 1,000 held-out renders",
+        "evaluation": "stylegan.evaluate (Frechet distance and variety of 1,000 faces, as faces-progan's; faces "
+                      "from mixed styles; style-mixing scores of 500 pairs), stylegan.truncation_table, "
+                      "stylegan.separability (4,000 faces), stylegan.path_length (1,000 pairs), all read by "
+                      "faces-attributes",
     }
 
 
@@ -292,7 +303,8 @@ def main(argv=None):
     parser.add_argument("--zoo", default=None, help="zoo directory to publish to (default: data/zoo)")
     parser.add_argument("--ablation-steps", type=int, default=1000,
                         help="faces-pix2pix, mnist-cyclegan: training steps of each ablation run (0: none); "
-                             "faces-progan: 0 skips its ablation, which otherwise trains as long as the zoo model")
+                             "faces-progan, faces-stylegan: 0 skips the ablation, which otherwise trains as long as "
+                             "the zoo model")
     parser.add_argument("--fresh", action="store_true", help="ignore an earlier checkpoint and start over")
     parser.add_argument("--no-publish", dest="publish", action="store_false",
                         help="train (or resume) only: no evaluation, nothing written to the zoo")
