@@ -84,6 +84,19 @@ def widget_latency(repeats=20):
         interp = ck.widgets.interpolation(G, steps=8, nz=G.config.latent_dim)
         results["05 interpolation (seeds, path)"] = statistics.median(
             [interp.update(seed_a=i, path=("linear", "spherical")[i % 2]) for i in range(repeats)])
+    if "faces-stylegan" in ck.zoo.names():
+        G = ck.zoo.load("faces-stylegan", device=torch.device("cpu"))
+        w = ck.widgets.style_mixing(G)
+        results["06 style mixing (seeds, crossover)"] = statistics.median(
+            [w.update(seed_a=i, crossover=1 + i % 7) for i in range(repeats)])
+        w = ck.widgets.truncation(G)
+        results["06 truncation (psi)"] = statistics.median([w.update(psi=(i % 20) / 10 - 0.5) for i in range(repeats)])
+        w = ck.widgets.noise_layers(G)
+        results["06 noise per layer (seed, on/off)"] = statistics.median(
+            [w.update(seed=i, noise_32=bool(i % 2)) for i in range(repeats)])
+        directions = {f"d{k}": torch.nn.functional.normalize(torch.randn(G.config.w_dim), dim=0) for k in range(4)}
+        w = ck.widgets.style_directions(G, directions)
+        results["06 directions in W"] = statistics.median([w.update(d0=(i % 13) / 4 - 1.5) for i in range(repeats)])
     if "mnist-ddpm" in ck.zoo.names():
         from coursekit.models import ddpm
 

@@ -178,7 +178,7 @@ def test_the_measures_run_on_a_small_generator_and_a_small_predictor():
     scores = S.style_mixing_scores(G, A, n=8)
     assert set(scores) == {"coarse", "middle"} and all  # 16x16: no fine layers(0 <= v <= 1 for s in scores.values() for v in s.values())
     sep = S.separability(G, A, n=200, min_share=0.0)
-    assert set(sep["z"]) == set(sep["w"]) == set(S.binary_attributes(S._readout(A, G(torch.randn(4, 16)))))
+    assert set(sep["z"]) == set(sep["w"]) == set(S.binary_attributes(S.read_attributes(A, G(torch.randn(4, 16)))))
     assert all(0 <= v <= 1 for v in sep["z"].values()) and sep["score_z"] >= 1
     for space in ("z", "w"):
         assert S.path_length(G, A, space, n=20)["mean"] > 0

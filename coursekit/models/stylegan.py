@@ -399,7 +399,7 @@ def generate(G, n, seed=0, psi=1.0, batch=250):
                       for i in range(0, n, batch)])
 
 
-def _readout(attributes, images):
+def read_attributes(attributes, images):
     """What the predictor reads from ``images``: class probabilities (N, K) or values in [-1, 1] (N, 1)."""
     dev = next(attributes.parameters()).device
     outs = []
@@ -431,7 +431,7 @@ def style_mixing_scores(G, attributes, n=500, seed=0):
     z_a, z_b = codes(G, n, seed), codes(G, n, seed + 1)
     noise = fixed_noise(G, n, seed)
     ws_a, ws_b = G.styles(z_a), G.styles(z_b)
-    read = lambda ws: _readout(attributes, G.synthesis(ws, noise).clamp(-1, 1))  # noqa: E731
+    read = lambda ws: read_attributes(attributes, G.synthesis(ws, noise).clamp(-1, 1))  # noqa: E731
     read_a, read_b = read(ws_a), read(ws_b)
     return {group: follows_a(read(mix_layers(ws_a, ws_b, layers)), read_a, read_b)
             for group, layers in layer_groups(G.config).items()}
@@ -477,7 +477,7 @@ def truncation_table(G, attributes, psis=(0.0, 0.25, 0.5, 0.75, 1.0), n=1000, se
 
 
 def binary_attributes(read):
-    """Binary attributes from what the predictor reads (:func:`_readout`): each class of each class factor
+    """Binary attributes from what the predictor reads (:func:`read_attributes`): each class of each class factor
     against the rest ("hair_colour=2"), each value factor above or below its median ("smile>median")."""
     out = {}
     for name, (kind, spec) in _faces.FACTORS.items():
@@ -516,7 +516,7 @@ def separability(G, attributes, n=4000, seed=0, min_share=0.05):
     z = codes(G, n, seed)
     w = G.mapping(z)
     images = G.synthesis(w.unsqueeze(1).repeat(1, G.config.num_ws, 1), fixed_noise(G, n, seed)).clamp(-1, 1)
-    labels = binary_attributes(_readout(attributes, images))
+    labels = binary_attributes(read_attributes(attributes, images))
     half = n // 2
     out = {"z": {}, "w": {}, "accuracy_z": {}, "accuracy_w": {}, "left_out": []}
     for attr, y in labels.items():

@@ -240,7 +240,7 @@ def faces_stylegan(args):
     from coursekit.models import stylegan
 
     steps = args.steps or 3000
-    G, _, _, run = stylegan.train_stylegan(steps=steps, checkpoint=args.runs / "faces-stylegan",
+    G, _, D, run = stylegan.train_stylegan(steps=steps, checkpoint=args.runs / "faces-stylegan",
                                            device=args.device, **_batch(args))
     if run.interrupted or not args.publish:
         return run
@@ -250,12 +250,14 @@ def faces_stylegan(args):
     metrics["truncation"] = stylegan.truncation_table(G, attributes)
     metrics["separability"] = stylegan.separability(G, attributes)
     metrics["path_length"] = {space: stylegan.path_length(G, attributes, space) for space in ("z", "w")}
-    extras = {"samples": stylegan.generate(G, 16).half(), "mixing/zoo model": stylegan.mixing_grid(G).half()}
+    # D too: notebook 07's editing objective asks it how real an edited face looks
+    extras = {"samples": stylegan.generate(G, 16).half(), "mixing": {"zoo model": stylegan.mixing_grid(G).half()},
+              "discriminator": D.cpu()}
     if args.ablation_steps:  # the lecture's ablation, on the zoo model's own schedule
         models = stylegan.train_ablations(steps, checkpoint=args.runs / "faces-stylegan" / "ablations",
                                           device=args.device, **_batch(args))
         metrics["ablations"] = {name: stylegan.evaluate(model, attributes) for name, model in models.items()}
-        extras.update({f"mixing/{name}": stylegan.mixing_grid(model).half() for name, model in models.items()})
+        extras["mixing"].update({name: stylegan.mixing_grid(model).half() for name, model in models.items()})
     return G, run, metrics, {
         "extras": extras,
         "description": "StyleGAN generator (EMA) for 32x32 faces (notebook 06): mapping network, modulated and "
