@@ -21,6 +21,7 @@ from coursekit import data as _data
 from coursekit.models import cgan as _cgan
 from coursekit.models import cyclegan as _cyclegan
 from coursekit.models import dcgan as _dcgan
+from coursekit.models import inversion as _inversion
 from coursekit.models import ddpm as _ddpm
 from coursekit.models import pix2pix as _pix2pix
 from coursekit.models import progan as _progan
@@ -925,6 +926,104 @@ mapping_forward = Check(
 )
 
 
+
+# -- notebook 07: GAN inversion and editing ----------------------------------------------------
+
+def _features(x):
+    """A stand-in perceptual network for the checks: per-channel means and a coarse pooling."""
+    return torch.cat([x.mean(dim=(2, 3)), F.avg_pool2d(x, 2).flatten(1)], dim=1)
+
+
+def _inversion_case(seed, weight):
+    return _randn(seed, 2, 3, 4, 4), _randn(seed + 1, 2, 3, 4, 4), _features, weight
+
+
+def _inversion_loss_with(pixel="mse", perceptual=True, features_of="both"):
+    def loss(fake, target, features, weight):
+        total = F.mse_loss(fake, target) if pixel == "mse" else F.l1_loss(fake, target)
+        if perceptual:
+            f_target = features(target) if features_of == "both" else target.flatten(1)[:, :features(fake).shape[1]]
+            total = total + weight * F.mse_loss(features(fake), f_target)
+        return total
+    return loss
+
+
+inversion_loss = Check(
+    "inversion_loss",
+    reference=lambda fake, target, features, weight: _inversion.inversion_loss(fake, target, features, weight),
+    cases=[Case("weight 1", lambda: _inversion_case(50, 1.0)),
+           Case("weight 0.1", lambda: _inversion_case(52, 0.1)),
+           Case("weight 0: pixels only", lambda: _inversion_case(54, 0.0))],
+    atol=1e-5,
+    mistakes=[
+        Mistake("Add the perceptual term: weight · mean((features(fake) − features(target))²).",
+                _inversion_loss_with(perceptual=False)),
+        Mistake("The pixel term is the mean squared error (F.mse_loss), not the absolute error.",
+                _inversion_loss_with(pixel="l1")),
+        Mistake("Compare the features of both images: features(fake) against features(target).",
+                _inversion_loss_with(features_of="fake only")),
+    ],
+)
+
+
+def _linear_synth(seed):
+    matrix = _randn(seed, 12, 4)
+    return lambda code: (code @ matrix.T).view(len(code), 3, 2, 2)
+
+
+def _step_case(seed, lr):
+    return _randn(seed, 2, 4), _randn(seed + 1, 2, 3, 2, 2), _linear_synth(seed + 2), lr
+
+
+def _step_with(sign=-1.0, loss="mse"):
+    def step(code, target, synthesize, lr):
+        code = code.detach().requires_grad_(True)
+        fake = synthesize(code)
+        value = F.mse_loss(fake, target) if loss == "mse" else (fake - target).pow(2).sum()
+        grad, = torch.autograd.grad(value, code)
+        return (code + sign * lr * grad).detach()
+    return step
+
+
+gradient_step = Check(
+    "gradient_step",
+    reference=_inversion.gradient_step,
+    cases=[Case("lr 0.5", lambda: _step_case(60, 0.5)),
+           Case("lr 2", lambda: _step_case(64, 2.0)),
+           Case("another generator", lambda: _step_case(68, 1.0))],
+    atol=1e-5,
+    mistakes=[
+        Mistake("Step against the gradient: code − lr · ∇loss (descent, not ascent).", _step_with(sign=1.0)),
+        Mistake("The loss is the mean of the squared differences (F.mse_loss), not their sum.",
+                _step_with(loss="sum")),
+    ],
+)
+
+
+def _project_with(normalise_other=True, renormalise=True):
+    def project(direction, other):
+        o = other / other.norm() if normalise_other else other
+        d = direction - (direction @ o) * o
+        return d / d.norm() if renormalise else d
+    return project
+
+
+project_out = Check(
+    "project_out",
+    reference=_inversion.project_out,
+    cases=[Case("unit vectors", lambda: (torch.tensor([0.6, 0.8, 0.0]), torch.tensor([1.0, 0.0, 0.0]))),
+           Case("another direction of any length", lambda: (_randn(70, 8), _randn(71, 8) * 3)),
+           Case("nearly parallel", lambda: (torch.tensor([1.0, 0.1, 0.0, 0.0]), torch.tensor([2.0, 0.0, 0.0, 0.0])))],
+    atol=1e-5,
+    mistakes=[
+        Mistake("Normalise the other direction first (o / ‖o‖): the projection is (d · ô) ô.",
+                _project_with(normalise_other=False)),
+        Mistake("Renormalise the result to unit length, so that an edit's step size means the same.",
+                _project_with(renormalise=False)),
+    ],
+)
+
+
 #: Every check, by name (the tests run each one against its reference, a stub and its mistakes).
 ALL = {c.name: c for c in [to_model_range, d_loss, g_loss, train_step,
                            generator_input, discriminator_input, conditional_d_loss,
@@ -932,4 +1031,5 @@ ALL = {c.name: c for c in [to_model_range, d_loss, g_loss, train_step,
                            cycle_loss, identity_loss, image_pool,
                            fade_in, pixel_norm, minibatch_std, equalized_linear,
                            adain, demodulation, truncation, noise_injection, mapping_forward,
+                           inversion_loss, gradient_step, project_out,
                            q_sample, diffusion_loss, reverse_step]}

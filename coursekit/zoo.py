@@ -21,6 +21,7 @@ from coursekit.models.cyclegan import CycleGAN, CycleGANConfig
 from coursekit.models.ddpm import UNet, UNetConfig
 from coursekit.models.dcgan import DCGANConfig, Generator as DCGANGenerator
 from coursekit.models.face_eval import AttributeConfig, AttributePredictor, Segmenter, SegmenterConfig
+from coursekit.models.inversion import Encoder
 from coursekit.models.judge import Judge, JudgeConfig
 from coursekit.models.pix2pix import Pix2PixConfig, UNetGenerator
 from coursekit.models.progan import Generator as ProGANGenerator, ProGANConfig
@@ -40,6 +41,7 @@ ARCHITECTURES = {
     "cyclegan.CycleGAN": (CycleGAN, CycleGANConfig),
     "progan.Generator": (ProGANGenerator, ProGANConfig),
     "stylegan.Generator": (StyleGANGenerator, StyleGANConfig),
+    "inversion.Encoder": (Encoder, StyleGANConfig),
 }
 
 

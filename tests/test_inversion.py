@@ -60,3 +60,49 @@ def test_ganspace_directions_are_orthonormal_and_ordered_by_spread(G):
     v, std = I.ganspace_directions(G, k=4, n=500)
     assert torch.allclose(v @ v.t(), torch.eye(4), atol=1e-4)
     assert (std[:-1] >= std[1:]).all()
+
+
+def test_one_gradient_step_lowers_the_pixel_loss(G):
+    with torch.no_grad():
+        target = G.synthesis(G.styles(torch.randn(2, 8)), use_noise=False)
+    code = I.start_code(G, 2, "w")
+    synth = lambda c: I.synthesize(G, c, "w")  # noqa: E731
+    after = I.gradient_step(code, target, synth, lr=1.0)
+    loss = lambda c: torch.nn.functional.mse_loss(synth(c), target)  # noqa: E731
+    assert loss(after) < loss(code) and not after.requires_grad
+
+
+def test_an_edit_that_changes_nothing_scores_zero_and_a_full_swap_scores_one():
+    from coursekit.models import face_eval
+
+    torch.manual_seed(0)
+    A = face_eval.AttributePredictor(face_eval.AttributeConfig(width=4, features=8)).eval()
+    x = torch.rand(6, 3, 16, 16) * 2 - 1
+    same = I.edit_scores(A, x, x, target="smile")
+    assert same["target"] == 0 and same["others"] == 0 and set(same["per_factor"]) >= {"smile", "glasses"}
+    moved = I.edit_scores(A, x, x.flip(0))
+    assert all(0 <= v <= 1 for v in moved.values())
+
+
+def test_the_editing_objective_trades_the_constraint_against_closeness(G):
+    D = S.discriminator(SMALL).eval()
+    w0 = I.start_code(G, 2, "w+")
+    brighten = lambda x: (1 - x.mean(dim=(1, 2, 3))).pow(2)  # noqa: E731  # the user wants a brighter image
+    _, _, free = I.editing_objective(G, D, w0, brighten, 0.0, 0.0, steps=30, lr=0.05)
+    _, _, held = I.editing_objective(G, D, w0, brighten, 10.0, 0.0, steps=30, lr=0.05)
+    start = brighten(I.synthesize(G, w0, "w+")).mean().item()
+    assert free["user"] < start and free["distance"] > held["distance"] and held["user"] >= free["user"]
+
+
+def test_the_method_table_has_every_method_with_its_scores_and_time(G):
+    from coursekit.models import face_eval
+
+    torch.manual_seed(0)
+    A = face_eval.AttributePredictor(face_eval.AttributeConfig(width=4, features=8)).eval()
+    E = I.Encoder(SMALL)
+    table, images = I.compare_methods(G, E, torch.rand(2, 3, 8, 8) * 2 - 1, A, steps=3)
+    assert set(table) == {"optimisation in Z", "optimisation in W", "optimisation in W+", "encoder",
+                          "encoder + optimisation in W+"}
+    for row in table.values():
+        assert {"pixel_mse", "perceptual", "factors_kept", "seconds_per_image"} <= set(row)
+    assert images["encoder"].shape == (2, 3, 8, 8)

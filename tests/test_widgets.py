@@ -246,3 +246,18 @@ def test_direction_sliders_move_the_codes_along_the_named_directions():
     w.update(d0=1.5, d1=-2.0)
     assert torch.equal(seen[-1], torch.tensor([[1.5, -2.0, 0.0]] * 2))
     assert [c.description for c in w.controls.values()] == ["smile", "tilt"]
+
+
+def test_edit_inverted_shows_the_face_its_inversion_and_the_edit():
+    G = _stylegan()
+    c = G.config
+    codes = G.styles(torch.randn(3, c.z_dim)).detach()
+    targets = torch.zeros(3, 3, 16, 16)
+    seen = []
+    w = ck.widgets.edit_inverted(G, targets, codes, {"smile": torch.nn.functional.normalize(torch.randn(c.w_dim), dim=0)})
+    render = w.render_fn
+    w.render_fn = lambda **v: seen.append(render(**v)) or seen[-1]
+    w.update(face=2, d0=0.0)
+    assert torch.allclose(seen[-1][1], seen[-1][2])  # no edit: the inversion itself
+    w.update(d0=2.0)
+    assert not torch.allclose(seen[-1][1], seen[-1][2]) and torch.equal(seen[-1][0], targets[2])

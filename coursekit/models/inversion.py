@@ -22,6 +22,21 @@ import torch.nn.functional as F
 SPACES = ("z", "w", "w+")
 
 
+def perceptual(attributes):
+    """The course's perceptual features: the attribute predictor's 128-d features (notebook 03's network,
+    trained by the course), of images upsampled to the 64x64 it reads; differentiable, frozen."""
+    attributes.eval().requires_grad_(False)
+    return lambda x: attributes.features(F.interpolate(x, size=64, mode="bilinear", align_corners=False))
+
+
+def gradient_step(code, target, synthesize, lr):
+    """One step of plain gradient descent on the pixel loss mean((synthesize(code) − target)²):
+    ``code − lr · ∇loss``, detached."""
+    code = code.detach().requires_grad_(True)
+    grad, = torch.autograd.grad(F.mse_loss(synthesize(code), target), code)
+    return (code - lr * grad).detach()
+
+
 def inversion_loss(fake, target, perceptual=None, perceptual_weight=1.0):
     """Pixel L2 plus ``perceptual_weight`` × the squared distance of ``perceptual`` features (if given)."""
     loss = F.mse_loss(fake, target)
@@ -93,7 +108,7 @@ class Encoder(nn.Module):
         return self.head(self.body(x)).view(len(x), self.config.num_ws, self.config.w_dim)
 
 
-def train_encoder(G, steps=1000, batch_size=32, lr=1e-3, device=None, seed=0, desc="encoder"):
+def train_encoder(G, steps=1000, batch_size=32, lr=1e-3, device=None, seed=0, desc="encoder", checkpoint=None):
     """Train an :class:`Encoder` on pairs (G's image, its W+ code) drawn from G itself; returns (E, run)."""
     import coursekit as ck
 
@@ -102,7 +117,7 @@ def train_encoder(G, steps=1000, batch_size=32, lr=1e-3, device=None, seed=0, de
     G = G.to(dev).eval().requires_grad_(False)
     E = Encoder(G.config).to(dev)
     opt = torch.optim.Adam(E.parameters(), lr=lr)
-    run = ck.train.Run({"E": E}, steps=steps, desc=desc)
+    run = ck.train.Run({"E": E, "opt": opt}, steps=steps, desc=desc, checkpoint=checkpoint, checkpoint_every=500)
     with run:
         for _ in run.steps():
             with torch.no_grad():
@@ -143,3 +158,105 @@ def project_out(direction, other):
     other = other / other.norm()
     d = direction - (direction @ other) * other
     return d / d.norm()
+
+
+# --------------------------------------------------------------------------------------------
+# Measuring inversions and edits with the attribute predictor (notebook 07).
+
+def held_out_targets(n, size=32, seed=1):
+    """``n`` held-out real renders (faces seed 1, never seen in training) at G's resolution."""
+    from coursekit import faces as _faces
+
+    return F.adaptive_avg_pool2d(_faces.faces(n, size=64, seed=seed).images, size)
+
+
+def reconstruction_scores(attributes, image, target):
+    """How close an inversion is: pixel mean squared error, perceptual distance (mean squared distance
+    of the attribute predictor's features), and the share of class factors read the same."""
+    from coursekit import faces as _faces
+    from coursekit.models.face_eval import predict_attributes
+
+    feats = perceptual(attributes)
+    with torch.no_grad():
+        per = (feats(image) - feats(target)).pow(2).mean().item()
+    up = lambda x: F.interpolate(x, size=64, mode="nearest")  # noqa: E731
+    a, b = predict_attributes(attributes, up(image)), predict_attributes(attributes, up(target))
+    classes = [name for name, (kind, _) in _faces.FACTORS.items() if kind == "class"]
+    same = torch.stack([(a[name] == b[name]).float() for name in classes]).mean().item()
+    return {"pixel_mse": round(F.mse_loss(image, target).item(), 4), "perceptual": round(per, 4),
+            "factors_kept": round(same, 3)}
+
+
+def compare_methods(G, E, targets, attributes, steps=200, lr=0.05, perceptual_weight=1.0):
+    """The lecture's three methods on ``targets``: optimisation in Z, W and W+ (from the mean code), the
+    encoder alone, and the encoder's code refined by optimisation in W+.  Returns ``{method: {scores...,
+    "seconds_per_image"}}`` and ``{method: images}``."""
+    feats = perceptual(attributes)
+    rows, images = {}, {}
+    for space in SPACES:
+        code, image, seconds, _ = invert(G, targets, space, steps, lr, perceptual=feats,
+                                         perceptual_weight=perceptual_weight)
+        rows[f"optimisation in {space.upper()}"], images[f"optimisation in {space.upper()}"] = seconds, image
+    start = time.perf_counter()
+    with torch.no_grad():
+        guess = E(targets)
+        rows["encoder"], images["encoder"] = time.perf_counter() - start, synthesize(G, guess, "w+")
+    code, image, seconds, _ = invert(G, targets, "w+", steps, lr, init=guess, perceptual=feats,
+                                     perceptual_weight=perceptual_weight)
+    rows["encoder + optimisation in W+"] = rows["encoder"] + seconds
+    images["encoder + optimisation in W+"] = image
+    table = {name: {**reconstruction_scores(attributes, images[name], targets),
+                    "seconds_per_image": round(seconds / len(targets), 4)} for name, seconds in rows.items()}
+    return table, images
+
+
+def read_vector(attributes, images):
+    """What the predictor reads, factor by factor, on one scale: class probabilities, and values mapped
+    to [0, 1]; ``{factor: (N, K)}``."""
+    from coursekit.models.stylegan import read_attributes
+
+    read = read_attributes(attributes, images)
+    return {name: v if v.shape[1] > 1 else (v + 1) / 2 for name, v in read.items()}
+
+
+def edit_scores(attributes, before, after, target=None):
+    """How an edit moved each factor: per factor the mean change of what the predictor reads (total
+    variation of the class probabilities, or the change of the value on [0, 1]), so 0 is untouched and
+    1 the largest change.  With a ``target`` factor: ``{"target", "others" (mean over the rest),
+    "per_factor"}``."""
+    a, b = read_vector(attributes, before), read_vector(attributes, after)
+    moved = {name: round(((b[name] - a[name]).abs().sum(1) / (2 if a[name].shape[1] > 1 else 1)).mean().item(), 4)
+             for name in a}
+    if target is None:
+        return moved
+    others = [v for name, v in moved.items() if name != target]
+    return {"target": moved[target], "others": round(sum(others) / len(others), 4), "per_factor": moved}
+
+
+def edit(G, codes, direction, amount):
+    """Images of W+ ``codes`` moved by ``amount`` along a W ``direction`` (every layer), noise off."""
+    with torch.no_grad():
+        return synthesize(G, codes + amount * direction.to(codes.device), "w+")
+
+
+def editing_objective(G, D, w0, user, lam_closeness, lam_realism, steps=100, lr=0.02):
+    """The lecture's editing objective in W+: ``w* = argmin U(G(w)) + λ1 ‖w − w0‖² − λ2 D(G(w))``, with
+    ``user(images)`` the user's constraint U per image (N,).  Returns (w*, images, {"user", "distance",
+    "realism"}: the final U, ‖w − w0‖² and D score, means over the images)."""
+    G.eval().requires_grad_(False)
+    D.eval().requires_grad_(False)
+    w = w0.clone().requires_grad_(True)
+    opt = torch.optim.Adam([w], lr=lr)
+    for _ in range(steps):
+        x = synthesize(G, w, "w+")
+        loss = (user(x) + lam_closeness * (w - w0).pow(2).sum((1, 2)) - lam_realism * D(x).view(-1)).mean()
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        opt.step()
+    G.requires_grad_(True)
+    D.requires_grad_(True)
+    with torch.no_grad():
+        x = synthesize(G, w.detach(), "w+")
+        terms = {"user": round(user(x).mean().item(), 4), "distance": round((w - w0).pow(2).sum((1, 2)).mean().item(), 3),
+                 "realism": round(D(x).mean().item(), 3)}
+    return w.detach(), x, terms

@@ -267,6 +267,20 @@ def mixed_styles(G, n, mixing_prob, device):
     return ws
 
 
+def zoo_discriminator(name="faces-stylegan", device=None):
+    """The discriminator a zoo StyleGAN was trained with, kept beside it (notebook 07 asks it how real
+    an edited face looks)."""
+    import coursekit as ck
+    from coursekit.checkpoint import load_weights
+
+    record, extras = ck.zoo.record(name), ck.zoo.extras(name)
+    if "discriminator" not in extras:
+        raise KeyError(f"zoo model {name!r} keeps no discriminator; retrain it: {record.get('command')}")
+    D = discriminator(StyleGANConfig(**record["config"]))
+    load_weights(D, extras["discriminator"], f"zoo model {name}, its discriminator")
+    return D.to(device or ck.device()).eval()
+
+
 def r1_penalty(D, real):
     """R1 (Mescheder et al.): E[‖∇_x D(x)‖²] on real images; keeps D flat where the data are."""
     real = real.detach().requires_grad_(True)
