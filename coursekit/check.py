@@ -971,11 +971,11 @@ def _linear_synth(seed):
     return lambda code: (code @ matrix.T).view(len(code), 3, 2, 2)
 
 
-def _step_case(seed, lr):
+def _gradient_step_case(seed, lr):
     return _randn(seed, 2, 4), _randn(seed + 1, 2, 3, 2, 2), _linear_synth(seed + 2), lr
 
 
-def _step_with(sign=-1.0, loss="mse"):
+def _gradient_step_with(sign=-1.0, loss="mse"):
     def step(code, target, synthesize, lr):
         code = code.detach().requires_grad_(True)
         fake = synthesize(code)
@@ -988,14 +988,14 @@ def _step_with(sign=-1.0, loss="mse"):
 gradient_step = Check(
     "gradient_step",
     reference=_inversion.gradient_step,
-    cases=[Case("lr 0.5", lambda: _step_case(60, 0.5)),
-           Case("lr 2", lambda: _step_case(64, 2.0)),
-           Case("another generator", lambda: _step_case(68, 1.0))],
+    cases=[Case("lr 0.5", lambda: _gradient_step_case(60, 0.5)),
+           Case("lr 2", lambda: _gradient_step_case(64, 2.0)),
+           Case("another generator", lambda: _gradient_step_case(68, 1.0))],
     atol=1e-5,
     mistakes=[
-        Mistake("Step against the gradient: code − lr · ∇loss (descent, not ascent).", _step_with(sign=1.0)),
+        Mistake("Step against the gradient: code − lr · ∇loss (descent, not ascent).", _gradient_step_with(sign=1.0)),
         Mistake("The loss is the mean of the squared differences (F.mse_loss), not their sum.",
-                _step_with(loss="sum")),
+                _gradient_step_with(loss="sum")),
     ],
 )
 

@@ -100,9 +100,28 @@ def test_the_method_table_has_every_method_with_its_scores_and_time(G):
     torch.manual_seed(0)
     A = face_eval.AttributePredictor(face_eval.AttributeConfig(width=4, features=8)).eval()
     E = I.Encoder(SMALL)
-    table, images = I.compare_methods(G, E, torch.rand(2, 3, 8, 8) * 2 - 1, A, steps=3)
+    table, images, codes = I.compare_methods(G, E, torch.rand(2, 3, 8, 8) * 2 - 1, A, steps=3)
     assert set(table) == {"optimisation in Z", "optimisation in W", "optimisation in W+", "encoder",
                           "encoder + optimisation in W+"}
     for row in table.values():
         assert {"pixel_mse", "perceptual", "factors_kept", "seconds_per_image"} <= set(row)
-    assert images["encoder"].shape == (2, 3, 8, 8)
+    assert images["encoder"].shape == (2, 3, 8, 8) and codes["encoder"].shape == (2, SMALL.num_ws, 8)
+    assert torch.allclose(I.synthesize(G, codes["optimisation in Z"], "z"), images["optimisation in Z"])
+
+
+def test_the_attribute_constraint_is_low_where_the_predictor_reads_the_asked_value():
+    import coursekit as ck
+
+    A = ck.zoo.load("faces-attributes", device=torch.device("cpu"))
+    faces = ck.data.faces(64, size=64, seed=7)
+    smiling = faces.factors["smile"] > 0.5
+    frowning = faces.factors["smile"] < -0.5
+    broad_smile = I.attribute_constraint(A, "smile", 1.0)(faces.images)
+    assert broad_smile.shape == (64,) and broad_smile[smiling].mean() < 0.2 * broad_smile[frowning].mean()
+    with_glasses = I.attribute_constraint(A, "glasses", 1)(faces.images)
+    wearing = faces.factors["glasses"] == 1
+    assert with_glasses[wearing].mean() < 0.1 < with_glasses[~wearing].mean()
+    for factor, value, message in [("moustache", 1, "unknown factor"), ("glasses", 2, "class 0..1"),
+                                   ("smile", 3.0, r"ranges over \[-1.0, 1.0\]")]:
+        with pytest.raises(ValueError, match=message):
+            I.attribute_constraint(A, factor, value)

@@ -219,8 +219,8 @@ def versus_real(model, fake, seed=TEST_SEED):
     """Fréchet distance and :func:`attribute_variety` of generated faces (N, 3, S, S) against as many
     held-out real faces brought down to S x S; both upsampled (nearest) to the predictor's 64 x 64, so
     that a generator of small images is compared with real faces as small."""
-    fake = F.interpolate(fake, size=64, mode="nearest")
     real = _held_out_at(len(fake), fake.shape[-1], seed)
+    fake = F.interpolate(fake, size=64, mode="nearest")
     return {"fid": round(faces_frechet_distance(model, fake, real), 3), "variety": attribute_variety(model, fake, real)}
 
 

@@ -48,11 +48,11 @@ def inversion_loss(fake, target, perceptual=None, perceptual_weight=1.0):
 def start_code(G, n, space, generator=None, w_samples=1000):
     """A starting code for each of ``n`` images: z = 0 (the mode of the prior) in Z; the mean w in W
     and W+ (repeated per layer in W+)."""
-    c = G.config
+    c, dev = G.config, next(G.parameters()).device
     if space == "z":
-        return torch.zeros(n, c.z_dim)
+        return torch.zeros(n, c.z_dim, device=dev)
     with torch.no_grad():
-        w_mean = G.mapping(torch.randn(w_samples, c.z_dim, generator=generator)).mean(0)
+        w_mean = G.mapping(torch.randn(w_samples, c.z_dim, generator=generator).to(dev)).mean(0)
     w = w_mean.expand(n, -1).clone()
     return w.unsqueeze(1).repeat(1, c.num_ws, 1) if space == "w+" else w
 
@@ -146,7 +146,8 @@ def interfacegan_direction(codes, labels, steps=300, lr=0.1):
 def ganspace_directions(G, k=10, n=5000, seed=0):
     """The top ``k`` principal directions of W (GANSpace), unit vectors (k, w_dim), and their std."""
     with torch.no_grad():
-        w = G.mapping(torch.randn(n, G.config.z_dim, generator=torch.Generator().manual_seed(seed)))
+        z = torch.randn(n, G.config.z_dim, generator=torch.Generator().manual_seed(seed))
+        w = G.mapping(z.to(next(G.parameters()).device))
     centred = w - w.mean(0)
     _, s, v = torch.linalg.svd(centred, full_matrices=False)
     return v[:k], s[:k] / (n - 1) ** 0.5
@@ -190,24 +191,26 @@ def reconstruction_scores(attributes, image, target):
 def compare_methods(G, E, targets, attributes, steps=200, lr=0.05, perceptual_weight=1.0):
     """The lecture's three methods on ``targets``: optimisation in Z, W and W+ (from the mean code), the
     encoder alone, and the encoder's code refined by optimisation in W+.  Returns ``{method: {scores...,
-    "seconds_per_image"}}`` and ``{method: images}``."""
+    "seconds_per_image"}}``, ``{method: images}`` and ``{method: codes}``."""
     feats = perceptual(attributes)
-    rows, images = {}, {}
+    rows, images, codes = {}, {}, {}
     for space in SPACES:
         code, image, seconds, _ = invert(G, targets, space, steps, lr, perceptual=feats,
                                          perceptual_weight=perceptual_weight)
-        rows[f"optimisation in {space.upper()}"], images[f"optimisation in {space.upper()}"] = seconds, image
+        name = f"optimisation in {space.upper()}"
+        rows[name], images[name], codes[name] = seconds, image, code
     start = time.perf_counter()
     with torch.no_grad():
         guess = E(targets)
         rows["encoder"], images["encoder"] = time.perf_counter() - start, synthesize(G, guess, "w+")
+    codes["encoder"] = guess
     code, image, seconds, _ = invert(G, targets, "w+", steps, lr, init=guess, perceptual=feats,
                                      perceptual_weight=perceptual_weight)
     rows["encoder + optimisation in W+"] = rows["encoder"] + seconds
-    images["encoder + optimisation in W+"] = image
+    images["encoder + optimisation in W+"], codes["encoder + optimisation in W+"] = image, code
     table = {name: {**reconstruction_scores(attributes, images[name], targets),
                     "seconds_per_image": round(seconds / len(targets), 4)} for name, seconds in rows.items()}
-    return table, images
+    return table, images, codes
 
 
 def read_vector(attributes, images):
@@ -237,6 +240,30 @@ def edit(G, codes, direction, amount):
     """Images of W+ ``codes`` moved by ``amount`` along a W ``direction`` (every layer), noise off."""
     with torch.no_grad():
         return synthesize(G, codes + amount * direction.to(codes.device), "w+")
+
+
+def attribute_constraint(attributes, factor, value):
+    """A user constraint U(image) per image (N,): "this factor should read ``value``" (a class index, or
+    a value in the factor's units, e.g. ``("smile", 1.0)``: a broad smile), through the attribute
+    predictor: cross-entropy towards the class, or the squared error on the predictor's [-1, 1] scale."""
+    from coursekit import faces as _faces
+
+    if factor not in _faces.FACTORS:
+        raise ValueError(f"unknown factor {factor!r}: pick one of {', '.join(_faces.FACTORS)}")
+    kind, spec = _faces.FACTORS[factor]
+    if kind == "class" and value not in range(spec):
+        raise ValueError(f"{factor} is a class 0..{spec - 1}, got {value!r}")
+    if kind == "value" and not spec[0] <= value <= spec[1]:
+        raise ValueError(f"{factor} ranges over [{spec[0]}, {spec[1]}], got {value!r}")
+    target = int(value) if kind == "class" else (value - spec[0]) / (spec[1] - spec[0]) * 2 - 1
+    attributes.eval().requires_grad_(False)
+
+    def user(images):
+        out = attributes(F.interpolate(images, size=64, mode="bilinear", align_corners=False))[factor]
+        if kind == "class":
+            return F.cross_entropy(out, torch.full((len(images),), target, device=out.device), reduction="none")
+        return (out.reshape(len(images)) - target).pow(2)
+    return user
 
 
 def editing_objective(G, D, w0, user, lam_closeness, lam_realism, steps=100, lr=0.02):
