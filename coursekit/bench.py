@@ -97,6 +97,15 @@ def widget_latency(repeats=20):
         directions = {f"d{k}": torch.nn.functional.normalize(torch.randn(G.config.w_dim), dim=0) for k in range(4)}
         w = ck.widgets.style_directions(G, directions)
         results["06 directions in W"] = statistics.median([w.update(d0=(i % 13) / 4 - 1.5) for i in range(repeats)])
+        if "faces-stylegan-encoder" in ck.zoo.names():
+            from coursekit.models import inversion
+
+            targets = inversion.held_out_targets(8, size=G.config.resolution)
+            with torch.no_grad():
+                codes = ck.zoo.load("faces-stylegan-encoder", device=torch.device("cpu"))(targets)
+            w = ck.widgets.edit_inverted(G, targets, codes, directions)
+            results["07 edit an inverted face (face, direction)"] = statistics.median(
+                [w.update(face=i % 8, d1=(i % 13) / 4 - 1.5) for i in range(repeats)])
     if "mnist-ddpm" in ck.zoo.names():
         from coursekit.models import ddpm
 
