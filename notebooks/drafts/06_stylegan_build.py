@@ -428,8 +428,9 @@ plt.show()
 md(r"""
 What matters is the last column: how much worse faces get when their styles come from two codes. The
 regularised model barely notices; the model trained on single codes draws clearly worse mixed faces,
-the paper's finding. (Its plain Fréchet distance may even be lower: it spent all its training on the
-single-code faces this number scores.)
+the paper's finding. (Its plain Fréchet distance is even lower than the zoo model's: it spent all
+its training on the single-code faces this number scores. The regularisation buys robust mixing, not
+better single faces.)
 
 **Explore.** Pick the sources and where the crossover is: A's styles for the layers before it, B's
 from there on. Slide the crossover towards the fine layers and watch more of A survive.
