@@ -47,8 +47,10 @@ def inversion_loss(fake, target, perceptual=None, perceptual_weight=1.0):
 
 def start_code(G, n, space, generator=None, w_samples=1000):
     """A starting code for each of ``n`` images: z = 0 (the mode of the prior) in Z; the mean w in W
-    and W+ (repeated per layer in W+)."""
+    and W+ (repeated per layer in W+), from ``w_samples`` codes drawn with ``generator`` (seed 0 unless
+    given, so that the start is the same every run)."""
     c, dev = G.config, next(G.parameters()).device
+    generator = generator if generator is not None else torch.Generator().manual_seed(0)
     if space == "z":
         return torch.zeros(n, c.z_dim, device=dev)
     with torch.no_grad():

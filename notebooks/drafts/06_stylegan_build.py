@@ -49,6 +49,7 @@ from coursekit import faces
 from coursekit.models import face_eval, stylegan
 
 device = ck.device()
+ck.seed(0)  # the same numbers every run (on the CPU)
 print("device:", device, "| quick mode:", ck.QUICK)
 """)
 

@@ -42,6 +42,7 @@ from coursekit import faces
 from coursekit.models import inversion, stylegan
 
 device = ck.device()
+ck.seed(0)  # the same numbers every run (on the CPU)
 print("device:", device, "| quick mode:", ck.QUICK)
 G = ck.zoo.load("faces-stylegan", device=device)
 attributes = ck.zoo.load("faces-attributes", device=device)
@@ -242,7 +243,7 @@ pcs, pc_std = inversion.ganspace_directions(G, k=4, n=500 if ck.QUICK else 5000)
 w_std = lambda d: (w @ d).std().item()  # noqa: E731
 
 
-def score_edit(direction, target=None, sigmas=3.0):
+def score_edit(direction, target=None, sigmas=3.0, codes=codes, inverted=inverted):
     after = inversion.edit(G, codes, direction, sigmas * w_std(direction)).clamp(-1, 1)
     return inversion.edit_scores(attributes, inverted.clamp(-1, 1), after, target), after
 
@@ -262,12 +263,33 @@ for k in range(len(pcs)):
 """)
 
 md(r"""
-Compare each row with notebook 06's separability table. Where a factor is linearly separable in $W$
-(background, hair colour, light), its direction moves it several times more than the others. Where
-it is not (smile and head position: close to 1 bit there), the classifier's normal is mostly noise
-and moves every factor a little: a linear edit can only be as clean as the space is disentangled. The
-principal directions mix several factors each: unsupervised, they follow the largest variation of $W$,
-which need not be one named factor.
+Read the rows against notebook 06's separability table. The **background**, a large flat area, has a
+clean direction: it moves several times more than all the rest. Light and head position move more
+than the other factors too, but only by a few hundredths at three standard deviations of $w$: their
+classes are barely separable in this $W$ (close to 1 bit), so the classifier's normal is weak. In the
+full run **hair colour** is the counter-example: its direction drags the skin tone along (the faces
+the classifier learned from do not vary the two independently enough). A linear edit can only be as
+clean as the space is disentangled, and an hour-old 32×32 generator is far less disentangled than the
+paper's. The principal directions each mix several factors: unsupervised, they follow the largest
+variation of $W$, which need not be one named factor.
+
+**Reconstruction against editability.** The codes optimised in W+ draw the photos best, but they can
+lie where the mapping network never puts a code, and the directions were learned from codes it did
+put. The same edits on the encoder's codes, which draw the photos less exactly:
+""")
+
+code(r"""
+EDIT_CODES, EDIT_FACES = method_codes["encoder"], images["encoder"]
+print(f"{'direction':<22} {'target moved: encoder + optimisation':>36} {'encoder alone':>14}")
+for factor, d in directions.items():
+    s_enc, _ = score_edit(d, factor, codes=EDIT_CODES, inverted=EDIT_FACES)
+    print(f"{'InterFaceGAN ' + factor:<22} {edit_rows['InterFaceGAN ' + factor]['target']:>36.3f} {s_enc['target']:>14.3f}")
+""")
+
+md(r"""
+Where the right column is larger, the optimised codes have left the region the directions describe:
+the price of the better reconstruction (the lecture's distortion against editability trade-off). The
+direction edits below (the projection and the widget) therefore start from the encoder's codes.
 
 ### Projecting out an attribute
 
@@ -296,16 +318,26 @@ project_out = ck.check.project_out(project_out)
 
 code(r"""
 EDITED = "hair_colour"
-s, after = score_edit(directions[EDITED], EDITED)
-other = max((f for f in directions if f != EDITED), key=lambda f: s["per_factor"][f])
-clean = project_out(directions[EDITED], directions[other])
-s_clean, after_clean = score_edit(clean, EDITED)
-print(f"the {EDITED} edit moves {other} by {s['per_factor'][other]:.3f}; with {other} projected out by "
-      f"{s_clean['per_factor'][other]:.3f} ({EDITED} moves {s['target']:.3f} -> {s_clean['target']:.3f})")
+s, after = score_edit(directions[EDITED], EDITED, codes=EDIT_CODES, inverted=EDIT_FACES)
+other = max((f for f in s["per_factor"] if f != EDITED), key=s["per_factor"].get)  # what it drags along most
+# that factor's own direction: for a class factor, the class whose direction is most aligned with the edit
+candidates = {lab: inversion.interfacegan_direction(w.cpu(), labels[lab]).to(device) for lab in labels
+              if lab.split("=")[0].split(">")[0] == other and 0.02 < labels[lab].float().mean() < 0.98}
+label = max(candidates, key=lambda lab: abs(F.cosine_similarity(directions[EDITED], candidates[lab], dim=0)))
+clean = project_out(directions[EDITED], candidates[label])
+s_clean, after_clean = score_edit(clean, EDITED, codes=EDIT_CODES, inverted=EDIT_FACES)
+print(f"the {EDITED} edit moves {other} by {s['per_factor'][other]:.3f}; with the direction of {label} projected "
+      f"out by {s_clean['per_factor'][other]:.3f} ({EDITED} moves {s['target']:.3f} -> {s_clean['target']:.3f}, "
+      f"the others on average {s['others']:.3f} -> {s_clean['others']:.3f})")
 shown = min(6, len(targets))
-ck.viz.show(torch.cat([targets[:shown], inverted[:shown].clamp(-1, 1), after[:shown], after_clean[:shown]]), nrow=shown,
-            title=f"target | inversion | + {EDITED} | + {EDITED} with {other} projected out")
+ck.viz.show(torch.cat([targets[:shown], EDIT_FACES[:shown].clamp(-1, 1), after[:shown], after_clean[:shown]]), nrow=shown,
+            title=f"target | encoder's inversion | + {EDITED} | + {EDITED} with {label} projected out")
 plt.show()
+""")
+
+md(r"""
+The dragged factor moves much less once its direction is projected out, and the edit loses a little
+of its own strength: the part of the hair-colour direction that changed the skin tone is gone.
 """)
 
 md(r"""
@@ -355,13 +387,13 @@ rises, for a little of the constraint.
 
 ## 8. Explore: edit an inverted face
 
-Pick a face (it was inverted above, so each slider costs one pass through $G$), then move it along
-the InterFaceGAN directions of section 6 (in units of the spread of $w$).
+Pick a face (the encoder inverted it above, so each slider costs one pass through $G$), then move it
+along the InterFaceGAN directions of section 6 (in units of the spread of $w$).
 """)
 
 code(r"""
 scaled = {name: d * w_std(d) for name, d in directions.items()}
-ck.widgets.edit_inverted(G, targets, codes, scaled)
+ck.widgets.edit_inverted(G, targets, EDIT_CODES, scaled)
 """)
 
 md(r"""
