@@ -26,6 +26,15 @@ def test_optimisation_lowers_the_reconstruction_error_in_each_space(G, space):
     assert code.shape == {"z": (2, 8), "w": (2, 8), "w+": (2, SMALL.num_ws, 8)}[space]
 
 
+def test_the_start_code_is_the_same_every_call_whatever_the_global_random_state(G):
+    torch.manual_seed(1)
+    first = I.start_code(G, 2, "w")
+    torch.manual_seed(2)
+    assert torch.equal(I.start_code(G, 2, "w"), first)
+    other = I.start_code(G, 2, "w", generator=torch.Generator().manual_seed(3), w_samples=10)
+    assert not torch.equal(other, first)  # a given generator is used
+
+
 def test_the_perceptual_term_adds_the_feature_distance():
     a, b = torch.zeros(1, 3, 4, 4), torch.ones(1, 3, 4, 4)
     assert I.inversion_loss(a, b) == 1
