@@ -50,9 +50,9 @@ def start_code(G, n, space, generator=None, w_samples=1000):
     and W+ (repeated per layer in W+), from ``w_samples`` codes drawn with ``generator`` (seed 0 unless
     given, so that the start is the same every run)."""
     c, dev = G.config, next(G.parameters()).device
-    generator = generator if generator is not None else torch.Generator().manual_seed(0)
     if space == "z":
         return torch.zeros(n, c.z_dim, device=dev)
+    generator = generator if generator is not None else torch.Generator().manual_seed(0)
     with torch.no_grad():
         w_mean = G.mapping(torch.randn(w_samples, c.z_dim, generator=generator).to(dev)).mean(0)
     w = w_mean.expand(n, -1).clone()

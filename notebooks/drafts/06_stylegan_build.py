@@ -46,7 +46,7 @@ import torch.nn.functional as F
 
 import coursekit as ck
 from coursekit import faces
-from coursekit.models import face_eval, stylegan
+from coursekit.models import face_eval, inversion, stylegan
 
 device = ck.device()
 ck.seed(0)  # the same numbers every run (on the CPU)
@@ -538,8 +538,6 @@ not zero). Does it cost quality? Score the same codes with the fine noise on and
 
 code(r"""
 # NBVAL_CHECK_OUTPUT
-from coursekit.models import face_eval
-
 n_fid = 200 if ck.QUICK else 1000
 with torch.no_grad():
     ws = G.styles(stylegan.codes(G, n_fid, seed=0))
@@ -569,10 +567,9 @@ with torch.no_grad():
     read = stylegan.read_attributes(attributes, G.synthesis(w.unsqueeze(1).repeat(1, G.config.num_ws, 1),
                                                      stylegan.fixed_noise(G, len(w), seed=11)).clamp(-1, 1))
 labels = stylegan.binary_attributes(read)
-directions = {}
-for name in ["smile>median", "x>median", "light>median", "tilt>median"]:
-    weight, _ = ck.metrics.fit_linear_classifier(w.cpu(), labels[name])
-    directions[name.split(">")[0]] = (weight / weight.norm()).to(w.device)
+# the normal of a linear classifier's boundary (InterFaceGAN; notebook 07 builds on it)
+directions = {name.split(">")[0]: inversion.interfacegan_direction(w.cpu(), labels[name]).to(w.device)
+              for name in ["smile>median", "x>median", "light>median", "tilt>median"]}
 ck.widgets.style_directions(G, directions)
 """)
 
