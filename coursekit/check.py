@@ -573,7 +573,8 @@ pix2pix_g_loss = Check(
 )
 
 # --------------------------------------------------------------------------------------------
-# Notebook 04: CycleGAN's cycle and identity losses, and the history of generated images.
+# Notebook 04: CycleGAN's cycle and identity losses, the history of generated images, and
+# CyCADA's semantic loss.
 
 def _pairs(seed, n=2, size=8):
     g = torch.Generator().manual_seed(seed)
@@ -689,6 +690,43 @@ image_pool = Check(
                 "history never learns anything new, and the new image is lost.", _pool_with(replace=False)),
         Mistake("Swap with probability ½, not always: half of what D sees should be this step's images.",
                 _pool_with(always=True)),
+    ],
+)
+
+
+def _class_logits(seed, n=8, k=10, agree=None):
+    """(logits of the translations, logits of the sources), (n, k) each; with ``agree`` the translations
+    are read as the sources' classes with that margin."""
+    g = torch.Generator().manual_seed(seed)
+    source = torch.randn(n, k, generator=g) * 3
+    translated = torch.randn(n, k, generator=g) * 3
+    if agree is not None:
+        translated = translated + agree * F.one_hot(source.argmax(1), k)
+    return translated, source
+
+
+semantic_loss = Check(
+    "semantic_loss",
+    reference=_cyclegan.semantic_loss,
+    cases=[Case("8 images, 10 classes, random logits", lambda: _class_logits(0)),
+           Case("the translations read as their sources' digits, by a wide margin", lambda: _class_logits(1, agree=20.0)),
+           Case("32 images, 10 classes", lambda: _class_logits(2, n=32)),
+           Case("5 images, 3 classes", lambda: _class_logits(3, n=5, k=3))],
+    mistakes=[
+        Mistake("The target is f's *predicted class* for the source (logits_source.argmax(1)), a hard label, "
+                "not its probabilities.",
+                lambda t, s: -(F.softmax(s, 1) * F.log_softmax(t, 1)).sum(1).mean()),
+        Mistake("The roles are swapped: the translation's logits are judged against the source's predicted "
+                "class, F.cross_entropy(logits_translated, logits_source.argmax(1)).",
+                lambda t, s: F.cross_entropy(s, t.argmax(1))),
+        Mistake("F.nll_loss expects log-probabilities: use F.cross_entropy on the logits (it applies "
+                "log_softmax itself).", lambda t, s: F.nll_loss(t, s.argmax(1))),
+        Mistake("Average over the batch (F.cross_entropy's default reduction), do not sum: the loss's weight "
+                "should not grow with the batch size.", lambda t, s: F.cross_entropy(t, s.argmax(1), reduction="sum")),
+        Mistake("Compare classes, not raw scores: a squared error between logits asks f to be equally sure, "
+                "not to read the same digit.", lambda t, s: _mse(t, s)),
+        Mistake("Cross-entropy is a loss to minimise: it is −log p(class), positive; yours has the opposite sign.",
+                lambda t, s: -F.cross_entropy(t, s.argmax(1))),
     ],
 )
 
@@ -1028,7 +1066,7 @@ project_out = Check(
 ALL = {c.name: c for c in [to_model_range, d_loss, g_loss, train_step,
                            generator_input, discriminator_input, conditional_d_loss,
                            unet_forward, receptive_field, pix2pix_g_loss,
-                           cycle_loss, identity_loss, image_pool,
+                           cycle_loss, identity_loss, image_pool, semantic_loss,
                            fade_in, pixel_norm, minibatch_std, equalized_linear,
                            adain, demodulation, truncation, noise_injection, mapping_forward,
                            inversion_loss, gradient_step, project_out,

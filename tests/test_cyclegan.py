@@ -142,3 +142,51 @@ def test_recoloured_mnist_keeps_the_shape_and_takes_the_printed_colours():
     for i in range(8):
         assert torch.allclose(painted[i][:, background[i]], (style["paper"][i] * 2 - 1)[:, None], atol=1e-6)
         assert torch.allclose(painted[i][:, stroke[i]], (style["ink"][i] * 2 - 1)[:, None], atol=1e-6)
+
+
+def test_the_semantic_loss_is_cross_entropy_against_the_sources_predicted_class():
+    translated = torch.tensor([[2.0, 0.0], [0.0, 1.0]])
+    source = torch.tensor([[5.0, 1.0], [3.0, 0.0]])  # both read as class 0
+    expected = -(torch.log_softmax(translated, 1)[:, 0]).mean()
+    assert torch.isclose(C.semantic_loss(translated, source), expected)
+
+
+def test_the_semantic_check_accepts_other_correct_ways_to_write_it():
+    import torch.nn.functional as F
+
+    from coursekit.check import semantic_loss
+
+    def with_nll(t, s):
+        return F.nll_loss(F.log_softmax(t, dim=1), s.argmax(dim=1))
+
+    def by_hand(t, s):
+        y = s.argmax(-1)
+        return (t.logsumexp(1) - t.gather(1, y[:, None]).squeeze(1)).mean()
+
+    for fn in (with_nll, by_hand):
+        assert semantic_loss.report(fn).ok
+
+
+def test_a_semantic_training_step_adds_the_classifier_loss_only_when_given_one():
+    from coursekit.models.judge import Judge, JudgeConfig
+
+    torch.manual_seed(0)
+    nets = C.build(TINY)
+    x = torch.rand(2, 3, 28, 28) * 2 - 1
+    pools = (C.ImagePool(), C.ImagePool())
+    plain = C.train_step(nets, C.make_optimizers(*nets), pools, x, x)
+    assert plain["loss_sem"] == 0
+    semantic = C.train_step(nets, C.make_optimizers(*nets), pools, x, x, classifier=Judge(JudgeConfig(channels=3)).eval())
+    assert semantic["loss_sem"] > 0
+
+
+def test_label_pictures_are_read_back_as_the_parts_they_show():
+    f = ck.data.faces(3, size=32, seed=5)
+    assert torch.equal(C.labels_of(f.label_images()), f.labels)
+
+
+def test_the_labels_task_never_pairs_a_map_with_its_own_photo():
+    maps, photos = next(C.Domains("labels", 4, size=32))
+    again = ck.data.faces(8, size=32, seed=C.TRAIN_SEED)
+    assert torch.equal(maps, again.label_images()[:4])
+    assert torch.equal(photos, again.images[4:])

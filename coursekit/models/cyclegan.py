@@ -117,6 +117,17 @@ def identity_loss(real_a, idt_a, real_b, idt_b, lambda_cycle=10.0, lambda_identi
     return lambda_cycle * lambda_identity * (F.l1_loss(idt_a, real_a) + F.l1_loss(idt_b, real_b))
 
 
+def semantic_loss(logits_translated, logits_source):
+    """CyCADA's semantic consistency (Hoffman et al., 2018, eq. 4): a frozen classifier f trained on the
+    source domain's labels should read a translation as the class it reads in the source image,
+
+        L_sem = CE(f(G(a)), argmax f(a)),
+
+    the cross-entropy of the translation's logits (N, K) against the source's predicted classes (N,).
+    The target is a hard label (argmax), not f's probabilities, and it carries no gradient."""
+    return F.cross_entropy(logits_translated, logits_source.detach().argmax(1))
+
+
 def query_pool(pool, images, size=50):
     """The history's answer to a batch of new generated ``images`` (N, C, H, W); ``pool`` is a list of
     (1, C, H, W) images, changed in place.
@@ -181,11 +192,13 @@ def linear_decay(step, steps, constant=0.5):
 CYCLES = ("both", "A", "none")  # the ablations: both cycle terms, only A -> B -> A, none
 
 
-def train_step(nets, opts, pools, real_a, real_b, lambda_cycle=10.0, lambda_identity=0.5, cycle="both"):
+def train_step(nets, opts, pools, real_a, real_b, lambda_cycle=10.0, lambda_identity=0.5, cycle="both",
+               classifier=None, lambda_semantic=1.0):
     """One step: the generators on GAN + cycle + identity losses, then the discriminators on the pools.
 
     ``nets`` = (G_AB, G_BA, D_A, D_B), ``opts`` = (opt_G, opt_D), ``pools`` = (pool_A, pool_B).
-    Returns a dict of the (detached) losses.
+    With a frozen source ``classifier`` f (CyCADA), G_AB also pays ``lambda_semantic`` times
+    :func:`semantic_loss` of f(G_AB(a)) against f(a).  Returns a dict of the (detached) losses.
     """
     G_AB, G_BA, D_A, D_B = nets
     opt_G, opt_D = opts
@@ -201,7 +214,9 @@ def train_step(nets, opts, pools, real_a, real_b, lambda_cycle=10.0, lambda_iden
     loss_cycle_B = lambda_cycle * F.l1_loss(G_AB(fake_a), real_b) if cycle == "both" else zero
     loss_idt = (identity_loss(real_a, G_BA(real_a), real_b, G_AB(real_b), lambda_cycle, lambda_identity)
                 if lambda_identity > 0 else zero)
-    loss_G = loss_G_AB + loss_G_BA + loss_cycle_A + loss_cycle_B + loss_idt
+    loss_sem = lambda_semantic * semantic_loss(classifier(fake_b), classifier(real_a)) if classifier is not None \
+        else zero
+    loss_G = loss_G_AB + loss_G_BA + loss_cycle_A + loss_cycle_B + loss_idt + loss_sem
     opt_G.zero_grad(set_to_none=True)
     loss_G.backward()
     dist.average_gradients(G_AB, G_BA)  # under torchrun: the mean over the ranks (nothing on one process)
@@ -217,14 +232,15 @@ def train_step(nets, opts, pools, real_a, real_b, lambda_cycle=10.0, lambda_iden
     dist.average_gradients(D_A, D_B)
     opt_D.step()
     return {"loss_G_AB": loss_G_AB.detach(), "loss_G_BA": loss_G_BA.detach(), "loss_cycle_A": loss_cycle_A.detach(),
-            "loss_cycle_B": loss_cycle_B.detach(), "loss_idt": loss_idt.detach(),
+            "loss_cycle_B": loss_cycle_B.detach(), "loss_idt": loss_idt.detach(), "loss_sem": loss_sem.detach(),
             "loss_D_A": loss_D_A.detach(), "loss_D_B": loss_D_B.detach()}
 
 
 # --------------------------------------------------------------------------------------------
-# The course's tasks: MNIST digits <-> printed digits, and faces without <-> with glasses.
+# The course's tasks: MNIST digits <-> printed digits, faces' label maps <-> photos, and faces
+# without <-> with glasses.
 
-TASKS = ("digits", "glasses")
+TASKS = ("digits", "labels", "glasses")
 TRAIN_SEED, TEST_SEED = 0, 1
 
 #: The lecture's ablation: the cycle loss in both directions, in one, or none (GAN alone).
@@ -249,6 +265,7 @@ class Domains:
     """Endless unpaired batches (real_a, real_b) of a task, drawn from its training data.
 
     digits:  A = MNIST training digits (shuffled), B = fresh printed digits.
+    labels:  A = label maps (as colour pictures) of fresh faces, B = photos of *other* faces.
     glasses: A = fresh faces drawn without glasses, B = other faces drawn with them.
     Labels and factors are never used in training; ``state_dict`` makes the order resumable.
     """
@@ -273,6 +290,9 @@ class Domains:
         self.step += 1
         if self.task == "digits":
             return to_rgb(next(self.mnist)[0]), ck.data.printed_digits(n, seed=self.seed, start=start).images
+        if self.task == "labels":  # faces start .. give the maps, the next n faces the photos: never a pair
+            return ck.data.faces(n, self.size, self.seed, start).label_images(), \
+                ck.data.faces(n, self.size, self.seed, start + n).images
         return glasses_faces(n, False, self.size, self.seed, start).images, \
             glasses_faces(n, True, self.size, self.seed, start + n).images
 
@@ -321,9 +341,12 @@ class CycleGAN(nn.Module):
 
 
 def train_cyclegan(task="digits", steps=2000, batch_size=16, size=64, config=None, lambda_cycle=10.0,
-                   lambda_identity=0.5, cycle="both", pool_size=50, checkpoint=None, device=None, seed=0,
-                   plot=None, desc=None):
+                   lambda_identity=0.5, cycle="both", pool_size=50, classifier=None, lambda_semantic=1.0,
+                   checkpoint=None, device=None, seed=0, plot=None, desc=None):
     """Train CycleGAN on a task's unpaired domains; returns ((G_AB, G_BA, D_A, D_B), run).
+
+    ``classifier``: a frozen classifier of domain A's classes that reads RGB images (CyCADA's
+    semantic loss, :func:`semantic_loss`, weighed by ``lambda_semantic``); None for plain CycleGAN.
 
     The learning rate, 2e-4, follows :func:`linear_decay` over ``steps``: a function of the step, so a
     resumed run picks it up where it stands (and one resumed with more steps stretches it)."""
@@ -331,6 +354,8 @@ def train_cyclegan(task="digits", steps=2000, batch_size=16, size=64, config=Non
 
     dev = device or ck.device()
     ck.seed(seed)
+    if classifier is not None:
+        classifier = classifier.to(dev).eval().requires_grad_(False)
     nets = tuple(m.to(dev) for m in build(config))
     opts = make_optimizers(*nets)
     pools = ImagePool(pool_size), ImagePool(pool_size)
@@ -345,7 +370,8 @@ def train_cyclegan(task="digits", steps=2000, batch_size=16, size=64, config=Non
                 for group in opt.param_groups:
                     group["lr"] = LR * linear_decay(step, steps)
             real_a, real_b = dist.to_device(*dist.shard(*next(data)), device=dev)  # this rank's slice
-            losses = train_step(nets, opts, pools, real_a, real_b, lambda_cycle, lambda_identity, cycle)
+            losses = train_step(nets, opts, pools, real_a, real_b, lambda_cycle, lambda_identity, cycle,
+                                classifier, lambda_semantic)
             run.log(**{k: dist.mean(v) for k, v in losses.items()})
     for m in nets:
         m.eval()
@@ -429,6 +455,88 @@ def evaluate_glasses(G_AB, G_BA, attributes, n=200, size=64):
         out[f"worst_kept_{name}"] = min(kept, key=kept.get) + f" {min(kept.values()):.3f}"
     out["images"] = n
     return out
+
+
+#: The zoo's CycleGANs: the options of :func:`train_cyclegan` each is trained with.
+RECIPES = {
+    "mnist-cyclegan": {"task": "digits", "steps": 4000},
+    "mnist-cyclegan-semantic": {"task": "digits", "steps": 4000, "lambda_semantic": 1.0},
+    # the paper's Cityscapes labels <-> photos: no identity loss (a label map is no photo)
+    "faces-cyclegan-labels": {"task": "labels", "steps": 2000, "batch_size": 8, "lambda_identity": 0.0},
+    "faces-cyclegan-glasses": {"task": "glasses", "steps": 2000, "batch_size": 8},
+}
+
+DESCRIPTIONS = {
+    "mnist-cyclegan": "CycleGAN between MNIST digits (A) and printed digits (B), notebook 04: ResNet generators, "
+                      "PatchGAN 34x34, LSGAN, cycle 10, identity 5, history of 50.",
+    "mnist-cyclegan-semantic": "mnist-cyclegan's recipe plus CyCADA's semantic loss (weight 1): the frozen "
+                               "mnist-colour-judge reads G_AB(a) as the digit it reads in a.",
+    "faces-cyclegan-labels": "CycleGAN between label maps (A) and photos (B) of different faces, 64x64, notebook 04: "
+                             "the CycleGAN paper's Cityscapes task, no identity loss.",
+    "faces-cyclegan-glasses": "CycleGAN between faces without (A) and with glasses (B), 64x64, notebook 04.",
+}
+
+
+def labels_of(label_images):
+    """The part labels (N, H, W) of colour label pictures (N, 3, H, W) in [-1, 1]: each pixel's nearest
+    colour of ``ck.faces.PART_COLOURS``.  How a photo -> labels translation is read."""
+    from coursekit import faces as _faces
+
+    colours = _faces.PART_COLOURS.to(label_images) * 2 - 1                      # (K, 3)
+    distance = (label_images.unsqueeze(1) - colours.view(1, -1, 3, 1, 1)).pow(2).sum(2)  # (N, K, H, W)
+    return distance.argmin(1)
+
+
+def evaluate_labels(G_AB, G_BA, segmenter, pix2pix_G=None, n=200, size=64):
+    """The CycleGAN paper's Cityscapes table on notebook 03's 200 held-out faces (seed ``TEST_SEED``).
+
+    labels -> photo: faces-segmenter reads G_AB's photo; per-pixel accuracy, per-class accuracy and
+    class IoU against the label map it came from, beside notebook 03's paired Pix2Pix (``pix2pix_G``),
+    the trivial answer (the mean photo of 1,000 training faces, whatever the map) and real photos.
+    photo -> labels: G_BA's label picture read pixel by pixel (:func:`labels_of`) against the true map,
+    beside the trivial answer (each pixel's commonest part in the training faces).
+    Returns ``{"labels_to_photo": {model: scores}, "photo_to_labels": {model: scores}, "images": n}``.
+    """
+    from coursekit import faces as _faces
+    from coursekit.models import face_eval, pix2pix
+
+    def scores(predicted, target):
+        s = face_eval.segmentation_scores(predicted, target)
+        return {"pixel_accuracy": round(s["pixel_accuracy"], 4), "class_accuracy": round(s["class_accuracy"], 4),
+                "class_iou": round(s["mean_iou"], 4)}
+
+    test = _faces.faces(n, size=size, seed=TEST_SEED)
+    train = _faces.faces(1000, size=size, seed=TRAIN_SEED)
+    maps = test.label_images()
+    to_photo = {"CycleGAN": translate(G_AB, maps),
+                "trivial (mean photo)": train.images.mean(0, keepdim=True).expand(n, -1, -1, -1),
+                "real photos": test.images}
+    if pix2pix_G is not None:
+        to_photo["Pix2Pix (paired)"] = pix2pix.translate(pix2pix_G, maps)
+    commonest = F.one_hot(train.labels, len(_faces.PARTS)).sum(0).argmax(-1)   # (H, W)
+    to_labels = {"CycleGAN": labels_of(translate(G_BA, test.images)),
+                 "trivial (commonest part)": commonest.expand(n, -1, -1)}
+    return {"labels_to_photo": {k: scores(face_eval.segment(segmenter, v), test.labels) for k, v in to_photo.items()},
+            "photo_to_labels": {k: scores(v, test.labels) for k, v in to_labels.items()}, "images": n}
+
+
+def label_samples(G_AB, G_BA, n=8, size=64):
+    """Both cycles of the first ``n`` held-out faces, (6, n, 3, S, S): map, G_AB(map), G_BA(G_AB(map)),
+    photo, G_BA(photo), G_AB(G_BA(photo)) (map and photo of the same face, which training never saw)."""
+    from coursekit import faces as _faces
+
+    test = _faces.faces(n, size=size, seed=TEST_SEED)
+    a, b = test.label_images(), test.images
+    fake_b, fake_a = translate(G_AB, a), translate(G_BA, b)
+    return torch.stack([a, fake_b, translate(G_BA, fake_b), b, fake_a, translate(G_AB, fake_a)])
+
+
+def glasses_samples(G_AB, G_BA, n=8, size=64):
+    """(6, n, 3, S, S): faces without glasses, G_AB's, back; faces with glasses, G_BA's, back (held out)."""
+    a = glasses_faces(n, False, size=size, seed=TEST_SEED).images
+    b = glasses_faces(n, True, size=size, seed=TEST_SEED + 1).images
+    fake_b, fake_a = translate(G_AB, a), translate(G_BA, b)
+    return torch.stack([a, fake_b, translate(G_BA, fake_b), b, fake_a, translate(G_AB, fake_a)])
 
 
 def cycle_samples(G_AB, G_BA, n=16):

@@ -122,15 +122,18 @@ def segment(model, images, batch_size=200):
 
 
 def segmentation_scores(predicted, target, num_classes=len(_faces.PARTS)):
-    """Per-pixel accuracy, mean IoU over the parts present (the Pix2Pix paper's FCN scores), and the
-    IoU of each part present, ``{"iou": {part: value}}``."""
+    """Per-pixel accuracy, per-class accuracy (the mean over the parts present of the share of each
+    part's pixels found), mean IoU over the parts present (the Pix2Pix and CycleGAN papers' FCN
+    scores), and the IoU of each part present, ``{"iou": {part: value}}``."""
     acc = (predicted == target).float().mean().item()
-    ious = {}
+    ious, recalls = {}, []
     for k in range(num_classes):
         p, t = predicted == k, target == k
         if t.any():
             ious[_faces.PARTS[k] if num_classes == len(_faces.PARTS) else k] = (p & t).sum().item() / (p | t).sum().item()
-    return {"pixel_accuracy": acc, "mean_iou": sum(ious.values()) / len(ious), "iou": ious}
+            recalls.append((p & t).sum().item() / t.sum().item())
+    return {"pixel_accuracy": acc, "class_accuracy": sum(recalls) / len(recalls),
+            "mean_iou": sum(ious.values()) / len(ious), "iou": ious}
 
 
 TRAIN_SEED, TEST_SEED = 0, 1  # rendered faces: seed 0 streams the training images, seed 1 is held out

@@ -72,6 +72,15 @@ def augment(x, generator=None, max_degrees=10.0, max_shift=0.1, scale=(0.9, 1.1)
     return F.grid_sample(x + 1, grid, align_corners=False, padding_mode="zeros") - 1
 
 
+def recolour(x, generator=None):
+    """Digits (B, 1, H, W) in [-1, 1] painted in random colours: (B, 3, H, W), light ink on a dark ground
+    as in MNIST, each channel of the ground drawn from [0, 0.45] and of the ink from [0.55, 1]."""
+    b = x.shape[0]
+    ground = 0.45 * torch.rand(b, 3, 1, 1, generator=generator)
+    ink = 0.55 + 0.45 * torch.rand(b, 3, 1, 1, generator=generator)
+    return torch.lerp(ground, ink, (x + 1) / 2) * 2 - 1
+
+
 @torch.no_grad()
 def predict(judge, images, batch_size=500):
     """Logits (N, 10) and features (N, 128) of images (N, 1, 28, 28), in eval mode, in chunks."""
@@ -119,21 +128,60 @@ def train_judge(steps=3000, batch_size=128, lr=2e-3, seed=0, checkpoint="runs/ju
     return judge.eval(), run
 
 
-def train_printed_judge(steps=400, batch_size=128, lr=2e-3, seed=0, checkpoint=None, device=None):
-    """The judge of notebook 04's printed digits: the same CNN with three input channels, trained on
-    a stream of fresh renders (``ck.data.printed_digits``, seed 0) only; returns (judge, run)."""
+def train_colour_judge(steps=1500, batch_size=128, lr=2e-3, seed=0, checkpoint=None, device=None):
+    """A classifier of MNIST's classes that reads digits in any colours: the judge's CNN with three input
+    channels, trained on the MNIST training digits only, each shifted and rotated (:func:`augment`) and
+    painted in random colours (:func:`recolour`).  CyCADA's source classifier f_S for notebook 04's
+    semantic loss: it knows MNIST's labels and nothing of the printed digits'.  Returns (judge, run)."""
     import coursekit as ck
 
     dev = device or ck.device()
-    ck.seed(seed)
+    g = ck.seed(seed)
+    train = ck.data.mnist("train", verbose=False)
     judge = Judge(JudgeConfig(channels=3)).to(dev)
+    opt = torch.optim.AdamW(judge.parameters(), lr=lr, weight_decay=5e-4)
+    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=lr, total_steps=max(steps, 1), pct_start=0.15)
+    batches = train.batches(batch_size, generator=g)
+    run = ck.train.Run({"judge": judge, "opt": opt, "sched": sched, "data_rng": g, "data": batches}, steps=steps,
+                       checkpoint=checkpoint, checkpoint_every=500, record={"config": asdict(judge.config)},
+                       desc="colour judge")
+    with run:
+        for _ in run.steps():
+            x, y = next(batches)
+            x = recolour(augment(x, generator=g), generator=g)
+            loss = F.cross_entropy(judge(x.to(dev)), y.to(dev), label_smoothing=0.05)
+            opt.zero_grad(set_to_none=True)
+            loss.backward()
+            opt.step()
+            sched.step()
+            run.log(loss=loss)
+    return judge.eval(), run
+
+
+#: A second reader of the printed digits that no training loss ever sees (notebook 04 scores the
+#: semantic variant of CycleGAN with it): another architecture, seed and stream of renders.
+PRINTED_JUDGE_2 = {"config": JudgeConfig(channels=3, width=48, features=256, dropout=0.5), "seed": 2, "data_seed": 2}
+
+
+def train_printed_judge(steps=400, batch_size=128, lr=2e-3, seed=0, checkpoint=None, device=None, config=None,
+                        data_seed=0):
+    """The judge of notebook 04's printed digits: the same CNN with three input channels, trained on
+    a stream of fresh renders (``ck.data.printed_digits``, seed ``data_seed``) only; returns (judge, run).
+    Seed 1 of the renders is held out for measuring."""
+    import coursekit as ck
+
+    if data_seed == 1:
+        raise ValueError("printed digits of seed 1 are the held-out set; train on another seed")
+    dev = device or ck.device()
+    ck.seed(seed)
+    judge = Judge(config or JudgeConfig(channels=3)).to(dev)
     opt = torch.optim.AdamW(judge.parameters(), lr=lr, weight_decay=5e-4)
     sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=lr, total_steps=max(steps, 1), pct_start=0.15)
     run = ck.train.Run({"judge": judge, "opt": opt, "sched": sched}, steps=steps, checkpoint=checkpoint,
                        checkpoint_every=500, record={"config": asdict(judge.config)}, desc="printed judge")
     with run:
         for step in run.steps():
-            batch = ck.data.printed_digits(batch_size, seed=0, start=step * batch_size)
+            batch = ck.data.printed_digits(batch_size, seed=data_seed, start=step * batch_size)
             loss = F.cross_entropy(judge(batch.images.to(dev)), batch.labels.to(dev), label_smoothing=0.05)
             opt.zero_grad(set_to_none=True)
             loss.backward()
