@@ -437,6 +437,36 @@ def evaluate_digits(G_AB, G_BA, judge_a, judge_b, n=1000):
             "images": n}
 
 
+def adaptation_table(translators, steps=400, batch_size=128, n=1000, seed=0, device=None):
+    """CyCADA's table on the target domain (Hoffman et al., 2018, table 1): a classifier of printed digits
+    (printed-judge's architecture, trained the same way) trained on the MNIST training digits with MNIST's
+    labels, as they are ("source only") and after each translator G_AB in ``translators`` ({name: G_AB}),
+    and on 4,000 printed digits with their own labels ("oracle"); each tested on ``n`` held-out printed
+    digits.  The translations of the training digits are made once.  Returns ``{name: accuracy}``."""
+    import coursekit as ck
+    from coursekit.models.judge import Judge, JudgeConfig, augment, fit_classifier
+
+    dev = device or torch.device("cpu")
+    mnist = ck.data.mnist("train", verbose=False)
+    printed_train = ck.data.printed_digits(len(mnist), seed=TRAIN_SEED)
+    test = ck.data.printed_digits(n, seed=TEST_SEED)
+    sets = {"source only (MNIST as it is)": (to_rgb(mnist.images), mnist.labels),
+            **{name: (translate(G, mnist.images), mnist.labels) for name, G in translators.items()},
+            "oracle (printed digits, their labels)": (printed_train.images, printed_train.labels)}
+    table = {}
+    for name, (images, labels) in sets.items():
+        g = ck.seed(seed)
+        order = torch.randint(len(images), (steps, batch_size), generator=g)
+
+        def next_batch(step):
+            i = order[step]
+            return augment(images[i], generator=g).to(dev), labels[i].to(dev)
+
+        judge, _ = fit_classifier(Judge(JudgeConfig(channels=3)).to(dev), next_batch, steps, desc=None)
+        table[name] = round(ck.metrics.class_accuracy(test.images, test.labels, judge=judge.cpu()), 4)
+    return table
+
+
 def evaluate_glasses(G_AB, G_BA, attributes, n=200, size=64):
     """Faces without glasses -> with (A -> B) and back (B -> A), read by the attribute predictor:
     how often the glasses are flipped as asked, and how often every other class factor is kept."""
@@ -487,14 +517,15 @@ def labels_of(label_images):
     return distance.argmin(1)
 
 
-def evaluate_labels(G_AB, G_BA, segmenter, pix2pix_G=None, n=200, size=64):
+def evaluate_labels(G_AB, G_BA, segmenter, pix2pix_G=None, pix2pix_photo_G=None, n=200, size=64):
     """The CycleGAN paper's Cityscapes table on notebook 03's 200 held-out faces (seed ``TEST_SEED``).
 
     labels -> photo: faces-segmenter reads G_AB's photo; per-pixel accuracy, per-class accuracy and
     class IoU against the label map it came from, beside notebook 03's paired Pix2Pix (``pix2pix_G``),
     the trivial answer (the mean photo of 1,000 training faces, whatever the map) and real photos.
     photo -> labels: G_BA's label picture read pixel by pixel (:func:`labels_of`) against the true map,
-    beside the trivial answer (each pixel's commonest part in the training faces).
+    beside a paired Pix2Pix trained photo -> labels (``pix2pix_photo_G``) and the trivial answer (each
+    pixel's commonest part in the training faces).
     Returns ``{"labels_to_photo": {model: scores}, "photo_to_labels": {model: scores}, "images": n}``.
     """
     from coursekit import faces as _faces
@@ -512,10 +543,16 @@ def evaluate_labels(G_AB, G_BA, segmenter, pix2pix_G=None, n=200, size=64):
                 "trivial (mean photo)": train.images.mean(0, keepdim=True).expand(n, -1, -1, -1),
                 "real photos": test.images}
     if pix2pix_G is not None:
-        to_photo["Pix2Pix (paired)"] = pix2pix.translate(pix2pix_G, maps)
+        with torch.random.fork_rng():  # Pix2Pix keeps dropout on (its only noise): the same draws every time
+            torch.manual_seed(0)
+            to_photo["Pix2Pix (paired)"] = pix2pix.translate(pix2pix_G, maps)
     commonest = F.one_hot(train.labels, len(_faces.PARTS)).sum(0).argmax(-1)   # (H, W)
     to_labels = {"CycleGAN": labels_of(translate(G_BA, test.images)),
                  "trivial (commonest part)": commonest.expand(n, -1, -1)}
+    if pix2pix_photo_G is not None:
+        with torch.random.fork_rng():
+            torch.manual_seed(0)
+            to_labels["Pix2Pix (paired)"] = labels_of(pix2pix.translate(pix2pix_photo_G, test.images))
     return {"labels_to_photo": {k: scores(face_eval.segment(segmenter, v), test.labels) for k, v in to_photo.items()},
             "photo_to_labels": {k: scores(v, test.labels) for k, v in to_labels.items()}, "images": n}
 

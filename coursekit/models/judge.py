@@ -128,6 +128,30 @@ def train_judge(steps=3000, batch_size=128, lr=2e-3, seed=0, checkpoint="runs/ju
     return judge.eval(), run
 
 
+def fit_classifier(judge, next_batch, steps, lr=2e-3, checkpoint=None, state=None, desc="classifier"):
+    """The course's classifier training loop for the digit readers of notebook 04: AdamW with a one-cycle
+    learning rate, cross-entropy with label smoothing 0.05.  ``next_batch(step)`` gives the step's
+    (images, labels) on ``judge``'s device; ``state`` adds what a resumed run must restore (a random
+    generator, a data order).  Returns (judge in eval mode, run)."""
+    import coursekit as ck
+
+    opt = torch.optim.AdamW(judge.parameters(), lr=lr, weight_decay=5e-4)
+    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=lr, total_steps=max(steps, 1), pct_start=0.15)
+    run = ck.train.Run({"judge": judge, "opt": opt, "sched": sched, **(state or {})}, steps=steps,
+                       checkpoint=checkpoint, checkpoint_every=500, record={"config": asdict(judge.config)},
+                       desc=desc)
+    with run:
+        for step in run.steps():
+            x, y = next_batch(step)
+            loss = F.cross_entropy(judge(x), y, label_smoothing=0.05)
+            opt.zero_grad(set_to_none=True)
+            loss.backward()
+            opt.step()
+            sched.step()
+            run.log(loss=loss)
+    return judge.eval(), run
+
+
 def train_colour_judge(steps=1500, batch_size=128, lr=2e-3, seed=0, checkpoint=None, device=None):
     """A classifier of MNIST's classes that reads digits in any colours: the judge's CNN with three input
     channels, trained on the MNIST training digits only, each shifted and rotated (:func:`augment`) and
@@ -137,25 +161,14 @@ def train_colour_judge(steps=1500, batch_size=128, lr=2e-3, seed=0, checkpoint=N
 
     dev = device or ck.device()
     g = ck.seed(seed)
-    train = ck.data.mnist("train", verbose=False)
-    judge = Judge(JudgeConfig(channels=3)).to(dev)
-    opt = torch.optim.AdamW(judge.parameters(), lr=lr, weight_decay=5e-4)
-    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=lr, total_steps=max(steps, 1), pct_start=0.15)
-    batches = train.batches(batch_size, generator=g)
-    run = ck.train.Run({"judge": judge, "opt": opt, "sched": sched, "data_rng": g, "data": batches}, steps=steps,
-                       checkpoint=checkpoint, checkpoint_every=500, record={"config": asdict(judge.config)},
-                       desc="colour judge")
-    with run:
-        for _ in run.steps():
-            x, y = next(batches)
-            x = recolour(augment(x, generator=g), generator=g)
-            loss = F.cross_entropy(judge(x.to(dev)), y.to(dev), label_smoothing=0.05)
-            opt.zero_grad(set_to_none=True)
-            loss.backward()
-            opt.step()
-            sched.step()
-            run.log(loss=loss)
-    return judge.eval(), run
+    batches = ck.data.mnist("train", verbose=False).batches(batch_size, generator=g)
+
+    def next_batch(step):
+        x, y = next(batches)
+        return recolour(augment(x, generator=g), generator=g).to(dev), y.to(dev)
+
+    return fit_classifier(Judge(JudgeConfig(channels=3)).to(dev), next_batch, steps, lr, checkpoint,
+                          {"data_rng": g, "data": batches}, desc="colour judge")
 
 
 #: A second reader of the printed digits that no training loss ever sees (notebook 04 scores the
@@ -174,19 +187,10 @@ def train_printed_judge(steps=400, batch_size=128, lr=2e-3, seed=0, checkpoint=N
         raise ValueError("printed digits of seed 1 are the held-out set; train on another seed")
     dev = device or ck.device()
     ck.seed(seed)
-    judge = Judge(config or JudgeConfig(channels=3)).to(dev)
-    opt = torch.optim.AdamW(judge.parameters(), lr=lr, weight_decay=5e-4)
-    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=lr, total_steps=max(steps, 1), pct_start=0.15)
-    run = ck.train.Run({"judge": judge, "opt": opt, "sched": sched}, steps=steps, checkpoint=checkpoint,
-                       checkpoint_every=500, record={"config": asdict(judge.config)}, desc="printed judge")
-    with run:
-        for step in run.steps():
-            batch = ck.data.printed_digits(batch_size, seed=data_seed, start=step * batch_size)
-            loss = F.cross_entropy(judge(batch.images.to(dev)), batch.labels.to(dev), label_smoothing=0.05)
-            opt.zero_grad(set_to_none=True)
-            loss.backward()
-            opt.step()
-            sched.step()
-            run.log(loss=loss)
-    return judge.eval(), run
 
+    def next_batch(step):
+        batch = ck.data.printed_digits(batch_size, seed=data_seed, start=step * batch_size)
+        return batch.images.to(dev), batch.labels.to(dev)
+
+    return fit_classifier(Judge(config or JudgeConfig(channels=3)).to(dev), next_batch, steps, lr, checkpoint,
+                          desc="printed judge")

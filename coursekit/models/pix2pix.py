@@ -165,24 +165,28 @@ def make_optimizers(G, D, lr=2e-4):
 
 
 # --------------------------------------------------------------------------------------------
-# The course's tasks on the procedural faces: labels -> photo and edges -> photo.
+# The course's tasks on the procedural faces: labels -> photo and edges -> photo, and the way back,
+# photo -> labels (notebook 04 compares CycleGAN's unpaired translation with it).
 
-TASKS = ("labels", "edges")
+TASKS = ("labels", "edges", "photo")
 TRAIN_SEED, TEST_SEED = 0, 1
 
 
 def task_pair(faces, task):
-    """(condition, photo) of a ``ck.faces.Faces`` batch: the colour label map or the edge map, and the image."""
+    """(condition, target) of a ``ck.faces.Faces`` batch: the colour label map or the edge map and the
+    image; for ``task="photo"`` the image and its colour label map."""
     if task == "labels":
         return faces.label_images(), faces.images
     if task == "edges":
         return faces.edges, faces.images
+    if task == "photo":
+        return faces.images, faces.label_images()
     raise ValueError(f"task must be one of {TASKS}, got {task!r}")
 
 
 def config_for(task, **changes):
     """The model configuration of a task (an edge map has one channel, a label picture three)."""
-    return Pix2PixConfig(in_channels=3 if task == "labels" else 1, **changes)
+    return Pix2PixConfig(in_channels=1 if task == "edges" else 3, **changes)
 
 
 def train_pix2pix(task="labels", steps=2000, batch_size=16, size=64, config=None, l1_weight=100.0, gan_weight=1.0,

@@ -132,6 +132,22 @@ def _pix2pix(task):
         if run.interrupted or not args.publish:
             return run
         cpu = torch.device("cpu")
+        if task == "photo":  # photo -> labels: read back pixel by pixel, as notebook 04 reads CycleGAN's
+            from coursekit.models import cyclegan, face_eval
+
+            test = ck.faces.faces(200, size=64, seed=pix2pix.TEST_SEED)
+            torch.manual_seed(0)  # dropout, the paper's only noise, stays on
+            scores = face_eval.segmentation_scores(
+                cyclegan.labels_of(pix2pix.translate(G.cpu(), test.images)), test.labels)
+            return G, run, {"pixel_accuracy": round(scores["pixel_accuracy"], 4),
+                            "class_accuracy": round(scores["class_accuracy"], 4),
+                            "class_iou": round(scores["mean_iou"], 4), "images": 200}, {
+                "weights_dtype": "float16",
+                "description": "Pix2Pix U-Net generator, photo -> label map of a rendered face (notebook 04's "
+                               "paired reference for CycleGAN's photo -> labels): cGAN + 100 L1, PatchGAN 70x70.",
+                "data": f"ck.data.faces, 64x64, seed {pix2pix.TRAIN_SEED}, a fresh stream of renders",
+                "evaluation": "cyclegan.labels_of(G's label picture) against the true map, 200 held-out faces",
+            }
         segmenter, attributes = ck.zoo.load("faces-segmenter", device=cpu), ck.zoo.load("faces-attributes", device=cpu)
         metrics = pix2pix.evaluate(G.cpu(), task, segmenter, attributes)
         extras = None
@@ -246,8 +262,14 @@ def _cyclegan(name):
                 metrics["ablations"] = {"steps": args.ablation_steps, **rows}
             evaluation = ("cyclegan.evaluate_digits: 1,000 held-out digits per domain, read by mnist-judge and "
                           "printed-judge; kept_a_to_b_second_judge: A -> B read by printed-judge-2")
+            if name == "mnist-cyclegan-semantic":  # CyCADA's table: train on translated MNIST, test on printed
+                plain = ck.zoo.load("mnist-cyclegan", device=cpu)
+                metrics["adaptation"] = cyclegan.adaptation_table(
+                    {"CycleGAN (mnist-cyclegan)": plain.G_AB, "CycleGAN + semantic loss": pair.G_AB})
+                evaluation += "; adaptation: cyclegan.adaptation_table, 1,000 held-out printed digits"
         elif task == "labels":
-            cpu_models = [ck.zoo.load(m, device=cpu) for m in ("faces-segmenter", "faces-pix2pix")]
+            cpu_models = [ck.zoo.load(m, device=cpu) if m in ck.zoo.names() else None
+                          for m in ("faces-segmenter", "faces-pix2pix", "faces-pix2pix-photo")]
             metrics = cyclegan.evaluate_labels(pair.G_AB, pair.G_BA, *cpu_models)
             extras = {"samples": cyclegan.label_samples(pair.G_AB, pair.G_BA)}
             evaluation = ("cyclegan.evaluate_labels: the 200 held-out faces of notebook 03, labels -> photo read by "
@@ -361,6 +383,7 @@ def faces_stylegan_encoder(args):
 RECIPES = {"mnist-judge": judge, "mnist-dcgan": dcgan, "mnist-cgan": cgan, "mnist-ddpm": ddpm,
            "faces-attributes": faces_attributes, "faces-segmenter": faces_segmenter,
            "faces-pix2pix": _pix2pix("labels"), "faces-pix2pix-edges": _pix2pix("edges"),
+           "faces-pix2pix-photo": _pix2pix("photo"),
            "printed-judge": printed_judge, "printed-judge-2": printed_judge_2, "mnist-colour-judge": mnist_colour_judge,
            **{name: _cyclegan(name) for name in ("mnist-cyclegan", "mnist-cyclegan-semantic", "faces-cyclegan-labels",
                                                  "faces-cyclegan-glasses")},
