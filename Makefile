@@ -30,7 +30,7 @@ test-browser: $(STAMP)
 		apt-get update -qq && apt-get install -y -qq chromium >/dev/null; } || true
 	COURSEKIT_QUICK=1 $(PY) -m pytest -m browser tests/browser
 
-# Regenerate the student notebooks from notebooks/solutions/.
+# Build the solved and the student notebooks from notebooks/source/ (runs the notebooks whose source changed).
 notebooks: $(STAMP)
 	$(PY) -m coursekit.notebooks
 

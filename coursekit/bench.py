@@ -73,6 +73,20 @@ def widget_latency(repeats=20):
         condition = ck.data.faces(4, size=64, seed=pix2pix.TEST_SEED).label_images()
         w = ck.widgets.dropout_variety(G, condition)
         results["03 dropout variety (seed)"] = statistics.median([w.update(seed=i) for i in range(repeats)])
+    if "mnist-cyclegan" in ck.zoo.names():
+        cycles = ck.zoo.extras("mnist-cyclegan")["cycles"]
+        w = ck.widgets.cycle_explorer(cycles)
+        names = list(cycles)
+        results["04 cycle explorer (model, image)"] = statistics.median(
+            [w.update(model=names[i % len(names)], image=i % 16) for i in range(repeats)])
+    if "faces-cyclegan-labels" in ck.zoo.names():
+        from coursekit.models import cyclegan
+
+        G = ck.zoo.load("faces-cyclegan-labels", device=torch.device("cpu")).G_AB
+        w = ck.widgets.face_factors(G, translate=cyclegan.translate, paint=True)
+        results["04 label map -> photo (paint, glasses)"] = statistics.median(
+            [w.update(part=("glasses", "hair", "no paint")[i % 3], x=(i % 10) / 10, glasses=("on", "off")[i % 2])
+             for i in range(repeats)])
     if "faces-progan" in ck.zoo.names():
         from coursekit.models import progan
 

@@ -1,6 +1,12 @@
-"""Make the student notebooks from the solved ones: ``python -m coursekit.notebooks``.
+"""Build the lecture notebooks from their sources: ``python -m coursekit.notebooks`` (``make notebooks``).
 
-The source of every lecture is its solved version in ``notebooks/solutions/``.
+Each lecture has **one source**, ``notebooks/source/NN_name.py``: a jupytext py:percent file that
+diffs and reviews as text and opens as a notebook in JupyterLab (right-click, Open With, Jupytext
+Notebook).  From it come the two notebooks students open:
+
+* ``notebooks/solutions/NN_name.ipynb``, the solved notebook;
+* ``notebooks/NN_name.ipynb``, the student version, in which every solution region is a stub.
+
 In an exercise cell the solution sits between two marker lines::
 
     def to_model_range(x):
@@ -9,23 +15,24 @@ In an exercise cell the solution sits between two marker lines::
         return x.float() / 127.5 - 1.0
         ### END SOLUTION
 
-The student version in ``notebooks/`` keeps everything else and replaces each
-region by a stub at the same indentation that raises ``NotImplementedError``
-with the hint.
+The student version keeps everything else and replaces each region by a stub at the same
+indentation that raises ``NotImplementedError`` with the hint.
 
 Outputs are stripped from both versions (small diffs), except in cells marked
-``# NBVAL_CHECK_OUTPUT``: their printed output is deterministic, kept, and
-compared by nbval when the tests run the notebook.  ``--execute`` refreshes
-those outputs by running the solved notebooks in quick mode.  In the student
-version, a check cell loses its mark (on a stub it prints something else).
+``# NBVAL_CHECK_OUTPUT``: their printed output is deterministic, kept, and compared by nbval when
+the tests run the notebook.  A build carries those outputs over from the last build for every
+compared cell whose code did not change, and runs a solved notebook (quick mode) when its source
+changed, so its stored outputs are right.  In the student version, a check cell loses its mark
+(on a stub it prints something else).
 
-    python -m coursekit.notebooks            # strip solutions, write student notebooks
-    python -m coursekit.notebooks --execute  # first refresh the compared outputs
-    python -m coursekit.notebooks --execute --only 08   # ... of one notebook
-    python -m coursekit.notebooks --check    # exit 1 when anything is out of date
+    python -m coursekit.notebooks                 # build what changed (runs the changed notebooks)
+    python -m coursekit.notebooks --no-execute    # build without running anything
+    python -m coursekit.notebooks --execute --only 08   # run notebook 08 again, changed or not
+    python -m coursekit.notebooks --check         # exit 1 when anything is out of date
 """
 
 import argparse
+import hashlib
 import re
 import sys
 from pathlib import Path
@@ -33,6 +40,7 @@ from pathlib import Path
 import nbformat
 
 ROOT = Path(__file__).resolve().parent.parent / "notebooks"
+SOURCE = "source"  # notebooks/source/: the one source of each notebook
 BEGIN, END, HINT = "### BEGIN SOLUTION", "### END SOLUTION", "### HINT:"
 CHECK_OUTPUT = "# NBVAL_CHECK_OUTPUT"
 
@@ -100,35 +108,83 @@ def _text(nb):
     return nbformat.writes(nb) + "\n"
 
 
-def execute(path, timeout=1800):
-    """Run a solved notebook in quick mode and save it with the outputs that are compared."""
+def _cell_id(text, taken):
+    """A cell id from the cell's text (nbformat would draw a random one): a rebuild changes only the ids
+    of the cells that changed, so the notebooks' diffs stay small."""
+    digest = hashlib.sha1(text.encode()).hexdigest()[:8]
+    return digest if digest not in taken else f"{digest}-{len(taken)}"
+
+
+def from_source(path):
+    """The solved notebook of a py:percent source, without outputs, its cells' ids drawn from their text."""
+    import jupytext
+
+    nb = jupytext.read(path, fmt="py:percent")
+    nb.metadata.pop("jupytext", None)
+    taken = set()
+    for cell in nb.cells:
+        cell.id = _cell_id(cell.source, taken)
+        taken.add(cell.id)
+        if cell.cell_type == "code":
+            cell.outputs, cell.execution_count = [], None
+    nb.metadata["language_info"] = {"name": "python", "version": "3.11.7"}
+    nbformat.validate(nb)
+    return nb
+
+
+def carry_outputs(nb, old):
+    """Copy into ``nb`` the stored outputs of ``old``'s compared cells whose code is unchanged; returns
+    the number of compared cells of ``nb`` left without outputs."""
+    stored = {c.source: c.outputs for c in old.cells
+              if c.cell_type == "code" and CHECK_OUTPUT in c.source and c.outputs}
+    missing = 0
+    for cell in nb.cells:
+        if cell.cell_type == "code" and CHECK_OUTPUT in cell.source:
+            cell.outputs = stored.get(cell.source, [])
+            missing += not cell.outputs
+    return missing
+
+
+def execute(nb, where=ROOT / "solutions", timeout=1800):
+    """Run a solved notebook in quick mode (its outputs filled in place); returns it."""
     import os
 
     import nbclient
 
-    nb = nbformat.read(path, as_version=4)
     os.environ["COURSEKIT_QUICK"] = "1"
     nbclient.NotebookClient(nb, timeout=timeout, kernel_name="python3",
-                            resources={"metadata": {"path": str(path.parent)}}).execute()
-    nbformat.write(strip_outputs(nb), path)
+                            resources={"metadata": {"path": str(where)}}).execute()
+    return nb
 
 
-def build(root=ROOT, check=False):
-    """Write (or, with ``check``, compare) every student notebook; returns the names out of date."""
+def build(root=ROOT, check=False, execute_changed=True, rerun=""):
+    """Write (or, with ``check``, compare) every solved and student notebook from its source; returns the
+    paths out of date.  A solved notebook whose source changed is run (quick mode) before it is
+    written, unless ``execute_changed`` is False; ``rerun`` runs the notebooks whose name contains
+    it even when nothing changed."""
     stale = []
-    solutions = sorted((root / "solutions").glob("*.ipynb"))
-    expected = {root / s.name for s in solutions}
-    for src in solutions:
-        solved = nbformat.read(src, as_version=4)
-        pairs = [(src, _text(strip_outputs(nbformat.from_dict(solved)))),
-                 (root / src.name, _text(student_version(solved, src.name)))]
-        for path, text in pairs:
-            if not path.exists() or path.read_text() != text:
+    sources = sorted((root / SOURCE).glob("*.py"))
+    expected = {s.stem + ".ipynb" for s in sources}
+    for src in sources:
+        name = src.stem + ".ipynb"
+        solved_path, student_path = root / "solutions" / name, root / name
+        solved = from_source(src)
+        if solved_path.exists():
+            carry_outputs(solved, nbformat.read(solved_path, as_version=4))
+        text = _text(strip_outputs(nbformat.from_dict(solved)))
+        changed = not solved_path.exists() or solved_path.read_text() != text
+        if not check and ((changed and execute_changed) or (rerun and rerun in name)):
+            print(f"running {name} (quick mode) ...", flush=True)
+            text = _text(strip_outputs(execute(solved, root / "solutions")))
+        for path, content in ((solved_path, text), (student_path, _text(student_version(solved, name)))):
+            if not path.exists() or path.read_text() != content:
                 stale.append(str(path.relative_to(root.parent)))
                 if not check:
-                    path.write_text(text)
-    for orphan in sorted(set(root.glob("*.ipynb")) - expected):
-        stale.append(f"{orphan.relative_to(root.parent)} (no solved version)")
+                    path.parent.mkdir(exist_ok=True)
+                    path.write_text(content)
+    for orphan in sorted(p for folder in (root, root / "solutions") for p in folder.glob("*.ipynb")
+                         if p.name not in expected):
+        stale.append(f"{orphan.relative_to(root.parent)} (no source in notebooks/{SOURCE}/)")
     return stale
 
 
@@ -136,14 +192,13 @@ def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m coursekit.notebooks", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--check", action="store_true", help="only report what is out of date")
-    parser.add_argument("--execute", action="store_true", help="refresh the compared outputs first (quick mode)")
-    parser.add_argument("--only", default="", help="with --execute: only the notebooks whose name contains this")
+    parser.add_argument("--no-execute", dest="execute_changed", action="store_false",
+                        help="do not run the notebooks whose source changed (compared outputs may go missing)")
+    parser.add_argument("--execute", action="store_true", help="run the notebooks named by --only even if unchanged")
+    parser.add_argument("--only", default="", help="with --execute: the notebooks whose name contains this")
     args = parser.parse_args(argv)
-    if args.execute:
-        for path in sorted((ROOT / "solutions").glob(f"*{args.only}*.ipynb")):
-            print(f"running {path.name} ...", flush=True)
-            execute(path)
-    stale = build(check=args.check)
+    rerun = (args.only or ".ipynb") if args.execute else ""
+    stale = build(check=args.check, execute_changed=args.execute_changed, rerun=rerun)
     if args.check and stale:
         print("Out of date (run `make notebooks`):\n  " + "\n  ".join(stale))
         return 1

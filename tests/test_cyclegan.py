@@ -190,3 +190,16 @@ def test_the_labels_task_never_pairs_a_map_with_its_own_photo():
     again = ck.data.faces(8, size=32, seed=C.TRAIN_SEED)
     assert torch.equal(maps, again.label_images()[:4])
     assert torch.equal(photos, again.images[4:])
+
+
+@pytest.mark.parametrize("bad, message", [(torch.zeros(3, 28, 28), "add the batch dimension"),
+                                          (torch.zeros(2, 2, 28, 28), r"expected an image batch \(N, 3, H, W\)"),
+                                          (torch.full((2, 3, 28, 28), 255.0), "expected images in \\[-1, 1\\]")])
+def test_a_translation_names_what_it_expected(bad, message):
+    with pytest.raises(ValueError, match=message):
+        C.translate(C.ResnetGenerator(TINY), bad)
+
+
+def test_mnist_digits_translate_as_rgb():
+    out = C.translate(C.ResnetGenerator(TINY), torch.zeros(2, 1, 28, 28))
+    assert out.shape == (2, 3, 28, 28)

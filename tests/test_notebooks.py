@@ -1,4 +1,5 @@
-"""The student notebooks are generated from the solved ones, and both are committed clean."""
+"""Each notebook has one source (notebooks/source/*.py); the solved and the student notebooks are built
+from it, in sync, and committed clean."""
 
 import nbformat
 import pytest
@@ -9,14 +10,16 @@ from coursekit.notebooks import SolutionMarkerError, stub_source
 ALL_NOTEBOOKS = sorted(notebooks.ROOT.glob("*.ipynb")) + sorted((notebooks.ROOT / "solutions").glob("*.ipynb"))
 
 
-def test_student_notebooks_are_in_sync_with_the_solutions():
+def test_the_solved_and_student_notebooks_are_in_sync_with_their_sources():
     stale = notebooks.build(check=True)
-    assert not stale, f"run `make notebooks`: out of date: {stale}"
+    assert not stale, f"edit notebooks/source/, then run `make notebooks`: out of date: {stale}"
 
 
-def test_every_solved_notebook_has_a_student_version():
-    solved = {p.name for p in (notebooks.ROOT / "solutions").glob("*.ipynb")}
-    assert solved and solved == {p.name for p in notebooks.ROOT.glob("*.ipynb")}
+def test_every_source_has_a_solved_and_a_student_notebook():
+    sources = {p.stem + ".ipynb" for p in (notebooks.ROOT / notebooks.SOURCE).glob("*.py")}
+    assert len(sources) == 9
+    assert sources == {p.name for p in (notebooks.ROOT / "solutions").glob("*.ipynb")}
+    assert sources == {p.name for p in notebooks.ROOT.glob("*.ipynb")}
 
 
 @pytest.mark.parametrize("path", ALL_NOTEBOOKS, ids=lambda p: str(p.relative_to(notebooks.ROOT)))
@@ -28,7 +31,7 @@ def test_notebooks_are_committed_without_outputs_but_the_compared_ones(path):
             continue
         if notebooks.CHECK_OUTPUT in cell.source:
             assert cell.outputs and all(o.output_type == "stream" for o in cell.outputs), \
-                "a compared cell keeps its printed output: run `python -m coursekit.notebooks --execute`"
+                "a compared cell keeps its printed output: run `make notebooks` (it runs a changed notebook)"
         else:
             assert cell.outputs == [] and cell.execution_count is None
 
@@ -91,13 +94,65 @@ def test_an_end_without_begin_is_an_error():
         stub_source("x = 1\n### END SOLUTION")
 
 
-def test_build_reports_and_fixes_a_stale_student_notebook(tmp_path):
-    (tmp_path / "solutions").mkdir()
-    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
-        "def f():\n    ### BEGIN SOLUTION\n    return 1\n    ### END SOLUTION")])
-    nbformat.write(nb, tmp_path / "solutions" / "x.ipynb")
-    assert notebooks.build(tmp_path, check=True) == [f"{tmp_path.name}/x.ipynb"]
-    notebooks.build(tmp_path)
+SOURCE = """# %% [markdown]
+# # A lecture
+
+# %%
+def f():
+    ### BEGIN SOLUTION
+    return 1
+    ### END SOLUTION
+
+# %%
+# NBVAL_CHECK_OUTPUT
+print(f())
+"""
+
+
+def _lecture(root, source=SOURCE):
+    (root / "source").mkdir(exist_ok=True)
+    (root / "source" / "x.py").write_text(source)
+
+
+def test_build_writes_the_solved_and_the_student_notebook_from_the_one_source(tmp_path):
+    _lecture(tmp_path)
+    assert notebooks.build(tmp_path, check=True) == [f"{tmp_path.name}/solutions/x.ipynb", f"{tmp_path.name}/x.ipynb"]
+    notebooks.build(tmp_path, execute_changed=False)
     assert notebooks.build(tmp_path, check=True) == []
+    solved = nbformat.read(tmp_path / "solutions" / "x.ipynb", as_version=4)
     student = nbformat.read(tmp_path / "x.ipynb", as_version=4)
-    assert "raise NotImplementedError" in student.cells[0].source and "return 1" not in student.cells[0].source
+    assert [c.cell_type for c in solved.cells] == ["markdown", "code", "code"]
+    assert "return 1" in solved.cells[1].source
+    assert "raise NotImplementedError" in student.cells[1].source and "return 1" not in student.cells[1].source
+
+
+def test_an_edit_made_in_a_built_notebook_instead_of_the_source_is_reported(tmp_path):
+    _lecture(tmp_path)
+    notebooks.build(tmp_path, execute_changed=False)
+    path = tmp_path / "solutions" / "x.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    nb.cells[0].source = "# A lecture, with a typo fixed in the wrong place"
+    nbformat.write(nb, path)
+    assert notebooks.build(tmp_path, check=True) == [f"{tmp_path.name}/solutions/x.ipynb"]
+
+
+def test_a_rebuild_keeps_the_compared_outputs_of_unchanged_cells_and_drops_changed_ones(tmp_path):
+    _lecture(tmp_path)
+    notebooks.build(tmp_path, execute_changed=False)
+    path = tmp_path / "solutions" / "x.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    nb.cells[2].outputs = [nbformat.v4.new_output("stream", name="stdout", text="1\n")]
+    nbformat.write(nb, path)
+    _lecture(tmp_path, SOURCE.replace("# # A lecture", "# # A lecture, retitled"))
+    notebooks.build(tmp_path, execute_changed=False)
+    assert nbformat.read(path, as_version=4).cells[2].outputs[0]["text"] == "1\n"
+    _lecture(tmp_path, SOURCE.replace("print(f())", "print(f() + 1)"))
+    notebooks.build(tmp_path, execute_changed=False)
+    assert nbformat.read(path, as_version=4).cells[2].outputs == []
+
+
+def test_a_built_notebook_without_a_source_is_reported(tmp_path):
+    _lecture(tmp_path)
+    notebooks.build(tmp_path, execute_changed=False)
+    nbformat.write(nbformat.v4.new_notebook(), tmp_path / "solutions" / "y.ipynb")
+    assert notebooks.build(tmp_path, check=True) == [f"{tmp_path.name}/solutions/y.ipynb (no source in notebooks/source/)"]

@@ -142,6 +142,22 @@ def test_face_factors_redraws_the_condition_when_a_factor_changes(task):
     assert w.image.value not in (first, with_glasses) and not w.error.value
 
 
+def test_face_factors_paints_parts_on_the_maps_a_cyclegan_translates():
+    from coursekit.models import cyclegan
+
+    torch.manual_seed(0)
+    G = cyclegan.ResnetGenerator(cyclegan.CycleGANConfig(width=4, blocks=1))
+    w = ck.widgets.face_factors(G, faces=2, translate=cyclegan.translate, paint=True)
+    first = w.image.value
+    w.update(part="glasses", x=0.5, y=0.5, radius=0.3)
+    painted = w.image.value
+    assert painted != first and not w.error.value
+    w.update(part="no paint")
+    assert w.image.value == first  # the brush leaves nothing behind when put down
+    with pytest.raises(ValueError, match="paints parts on label maps"):
+        ck.widgets.face_factors(G, task="edges", paint=True)
+
+
 def test_dropout_variety_draws_new_masks_per_seed_and_shows_their_spread():
     from coursekit import faces
 

@@ -380,7 +380,20 @@ def train_cyclegan(task="digits", steps=2000, batch_size=16, size=64, config=Non
 
 @torch.no_grad()
 def translate(G, images, batch_size=200):
-    """G's translations of ``images`` (N, 3, H, W), in eval mode, in chunks, on G's device; returned on the CPU."""
+    """G's translations of ``images`` (N, 3, H, W) in [-1, 1] (or MNIST's (N, 1, H, W), repeated to RGB), in
+    eval mode, in chunks, on G's device; returned on the CPU.
+
+    >>> fake_b = cyclegan.translate(zoo.G_AB, ck.data.mnist("test").images[:8])
+    """
+    if not torch.is_tensor(images) or images.dim() != 4 or images.shape[1] not in (1, 3):
+        raise ValueError(f"expected an image batch (N, 3, H, W) (or MNIST's (N, 1, H, W)), got "
+                         f"{tuple(images.shape) if torch.is_tensor(images) else type(images).__name__}"
+                         + ("; one image? add the batch dimension: x[None]" if torch.is_tensor(images)
+                            and images.dim() == 3 else ""))
+    if images.numel() and (images.min() < -1.001 or images.max() > 1.001):
+        raise ValueError(f"expected images in [-1, 1], got values from {images.min().item():.3g} to "
+                         f"{images.max().item():.3g}: pixels in [0, 1] become x * 2 - 1, in 0..255 "
+                         "ck.data.to_model_range(x)")
     was = G.training
     G.eval()
     dev = next(G.parameters()).device

