@@ -4,6 +4,7 @@
     ck.QUICK            # True under COURSEKIT_QUICK=1 (tests, CI): tiny training runs
     ck.device()         # CUDA, then Apple MPS, then CPU (override: COURSEKIT_DEVICE=cpu)
     ck.seed(0)          # same samples for the same seed on the CPU
+    ck.hint("cycle_loss")   # the next hint for an exercise, one step at a time
 
 The submodules (``ck.data``, ``ck.viz``, ``ck.train``, ``ck.checkpoint``,
 ``ck.zoo``, ``ck.metrics``, ``ck.widgets``, ``ck.check``, ``ck.models``, ``ck.latent``) load
@@ -19,7 +20,12 @@ __version__ = "0.1.0"
 _SUBMODULES = ("data", "viz", "train", "checkpoint", "zoo", "metrics", "widgets", "check", "models", "latent",
                "faces")
 
-__all__ = ["QUICK", "DATA_DIR", "device", "seed", *_SUBMODULES]
+__all__ = ["QUICK", "DATA_DIR", "device", "seed", "hint", *_SUBMODULES]
+
+
+def hint(name):
+    """The next hint for exercise ``name`` (the name its check cell uses), one step per call."""
+    return importlib.import_module("coursekit.check").hint(name)
 
 
 def __getattr__(name):

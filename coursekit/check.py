@@ -83,8 +83,8 @@ def _show(t):
 class Check:
     """An exercise check: the reference, the cases, and the mistakes it recognises."""
 
-    def __init__(self, name, reference, cases, mistakes=(), atol=1e-5, dtype_kind="float", observe=None):
-        self.name, self.reference = name, reference
+    def __init__(self, name, reference, cases, mistakes=(), atol=1e-5, dtype_kind="float", observe=None, hints=()):
+        self.name, self.reference, self.hints = name, reference, tuple(hints)
         self.cases, self.mistakes, self.atol, self.dtype_kind = list(cases), list(mistakes), atol, dtype_kind
         # observe(fn, *args) -> the tensor compared; by default fn's return value.
         self.observe = observe or (lambda fn, *args: fn(*args))
@@ -1071,3 +1071,155 @@ ALL = {c.name: c for c in [to_model_range, d_loss, g_loss, train_step,
                            adain, demodulation, truncation, noise_injection, mapping_forward,
                            inversion_loss, gradient_step, project_out,
                            q_sample, diffusion_loss, reverse_step]}
+
+
+# --------------------------------------------------------------------------------------------
+# Hints on request, in steps: the exercise's stub states the idea; ck.hint(name) gives the next step,
+# the last about the exact operation, none of them the whole code.
+
+HINTS = {
+    'to_model_range': (
+        'Integer pixels first become floats, or the division rounds.',
+        '255 / 2 = 127.5: dividing by it gives [0, 2]; what shift then gives [-1, 1]?',
+    ),
+    'd_loss': (
+        'The inputs are logits, not probabilities: use the loss that applies the sigmoid itself (…_with_logits).',
+        "The targets are tensors of the logits' shape filled with ones for the real logits and zeros for the fake ones (torch.ones_like, torch.zeros_like).",
+    ),
+    'g_loss': (
+        "It is D's loss on the fake logits, with the label flipped.",
+        'Binary cross-entropy with logits against a target of ones shaped like the fake logits.',
+    ),
+    'train_step': (
+        "Make the fakes once; D's update must not send gradients into G: give D a detached copy.",
+        'Each update is three calls on its optimizer and loss: clear the old gradients, backpropagate, step.',
+        "G's loss reads D's logits on the fakes that were *not* detached; freezing D's parameters meanwhile saves work.",
+    ),
+    'generator_input': (
+        'A label becomes a one-hot vector of length 10 (F.one_hot), as floats.',
+        'Join along the feature dimension (dim 1): the result is (N, nz + 10).',
+    ),
+    'discriminator_input': (
+        'The one-hot label (N, 10) needs two more dimensions to become (N, 10, 1, 1).',
+        "Stretch those to the image's height and width (expand), then join with the image along the channels.",
+    ),
+    'conditional_d_loss': (
+        'One binary cross-entropy with logits per kind, each averaged over its batch.',
+        'Targets: ones for the real logits, zeros for the fake and for the mismatched ones; add the three terms.',
+    ),
+    'unet_forward': (
+        'Keep every encoder output in a list; the last one (the bottleneck) feeds the decoder and is not a skip.',
+        'A stack fits: the decoder meets the encoder outputs in reverse order (list.pop()).',
+        'Join along the channels (dim 1), and finish with the last layer G.to_image and tanh.',
+    ),
+    'receptive_field': (
+        'Only the convolutions count; collect them in order from module.modules().',
+        'Start at 1 pixel and go from the last conv to the first: r grows by (kernel − 1) times the product of the strides after it, or, one layer at a time, r ← (r − 1) · stride + kernel.',
+    ),
+    'pix2pix_g_loss': (
+        "The GAN term is the non-saturating loss on D's fake logits (target: real).",
+        'The reconstruction term is the mean absolute error between fake and target (F.l1_loss), times lambda_L1.',
+    ),
+    'cycle_loss': (
+        'The distance is L1: the mean absolute difference over every pixel (F.l1_loss).',
+        'F(G(a)) is compared with a, G(F(b)) with b: two terms, added, then multiplied by lambda_cycle.',
+    ),
+    'identity_loss': (
+        "idt_a is F's output for an A image: it should equal real_a; likewise idt_b and real_b.",
+        'The weight is the product lambda_cycle · lambda_identity (5 in the paper), on the sum of the two L1 terms.',
+    ),
+    'image_pool': (
+        'Three cases per image: the pool is not full yet; it is full and the coin says swap; it is full and the coin says keep.',
+        'A swap answers with the stored image at a random index and puts the new image in its place; join the answers with torch.cat.',
+    ),
+    'semantic_loss': (
+        "The target is f's class for the source image, one index per image, read from logits_source (argmax over the classes).",
+        "The translation's logits are judged against that target with the mean cross-entropy.",
+    ),
+    'equalized_linear': (
+        "He's constant is gain / sqrt(fan_in); a linear layer's fan-in is its number of inputs, weight.shape[1].",
+        'Scale the weight by the constant, then apply it as an ordinary linear layer (F.linear) with the bias unscaled.',
+    ),
+    'pixel_norm': (
+        'The mean of the squares is taken over dim 1 (the channels), keeping the dimension for broadcasting.',
+        'Add 1e-8 inside the square root so a zero vector does not divide by zero.',
+    ),
+    'minibatch_std': (
+        'Reshape to (group size, N / group size, C, H, W): the first dimension runs across a group (image i goes to group i mod N/g).',
+        'Population standard deviation over dim 0 (unbiased=False, +1e-8 inside the root), then the mean over C, H, W: one number per group.',
+        'Repeat that number into a (N, 1, H, W) map in the same group order and concatenate it to x along the channels.',
+    ),
+    'fade_in': (
+        'At alpha = 0 the result is the old output alone, at alpha = 1 the new one alone.',
+        'A linear interpolation between the two (torch.lerp does it, or weights that sum to 1).',
+    ),
+    'mapping_forward': (
+        'The normalisation divides each z by its root-mean-square over the features (dim 1), +1e-8 inside the root.',
+        'net.net[0] is that normalisation; apply net.net[1:] one after the other.',
+    ),
+    'adain': (
+        'The statistics are per image and per channel: over the spatial dims (2, 3), keeping them for broadcasting.',
+        'The spread is the population standard deviation (unbiased=False) with 1e-8 inside the root; the style vectors (N, C) need two trailing dimensions.',
+    ),
+    'noise_injection': (
+        'noise is (N, 1, H, W) and strength (1, C, 1, 1): broadcasting makes (N, C, H, W).',
+        'Nothing else is needed: no normalisation, no new noise.',
+    ),
+    'demodulation': (
+        'Modulated weights per image: (N, C_out, C_in, k, k), the style multiplying the input-channel dimension.',
+        'Demodulate: divide by the root of the sum of squares over (C_in, k, k), +1e-8 inside the root.',
+        'One grouped convolution does N convolutions at once: the batch folded into channels (1, N·C_in, H, W), groups = N, padding k // 2.',
+    ),
+    'truncation': (
+        'psi = 1 leaves w alone, psi = 0 gives the average for every code.',
+        'A linear interpolation from w_avg towards w with weight psi.',
+    ),
+    'inversion_loss': (
+        'Both are mean squared errors (F.mse_loss).',
+        'The feature distance compares features(fake) with features(target) and is weighed by weight; add the pixel term.',
+    ),
+    'gradient_step': (
+        'Start from a leaf copy of the code that requires a gradient (detach, then requires_grad_).',
+        'torch.autograd.grad of the mean squared error between synthesize(code) and target gives the gradient; step against it by lr and return a detached tensor.',
+    ),
+    'project_out': (
+        'Project onto the *unit* other direction: normalise it first.',
+        'Subtract (direction · o) o, then divide the result by its norm.',
+    ),
+    'q_sample': (
+        'ᾱ_t = alphas_cumprod[t], one value per image: reshape it to (N, 1, 1, 1) to broadcast over the image.',
+        'The scales are the square roots of ᾱ_t (for x_0) and of 1 − ᾱ_t (for the noise).',
+    ),
+    'diffusion_loss': (
+        'x_t comes from your q_sample with the given t and noise.',
+        "The loss is the mean squared error between the model's output at (x_t, t) and the noise that was added.",
+    ),
+    'reverse_step': (
+        'alpha_t = 1 − beta_t; the mean subtracts beta_t / sqrt(1 − ᾱ_t) times eps from x_t, then divides by sqrt(alpha_t).',
+        'sigma_t = sqrt(beta_t); at t = 0 return the mean alone.',
+    ),
+}
+
+_hints_given = {}
+
+
+def hint(name):
+    """The next hint for exercise ``name`` (its check's name, e.g. ``"cycle_loss"``); call again for the next.
+
+    >>> ck.hint("cycle_loss")
+    Hint 1 of 2 for cycle_loss: The distance is L1: ...
+    """
+    if name not in ALL:
+        raise KeyError(f"no exercise {name!r}; the exercises are {', '.join(sorted(ALL))}")
+    steps = ALL[name].hints
+    k = _hints_given.get(name, 0)
+    if k >= len(steps):
+        print(f"That was the last hint for {name}. Compare your code with the equation in the text above, line "
+              f"by line, and run the check: it names the mistakes it recognises.")
+        return
+    _hints_given[name] = k + 1
+    print(f"Hint {k + 1} of {len(steps)} for {name}: {steps[k]}")
+
+
+for _name, _steps in HINTS.items():
+    ALL[_name].hints = _steps

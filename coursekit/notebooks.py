@@ -96,6 +96,9 @@ def student_version(nb, name="notebook"):
     for i, cell in enumerate(student.cells):
         if cell.cell_type == "code" and BEGIN in cell.source:
             cell.source = stub_source(cell.source, f"{name}, cell {i}")
+            check = re.search(r"ck\.check\.(\w+)", student.cells[i + 1].source) if i + 1 < len(student.cells) else None
+            if check:  # the steps beyond the stub's hint come on request
+                cell.source += f"\n# Stuck? ck.hint({check.group(1)!r}) gives a hint; call it again for the next one."
         if cell.cell_type == "code" and CHECK_OUTPUT in cell.source and "ck.check." in cell.source:
             cell.source = "\n".join(line for line in cell.source.splitlines() if line.strip() != CHECK_OUTPUT)
             cell.outputs, cell.execution_count = [], None

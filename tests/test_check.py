@@ -80,3 +80,22 @@ def test_an_unrecognised_wrong_answer_still_fails_with_the_case_and_values():
 def test_passing_a_value_instead_of_a_function_is_explained():
     report = ck.check.to_model_range.report(torch.zeros(2))
     assert report.status == "failed" and "without calling it" in report.hint
+
+
+@pytest.mark.parametrize("name", CHECKS)
+def test_every_exercise_has_hints_in_steps(name):
+    assert len(ALL[name].hints) >= 2
+
+
+def test_hints_come_one_step_at_a_time_then_say_they_are_done(capsys):
+    from coursekit import check
+
+    check._hints_given.pop("fade_in", None)
+    steps = ALL["fade_in"].hints
+    for k, step in enumerate(steps, 1):
+        ck.hint("fade_in")
+        assert f"Hint {k} of {len(steps)} for fade_in: {step}" in capsys.readouterr().out
+    ck.hint("fade_in")
+    assert "That was the last hint" in capsys.readouterr().out
+    with pytest.raises(KeyError, match="no exercise 'nope'"):
+        ck.hint("nope")

@@ -156,3 +156,46 @@ def test_a_built_notebook_without_a_source_is_reported(tmp_path):
     notebooks.build(tmp_path, execute_changed=False)
     nbformat.write(nbformat.v4.new_notebook(), tmp_path / "solutions" / "y.ipynb")
     assert notebooks.build(tmp_path, check=True) == [f"{tmp_path.name}/solutions/y.ipynb (no source in notebooks/source/)"]
+
+def _solutions(source):
+    """{check name: the solution's code lines} of a notebook source."""
+    import re
+
+    cells, out = source.split("# %%"), {}
+    for i, cell in enumerate(cells):
+        if "### BEGIN SOLUTION" in cell:
+            name = re.search(r"ck\.check\.(\w+)", cells[i + 1]).group(1)
+            body = cell[cell.index("### BEGIN SOLUTION"):cell.index("### END SOLUTION")].splitlines()[1:]
+            out[name] = [line.strip() for line in body if line.strip() and not line.strip().startswith("#")]
+    return out
+
+
+def _expression(line):
+    """The code a line computes, without `return` or the name it assigns: what a hint must not spell out."""
+    import re
+
+    line = re.sub(r"^return\s+", "", line)
+    line = re.sub(r"^[\w, ]+\s=\s", "", line)
+    return "".join(line.split())
+
+
+@pytest.mark.parametrize("source", sorted((notebooks.ROOT / notebooks.SOURCE).glob("*.py")), ids=lambda p: p.stem)
+def test_a_student_notebook_never_shows_a_solutions_code(source):
+    from coursekit.check import ALL
+
+    import re
+
+    student = nbformat.read(notebooks.ROOT / (source.stem + ".ipynb"), as_version=4)
+    cells = [c.source for c in student.cells]
+    stubs = {re.search(r"ck\.check\.(\w+)", cells[i + 1]).group(1): "".join(cell.split())
+             for i, cell in enumerate(cells) if "raise NotImplementedError" in cell}
+    for name, lines in _solutions(source.read_text()).items():
+        shown = stubs[name]  # the exercise cell a student fills in: its comments and error message
+        for line in lines:
+            expression = _expression(line)
+            if len(expression) >= 12:  # `return out`, `r = 1`: too short to give anything away
+                assert expression not in shown, f"the student notebook shows {name}'s solution: {line}"
+        # hints on request give steps, never the whole answer
+        whole = "".join(_expression(line) for line in lines)
+        for step in ALL[name].hints:
+            assert whole not in "".join(step.split()), f"a hint of {name} is its whole solution"

@@ -97,6 +97,39 @@ class Discriminator(nn.Module):
         return self.net(image)
 
 
+def draw_cycles():
+    """The paper's figure 3, drawn: the two domains, G: A -> B and F: B -> A, the discriminator that
+    judges each translation, and the two cycles a -> G(a) -> F(G(a)) ≈ a and b -> F(b) -> G(F(b)) ≈ b
+    with their cycle loss.  Returns the matplotlib figure."""
+    import matplotlib.pyplot as plt
+    from matplotlib.patches import FancyArrowPatch
+
+    fig, axes = plt.subplots(1, 2, figsize=(10, 3.4))
+    for ax, (start, mid, end, g1, g2, d, title) in zip(axes, [
+            ("a", "G(a)", "F(G(a))", "G", "F", "$D_B$", "forward cycle: $a \\to G(a) \\to F(G(a)) \\approx a$"),
+            ("b", "F(b)", "G(F(b))", "F", "G", "$D_A$", "backward cycle: $b \\to F(b) \\to G(F(b)) \\approx b$")]):
+        ax.set_xlim(0, 10)
+        ax.set_ylim(0, 6)
+        ax.set_axis_off()
+        ax.set_title(title)
+        here, there = ("A", "B") if start == "a" else ("B", "A")
+        for x, text, domain in ((1.5, start, here), (5, mid, there), (8.5, end, here)):
+            colour = "#cfe2ff" if domain == "A" else "#ffe0b2"
+            ax.text(x, 3, f"${text}$\n(domain {domain})", ha="center", va="center", fontsize=11,
+                    bbox=dict(boxstyle="round,pad=0.5", fc=colour, ec="black"))
+        for x0, x1, name in ((2.4, 4.0, g1), (6.0, 7.6, g2)):
+            ax.add_patch(FancyArrowPatch((x0, 3), (x1, 3), arrowstyle="-|>", mutation_scale=18, lw=1.5))
+            ax.text((x0 + x1) / 2, 3.35, f"${name}$", ha="center", fontsize=12)
+        ax.add_patch(FancyArrowPatch((5, 3.8), (5, 5.1), arrowstyle="-|>", mutation_scale=14, lw=1.2))
+        ax.text(5, 5.45, f"{d}: real or fake?  (adversarial loss)", ha="center", fontsize=10)
+        ax.add_patch(FancyArrowPatch((8.5, 2.2), (1.5, 2.2), connectionstyle="arc3,rad=-0.35", arrowstyle="<->",
+                                     mutation_scale=14, lw=1.2, ls="--", color="#b00020"))
+        ax.text(5, 0.35, f"cycle loss: $\\Vert {end} - {start} \\Vert_1$", ha="center", fontsize=11,
+                color="#b00020")
+    fig.tight_layout()
+    return fig
+
+
 # --------------------------------------------------------------------------------------------
 # The losses, named as in the paper and its code.
 

@@ -110,7 +110,7 @@ ck.viz.show(train.images[:32], title="the first 32 training digits");
 def to_model_range(x):
     """Pixel values in [0, 255] (any shape, integer or float) -> float tensor in [-1, 1]."""
     ### BEGIN SOLUTION
-    ### HINT: convert to float, divide by half of 255, then shift by -1
+    ### HINT: map 0 to -1 and 255 to +1 with one straight line: a scale, then a shift
     return x.float() / 127.5 - 1.0
     ### END SOLUTION
 

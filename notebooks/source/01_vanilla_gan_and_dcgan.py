@@ -69,7 +69,7 @@ print("device:", device, "| quick mode:", ck.QUICK)
 def d_loss(real_logits, fake_logits):
     """-log D(x) - log(1 - D(G(z))), each term averaged over the batch. Inputs: logits (B,)."""
     ### BEGIN SOLUTION
-    ### HINT: F.binary_cross_entropy_with_logits against torch.ones_like / torch.zeros_like
+    ### HINT: D is a classifier of real (label 1) against fake (label 0): one binary cross-entropy per kind, added
     real_term = F.binary_cross_entropy_with_logits(real_logits, torch.ones_like(real_logits))
     fake_term = F.binary_cross_entropy_with_logits(fake_logits, torch.zeros_like(fake_logits))
     return real_term + fake_term
@@ -105,7 +105,7 @@ for name, loss_fn in [("saturating  log(1 - D)", dcgan.g_loss_saturating), ("non
 def g_loss(fake_logits):
     """Non-saturating generator loss -log D(G(z)), averaged over the batch. Input: logits (B,)."""
     ### BEGIN SOLUTION
-    ### HINT: G wants D to say "real": binary cross-entropy against the label 1
+    ### HINT: the non-saturating loss: G wants D to call its samples real
     return F.binary_cross_entropy_with_logits(fake_logits, torch.ones_like(fake_logits))
     ### END SOLUTION
 
@@ -176,7 +176,7 @@ ax.legend(fontsize=8); ax.set_xlabel("x"); plt.show()
 def train_step(G, D, opt_G, opt_D, real, z):
     """One alternating GAN step: update D, then G. Returns (loss_D, loss_G), detached."""
     ### BEGIN SOLUTION
-    ### HINT: fake = G(z); D's loss on D(real) and D(fake.detach()); zero_grad, backward, step; then G's loss on D(fake)
+    ### HINT: one update of D on real and fake, then one update of G through D, each with its own optimizer
     fake = G(z)
     loss_D = d_loss(D(real), D(fake.detach()))
     opt_D.zero_grad()

@@ -64,7 +64,7 @@ print(F.one_hot(y, 10))
 def generator_input(z, y):
     """[z, one_hot(y)]: z (B, nz), labels (B,) -> (B, nz + 10)."""
     ### BEGIN SOLUTION
-    ### HINT: F.one_hot(y, 10).float(), then torch.cat along dim=1
+    ### HINT: G reads z and the label side by side: turn the label into a vector and join the two
     return torch.cat([z, F.one_hot(y, 10).float()], dim=1)
     ### END SOLUTION
 
@@ -84,7 +84,7 @@ print("z", (3, 100), "+ labels", (3,), "->", tuple(generator_input(torch.zeros(3
 def discriminator_input(x, y):
     """[x, y-channels]: images (B, C, H, W), labels (B,) -> (B, C + 10, H, W)."""
     ### BEGIN SOLUTION
-    ### HINT: F.one_hot(y, 10).float()[:, :, None, None].expand(-1, -1, H, W), then torch.cat along dim=1
+    ### HINT: D reads the image and ten extra channels, the one-hot label painted over the whole image
     b, _, h, w = x.shape
     channels = F.one_hot(y, 10).float()[:, :, None, None].expand(b, 10, h, w)
     return torch.cat([x, channels], dim=1)
@@ -123,7 +123,7 @@ except ValueError as e:
 def conditional_d_loss(real_logits, fake_logits, mismatched_logits):
     """Real pair -> 1, generated pair -> 0, real image with a wrong label -> 0. Logits (B,) each."""
     ### BEGIN SOLUTION
-    ### HINT: three binary cross-entropies with logits, each averaged, added
+    ### HINT: three kinds of input: real with its label is real; fake, and real with a wrong label, are fake
     real = F.binary_cross_entropy_with_logits(real_logits, torch.ones_like(real_logits))
     fake = F.binary_cross_entropy_with_logits(fake_logits, torch.zeros_like(fake_logits))
     mismatched = F.binary_cross_entropy_with_logits(mismatched_logits, torch.zeros_like(mismatched_logits))

@@ -114,7 +114,7 @@ for block in G.encoder:
 def unet_forward(G, x):
     # G.encoder, G.decoder: lists of blocks; G.to_image: the last ConvTranspose
     ### BEGIN SOLUTION
-    ### HINT: skips = [outputs of every encoder block]; skips.pop() drops the bottleneck; then for each decoder block: x = torch.cat([block(x), skips.pop()], 1)
+    ### HINT: go down through the encoder keeping each block's output, then come up, joining each decoder output with the encoder output of its size
     skips = []
     for block in G.encoder:
         x = block(x)
@@ -165,7 +165,7 @@ print(f"PatchGAN D: paper {millions(pix2pix.PatchDiscriminator(paper)):5.1f} M, 
 # %%
 def receptive_field(module):
     ### BEGIN SOLUTION
-    ### HINT: convs = [m for m in module.modules() if isinstance(m, torch.nn.Conv2d)]; loop over reversed(convs)
+    ### HINT: walk back from one output pixel through the convolutions, widening the region it sees
     convs = [m for m in module.modules() if isinstance(m, torch.nn.Conv2d)]
     r = 1
     for conv in reversed(convs):
@@ -207,7 +207,7 @@ print(inspect.getsource(pix2pix.d_loss))
 # %%
 def pix2pix_g_loss(fake_logits, fake, target, lambda_L1):
     ### BEGIN SOLUTION
-    ### HINT: F.binary_cross_entropy_with_logits(fake_logits, torch.ones_like(fake_logits)) + lambda_L1 * F.l1_loss(...)
+    ### HINT: two terms: fool D, and stay close to the true photo; λ weighs the second
     loss_G_GAN = F.binary_cross_entropy_with_logits(fake_logits, torch.ones_like(fake_logits))
     loss_G_L1 = F.l1_loss(fake, target)
     return loss_G_GAN + lambda_L1 * loss_G_L1

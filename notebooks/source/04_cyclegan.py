@@ -58,6 +58,14 @@ cpu = torch.device("cpu")
 print("device:", device, "| quick mode:", ck.QUICK)
 
 # %% [markdown]
+# The paper's figure 3: each image goes to the other domain, where a discriminator judges it, and
+# back, where the cycle loss compares it with where it started.
+
+# %%
+cyclegan.draw_cycles()
+plt.show()
+
+# %% [markdown]
 # ## 1. Two domains, no pairs
 #
 # Domain $A$: MNIST handwriting. Domain $B$: digits **printed** in a street-number style, which the

@@ -84,7 +84,7 @@ plt.show()
 # %%
 def equalized_linear(x, weight, bias, gain):
     ### BEGIN SOLUTION
-    ### HINT: c = gain / fan_in ** 0.5 with fan_in = weight.shape[1]; then F.linear(x, weight * c, bias)
+    ### HINT: store the weights at unit scale and apply He's constant at run time, at every forward pass
     fan_in = weight.shape[1]
     return F.linear(x, weight * (gain / fan_in ** 0.5), bias)
     ### END SOLUTION
@@ -116,7 +116,7 @@ print(f"stored weights: std {layer.weight.std():.2f}; used: std {(layer.weight *
 # %%
 def pixel_norm(x):
     ### BEGIN SOLUTION
-    ### HINT: x / torch.sqrt(x.pow(2).mean(dim=1, keepdim=True) + 1e-8)
+    ### HINT: divide each pixel's feature vector by its root-mean-square over the channels
     return x / torch.sqrt(x.pow(2).mean(dim=1, keepdim=True) + 1e-8)
     ### END SOLUTION
 
@@ -143,7 +143,7 @@ pixel_norm = ck.check.pixel_norm(pixel_norm)
 # %%
 def minibatch_std(x, group_size):
     ### BEGIN SOLUTION
-    ### HINT: y = x.view(g, n // g, c, h, w); s = (y.var(0, unbiased=False) + 1e-8).sqrt().mean((1, 2, 3)) ...
+    ### HINT: split the batch into groups, measure how much each feature varies inside a group, and hand D that number as an extra channel
     n, c, h, w = x.shape
     g = min(group_size, n)
     y = x.view(g, n // g, c, h, w)
@@ -181,7 +181,7 @@ print(f"extra map of a varied batch: {minibatch_std(varied, 4)[:, -1].mean():.2f
 # %%
 def fade_in(alpha, old, new):
     ### BEGIN SOLUTION
-    ### HINT: (1 - alpha) * old + alpha * new
+    ### HINT: blend the old, upsampled output into the new layer's output as alpha grows from 0 to 1
     return (1 - alpha) * old + alpha * new
     ### END SOLUTION
 

@@ -72,7 +72,7 @@ print("device:", device, "| quick mode:", ck.QUICK)
 # %%
 def mapping_forward(net, z):
     ### BEGIN SOLUTION
-    ### HINT: x = z * torch.rsqrt(z.pow(2).mean(dim=1, keepdim=True) + 1e-8); then for layer in net.net[1:]: x = layer(x)
+    ### HINT: normalise z (the mapping network's first layer, PixelNorm), then run the remaining layers in order
     x = z * torch.rsqrt(z.pow(2).mean(dim=1, keepdim=True) + 1e-8)
     for layer in net.net[1:]:
         x = layer(x)
@@ -109,7 +109,7 @@ print("z", tuple(z.shape), "-> w", tuple(mapping(z).shape))
 # %%
 def adain(x, style_scale, style_bias):
     ### BEGIN SOLUTION
-    ### HINT: mu = x.mean(dim=(2, 3), keepdim=True); sigma = (x.var(dim=(2, 3), keepdim=True, unbiased=False) + 1e-8).sqrt()
+    ### HINT: normalise each feature map of each image to zero mean and unit spread, then give it the style's scale and bias
     mu = x.mean(dim=(2, 3), keepdim=True)
     sigma = (x.var(dim=(2, 3), keepdim=True, unbiased=False) + 1e-8).sqrt()
     return style_scale[:, :, None, None] * (x - mu) / sigma + style_bias[:, :, None, None]
@@ -133,7 +133,7 @@ adain = ck.check.adain(adain)
 # %%
 def noise_injection(x, strength, noise):
     ### BEGIN SOLUTION
-    ### HINT: broadcasting does it: x + strength * noise
+    ### HINT: add the noise image to every channel, each channel scaled by its own learned strength
     return x + strength * noise
     ### END SOLUTION
 
@@ -167,8 +167,7 @@ noise_injection = ck.check.noise_injection(noise_injection)
 # %%
 def modulated_conv(x, weight, style):
     ### BEGIN SOLUTION
-    ### HINT: wts = weight[None] * style[:, None, :, None, None]; wts = wts * torch.rsqrt(wts.pow(2).sum(dim=(2, 3, 4), keepdim=True) + 1e-8)
-    ### HINT: out = F.conv2d(x.reshape(1, n * c_in, h, w), wts.reshape(n * c_out, c_in, k, k), padding=k // 2, groups=n)
+    ### HINT: scale the conv weights by each image's style (modulation), then rescale each output channel's weights to unit norm (demodulation), and convolve each image with its own weights
     n, c_in, h, w = x.shape
     c_out, _, k, _ = weight.shape
     wts = weight[None] * style[:, None, :, None, None]
@@ -236,7 +235,7 @@ for name, f in [("AdaIN", lambda t: stylegan.adain(t, ones, zeros)),
 # %%
 def truncate(w, w_avg, psi):
     ### BEGIN SOLUTION
-    ### HINT: w_avg + psi * (w - w_avg)
+    ### HINT: pull w towards the average w by the factor psi
     return w_avg + psi * (w - w_avg)
     ### END SOLUTION
 

@@ -85,7 +85,7 @@ import torch.nn.functional as F
 
 def inversion_loss(fake, target, features, weight):
     ### BEGIN SOLUTION
-    ### HINT: F.mse_loss(fake, target) + weight * F.mse_loss(features(fake), features(target))
+    ### HINT: two distances between the generated and the target image: in pixels, and in the features of a network
     return F.mse_loss(fake, target) + weight * F.mse_loss(features(fake), features(target))
     ### END SOLUTION
 
@@ -108,7 +108,7 @@ inversion_loss = ck.check.inversion_loss(inversion_loss)
 # %%
 def gradient_step(code, target, synthesize, lr):
     ### BEGIN SOLUTION
-    ### HINT: code = code.detach().requires_grad_(True); grad, = torch.autograd.grad(F.mse_loss(synthesize(code), target), code); return (code - lr * grad).detach()
+    ### HINT: one step of gradient descent on the code, with the pixel loss of what the code draws
     code = code.detach().requires_grad_(True)
     grad, = torch.autograd.grad(F.mse_loss(synthesize(code), target), code)
     return (code - lr * grad).detach()
@@ -289,7 +289,7 @@ for factor, d in directions.items():
 # %%
 def project_out(direction, other):
     ### BEGIN SOLUTION
-    ### HINT: o = other / other.norm(); d = direction - (direction @ o) * o; return d / d.norm()
+    ### HINT: remove from the direction its component along the other direction, then make it unit length
     o = other / other.norm()
     d = direction - (direction @ o) * o
     return d / d.norm()

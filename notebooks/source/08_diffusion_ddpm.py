@@ -91,7 +91,7 @@ plt.show()
 def q_sample(x0, t, noise, alphas_cumprod):
     """x_t = sqrt(abar_t) x0 + sqrt(1 - abar_t) noise; x0, noise (N, C, H, W), t (N,) ints."""
     ### BEGIN SOLUTION
-    ### HINT: abar = alphas_cumprod[t].view(-1, 1, 1, 1), then the formula above
+    ### HINT: the closed form of q(x_t | x_0): a scaled x_0 plus scaled noise, with ᾱ_t looked up per image
     abar = alphas_cumprod[t].view(-1, 1, 1, 1)
     return abar.sqrt() * x0 + (1 - abar).sqrt() * noise
     ### END SOLUTION
@@ -167,7 +167,7 @@ plt.show()
 def diffusion_loss(model, x0, t, noise, alphas_cumprod):
     """The mean squared error between the noise and the model's prediction of it from x_t."""
     ### BEGIN SOLUTION
-    ### HINT: x_t = q_sample(...); then F.mse_loss(model(x_t, t), noise)
+    ### HINT: Algorithm 1: noise x_0 to x_t in one jump, ask the model for the noise, and measure its error
     x_t = q_sample(x0, t, noise, alphas_cumprod)
     return F.mse_loss(model(x_t, t), noise)
     ### END SOLUTION
@@ -243,7 +243,7 @@ print("retrain:", record["command"])
 def reverse_step(eps, t, x_t, betas, alphas_cumprod, z):
     """x_{t-1} from x_t and the predicted noise eps (Algorithm 2); z is the fresh noise, unused at t = 0."""
     ### BEGIN SOLUTION
-    ### HINT: alpha_t = 1 - betas[t]; mean = (x_t - betas[t] / sqrt(1 - abar_t) * eps) / sqrt(alpha_t)
+    ### HINT: Algorithm 2's line 4: the mean from the predicted noise, plus fresh noise scaled by sigma_t, except at the last step
     beta, abar_t = betas[t], alphas_cumprod[t]
     mean = (x_t - beta / (1 - abar_t).sqrt() * eps) / (1 - beta).sqrt()
     return mean + beta.sqrt() * z if t > 0 else mean
