@@ -4,6 +4,8 @@ import os
 import sys
 from pathlib import Path
 
+import pytest
+
 GUARD = Path(__file__).resolve().parent / "guard"
 
 # Set before coursekit is imported anywhere, and inherited by the notebook kernels nbval starts.
@@ -17,3 +19,14 @@ sys.path.insert(0, str(GUARD))
 import sitecustomize  # noqa: E402,F401  (the guard file; importing it installs the guard)
 
 sys.path.remove(str(GUARD))
+
+
+def zoo_model(name):
+    """Zoo model ``name`` on the CPU; a missing model fails the test with the command that trains it."""
+    import torch
+
+    import coursekit as ck
+
+    if name not in ck.zoo.names():
+        pytest.fail(f"data/zoo/{name} is missing: python -m coursekit.train {name}")
+    return ck.zoo.load(name, device=torch.device("cpu"))

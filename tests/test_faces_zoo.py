@@ -5,20 +5,15 @@ import pytest
 import torch
 
 import coursekit as ck
+from conftest import zoo_model
 from coursekit.models import face_eval, pix2pix
 
-CPU = torch.device("cpu")
 FRESH_SEED = 7  # not face_eval.TRAIN_SEED, nor TEST_SEED (the records' held-out faces)
 # The segmenter finds the labelled parts on this share of G's pixels (the zoo models: 0.864 and 0.771;
 # a G trained for 5 steps: 0.25, the real photos: 0.999)
 PIX2PIX_PIXEL_ACCURACY = 0.80
 EDGES_PIXEL_ACCURACY = 0.70
 
-
-def _load(name):
-    if name not in ck.zoo.names():
-        pytest.fail(f"data/zoo/{name} is missing: python -m coursekit.train {name}")
-    return ck.zoo.load(name, device=CPU)
 
 
 @pytest.fixture(scope="module")
@@ -32,7 +27,7 @@ def test_the_attribute_predictor_reads_every_factor(fresh):
     for name, (kind, _) in ck.faces.FACTORS.items():
         if kind == "class":
             assert m[f"{name}_accuracy"] >= 0.95, (name, m)
-    pred = face_eval.predict_attributes(_load("faces-attributes"), fresh.images)
+    pred = face_eval.predict_attributes(zoo_model("faces-attributes"), fresh.images)
     for name, (kind, (lo, hi)) in ((n, s) for n, s in ck.faces.FACTORS.items() if s[0] == "value"):
         # a value factor is read to within a tenth of its range on average
         assert (pred[name] - fresh.factors[name]).abs().mean() <= 0.1 * (hi - lo), name
@@ -45,7 +40,7 @@ def test_the_attribute_predictor_reads_every_factor(fresh):
 def test_the_segmenter_finds_the_parts_of_real_renders(fresh):
     m = ck.zoo.record("faces-segmenter")["metrics"]
     assert m["pixel_accuracy"] >= 0.99 and m["mean_iou"] >= 0.95
-    scores = face_eval.segmentation_scores(face_eval.segment(_load("faces-segmenter"), fresh.images), fresh.labels)
+    scores = face_eval.segmentation_scores(face_eval.segment(zoo_model("faces-segmenter"), fresh.images), fresh.labels)
     assert scores["pixel_accuracy"] >= 0.98
 
 
@@ -53,7 +48,7 @@ def test_pix2pix_draws_photos_whose_parts_are_where_the_labels_say(fresh):
     m = ck.zoo.record("faces-pix2pix")["metrics"]
     assert m["pixel_accuracy"] >= PIX2PIX_PIXEL_ACCURACY, m
     assert m["pixel_accuracy"] <= m["pixel_accuracy_real"]  # the real photos are the ceiling
-    G, segmenter = _load("faces-pix2pix"), _load("faces-segmenter")
+    G, segmenter = zoo_model("faces-pix2pix"), zoo_model("faces-segmenter")
     fake = pix2pix.translate(G, fresh.label_images())
     scores = face_eval.segmentation_scores(face_eval.segment(segmenter, fake), fresh.labels)
     assert scores["pixel_accuracy"] >= PIX2PIX_PIXEL_ACCURACY - 0.03
@@ -82,7 +77,7 @@ def test_versus_real_compares_small_faces_with_real_faces_as_small():
     # far from the held-out faces at full 64 x 64 detail (what a generator of 32 x 32 faces must not be
     # compared with).
     small = torch.nn.functional.adaptive_avg_pool2d(ck.data.faces(300, size=64, seed=FRESH_SEED).images, 32)
-    attributes = _load("faces-attributes")
+    attributes = zoo_model("faces-attributes")
     same_size = face_eval.versus_real(attributes, small)["fid"]
     full_detail = face_eval.faces_frechet_distance(
         attributes, torch.nn.functional.interpolate(small, size=64, mode="nearest"),

@@ -513,15 +513,16 @@ def adaptation_table(translators, steps=400, batch_size=128, n=1000, seed=0, dev
     return table
 
 
-def evaluate_glasses(G_AB, G_BA, attributes, n=200, size=64):
+def evaluate_glasses(G_AB, G_BA, attributes, n=200, size=64, seed=TEST_SEED):
     """Faces without glasses -> with (A -> B) and back (B -> A), read by the attribute predictor:
-    how often the glasses are flipped as asked, and how often every other class factor is kept."""
+    how often the glasses are flipped as asked, and how often every other class factor is kept
+    (``n`` faces of ``seed``, drawn once without and once with glasses)."""
     from coursekit import faces as _faces
     from coursekit.models import face_eval
 
     out = {}
     for name, G, src, dst in (("a_to_b", G_AB, False, True), ("b_to_a", G_BA, True, False)):
-        faces = glasses_faces(n, src, size=size, seed=TEST_SEED)
+        faces = glasses_faces(n, src, size=size, seed=seed)
         pred = face_eval.predict_attributes(attributes, translate(G, faces.images))
         out[f"glasses_{'added' if dst else 'removed'}"] = round((pred["glasses"] == int(dst)).float().mean().item(), 4)
         has_hair = faces.factors["hair_style"] != _faces.HAIR_STYLES.index("bald")  # a bald head shows no colour

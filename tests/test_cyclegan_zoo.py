@@ -1,0 +1,98 @@
+"""Notebook 04's zoo models meet issue 20's bars: read from their records (1,000 held-out digits, notebook
+03's 200 held-out faces) and measured afresh on images none of them saw (printed digits and faces of a
+seed neither training nor the records used)."""
+
+import pytest
+
+import coursekit as ck
+from conftest import zoo_model
+from coursekit.models import cyclegan
+
+FRESH_SEED = 5  # not cyclegan.TRAIN_SEED (0), TEST_SEED (1), nor printed-judge-2's renders (2)
+
+
+
+@pytest.fixture(scope="module")
+def judges():
+    return zoo_model("mnist-judge"), zoo_model("printed-judge")
+
+
+def test_printed_digits_translated_to_handwriting_are_read_as_their_digit(judges):
+    m = ck.zoo.record("mnist-cyclegan")["metrics"]
+    assert m["images"] == 1000 and m["kept_b_to_a"] >= 0.90  # the bar
+    assert m["mnist_judge_on_printed"] < 0.2  # as they are, the MNIST judge reads them at chance
+    fresh = ck.data.printed_digits(300, seed=FRESH_SEED)
+    pair = zoo_model("mnist-cyclegan")
+    kept = ck.metrics.class_accuracy(cyclegan.to_gray(cyclegan.translate(pair.G_BA, fresh.images)), fresh.labels,
+                                     judge=judges[0])
+    assert kept >= 0.87  # 300 fresh digits: the bar less two standard errors
+
+
+def test_handwriting_translated_to_print_reaches_nine_tenths_of_the_shape_kept_reference(judges):
+    m = ck.zoo.record("mnist-cyclegan")["metrics"]
+    assert m["kept_a_to_b"] >= 0.9 * m["printed_judge_on_recoloured_mnist"]  # the bar
+    digits = ck.data.mnist("test", verbose=False)
+    x, y = digits.images[:500], digits.labels[:500]
+    pair = zoo_model("mnist-cyclegan")
+    kept = ck.metrics.class_accuracy(cyclegan.translate(pair.G_AB, x), y, judge=judges[1])
+    reference = ck.metrics.class_accuracy(cyclegan.recoloured_mnist(x, seed=FRESH_SEED), y, judge=judges[1])
+    assert kept >= 0.85 * reference
+
+
+def test_taking_the_cycle_away_loses_the_digit():
+    table = ck.zoo.record("mnist-cyclegan")["metrics"]["ablations"]
+    full, alone = table["GAN + both cycles (the paper)"], table["GAN alone (no cycle)"]
+    assert alone["kept_a_to_b"] < full["kept_a_to_b"] - 0.2
+    assert alone["kept_b_to_a"] < full["kept_b_to_a"] - 0.2
+
+
+def test_the_semantic_variant_is_scored_by_a_reader_no_loss_saw():
+    second = ck.zoo.record("printed-judge-2")
+    assert second["config"] != ck.zoo.record("printed-judge")["config"]  # another architecture
+    assert second["metrics"]["accuracy"] >= 0.99
+    m = ck.zoo.record("mnist-cyclegan-semantic")["metrics"]
+    assert {"kept_a_to_b_second_judge", "kept_b_to_a", "adaptation"} <= set(m)
+
+
+def test_the_adaptation_table_runs_from_source_only_to_the_oracle():
+    table = ck.zoo.record("mnist-cyclegan-semantic")["metrics"]["adaptation"]
+    source_only, oracle = table["source only (MNIST as it is)"], table["oracle (printed digits, their labels)"]
+    assert source_only < 0.5 and oracle >= 0.99
+    for translated in ("CycleGAN (mnist-cyclegan)", "CycleGAN + semantic loss"):
+        assert source_only < table[translated] <= oracle
+
+
+def test_unpaired_labels_to_photo_reach_the_papers_share_of_pix2pix_and_beat_the_trivial_answer():
+    m = ck.zoo.record("faces-cyclegan-labels")["metrics"]
+    to_photo, to_labels = m["labels_to_photo"], m["photo_to_labels"]
+    cycle, paired = to_photo["CycleGAN"], to_photo["Pix2Pix (paired)"]
+    assert cycle["pixel_accuracy"] >= 0.73 * paired["pixel_accuracy"]
+    assert cycle["class_iou"] >= 0.61 * paired["class_iou"]
+    assert to_labels["CycleGAN"]["pixel_accuracy"] >= 0.68 * to_labels["Pix2Pix (paired)"]["pixel_accuracy"]
+    for table, trivial in ((to_photo, "trivial (mean photo)"), (to_labels, "trivial (commonest part)")):
+        for score in ("pixel_accuracy", "class_accuracy", "class_iou"):
+            assert table["CycleGAN"][score] > table[trivial][score], (trivial, score)
+
+
+def test_unpaired_labels_to_photo_beat_the_trivial_answer_on_fresh_faces():
+    fresh = ck.data.faces(48, size=64, seed=7)
+    pair, segmenter = zoo_model("faces-cyclegan-labels"), zoo_model("faces-segmenter")
+    from coursekit.models import face_eval
+
+    photo = face_eval.segmentation_scores(
+        face_eval.segment(segmenter, cyclegan.translate(pair.G_AB, fresh.label_images())), fresh.labels)
+    mean_photo = ck.data.faces(500, size=64, seed=0).images.mean(0, keepdim=True).expand(48, -1, -1, -1)
+    trivial = face_eval.segmentation_scores(face_eval.segment(segmenter, mean_photo), fresh.labels)
+    assert photo["mean_iou"] > trivial["mean_iou"] and photo["pixel_accuracy"] > trivial["pixel_accuracy"]
+    labels = face_eval.segmentation_scores(cyclegan.labels_of(cyclegan.translate(pair.G_BA, fresh.images)),
+                                           fresh.labels)
+    assert labels["pixel_accuracy"] >= 0.6
+
+
+def test_glasses_are_put_on_and_taken_off_and_the_face_is_kept():
+    m = ck.zoo.record("faces-cyclegan-glasses")["metrics"]
+    assert m["glasses_added"] >= 0.9 and m["glasses_removed"] >= 0.9
+    assert m["others_kept_a_to_b"] >= 0.9 and m["others_kept_b_to_a"] >= 0.9
+    pair, attributes = zoo_model("faces-cyclegan-glasses"), zoo_model("faces-attributes")
+    fresh = cyclegan.evaluate_glasses(pair.G_AB, pair.G_BA, attributes, n=48, seed=FRESH_SEED)
+    assert fresh["glasses_added"] >= 0.85 and fresh["glasses_removed"] >= 0.85
