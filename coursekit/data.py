@@ -19,6 +19,8 @@ from pathlib import Path
 
 import torch
 
+from coursekit import printed
+
 MNIST_ENV = "COURSEKIT_MNIST_DIR"
 SPLIT_SEED = 0          # the one fixed shuffle of the 5,000 offline digits
 N_TRAIN_OFFLINE = 4000  # the rest (1,000) is held out
@@ -190,9 +192,8 @@ def faces(n, size=64, seed=0, start=0, factors=None):
 def printed_digits(n, seed=0, start=0):
     """Digits printed in a street-number style, RGB 28x28 (CycleGAN's second domain, notebook 04):
     see :mod:`coursekit.printed`."""
-    from coursekit.printed import printed_digits as render_digits
-
-    return render_digits(n, seed=seed, start=start)
+    images, labels = printed.printed_images(n, seed=seed, start=start)
+    return Digits(images, labels, f"printed digits (ck.printed, seed {seed})", "train" if seed == 0 else f"seed {seed}")
 
 
 def paired_folder(root, size=64, direction="AtoB", limit=None):

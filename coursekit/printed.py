@@ -121,11 +121,8 @@ def _blur(images, sigma):
     return F.conv2d(x, k2.unsqueeze(1), groups=n * c).view(n, c, SIZE, SIZE)
 
 
-def printed_digits(n, seed=0, start=0):
-    """``n`` printed digits (images ``start ..`` of ``seed``) as a ``ck.data.Digits`` set with RGB images."""
-    from coursekit.data import Digits
-
+def printed_images(n, seed=0, start=0):
+    """Images ``start ..`` of ``seed``: (images (n, 3, 28, 28) in [-1, 1], labels (n,)).  ``ck.data.printed_digits``
+    wraps them as a data set."""
     style = sample_style(n, seed=seed, start=start)
-    images = render(style, noise_seed=seed * 1_000_033 + start)
-    return Digits(images, style["label"], f"printed digits (ck.printed, seed {seed})",
-                  "train" if seed == 0 else f"seed {seed}")
+    return render(style, noise_seed=seed * 1_000_033 + start), style["label"]

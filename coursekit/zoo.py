@@ -10,46 +10,44 @@ weights and the command that retrains it).  Loading checks the SHA-256 and
 never unpickles.
 """
 
+import importlib
 from dataclasses import asdict
 
 import torch
 
 from coursekit import checkpoint as _ckpt
 from coursekit.core import DATA_DIR, device as _device
-from coursekit.models.cgan import CGANConfig, ConditionalGenerator
-from coursekit.models.cyclegan import CycleGAN, CycleGANConfig
-from coursekit.models.ddpm import UNet, UNetConfig
-from coursekit.models.dcgan import DCGANConfig, Generator as DCGANGenerator
-from coursekit.models.face_eval import AttributeConfig, AttributePredictor, Segmenter, SegmenterConfig
-from coursekit.models.inversion import Encoder
-from coursekit.models.judge import Judge, JudgeConfig
-from coursekit.models.pix2pix import Pix2PixConfig, UNetGenerator
-from coursekit.models.progan import Generator as ProGANGenerator, ProGANConfig
-from coursekit.models.stylegan import Generator as StyleGANGenerator, StyleGANConfig
 
 ZOO_DIR = DATA_DIR / "zoo"
 
-# The architectures a zoo record may name, each with its config dataclass.
-ARCHITECTURES = {
-    "Judge": (Judge, JudgeConfig),
-    "dcgan.Generator": (DCGANGenerator, DCGANConfig),
-    "cgan.ConditionalGenerator": (ConditionalGenerator, CGANConfig),
-    "ddpm.UNet": (UNet, UNetConfig),
-    "face_eval.AttributePredictor": (AttributePredictor, AttributeConfig),
-    "face_eval.Segmenter": (Segmenter, SegmenterConfig),
-    "pix2pix.UNetGenerator": (UNetGenerator, Pix2PixConfig),
-    "cyclegan.CycleGAN": (CycleGAN, CycleGANConfig),
-    "progan.Generator": (ProGANGenerator, ProGANConfig),
-    "stylegan.Generator": (StyleGANGenerator, StyleGANConfig),
-    "inversion.Encoder": (Encoder, StyleGANConfig),
-}
+# The architectures a zoo record may name, each with its config dataclass.  Each lecture's module
+# registers its own (``zoo.register`` at its end), so the zoo imports no model: a record's
+# "stylegan.Generator" is found by importing coursekit.models.stylegan ("Judge": coursekit.models.judge).
+ARCHITECTURES = {}
+
+
+def register(name, cls, config_cls):
+    """Let the zoo save and rebuild ``cls`` (built as ``cls(config_cls(**record["config"]))``) under ``name``."""
+    ARCHITECTURES[name] = (cls, config_cls)
+    return cls
+
+
+def _architecture_of(name):
+    """The (class, config class) registered under ``name``, importing the lecture module that registers it."""
+    if name not in ARCHITECTURES and isinstance(name, str):
+        module = name.split(".")[0] if "." in name else name.lower()
+        try:
+            importlib.import_module(f"coursekit.models.{module}")
+        except ModuleNotFoundError:
+            pass
+    return ARCHITECTURES.get(name)
 
 
 def _architecture(model):
     for name, (cls, _) in ARCHITECTURES.items():
         if type(model) is cls:
             return name
-    raise ValueError(f"add {type(model).__name__} to ck.zoo.ARCHITECTURES before publishing it")
+    raise ValueError(f"register {type(model).__name__} with ck.zoo.register(name, cls, config_cls) before publishing it")
 
 
 def names():
@@ -86,10 +84,10 @@ def load(name, device=None):
     """
     state, rec = _ckpt.read(_path(name))
     arch = rec.get("architecture")
-    if arch not in ARCHITECTURES:
-        raise _ckpt.CheckpointError(f"{_path(name)}.json names architecture {arch!r}; this coursekit knows "
-                                    f"{sorted(ARCHITECTURES)}. Update coursekit (git pull) or retrain the model.")
-    cls, config_cls = ARCHITECTURES[arch]
+    if _architecture_of(arch) is None:
+        raise _ckpt.CheckpointError(f"{_path(name)}.json names architecture {arch!r}, which no lecture of this "
+                                    "coursekit registers. Update coursekit (git pull) or retrain the model.")
+    cls, config_cls = _architecture_of(arch)
     try:
         config = config_cls(**rec.get("config", {}))
     except TypeError as e:

@@ -22,6 +22,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 from coursekit.models import dcgan
+from coursekit.zoo import register
 
 NUM_CLASSES = 10
 
@@ -211,3 +212,6 @@ def train_cgan(steps=3000, batch_size=64, seed=0, checkpoint=None, device=None, 
             run.log(loss_D=dist.mean(loss_D), loss_G=dist.mean(loss_G))
     return G.eval(), D.eval(), run
 
+
+# The zoo saves and rebuilds this lecture's models by these names.
+register("cgan.ConditionalGenerator", ConditionalGenerator, CGANConfig)

@@ -22,6 +22,7 @@ import torch.nn.functional as F
 
 from coursekit.models.pix2pix import patchgan
 from coursekit.train import distributed as dist
+from coursekit.zoo import register
 
 
 @dataclass
@@ -654,3 +655,7 @@ def ablation_study(judge_a, judge_b, steps=1000, batch_size=16, names=None, n=10
         rows[name] = {**evaluate_digits(G_AB, G_BA, judge_a, judge_b, n=n),
                       "samples": cycle_samples(G_AB, G_BA)}
     return rows
+
+
+# The zoo saves and rebuilds this lecture's models by these names.
+register("cyclegan.CycleGAN", CycleGAN, CycleGANConfig)

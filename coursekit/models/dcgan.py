@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+from coursekit.zoo import register
 
 
 @dataclass
@@ -185,3 +186,7 @@ def train_dcgan(steps=5000, batch_size=64, seed=0, checkpoint="runs/mnist-dcgan"
                     G.train()
                 frame_steps[i] = step + 1
     return G.eval(), D.eval(), run, frames, frame_steps
+
+
+# The zoo saves and rebuilds this lecture's models by these names.
+register("dcgan.Generator", Generator, DCGANConfig)

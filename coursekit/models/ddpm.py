@@ -19,6 +19,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 from coursekit.train.ema import EMA  # noqa: F401  (ddpm.EMA: notebook 08 uses it by this name)
+from coursekit.zoo import register
 
 NUM_CLASSES = 10
 NULL_LABEL = NUM_CLASSES  # the "no label" token of classifier-free guidance
@@ -465,3 +466,7 @@ def evaluate(model, schedule=None, unconditional=1000, per_class=50, steps=50, g
     if sampler_images:
         out["samplers"] = {"images": sampler_images, **compare_samplers(model, schedule, n=sampler_images, seed=seed)}
     return out
+
+
+# The zoo saves and rebuilds this lecture's models by these names.
+register("ddpm.UNet", UNet, UNetConfig)

@@ -17,6 +17,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 from coursekit import faces as _faces
+from coursekit.zoo import register
 
 
 def _block(c_in, c_out):
@@ -273,3 +274,8 @@ def evaluate_segmenter(model, n=500, size=64):
     scores = segmentation_scores(segment(model, test.images), test.labels)
     return {"pixel_accuracy": round(scores["pixel_accuracy"], 4), "mean_iou": round(scores["mean_iou"], 4),
             "iou": {part: round(v, 4) for part, v in scores["iou"].items()}}
+
+
+# The zoo saves and rebuilds this lecture's models by these names.
+register("face_eval.AttributePredictor", AttributePredictor, AttributeConfig)
+register("face_eval.Segmenter", Segmenter, SegmenterConfig)

@@ -18,6 +18,8 @@ import time
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+from coursekit.models.stylegan import StyleGANConfig
+from coursekit.zoo import register
 
 SPACES = ("z", "w", "w+")
 
@@ -289,3 +291,7 @@ def editing_objective(G, D, w0, user, lam_closeness, lam_realism, steps=100, lr=
         terms = {"user": round(user(x).mean().item(), 4), "distance": round((w - w0).pow(2).sum((1, 2)).mean().item(), 3),
                  "realism": round(D(x).mean().item(), 3)}
     return w.detach(), x, terms
+
+
+# The zoo saves and rebuilds this lecture's models by these names.
+register("inversion.Encoder", Encoder, StyleGANConfig)

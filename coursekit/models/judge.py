@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+from coursekit.zoo import register
 
 
 @dataclass
@@ -194,3 +195,7 @@ def train_printed_judge(steps=400, batch_size=128, lr=2e-3, seed=0, checkpoint=N
 
     return fit_classifier(Judge(config or JudgeConfig(channels=3)).to(dev), next_batch, steps, lr, checkpoint,
                           desc="printed judge")
+
+
+# The zoo saves and rebuilds this lecture's models by these names.
+register("Judge", Judge, JudgeConfig)

@@ -14,6 +14,7 @@ from pathlib import Path
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+from coursekit.zoo import register
 
 
 def down(c_in, c_out, norm=True):
@@ -298,3 +299,7 @@ def ablation_study(task, segmenter, attributes, steps=1000, batch_size=16, names
             raise KeyboardInterrupt  # the finished variants keep their checkpoints; run again to resume
         rows[name] = {**evaluate(G, task, segmenter, attributes, n=n), "samples": translate(G.cpu(), condition)}
     return rows
+
+
+# The zoo saves and rebuilds this lecture's models by these names.
+register("pix2pix.UNetGenerator", UNetGenerator, Pix2PixConfig)

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+from coursekit.zoo import register
 
 
 class EqualizedLinear(nn.Module):
@@ -391,3 +392,7 @@ def ablation_study(attributes, steps_per_phase, batch_size=32, config=None, lr=Z
         G = G.cpu()
         rows[name] = {**evaluate(G, attributes.cpu(), n=n), "samples": samples(G)}
     return rows
+
+
+# The zoo saves and rebuilds this lecture's models by these names.
+register("progan.Generator", Generator, ProGANConfig)

@@ -25,6 +25,7 @@ import torch.nn.functional as F
 
 from coursekit import faces as _faces
 from coursekit.models.progan import EqualizedLinear, PixelNorm
+from coursekit.zoo import register
 
 
 class MappingNetwork(nn.Module):
@@ -595,3 +596,7 @@ def evaluate(G, attributes, n=1000):
     return {**face_eval.versus_real(attributes, generate(G, n)),
             "fid_mixed_styles": face_eval.versus_real(attributes, mixed_generate(G, n))["fid"],
             "style_mixing": style_mixing_scores(G, attributes)}
+
+
+# The zoo saves and rebuilds this lecture's models by these names.
+register("stylegan.Generator", Generator, StyleGANConfig)
