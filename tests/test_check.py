@@ -99,3 +99,30 @@ def test_hints_come_one_step_at_a_time_then_say_they_are_done(capsys):
     assert "That was the last hint" in capsys.readouterr().out
     with pytest.raises(KeyError, match="no exercise 'nope'"):
         ck.hint("nope")
+
+
+def test_a_d_loss_on_fake_without_detach_is_named_before_pytorchs_advice():
+    from coursekit.check import _tiny_gan  # noqa: F401  (the check's own cases)
+    from coursekit.models import dcgan
+
+    def no_detach(G, D, opt_G, opt_D, real, z):
+        fake = G(z)
+        loss_D = dcgan.d_loss(D(real), D(fake))
+        opt_D.zero_grad()
+        loss_D.backward()
+        opt_D.step()
+        loss_G = dcgan.g_loss(D(fake))
+        opt_G.zero_grad()
+        loss_G.backward()
+        opt_G.step()
+        return loss_D.detach(), loss_G.detach()
+
+    report = ck.check.train_step.report(no_detach)
+    assert report.status == "failed" and "fake.detach()" in report.hint and "retain_graph" in report.hint
+
+
+def test_updating_g_before_d_is_accepted_as_a_valid_alternating_update():
+    from coursekit.check import _step_g_first
+
+    report = ck.check.train_step.report(_step_g_first)
+    assert report.ok and "G updated before D" in str(report)
