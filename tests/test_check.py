@@ -74,7 +74,7 @@ def test_an_exception_in_the_students_code_is_reported_not_raised():
 
 def test_an_unrecognised_wrong_answer_still_fails_with_the_case_and_values():
     report = ck.check.to_model_range.report(lambda x: x.float() / 127.5 - 0.9)
-    assert report.status == "failed" and "black 0 and white 255" in str(report) and "expected tensor" in str(report)
+    assert report.status == "failed" and "black 0 and white 255" in str(report) and "largest difference 0.1" in str(report)
 
 
 def test_passing_a_value_instead_of_a_function_is_explained():
@@ -126,3 +126,23 @@ def test_updating_g_before_d_is_accepted_as_a_valid_alternating_update():
 
     report = ck.check.train_step.report(_step_g_first)
     assert report.ok and "G updated before D" in str(report)
+
+
+def test_the_reverse_step_written_in_the_posterior_mean_form_is_accepted_at_every_t():
+    from coursekit.check import reverse_step
+
+    def posterior(eps, t, x_t, betas, abar, z):  # diffusers' form: x0 from eps, then the posterior mean
+        abar_prev = abar[t - 1] if t > 0 else torch.tensor(1.0)
+        x0 = (x_t - (1 - abar[t]).sqrt() * eps) / abar[t].sqrt()
+        mean = (abar_prev.sqrt() * betas[t] / (1 - abar[t])) * x0 \
+            + ((1 - betas[t]).sqrt() * (1 - abar_prev) / (1 - abar[t])) * x_t
+        return mean + betas[t].sqrt() * z if t > 0 else mean
+
+    assert reverse_step.report(posterior).ok
+
+
+def test_values_that_differ_in_a_tensor_of_the_right_shape_are_located_not_called_a_shape_error():
+    from coursekit.check import q_sample
+
+    report = q_sample.report(lambda x0, t, noise, abar: q_sample.reference(x0, t, noise, abar) + 0.5)
+    assert "shape" in str(report) and "is right" in str(report) and "largest difference 0.5" in str(report)

@@ -159,10 +159,11 @@ noise_injection = ck.check.noise_injection(noise_injection)
 # ($i$ input channel, $j$ output channel, $k$ kernel position). Each image has its own weights; one
 # grouped convolution runs them all at once.
 #
-# **Exercise 4.** Write the modulated, demodulated 3×3 convolution: `x` (N, C_in, H, W), `weight`
-# (C_out, C_in, 3, 3), `style` (N, C_in). Build the (N, C_out, C_in, 3, 3) weights, demodulate over dims
-# 2, 3, 4 ($\epsilon = 10^{-8}$), and convolve image $n$ with its own weights (padding 1). The hint
-# shows the grouped-convolution trick.
+# **Exercise 4.** Write the modulated, demodulated convolution: `x` (N, C_in, H, W), `weight`
+# (C_out, C_in, k, k) with k odd (3 in the generator, 1 in a to-RGB), `style` (N, C_in). Build the
+# (N, C_out, C_in, k, k) weights, demodulate over dims 2, 3, 4 ($\epsilon = 10^{-8}$), and convolve
+# image $n$ with its own weights, padded by k // 2 so the size is kept (1 for 3×3, none for 1×1).
+# `ck.hint("demodulation")` gives the grouped-convolution trick.
 
 # %%
 def modulated_conv(x, weight, style):
