@@ -3,6 +3,8 @@
 import pytest
 import torch
 
+import coursekit as ck
+
 from coursekit.models import pix2pix as P
 
 
@@ -87,10 +89,10 @@ def test_an_ablation_study_with_a_checkpoint_directory_scores_variants_trained_b
 
     cpu, cfg = torch.device("cpu"), P.config_for("edges", width=4)
     judges = face_eval.Segmenter(face_eval.SegmenterConfig(width=8)), face_eval.AttributePredictor()
-    assert P.ablation_checkpoint(tmp_path, "L1 only") == tmp_path / "l1-only"
+    assert ck.train.ablation_checkpoint(tmp_path, "L1 only") == tmp_path / "l1-only"
     # trained beforehand (another process could do this) ...
     P.train_pix2pix("edges", steps=2, batch_size=2, config=cfg, device=cpu, gan_weight=0.0,
-                    checkpoint=P.ablation_checkpoint(tmp_path, "L1 only"))
+                    checkpoint=ck.train.ablation_checkpoint(tmp_path, "L1 only"))
     steps = []
     train_step = P.train_step
     monkeypatch.setattr(P, "train_step", lambda *a, **k: steps.append(1) or train_step(*a, **k))

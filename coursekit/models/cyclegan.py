@@ -20,6 +20,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+from coursekit import train as _train
 from coursekit.models.pix2pix import patchgan
 from coursekit.train import distributed as dist
 from coursekit.zoo import register
@@ -642,19 +643,16 @@ def ablation_study(judge_a, judge_b, steps=1000, batch_size=16, names=None, n=10
 
     Returns ``{name: {metric: value, ..., "samples": cycle_samples(...)}}``.
     """
-    from coursekit.models.pix2pix import ablation_checkpoint
-
-    rows = {}
-    for name in names or ABLATIONS:
-        where = ablation_checkpoint(checkpoint, name) if checkpoint else None
+    def train_one(name, change, where):
         (G_AB, G_BA, _, _), run = train_cyclegan("digits", steps=steps, batch_size=batch_size, config=config,
                                                  device=device, checkpoint=where, desc=name if progress else None,
-                                                 **ABLATIONS[name])
-        if run.interrupted:
-            raise KeyboardInterrupt
-        rows[name] = {**evaluate_digits(G_AB, G_BA, judge_a, judge_b, n=n),
-                      "samples": cycle_samples(G_AB, G_BA)}
-    return rows
+                                                 **change)
+        return (G_AB, G_BA), run
+
+    def score(name, pair):
+        return {**evaluate_digits(*pair, judge_a, judge_b, n=n), "samples": cycle_samples(*pair)}
+
+    return _train.ablation_study({name: ABLATIONS[name] for name in names or ABLATIONS}, train_one, score, checkpoint)
 
 
 # The zoo saves and rebuilds this lecture's models by these names.

@@ -18,6 +18,7 @@ import time
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+
 from coursekit.models.stylegan import StyleGANConfig
 from coursekit.zoo import register
 

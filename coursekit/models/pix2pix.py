@@ -7,13 +7,13 @@ every patch; its patch size is its receptive field (:func:`receptive_field`).
 """
 
 import dataclasses
-import re
 from dataclasses import dataclass
-from pathlib import Path
 
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+
+from coursekit import train as _train
 from coursekit.zoo import register
 
 
@@ -269,17 +269,12 @@ ABLATIONS = {
 }
 
 
-def ablation_checkpoint(directory, name):
-    """Where the ablation ``name``'s training run keeps its checkpoint under ``directory``."""
-    return Path(directory) / re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
-
-
 def ablation_study(task, segmenter, attributes, steps=1000, batch_size=16, names=None, n=200, device=None,
                    config=None, samples=6, progress=True, checkpoint=None):
     """Train each of :data:`ABLATIONS` (or ``names``) for ``steps`` steps from the same seed and score it
     with :func:`evaluate`.  Short runs show the trend, not the final quality.  With a ``checkpoint``
     directory each variant's run is resumable (and one trained beforehand, e.g. in another process
-    with :func:`ablation_checkpoint`, is only scored).
+    with ``ck.train.ablation_checkpoint``, is only scored).
 
     Returns ``{name: {metric: value, ..., "samples": (samples, 3, S, S)}}``, the samples being G's photos
     for the first held-out conditions.
@@ -288,17 +283,17 @@ def ablation_study(task, segmenter, attributes, steps=1000, batch_size=16, names
 
     base = config or config_for(task)
     condition = task_pair(_faces.faces(samples, seed=TEST_SEED), task)[0]
-    rows = {}
-    for name in names or ABLATIONS:
-        change = dict(ABLATIONS[name])
+
+    def train_one(name, change, where):
         cfg = dataclasses.replace(base, **change.pop("config", {}))
         G, _, run = train_pix2pix(task, steps=steps, batch_size=batch_size, config=cfg, device=device,
-                                  desc=name if progress else None, **change,
-                                  checkpoint=ablation_checkpoint(checkpoint, name) if checkpoint else None)
-        if run.interrupted:
-            raise KeyboardInterrupt  # the finished variants keep their checkpoints; run again to resume
-        rows[name] = {**evaluate(G, task, segmenter, attributes, n=n), "samples": translate(G.cpu(), condition)}
-    return rows
+                                  desc=name if progress else None, checkpoint=where, **change)
+        return G, run
+
+    def score(name, G):
+        return {**evaluate(G, task, segmenter, attributes, n=n), "samples": translate(G.cpu(), condition)}
+
+    return _train.ablation_study({name: ABLATIONS[name] for name in names or ABLATIONS}, train_one, score, checkpoint)
 
 
 # The zoo saves and rebuilds this lecture's models by these names.

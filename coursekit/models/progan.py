@@ -22,6 +22,8 @@ from dataclasses import dataclass
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+
+from coursekit import train as _train
 from coursekit.zoo import register
 
 
@@ -380,18 +382,15 @@ def ablation_study(attributes, steps_per_phase, batch_size=32, config=None, lr=Z
     Returns ``{name: {"fid", "variety", "samples"}}``."""
     from dataclasses import replace
 
-    from coursekit.models.pix2pix import ablation_checkpoint
-
-    rows = {}
-    for name, change in ABLATIONS.items():
-        where = ablation_checkpoint(checkpoint, name) if checkpoint else None
+    def train_one(name, change, where):
         G, _, _, run, _ = train_progan(steps_per_phase, batch_size, replace(config or ProGANConfig(), **change),
                                        lr=lr, checkpoint=where, device=device, desc=name)
-        if run.interrupted:
-            raise KeyboardInterrupt
-        G = G.cpu()
-        rows[name] = {**evaluate(G, attributes.cpu(), n=n), "samples": samples(G)}
-    return rows
+        return G.cpu(), run
+
+    def score(name, G):
+        return {**evaluate(G, attributes.cpu(), n=n), "samples": samples(G)}
+
+    return _train.ablation_study(ABLATIONS, train_one, score, checkpoint)
 
 
 # The zoo saves and rebuilds this lecture's models by these names.

@@ -24,6 +24,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 from coursekit import faces as _faces
+from coursekit import train as _train
 from coursekit.models.progan import EqualizedLinear, PixelNorm
 from coursekit.zoo import register
 
@@ -347,16 +348,11 @@ ABLATIONS = {"no mixing regularisation": {"mixing_prob": 0.0}}
 def train_ablations(steps, batch_size=32, checkpoint=None, device=None):
     """Train each of :data:`ABLATIONS` on the zoo model's schedule and seed; with a ``checkpoint``
     directory each run is resumable.  Returns ``{name: G_ema}``."""
-    from coursekit.models.pix2pix import ablation_checkpoint
-
-    models = {}
-    for name, change in ABLATIONS.items():
-        where = ablation_checkpoint(checkpoint, name) if checkpoint else None
+    def train_one(name, change, where):
         G, _, _, run = train_stylegan(steps, batch_size, checkpoint=where, device=device, desc=name, **change)
-        if run.interrupted:
-            raise KeyboardInterrupt
-        models[name] = G.cpu()
-    return models
+        return G, run
+
+    return _train.ablation_study(ABLATIONS, train_one, lambda name, G: G.cpu(), checkpoint)
 
 
 # --------------------------------------------------------------------------------------------

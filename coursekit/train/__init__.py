@@ -17,6 +17,7 @@ resumes where it stopped.  Retrain a zoo model with ``python -m coursekit.train`
 """
 
 import math
+import re
 import sys
 import time
 from pathlib import Path
@@ -237,3 +238,28 @@ class Run:
         self.history = History(saved["history"])
         torch.set_rng_state(saved["rng"])
         print(f"Resumed from {source}: step {self.step}/{self.total}.")
+
+
+def ablation_checkpoint(directory, name):
+    """Where the variant ``name`` of an ablation study keeps its checkpoint under ``directory``."""
+    return Path(directory) / re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+
+
+def ablation_study(variants, train_one, score, checkpoint=None):
+    """The lectures' ablation loop: one model per variant, each trained from the same seed, then scored.
+
+    ``variants`` maps a name to its change (a dict of options); ``train_one(name, change, checkpoint)``
+    returns (model, run) and ``score(name, model)`` the row the study reports.  With a ``checkpoint``
+    directory each variant resumes from its own folder (:func:`ablation_checkpoint`), and one trained
+    before is only scored.  Ctrl-C stops the study (KeyboardInterrupt); the variants done keep their
+    checkpoints.  Returns ``{name: score(name, model)}``.
+
+    >>> rows = ck.train.ablation_study({"L1 only": {"gan_weight": 0.0}}, train_one, score, "runs/x/ablations")
+    """
+    rows = {}
+    for name, change in variants.items():
+        model, run = train_one(name, dict(change), ablation_checkpoint(checkpoint, name) if checkpoint else None)
+        if run.interrupted:
+            raise KeyboardInterrupt
+        rows[name] = score(name, model)
+    return rows
