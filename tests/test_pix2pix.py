@@ -4,7 +4,6 @@ import pytest
 import torch
 
 import coursekit as ck
-
 from coursekit.models import pix2pix as P
 
 
