@@ -41,7 +41,7 @@ def dcgan(args):
     from coursekit.metrics import evaluate_generator
     from coursekit.models.dcgan import Generator, sample, train_dcgan
 
-    G, _, run, frames, frame_steps = train_dcgan(steps=args.steps or 5000, checkpoint=args.runs / "mnist-dcgan",
+    G, _, run, frames, frame_steps = train_dcgan(steps=args.steps or 14000, checkpoint=args.runs / "mnist-dcgan",
                                                  device=args.device, **_batch(args))
     if run.interrupted or not args.publish:
         return run
@@ -74,8 +74,8 @@ def cgan(args):
 def ddpm(args):
     from coursekit.models import ddpm as ddpm_models
 
-    model, _, run = ddpm_models.train_ddpm(steps=args.steps or 12000, checkpoint=args.runs / "mnist-ddpm",
-                                           device=args.device, **_batch(args))
+    model, _, run = ddpm_models.train_ddpm(steps=args.steps or 6000, checkpoint=args.runs / "mnist-ddpm",
+                                           device=args.device, **{"batch_size": 64, **_batch(args)})
     if run.interrupted or not args.publish:
         return run
     metrics = ddpm_models.evaluate(model.cpu(), unconditional=1000, per_class=50, guidance_scales=(1.0, 3.0))
@@ -122,12 +122,15 @@ faces_segmenter = _face_eval(
     "face_eval.evaluate_segmenter(model): 500 held-out faces")
 
 
+ZOO_STEPS = {"faces-pix2pix": 3000, "faces-pix2pix-edges": 1000, "faces-pix2pix-photo": 1000}
+
+
 def _pix2pix(task):
     def recipe(args):
         from coursekit.models import pix2pix
 
         name = "faces-pix2pix" if task == "labels" else f"faces-pix2pix-{task}"
-        G, _, run = pix2pix.train_pix2pix(task, steps=args.steps or 4000, checkpoint=args.runs / name,
+        G, _, run = pix2pix.train_pix2pix(task, steps=args.steps or ZOO_STEPS[name], checkpoint=args.runs / name,
                                           device=args.device, **_batch(args))
         if run.interrupted or not args.publish:
             return run
@@ -151,11 +154,12 @@ def _pix2pix(task):
         segmenter, attributes = ck.zoo.load("faces-segmenter", device=cpu), ck.zoo.load("faces-attributes", device=cpu)
         metrics = pix2pix.evaluate(G.cpu(), task, segmenter, attributes)
         extras = None
-        if task == "labels" and args.ablation_steps:  # the lecture's ablations, scored the same way
-            rows = pix2pix.ablation_study(task, segmenter, attributes, steps=args.ablation_steps, device=args.device,
+        ablation_steps = 500 if args.ablation_steps is None else args.ablation_steps
+        if task == "labels" and ablation_steps:  # the lecture's ablations, scored the same way
+            rows = pix2pix.ablation_study(task, segmenter, attributes, steps=ablation_steps, device=args.device,
                                           checkpoint=args.runs / name / "ablations")
             extras = {"ablations": {name: row.pop("samples") for name, row in rows.items()}}
-            metrics["ablations"] = {"steps": args.ablation_steps, "images": 200, **rows}
+            metrics["ablations"] = {"steps": ablation_steps, "images": 200, **rows}
         return G, run, metrics, {
             "extras": extras, "weights_dtype": "float16",  # 7 M parameters: 15 MB in git instead of 30
             "description": f"Pix2Pix U-Net generator, {task} -> photo of a rendered face (notebook 03): "
@@ -255,11 +259,12 @@ def _cyclegan(name):
             metrics["kept_a_to_b_second_judge"] = cyclegan.evaluate_digits(
                 pair.G_AB, pair.G_BA, judges[0], ck.zoo.load("printed-judge-2", device=cpu))["kept_a_to_b"]
             extras = {"cycles": {"zoo model": cyclegan.cycle_samples(pair.G_AB, pair.G_BA)}}
-            if name == "mnist-cyclegan" and args.ablation_steps:  # the lecture's ablation, scored the same way
-                rows = cyclegan.ablation_study(*judges, steps=args.ablation_steps, device=args.device,
+            ablation_steps = 1000 if args.ablation_steps is None else args.ablation_steps
+            if name == "mnist-cyclegan" and ablation_steps:  # the lecture's ablation, scored the same way
+                rows = cyclegan.ablation_study(*judges, steps=ablation_steps, device=args.device,
                                                checkpoint=args.runs / name / "ablations")
                 extras["cycles"].update({variant: row.pop("samples") for variant, row in rows.items()})
-                metrics["ablations"] = {"steps": args.ablation_steps, **rows}
+                metrics["ablations"] = {"steps": ablation_steps, **rows}
             evaluation = ("cyclegan.evaluate_digits: 1,000 held-out digits per domain, read by mnist-judge and "
                           "printed-judge; kept_a_to_b_second_judge: A -> B read by printed-judge-2")
             if name == "mnist-cyclegan-semantic":  # CyCADA's table: train on translated MNIST, test on printed
@@ -288,7 +293,7 @@ def faces_progan(args):
     from coursekit.models import progan
 
     config = progan.ProGANConfig()
-    steps_per_phase = (args.steps or 2100) // (1 + 2 * config.max_stage)  # 4x4, then a fade-in and a stable phase each
+    steps_per_phase = (args.steps or 4900) // (1 + 2 * config.max_stage)  # 4x4, then a fade-in and a stable phase each
     attributes = ck.zoo.load("faces-attributes", device=args.device)
     G, _, _, run, snapshots = progan.train_progan(
         steps_per_phase=steps_per_phase, config=config, lr=progan.ZOO_LR,
@@ -302,7 +307,7 @@ def faces_progan(args):
     final = progan.evaluate(G, attributes, n=1000)
     metrics.update(fid_final_1000=final["fid"], variety=final["variety"])
     extras = {**progan.pack_snapshots(snapshots), "samples": {"zoo model": progan.samples(G).half()}}
-    if args.ablation_steps:  # the lecture's ablation, on the zoo model's own schedule
+    if args.ablation_steps != 0:  # the lecture's ablation, on the zoo model's own schedule
         rows = progan.ablation_study(attributes, steps_per_phase=steps_per_phase, device=args.device,
                                      checkpoint=args.runs / "faces-progan" / "ablations", **_batch(args))
         for name, row in rows.items():
@@ -336,7 +341,7 @@ def faces_stylegan(args):
     # D too: notebook 07's editing objective asks it how real an edited face looks
     extras = {"samples": stylegan.generate(G, 16).half(), "mixing": {"zoo model": stylegan.mixing_grid(G).half()},
               "discriminator": D.cpu()}
-    if args.ablation_steps:  # the lecture's ablation, on the zoo model's own schedule
+    if args.ablation_steps != 0:  # the lecture's ablation, on the zoo model's own schedule
         models = stylegan.train_ablations(steps, checkpoint=args.runs / "faces-stylegan" / "ablations",
                                           device=args.device, **_batch(args))
         metrics["ablations"] = {name: stylegan.evaluate(model, attributes) for name, model in models.items()}
@@ -416,8 +421,9 @@ def main(argv=None):
     parser.add_argument("--device", default=None, help="cpu, cuda, mps (default: ck.device())")
     parser.add_argument("--runs", default="runs", help="directory of resumable training checkpoints")
     parser.add_argument("--zoo", default=None, help="zoo directory to publish to (default: data/zoo)")
-    parser.add_argument("--ablation-steps", type=int, default=1000,
-                        help="faces-pix2pix, mnist-cyclegan: training steps of each ablation run (0: none); "
+    parser.add_argument("--ablation-steps", type=int, default=None,
+                        help="faces-pix2pix, mnist-cyclegan: training steps of each ablation run (default: the "
+                             "zoo's, 500 and 1000; 0: none); "
                              "faces-progan, faces-stylegan: 0 skips the ablation, which otherwise trains as long as "
                              "the zoo model")
     parser.add_argument("--fresh", action="store_true", help="ignore an earlier checkpoint and start over")
