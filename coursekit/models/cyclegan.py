@@ -545,7 +545,7 @@ RECIPES = {
     "mnist-cyclegan": {"task": "digits", "steps": 2000, "lambda_identity": 1.0},
     "mnist-cyclegan-semantic": {"task": "digits", "steps": 2000, "lambda_semantic": 1.0},
     # the paper's Cityscapes labels <-> photos: no identity loss (a label map is no photo)
-    "faces-cyclegan-labels": {"task": "labels", "steps": 2000, "batch_size": 8, "lambda_identity": 0.0},
+    "faces-cyclegan-labels": {"task": "labels", "steps": 1200, "batch_size": 8, "lambda_identity": 0.0},
     "faces-cyclegan-glasses": {"task": "glasses", "steps": 2000, "batch_size": 8},
 }
 

@@ -122,7 +122,7 @@ faces_segmenter = _face_eval(
     "face_eval.evaluate_segmenter(model): 500 held-out faces")
 
 
-ZOO_STEPS = {"faces-pix2pix": 3000, "faces-pix2pix-edges": 1000, "faces-pix2pix-photo": 1000}
+ZOO_STEPS = {"faces-pix2pix": 3000, "faces-pix2pix-edges": 1000, "faces-pix2pix-photo": 600}
 
 
 def _pix2pix(task):
