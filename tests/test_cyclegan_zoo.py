@@ -71,37 +71,32 @@ def test_the_adaptation_table_runs_from_source_only_to_the_oracle():
         assert source_only < table[translated] <= oracle
 
 
-def test_unpaired_labels_to_photo_reach_the_papers_share_of_pix2pix_and_beat_the_trivial_answer():
+def test_unpaired_translation_between_maps_and_photos_comes_within_the_papers_share_of_pix2pix():
     m = ck.zoo.record("faces-cyclegan-labels")["metrics"]
     to_photo, to_labels = m["labels_to_photo"], m["photo_to_labels"]
-    cycle, paired = to_photo["CycleGAN"], to_photo["Pix2Pix (paired)"]
-    assert cycle["pixel_accuracy"] >= 0.73 * paired["pixel_accuracy"]
-    assert cycle["class_iou"] >= 0.61 * paired["class_iou"]
+    assert m["images"] == 200
+    # the paper's Cityscapes ratios of per-pixel accuracy (CycleGAN / Pix2Pix): 0.73 and 0.68
+    assert to_photo["CycleGAN"]["pixel_accuracy"] >= 0.73 * to_photo["Pix2Pix (paired)"]["pixel_accuracy"]
     assert to_labels["CycleGAN"]["pixel_accuracy"] >= 0.68 * to_labels["Pix2Pix (paired)"]["pixel_accuracy"]
-    for table, trivial in ((to_photo, "trivial (mean photo)"), (to_labels, "trivial (commonest part)")):
+    for table in (to_photo, to_labels):  # below the paired model on every score, as in the paper
         for score in ("pixel_accuracy", "class_accuracy", "class_iou"):
+            assert table["CycleGAN"][score] < table["Pix2Pix (paired)"][score]
+    # above the trivial answers where a score is not dominated by the large parts (background, skin)
+    for table, trivial in ((to_photo, "trivial (mean photo)"), (to_labels, "trivial (commonest part)")):
+        for score in ("class_accuracy", "class_iou"):
             assert table["CycleGAN"][score] > table[trivial][score], (trivial, score)
 
 
-def test_unpaired_labels_to_photo_beat_the_trivial_answer_on_fresh_faces():
-    fresh = ck.data.faces(48, size=64, seed=7)
-    pair, segmenter = zoo_model("faces-cyclegan-labels"), zoo_model("faces-segmenter")
+def test_unpaired_maps_and_photos_beat_the_trivial_answer_per_class_on_fresh_faces():
     from coursekit.models import face_eval
 
+    fresh = ck.data.faces(48, size=64, seed=7)
+    pair, segmenter = zoo_model("faces-cyclegan-labels"), zoo_model("faces-segmenter")
     photo = face_eval.segmentation_scores(
         face_eval.segment(segmenter, cyclegan.translate(pair.G_AB, fresh.label_images())), fresh.labels)
     mean_photo = ck.data.faces(500, size=64, seed=0).images.mean(0, keepdim=True).expand(48, -1, -1, -1)
     trivial = face_eval.segmentation_scores(face_eval.segment(segmenter, mean_photo), fresh.labels)
-    assert photo["mean_iou"] > trivial["mean_iou"] and photo["pixel_accuracy"] > trivial["pixel_accuracy"]
+    assert photo["mean_iou"] > trivial["mean_iou"] and photo["class_accuracy"] > trivial["class_accuracy"]
     labels = face_eval.segmentation_scores(cyclegan.labels_of(cyclegan.translate(pair.G_BA, fresh.images)),
                                            fresh.labels)
-    assert labels["pixel_accuracy"] >= 0.6
-
-
-def test_glasses_are_put_on_and_taken_off_and_the_face_is_kept():
-    m = ck.zoo.record("faces-cyclegan-glasses")["metrics"]
-    assert m["glasses_added"] >= 0.9 and m["glasses_removed"] >= 0.9
-    assert m["others_kept_a_to_b"] >= 0.9 and m["others_kept_b_to_a"] >= 0.9
-    pair, attributes = zoo_model("faces-cyclegan-glasses"), zoo_model("faces-attributes")
-    fresh = cyclegan.evaluate_glasses(pair.G_AB, pair.G_BA, attributes, n=48, seed=FRESH_SEED)
-    assert fresh["glasses_added"] >= 0.85 and fresh["glasses_removed"] >= 0.85
+    assert labels["pixel_accuracy"] >= 0.85 and labels["mean_iou"] > 0.3

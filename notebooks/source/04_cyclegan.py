@@ -37,10 +37,10 @@
 #
 # In code, as in the paper's own: `G_AB` is $G$, `G_BA` is $F$ (`F` is PyTorch's functional module).
 #
-# This notebook trains CycleGAN briefly, then measures the course's trained models on three tasks,
+# This notebook trains CycleGAN briefly, then measures the course's trained models on two tasks,
 # each scored by a reader that took no part in training: handwritten ↔ printed digits (with the
-# step the field took next, CyCADA's semantic loss), label maps ↔ photos of faces (the paper's
-# Cityscapes experiment), and faces without ↔ with glasses (its object transfiguration).
+# step the field took next, CyCADA's semantic loss), and label maps ↔ photos of faces (the paper's
+# Cityscapes experiment).
 
 # %%
 import inspect
@@ -437,7 +437,10 @@ plain, semantic = record["metrics"], ck.zoo.record("mnist-cyclegan-semantic")["m
 print(f"{'digit kept':<28} {'B -> A (mnist-judge)':>21} {'A -> B (printed-judge)':>23} {'A -> B (printed-judge-2)':>25}")
 for name, r in [("CycleGAN (mnist-cyclegan)", plain), ("CycleGAN + semantic loss", semantic)]:
     print(f"{name:<28} {r['kept_b_to_a']:>21.1%} {r['kept_a_to_b']:>23.1%} {r['kept_a_to_b_second_judge']:>25.1%}")
-print(f"{'shape kept, only recoloured':<28} {'':>21} {plain['printed_judge_on_recoloured_mnist']:>23.1%}")
+held_out = ck.data.mnist("test", verbose=False)
+judge_b2 = ck.zoo.load("printed-judge-2", device=cpu)
+recoloured = ck.metrics.class_accuracy(cyclegan.recoloured_mnist(held_out.images), held_out.labels, judge=judge_b2)
+print(f"{'shape kept, only recoloured':<28} {'':>21} {plain['printed_judge_on_recoloured_mnist']:>23.1%} {recoloured:>25.1%}")
 
 # %% [markdown]
 # **CyCADA's table.** The point of translating is to train a classifier for the target domain when
@@ -533,41 +536,21 @@ print("photo -> labels:")
 table(live["photo_to_labels"])
 
 # %% [markdown]
-# Read the table against two anchors. The trivial rows show how much a score gives for free (the
-# background and skin cover most pixels); the real photos show the most the segmenter can say.
-# Pix2Pix sees each map with *its* photo; CycleGAN never does, and only the cycle ties a map to the
-# photo drawn from it.
+# Read the table against two anchors. The trivial rows show how much a score gives for free: the
+# background and skin cover most pixels, so one mean photo already gets three pixels in four right,
+# and per-pixel accuracy says little. The per-class scores are where a model shows it drew the parts
+# where the map put them. The real photos show the most the segmenter can say.
 #
-# ## 9. Glasses on, glasses off
+# As in the paper, CycleGAN stays below Pix2Pix on every score, in both directions: Pix2Pix sees each
+# map with *its* photo; CycleGAN never does, and only the cycle ties a map to the photo drawn from
+# it. On per-pixel accuracy it keeps about the paper's share of Pix2Pix's (the ratio lines); on
+# class IoU of labels → photo it keeps less than the paper's 0.61, and on per-pixel accuracy it is
+# level with one mean photo: its photos put the parts roughly where the map does (its per-class
+# scores are above the trivial answer's), but blurred and on a background of its own choosing (the
+# pictures). This model had about twenty minutes of one CPU thread, 1,200 steps of 8 faces; the
+# paper's had 200 epochs of its images.
 #
-# Object transfiguration (the paper's horses ↔ zebras, apples ↔ oranges) on the course's faces:
-# domain $A$ is faces drawn without glasses, $B$ faces drawn with them, never the same face. The
-# attribute predictor of notebook 03 (`faces-attributes`) says whether the glasses were added
-# (removed) and whether every other class factor (face shape, skin tone, hair colour and style, eyes,
-# background) was kept.
-
-# %%
-# NBVAL_CHECK_OUTPUT
-g = ck.zoo.record("faces-cyclegan-glasses")["metrics"]
-print(f"zoo record, {g['images']} held-out faces per direction:")
-print(f"  glasses added (A -> B):   {g['glasses_added']:.1%}, every other factor kept {g['others_kept_a_to_b']:.1%} "
-      f"(lowest: {g['worst_kept_a_to_b']})")
-print(f"  glasses removed (B -> A): {g['glasses_removed']:.1%}, every other factor kept {g['others_kept_b_to_a']:.1%} "
-      f"(lowest: {g['worst_kept_b_to_a']})")
-
-# %%
-glasses_zoo = ck.zoo.load("faces-cyclegan-glasses", device=cpu)
-attributes = ck.zoo.load("faces-attributes", device=cpu)
-g = cyclegan.evaluate_glasses(glasses_zoo.G_AB, glasses_zoo.G_BA, attributes, n=16 if ck.QUICK else 200)
-print(f"measured now on {g['images']} faces: added {g['glasses_added']:.1%} (others kept {g['others_kept_a_to_b']:.1%}), "
-      f"removed {g['glasses_removed']:.1%} (others kept {g['others_kept_b_to_a']:.1%})")
-s = ck.zoo.extras("faces-cyclegan-glasses")["samples"]
-ck.viz.show(torch.cat([s[0, :6], s[1, :6], s[3, :6], s[4, :6]]), nrow=6,
-            title="faces, glasses added; faces with glasses, glasses removed")
-plt.show()
-
-# %% [markdown]
-# ## 10. Explore
+# ## 9. Explore
 #
 # **The cycle explorer.** Pick a model (the zoo model, an ablation, the semantic variant), a
 # direction and an image: the input, its translation, the way back, and where the way back lost
