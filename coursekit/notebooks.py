@@ -155,8 +155,10 @@ def execute(nb, where=ROOT / "solutions", timeout=1800):
     import nbclient
 
     os.environ["COURSEKIT_QUICK"] = "1"
+    metadata = nbformat.from_dict(nb.metadata)
     nbclient.NotebookClient(nb, timeout=timeout, kernel_name="python3",
                             resources={"metadata": {"path": str(where)}}).execute()
+    nb.metadata = metadata  # the kernel fills in language details: keep the source's, for stable diffs
     return nb
 
 
