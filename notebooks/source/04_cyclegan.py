@@ -546,9 +546,12 @@ table(live["photo_to_labels"])
 # it. On per-pixel accuracy it keeps about the paper's share of Pix2Pix's (the ratio lines); on
 # class IoU of labels → photo it keeps less than the paper's 0.61, and on per-pixel accuracy it is
 # level with one mean photo: its photos put the parts roughly where the map does (its per-class
-# scores are above the trivial answer's), but blurred and on a background of its own choosing (the
-# pictures). This model had about twenty minutes of one CPU thread, 1,200 steps of 8 faces; the
-# paper's had 200 epochs of its images.
+# scores are above the trivial answer's), but as pale, blurred heads on one blue-grey background
+# with a checkerboard texture (the transposed convolutions' mark early in training), while the way
+# back, photo → labels, is clean (the pictures). Drawing a photo is the harder direction: the map
+# fixes the parts, but the colours of skin, hair and background are the generator's to invent,
+# and with no pair to copy them from it settles on one safe choice for all. This model had about
+# twenty minutes of one CPU thread, 1,200 steps of 8 faces; the paper's had 200 epochs of its images.
 #
 # ## 9. Explore
 #
