@@ -130,8 +130,9 @@ def _pix2pix(task):
         from coursekit.models import pix2pix
 
         name = "faces-pix2pix" if task == "labels" else f"faces-pix2pix-{task}"
+        config = pix2pix.config_for(task, width=16) if task == "photo" else None  # a reference, kept small
         G, _, run = pix2pix.train_pix2pix(task, steps=args.steps or ZOO_STEPS[name], checkpoint=args.runs / name,
-                                          device=args.device, **_batch(args))
+                                          device=args.device, config=config, **_batch(args))
         if run.interrupted or not args.publish:
             return run
         cpu = torch.device("cpu")
@@ -146,8 +147,8 @@ def _pix2pix(task):
                             "class_accuracy": round(scores["class_accuracy"], 4),
                             "class_iou": round(scores["mean_iou"], 4), "images": 200}, {
                 "weights_dtype": "float16",
-                "description": "Pix2Pix U-Net generator, photo -> label map of a rendered face (notebook 04's "
-                               "paired reference for CycleGAN's photo -> labels): cGAN + 100 L1, PatchGAN 70x70.",
+                "description": "Pix2Pix U-Net generator (width 16), photo -> label map of a rendered face (notebook "
+                               "04's paired reference for CycleGAN's photo -> labels): cGAN + 100 L1, PatchGAN 70x70.",
                 "data": f"ck.data.faces, 64x64, seed {pix2pix.TRAIN_SEED}, a fresh stream of renders",
                 "evaluation": "cyclegan.labels_of(G's label picture) against the true map, 200 held-out faces",
             }
@@ -194,6 +195,7 @@ def printed_judge_2(args):
     if run.interrupted or not args.publish:
         return run
     return model, run, _printed_judge_metrics(model), {
+        "weights_dtype": "float16",
         "description": "A second classifier of the printed digits (notebook 04): another architecture (width 48, "
                        "256 features), seed and stream of renders than printed-judge. No training loss sees "
                        "it: it scores the semantic variant of CycleGAN, whose loss reads digits with a classifier.",
@@ -258,12 +260,12 @@ def _cyclegan(name):
             metrics = cyclegan.evaluate_digits(pair.G_AB, pair.G_BA, *judges)
             metrics["kept_a_to_b_second_judge"] = cyclegan.evaluate_digits(
                 pair.G_AB, pair.G_BA, judges[0], ck.zoo.load("printed-judge-2", device=cpu))["kept_a_to_b"]
-            extras = {"cycles": {"zoo model": cyclegan.cycle_samples(pair.G_AB, pair.G_BA)}}
+            extras = {"cycles": {"zoo model": cyclegan.cycle_samples(pair.G_AB, pair.G_BA).half()}}
             ablation_steps = 1000 if args.ablation_steps is None else args.ablation_steps
             if name == "mnist-cyclegan" and ablation_steps:  # the lecture's ablation, scored the same way
                 rows = cyclegan.ablation_study(*judges, steps=ablation_steps, device=args.device,
                                                checkpoint=args.runs / name / "ablations")
-                extras["cycles"].update({variant: row.pop("samples") for variant, row in rows.items()})
+                extras["cycles"].update({variant: row.pop("samples").half() for variant, row in rows.items()})
                 metrics["ablations"] = {"steps": ablation_steps, **rows}
             evaluation = ("cyclegan.evaluate_digits: 1,000 held-out digits per domain, read by mnist-judge and "
                           "printed-judge; kept_a_to_b_second_judge: A -> B read by printed-judge-2")
@@ -276,14 +278,15 @@ def _cyclegan(name):
             cpu_models = [ck.zoo.load(m, device=cpu) if m in ck.zoo.names() else None
                           for m in ("faces-segmenter", "faces-pix2pix", "faces-pix2pix-photo")]
             metrics = cyclegan.evaluate_labels(pair.G_AB, pair.G_BA, *cpu_models)
-            extras = {"samples": cyclegan.label_samples(pair.G_AB, pair.G_BA)}
+            extras = {"samples": cyclegan.label_samples(pair.G_AB, pair.G_BA).half()}
             evaluation = ("cyclegan.evaluate_labels: the 200 held-out faces of notebook 03, labels -> photo read by "
                           "faces-segmenter, photo -> labels against the true label maps")
         else:
             metrics = cyclegan.evaluate_glasses(pair.G_AB, pair.G_BA, ck.zoo.load("faces-attributes", device=cpu))
-            extras = {"samples": cyclegan.glasses_samples(pair.G_AB, pair.G_BA)}
+            extras = {"samples": cyclegan.glasses_samples(pair.G_AB, pair.G_BA).half()}
             evaluation = "cyclegan.evaluate_glasses: 200 held-out faces per direction, read by faces-attributes"
-        return pair, run, metrics, {"extras": extras, "description": cyclegan.DESCRIPTIONS[name],
+        return pair, run, metrics, {"extras": extras, "weights_dtype": "float16",  # the zoo stays small in git
+                                    "description": cyclegan.DESCRIPTIONS[name],
                                     "evaluation": evaluation,
                                     "data": f"cyclegan.Domains({task!r}): unpaired, seed {cyclegan.TRAIN_SEED}"}
     return recipe
