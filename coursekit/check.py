@@ -632,6 +632,9 @@ cycle_loss = Check(
                 lambda a, ra, b, rb, lam: lam * _l1(ra, a)),
         Mistake("Compare each reconstruction with the image it started from: F(G(a)) with a, G(F(b)) with b.",
                 lambda a, ra, b, rb, lam: lam * (_l1(ra, b) + _l1(rb, a))),
+        Mistake("Each term is a *mean* absolute error over the pixels (F.l1_loss's default), not a sum: a sum "
+                "grows with the image size and swamps the GAN loss.",
+                lambda a, ra, b, rb, lam: lam * (_l1(ra, a, reduction="sum") + _l1(rb, b, reduction="sum"))),
     ],
 )
 
@@ -651,6 +654,10 @@ identity_loss = Check(
                 lambda a, ia, b, ib, lam, idt: lam * idt * (_mse(ia, a) + _mse(ib, b))),
         Mistake("G_BA(a) should stay a: compare idt_a with real_a (and idt_b with real_b).",
                 lambda a, ia, b, ib, lam, idt: lam * idt * (_l1(ia, b) + _l1(ib, a))),
+        Mistake("Both generators count: F(a) ≈ a and G(b) ≈ b, two terms.",
+                lambda a, ia, b, ib, lam, idt: lam * idt * _l1(ia, a)),
+        Mistake("The weight multiplies: λ · λ_idt, not λ + λ_idt.",
+                lambda a, ia, b, ib, lam, idt: (lam + idt) * (_l1(ia, a) + _l1(ib, b))),
     ],
 )
 
