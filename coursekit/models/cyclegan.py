@@ -571,6 +571,16 @@ def labels_of(label_images):
     return distance.argmin(1)
 
 
+def map_scores(predicted, target):
+    """The CycleGAN paper's three scores of part maps (N, H, W) against the true ones, rounded for a record:
+    per-pixel accuracy, per-class accuracy, class IoU."""
+    from coursekit.models import face_eval
+
+    s = face_eval.segmentation_scores(predicted, target)
+    return {"pixel_accuracy": round(s["pixel_accuracy"], 4), "class_accuracy": round(s["class_accuracy"], 4),
+            "class_iou": round(s["mean_iou"], 4)}
+
+
 def evaluate_labels(G_AB, G_BA, segmenter, pix2pix_G=None, pix2pix_photo_G=None, n=200, size=64):
     """The CycleGAN paper's Cityscapes table on notebook 03's 200 held-out faces (seed ``TEST_SEED``).
 
@@ -584,11 +594,6 @@ def evaluate_labels(G_AB, G_BA, segmenter, pix2pix_G=None, pix2pix_photo_G=None,
     """
     from coursekit import faces as _faces
     from coursekit.models import face_eval, pix2pix
-
-    def scores(predicted, target):
-        s = face_eval.segmentation_scores(predicted, target)
-        return {"pixel_accuracy": round(s["pixel_accuracy"], 4), "class_accuracy": round(s["class_accuracy"], 4),
-                "class_iou": round(s["mean_iou"], 4)}
 
     test = _faces.faces(n, size=size, seed=TEST_SEED)
     train = _faces.faces(1000, size=size, seed=TRAIN_SEED)
@@ -607,8 +612,8 @@ def evaluate_labels(G_AB, G_BA, segmenter, pix2pix_G=None, pix2pix_photo_G=None,
         with torch.random.fork_rng():
             torch.manual_seed(0)
             to_labels["Pix2Pix (paired)"] = labels_of(pix2pix.translate(pix2pix_photo_G, test.images))
-    return {"labels_to_photo": {k: scores(face_eval.segment(segmenter, v), test.labels) for k, v in to_photo.items()},
-            "photo_to_labels": {k: scores(v, test.labels) for k, v in to_labels.items()}, "images": n}
+    return {"labels_to_photo": {k: map_scores(face_eval.segment(segmenter, v), test.labels) for k, v in to_photo.items()},
+            "photo_to_labels": {k: map_scores(v, test.labels) for k, v in to_labels.items()}, "images": n}
 
 
 def label_samples(G_AB, G_BA, n=8, size=64):

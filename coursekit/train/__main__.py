@@ -137,15 +137,12 @@ def _pix2pix(task):
             return run
         cpu = torch.device("cpu")
         if task == "photo":  # photo -> labels: read back pixel by pixel, as notebook 04 reads CycleGAN's
-            from coursekit.models import cyclegan, face_eval
+            from coursekit.models import cyclegan
 
             test = ck.faces.faces(200, size=64, seed=pix2pix.TEST_SEED)
             torch.manual_seed(0)  # dropout, the paper's only noise, stays on
-            scores = face_eval.segmentation_scores(
-                cyclegan.labels_of(pix2pix.translate(G.cpu(), test.images)), test.labels)
-            return G, run, {"pixel_accuracy": round(scores["pixel_accuracy"], 4),
-                            "class_accuracy": round(scores["class_accuracy"], 4),
-                            "class_iou": round(scores["mean_iou"], 4), "images": 200}, {
+            scores = cyclegan.map_scores(cyclegan.labels_of(pix2pix.translate(G.cpu(), test.images)), test.labels)
+            return G, run, {**scores, "images": 200}, {
                 "weights_dtype": "float16",
                 "description": "Pix2Pix U-Net generator (width 16), photo -> label map of a rendered face (notebook "
                                "04's paired reference for CycleGAN's photo -> labels): cGAN + 100 L1, PatchGAN 70x70.",
