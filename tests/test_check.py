@@ -102,7 +102,7 @@ def test_hints_come_one_step_at_a_time_then_say_they_are_done(capsys):
 
 
 def test_a_d_loss_on_fake_without_detach_is_named_before_pytorchs_advice():
-    from coursekit.check import _tiny_gan  # noqa: F401  (the check's own cases)
+    from coursekit.models.dcgan.checks import _tiny_gan  # noqa: F401  (the check's own cases)
     from coursekit.models import dcgan
 
     def no_detach(G, D, opt_G, opt_D, real, z):
@@ -122,7 +122,7 @@ def test_a_d_loss_on_fake_without_detach_is_named_before_pytorchs_advice():
 
 
 def test_updating_g_before_d_is_accepted_as_a_valid_alternating_update():
-    from coursekit.check import _step_g_first
+    from coursekit.models.dcgan.checks import _step_g_first
 
     report = ck.check.train_step.report(_step_g_first)
     assert report.ok and "G updated before D" in str(report)

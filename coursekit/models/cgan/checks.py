@@ -1,0 +1,82 @@
+"""Notebook 02: conditioning inputs and the conditional D loss.
+
+The exercise checks of this lecture, each with its hints (``ck.check.<name>``, ``ck.hint(name)``).
+"""
+
+import torch
+import torch.nn.functional as F
+
+from coursekit.check import Case, Check, Mistake, random_logits
+from coursekit.models import cgan as _cgan
+from coursekit.models import dcgan as _dcgan
+
+
+_bce = F.binary_cross_entropy_with_logits
+
+
+def _z_and_labels(seed, n=8, nz=5):
+    g = torch.Generator().manual_seed(seed)
+    return torch.randn(n, nz, generator=g), torch.randint(0, 10, (n,), generator=g)
+
+
+def _images_and_labels(seed, n=4, size=6):
+    g = torch.Generator().manual_seed(seed)
+    return torch.rand(n, 1, size, size, generator=g) * 2 - 1, torch.randint(0, 10, (n,), generator=g)
+
+
+generator_input = Check(
+    "generator_input",
+    hints=(
+        'A label becomes a one-hot vector of length 10 (F.one_hot), as floats.',
+        'Join along the feature dimension (dim 1): the result is (N, nz + 10).',
+    ),
+    reference=_cgan.generator_input,
+    cases=[Case("two z of size 3 with labels 0 and 9", (torch.zeros(2, 3), torch.tensor([0, 9]))),
+           Case("eight random z with random labels", lambda: _z_and_labels(0))],
+    mistakes=[
+        Mistake("z comes first, then the one-hot label: torch.cat([z, one_hot], dim=1).",
+                lambda z, y: torch.cat([F.one_hot(y, 10).float(), z], 1)),
+        Mistake("The label is appended as a one-hot vector of 10 entries, not as one number.",
+                lambda z, y: torch.cat([z, y[:, None].float()], 1)),
+    ],
+)
+
+discriminator_input = Check(
+    "discriminator_input",
+    hints=(
+        'The one-hot label (N, 10) needs two more dimensions to become (N, 10, 1, 1).',
+        "Stretch those to the image's height and width (expand), then join with the image along the channels.",
+    ),
+    reference=_cgan.discriminator_input,
+    cases=[Case("one 2x2 image with label 3", (torch.zeros(1, 1, 2, 2), torch.tensor([3]))),
+           Case("four 6x6 images with random labels", lambda: _images_and_labels(0))],
+    mistakes=[
+        Mistake("The image comes first, then the 10 label channels: torch.cat([x, channels], dim=1).",
+                lambda x, y: torch.cat([F.one_hot(y, 10).float()[:, :, None, None].expand(-1, -1, *x.shape[2:]), x], 1)),
+        Mistake("Give the label as 10 one-hot channels (channel 1 + k is all ones for label k), "
+                "not as one channel holding the number.",
+                lambda x, y: torch.cat([x, y.float()[:, None, None, None].expand(-1, 1, *x.shape[2:])], 1)),
+    ],
+)
+
+conditional_d_loss = Check(
+    "conditional_d_loss",
+    hints=(
+        'One binary cross-entropy with logits per kind, each averaged over its batch.',
+        'Targets: ones for the real logits, zeros for the fake and for the mismatched ones; add the three terms.',
+    ),
+    reference=_cgan.d_loss,
+    cases=[Case("D unsure everywhere", (torch.zeros(3), torch.zeros(3), torch.zeros(3))),
+           Case("D right on real pairs, fooled by wrong labels",
+                (torch.tensor([3.0, 2.0]), torch.tensor([-2.0, -4.0]), torch.tensor([2.5, 1.0]))),
+           Case("a batch of random logits", lambda: (*random_logits(2), random_logits(3)[0]))],
+    mistakes=[
+        Mistake("A real image with the wrong label must count as *fake* (label 0), or G is free to ignore y.",
+                lambda r, f, m: _dcgan.d_loss(r, f) + _bce(m, torch.ones_like(m))),
+        Mistake("The mismatched-label term is missing: add BCE(D(x, wrong y), 0).",
+                lambda r, f, m: _dcgan.d_loss(r, f)),
+        Mistake("D returns logits: do not apply torch.sigmoid before binary_cross_entropy_with_logits.",
+                lambda r, f, m: _bce(torch.sigmoid(r), torch.ones_like(r)) + _bce(torch.sigmoid(f), torch.zeros_like(f))
+                + _bce(torch.sigmoid(m), torch.zeros_like(m))),
+    ],
+)

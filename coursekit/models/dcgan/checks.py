@@ -1,0 +1,130 @@
+"""Notebook 01: the GAN losses and the alternating step.
+
+The exercise checks of this lecture, each with its hints (``ck.check.<name>``, ``ck.hint(name)``).
+"""
+
+import torch
+import torch.nn.functional as F
+
+from coursekit.check import Case, Check, Mistake, random_logits
+from coursekit.models import dcgan as _dcgan
+
+
+_bce = F.binary_cross_entropy_with_logits
+
+
+d_loss = Check(
+    "d_loss",
+    hints=(
+        'The inputs are logits, not probabilities: use the loss that applies the sigmoid itself (…_with_logits).',
+        "The targets are tensors of the logits' shape filled with ones for the real logits and zeros for the fake ones (torch.ones_like, torch.zeros_like).",
+    ),
+    reference=_dcgan.d_loss,
+    cases=[Case("D sure and right", (torch.tensor([4.0, 6.0]), torch.tensor([-5.0, -3.0]))),
+           Case("D unsure (logits near 0)", (torch.tensor([0.1, -0.2, 0.0]), torch.tensor([0.3, 0.0, -0.1]))),
+           Case("a batch of 64 random logits", lambda: random_logits(0))],
+    mistakes=[
+        Mistake("D returns logits and binary_cross_entropy_with_logits applies the sigmoid itself: "
+                "do not apply torch.sigmoid first.",
+                lambda r, f: _bce(torch.sigmoid(r), torch.ones_like(r)) + _bce(torch.sigmoid(f), torch.zeros_like(f))),
+        Mistake("Real images are labelled 1 and generated ones 0; your labels are swapped.",
+                lambda r, f: _bce(r, torch.zeros_like(r)) + _bce(f, torch.ones_like(f))),
+        Mistake("Average over the batch (reduction='mean', the default), not a sum.",
+                lambda r, f: _bce(r, torch.ones_like(r), reduction="sum") + _bce(f, torch.zeros_like(f), reduction="sum")),
+        Mistake("Only the real term is there: D must also learn to call G's samples fake.",
+                lambda r, f: _bce(r, torch.ones_like(r))),
+        Mistake("You averaged the two terms; the lecture's loss adds them: −log D(x) − log(1 − D(G(z))).",
+                lambda r, f: 0.5 * (_bce(r, torch.ones_like(r)) + _bce(f, torch.zeros_like(f)))),
+    ],
+)
+
+g_loss = Check(
+    "g_loss",
+    hints=(
+        "It is D's loss on the fake logits, with the label flipped.",
+        'Binary cross-entropy with logits against a target of ones shaped like the fake logits.',
+    ),
+    reference=_dcgan.g_loss,
+    cases=[Case("D sure the samples are fake", (torch.tensor([-6.0, -4.0]),)),
+           Case("D unsure", (torch.tensor([0.2, -0.1, 0.0]),)),
+           Case("a batch of 64 random logits", lambda: (random_logits(1)[1],))],
+    mistakes=[
+        Mistake("That is the saturating loss log(1 − D(G(z))): its gradient vanishes exactly when D wins. "
+                "Minimise −log D(G(z)) instead: BCE against the label 1.", _dcgan.g_loss_saturating),
+        Mistake("D returns logits: do not apply torch.sigmoid before binary_cross_entropy_with_logits.",
+                lambda f: _bce(torch.sigmoid(f), torch.ones_like(f))),
+        Mistake("G wants D to call its samples *real*: the target is 1, not 0.",
+                lambda f: _bce(f, torch.zeros_like(f))),
+        Mistake("Average over the batch, not a sum.", lambda f: _bce(f, torch.ones_like(f), reduction="sum")),
+    ],
+)
+
+
+def _tiny_gan(seed=0):
+    torch.manual_seed(seed)
+    config = _dcgan.DCGANConfig(nz=8, width=4)
+    G, D = _dcgan.Generator(config), _dcgan.Discriminator(config)
+    opt_G, opt_D = _dcgan.make_optimizers(G, D, lr=1e-2)
+    g = torch.Generator().manual_seed(seed + 1)
+    real = torch.rand(6, 1, 28, 28, generator=g) * 2 - 1
+    z = torch.randn(6, 8, generator=g)
+    return G, D, opt_G, opt_D, real, z
+
+
+def _two_steps(step, G, D, opt_G, opt_D, real, z):
+    """Run ``step`` twice; observe both losses and every parameter of G and D afterwards."""
+    losses = [torch.as_tensor(v, dtype=torch.float32).reshape(1) for _ in range(2)
+              for v in step(G, D, opt_G, opt_D, real, z)]
+    params = [p.detach().flatten() for p in [*G.parameters(), *D.parameters()]]
+    return torch.cat(losses + params)
+
+
+def _wrong_step(g_loss_fn=_dcgan.g_loss, zero_D_grads=True):
+    """The alternating step with one of two mistakes: a saturating G loss, or D's gradients never zeroed."""
+    def step(G, D, opt_G, opt_D, real, z):
+        fake = G(z)
+        loss_D = _dcgan.d_loss(D(real), D(fake.detach()))
+        if zero_D_grads:
+            opt_D.zero_grad()
+        loss_D.backward()
+        opt_D.step()
+        loss_G = g_loss_fn(D(fake))
+        opt_G.zero_grad()
+        loss_G.backward()
+        opt_G.step()
+        return loss_D.detach(), loss_G.detach()
+    return step
+
+
+def _step_g_first(G, D, opt_G, opt_D, real, z):
+    loss_G = _dcgan.g_loss(D(G(z)))
+    opt_G.zero_grad()
+    loss_G.backward()
+    opt_G.step()
+    loss_D = _dcgan.d_loss(D(real), D(G(z).detach()))
+    opt_D.zero_grad()
+    loss_D.backward()
+    opt_D.step()
+    return loss_D.detach(), loss_G.detach()
+
+
+train_step = Check(
+    "train_step",
+    hints=(
+        "Make the fakes once; D's update must not send gradients into G: give D a detached copy.",
+        'Each update is three calls on its optimizer and loss: clear the old gradients, backpropagate, step.',
+        "G's loss reads D's logits on the fakes that were *not* detached; freezing D's parameters meanwhile saves work.",
+    ),
+    reference=_dcgan.train_step,
+    alternatives=[("G updated before D: also a valid alternating update", _step_g_first)],
+    observe=_two_steps,
+    atol=1e-4,
+    cases=[Case("two steps of a tiny DCGAN", lambda: _tiny_gan(0)),
+           Case("two steps from another start", lambda: _tiny_gan(1))],
+    mistakes=[
+        Mistake("D's gradients pile up from one step to the next: call opt_D.zero_grad() before loss_D.backward().",
+                _wrong_step(zero_D_grads=False)),
+        Mistake("G's loss is the saturating log(1 − D(G(z))); use the non-saturating −log D(G(z)).",
+                _wrong_step(g_loss_fn=_dcgan.g_loss_saturating)),
+    ],
+)

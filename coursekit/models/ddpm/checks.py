@@ -1,0 +1,133 @@
+"""Notebook 08: diffusion.
+
+The exercise checks of this lecture, each with its hints (``ck.check.<name>``, ``ck.hint(name)``).
+"""
+
+import torch
+import torch.nn.functional as F
+
+from coursekit.check import Case, Check, Mistake
+from coursekit.models import ddpm as _ddpm
+
+
+_SCHEDULE = _ddpm.DDPMSchedule()
+
+
+def _noisy_batch(seed, n=4, size=6):
+    g = torch.Generator().manual_seed(seed)
+    x0 = torch.rand(n, 1, size, size, generator=g) * 2 - 1
+    return x0, torch.randint(0, 1000, (n,), generator=g), torch.randn(n, 1, size, size, generator=g)
+
+
+def _abar_view(t, x):
+    return _SCHEDULE.alphas_cumprod[t].view(-1, 1, 1, 1)
+
+
+q_sample = Check(
+    "q_sample",
+    hints=(
+        'ᾱ_t = alphas_cumprod[t], one value per image: reshape it to (N, 1, 1, 1) to broadcast over the image.',
+        'The scales are the square roots of ᾱ_t (for x_0) and of 1 − ᾱ_t (for the noise).',
+    ),
+    reference=_ddpm.q_sample,
+    cases=[Case("t = 0: almost the clean image", (torch.ones(1, 1, 2, 2), torch.tensor([0]), torch.ones(1, 1, 2, 2),
+                                                  _SCHEDULE.alphas_cumprod)),
+           Case("four images, each at its own t", lambda: (*_noisy_batch(0), _SCHEDULE.alphas_cumprod)),
+           Case("late t: almost pure noise", lambda: (*_noisy_batch(1)[:1], torch.tensor([999, 990, 950, 900]),
+                                                      _noisy_batch(1)[2], _SCHEDULE.alphas_cumprod))],
+    mistakes=[
+        Mistake("Take square roots: x_t = √ᾱ_t·x_0 + √(1−ᾱ_t)·ε (ᾱ_t itself is the variance of the signal).",
+                lambda x0, t, e, a: _abar_view(t, x0) * x0 + (1 - _abar_view(t, x0)) * e),
+        Mistake("The weights are swapped: the signal gets √ᾱ_t and the noise √(1−ᾱ_t).",
+                lambda x0, t, e, a: (1 - _abar_view(t, x0)).sqrt() * x0 + _abar_view(t, x0).sqrt() * e),
+        Mistake("Use the cumulative product ᾱ_t = Π α_s, not the one-step α_t = 1 − β_t: "
+                "the closed form jumps from x_0 to x_t in one go.",
+                lambda x0, t, e, a: (_SCHEDULE.alphas[t].view(-1, 1, 1, 1).sqrt() * x0
+                                     + (1 - _SCHEDULE.alphas[t].view(-1, 1, 1, 1)).sqrt() * e)),
+        Mistake("Each image has its own t: index alphas_cumprod[t] and reshape it to (N, 1, 1, 1) "
+                "so it broadcasts over the pixels (you used the first t for every image).",
+                lambda x0, t, e, a: a[t[0]].sqrt() * x0 + (1 - a[t[0]]).sqrt() * e),
+    ],
+)
+
+
+def _tiny_unet(seed=0):
+    torch.manual_seed(seed)
+    net = _ddpm.UNet(_ddpm.UNetConfig(channels=(8, 8, 8), emb_dim=8, num_classes=0, dropout=0.0))
+    for p in net.parameters():  # the output layer starts at zero; give it weights so the check sees the model
+        torch.nn.init.normal_(p, std=0.2)
+    return net
+
+
+def _loss_case(seed):
+    return (_tiny_unet(seed), *_noisy_batch(seed, size=8), _SCHEDULE.alphas_cumprod)
+
+
+def _loss_with(target=None, feed=None, reduction="mean"):
+    def loss(model, x0, t, noise, abar):
+        x_t = _ddpm.q_sample(x0, t, noise, abar)
+        pred = model(x_t if feed is None else feed(x0, x_t, noise), t)
+        return F.mse_loss(pred, noise if target is None else target(x0, x_t, noise), reduction=reduction)
+    return loss
+
+
+diffusion_loss = Check(
+    "diffusion_loss",
+    hints=(
+        'x_t comes from your q_sample with the given t and noise.',
+        "The loss is the mean squared error between the model's output at (x_t, t) and the noise that was added.",
+    ),
+    reference=_ddpm.simple_loss,
+    atol=1e-5,
+    cases=[Case("a tiny U-Net, four 8x8 images", lambda: _loss_case(0)),
+           Case("another U-Net and batch", lambda: _loss_case(1))],
+    mistakes=[
+        Mistake("The network predicts the noise ε that was added, not the clean image: the target is `noise`.",
+                _loss_with(target=lambda x0, x_t, e: x0)),
+        Mistake("Give the network the noisy image x_t (from q_sample), not the clean x_0.",
+                _loss_with(feed=lambda x0, x_t, e: x0)),
+        Mistake("Average the squared error over every pixel (F.mse_loss's default), not a sum.",
+                _loss_with(reduction="sum")),
+    ],
+)
+
+
+def _step_case(seed, t):
+    g = torch.Generator().manual_seed(seed)
+    eps, x, z = (torch.randn(3, 1, 5, 5, generator=g) for _ in range(3))
+    return eps, t, x, _SCHEDULE.betas, _SCHEDULE.alphas_cumprod, z
+
+
+def _step_with(mean_coef="abar", noise="sqrt", noise_at_zero=False):
+    def step(eps, t, x, betas, abar, z):
+        beta = betas[t]
+        scale = abar[t] if mean_coef == "abar" else 1 - beta
+        mean = (x - beta / (1 - abar[t]).sqrt() * eps) / scale.sqrt()
+        sigma = {"sqrt": beta.sqrt(), "beta": beta, "none": 0.0}[noise]
+        return mean + sigma * z if (t > 0 or noise_at_zero) else mean
+    return step
+
+
+reverse_step = Check(
+    "reverse_step",
+    hints=(
+        'alpha_t = 1 − beta_t; the mean subtracts beta_t / sqrt(1 − ᾱ_t) times eps from x_t, then divides by sqrt(alpha_t).',
+        'sigma_t = sqrt(beta_t); at t = 0 return the mean alone.',
+    ),
+    reference=_ddpm.reverse_step,
+    # float32 stores 1 − ᾱ_0 = β_0 = 1e-4 to about 6e-4 of itself (2^-24 / 1e-4): the posterior-mean form
+    # (diffusers') and Algorithm 2's form then differ by up to ~4e-4 on values of a few units at t = 0
+    atol=2e-3,
+    cases=[Case("t = 500", lambda: _step_case(0, 500)),
+           Case("t = 1", lambda: _step_case(1, 1)),
+           Case("t = 0: the last step adds no noise", lambda: _step_case(2, 0))],
+    mistakes=[
+        Mistake("Divide by √α_t (one step: α_t = 1 − β_t), not by √ᾱ_t.", _step_with(mean_coef="abar")),
+        Mistake("The noise term is σ_t·z with σ_t = √β_t (σ_t² = β_t), not β_t·z.",
+                _step_with(mean_coef="alpha", noise="beta")),
+        Mistake("Algorithm 2 adds fresh noise σ_t·z at every step but the last: the sampler is stochastic.",
+                _step_with(mean_coef="alpha", noise="none")),
+        Mistake("At t = 0 return the mean: no noise is added to the final image.",
+                _step_with(mean_coef="alpha", noise_at_zero=True)),
+    ],
+)

@@ -1,0 +1,117 @@
+"""Notebook 07: GAN inversion and editing.
+
+The exercise checks of this lecture, each with its hints (``ck.check.<name>``, ``ck.hint(name)``).
+"""
+
+import torch
+import torch.nn.functional as F
+
+from coursekit.check import Case, Check, Mistake, randn
+from coursekit.models import inversion as _inversion
+
+
+def _features(x):
+    """A stand-in perceptual network for the checks: per-channel means and a coarse pooling."""
+    return torch.cat([x.mean(dim=(2, 3)), F.avg_pool2d(x, 2).flatten(1)], dim=1)
+
+
+def _inversion_case(seed, weight):
+    return randn(seed, 2, 3, 4, 4), randn(seed + 1, 2, 3, 4, 4), _features, weight
+
+
+def _inversion_loss_with(pixel="mse", perceptual=True, features_of="both"):
+    def loss(fake, target, features, weight):
+        total = F.mse_loss(fake, target) if pixel == "mse" else F.l1_loss(fake, target)
+        if perceptual:
+            f_target = features(target) if features_of == "both" else target.flatten(1)[:, :features(fake).shape[1]]
+            total = total + weight * F.mse_loss(features(fake), f_target)
+        return total
+    return loss
+
+
+inversion_loss = Check(
+    "inversion_loss",
+    hints=(
+        'Both are mean squared errors (F.mse_loss).',
+        'The feature distance compares features(fake) with features(target) and is weighed by weight; add the pixel term.',
+    ),
+    reference=lambda fake, target, features, weight: _inversion.inversion_loss(fake, target, features, weight),
+    cases=[Case("weight 1", lambda: _inversion_case(50, 1.0)),
+           Case("weight 0.1", lambda: _inversion_case(52, 0.1)),
+           Case("weight 0: pixels only", lambda: _inversion_case(54, 0.0))],
+    atol=1e-5,
+    mistakes=[
+        Mistake("Add the perceptual term: weight · mean((features(fake) − features(target))²).",
+                _inversion_loss_with(perceptual=False)),
+        Mistake("The pixel term is the mean squared error (F.mse_loss), not the absolute error.",
+                _inversion_loss_with(pixel="l1")),
+        Mistake("Compare the features of both images: features(fake) against features(target).",
+                _inversion_loss_with(features_of="fake only")),
+    ],
+)
+
+
+def _linear_synth(seed):
+    matrix = randn(seed, 12, 4)
+    return lambda code: (code @ matrix.T).view(len(code), 3, 2, 2)
+
+
+def _gradient_step_case(seed, lr):
+    return randn(seed, 2, 4), randn(seed + 1, 2, 3, 2, 2), _linear_synth(seed + 2), lr
+
+
+def _gradient_step_with(sign=-1.0, loss="mse"):
+    def step(code, target, synthesize, lr):
+        code = code.detach().requires_grad_(True)
+        fake = synthesize(code)
+        value = F.mse_loss(fake, target) if loss == "mse" else (fake - target).pow(2).sum()
+        grad, = torch.autograd.grad(value, code)
+        return (code + sign * lr * grad).detach()
+    return step
+
+
+gradient_step = Check(
+    "gradient_step",
+    hints=(
+        'Start from a leaf copy of the code that requires a gradient (detach, then requires_grad_).',
+        'torch.autograd.grad of the mean squared error between synthesize(code) and target gives the gradient; step against it by lr and return a detached tensor.',
+    ),
+    reference=_inversion.gradient_step,
+    cases=[Case("lr 0.5", lambda: _gradient_step_case(60, 0.5)),
+           Case("lr 2", lambda: _gradient_step_case(64, 2.0)),
+           Case("another generator", lambda: _gradient_step_case(68, 1.0))],
+    atol=1e-5,
+    mistakes=[
+        Mistake("Step against the gradient: code − lr · ∇loss (descent, not ascent).", _gradient_step_with(sign=1.0)),
+        Mistake("The loss is the mean of the squared differences (F.mse_loss), not their sum.",
+                _gradient_step_with(loss="sum")),
+    ],
+)
+
+
+def _project_with(normalise_other=True, renormalise=True):
+    def project(direction, other):
+        o = other / other.norm() if normalise_other else other
+        d = direction - (direction @ o) * o
+        return d / d.norm() if renormalise else d
+    return project
+
+
+project_out = Check(
+    "project_out",
+    hints=(
+        'Project onto the *unit* other direction: normalise it first.',
+        'Subtract (direction · o) o, then divide the result by its norm.',
+    ),
+    reference=_inversion.project_out,
+    cases=[Case("unit vectors", lambda: (torch.tensor([0.6, 0.8, 0.0]), torch.tensor([1.0, 0.0, 0.0]))),
+           Case("another direction of any length", lambda: (randn(70, 8), randn(71, 8) * 3)),
+           Case("nearly parallel", lambda: (torch.tensor([1.0, 0.1, 0.0, 0.0]), torch.tensor([2.0, 0.0, 0.0, 0.0])))],
+    atol=1e-5,
+    mistakes=[
+        Mistake("Normalise the other direction first (o / ‖o‖): the projection is (d · ô) ô.",
+                _project_with(normalise_other=False)),
+        Mistake("Renormalise the result to unit length, so that an edit's step size means the same.",
+                _project_with(renormalise=False)),
+    ],
+)

@@ -1,0 +1,129 @@
+"""Notebook 03: Pix2Pix.
+
+The exercise checks of this lecture, each with its hints (``ck.check.<name>``, ``ck.hint(name)``).
+"""
+
+import torch
+import torch.nn.functional as F
+
+from coursekit.check import Case, Check, Mistake
+from coursekit.models import pix2pix as _pix2pix
+
+
+_bce = F.binary_cross_entropy_with_logits
+
+
+def _tiny_unet_generator(seed, skips=True):
+    torch.manual_seed(seed)
+    G = _pix2pix.UNetGenerator(_pix2pix.Pix2PixConfig(in_channels=1, width=4, depth=3, skips=skips)).eval()
+    x = torch.rand(2, 1, 16, 16, generator=torch.Generator().manual_seed(seed)) * 2 - 1
+    return G, x
+
+
+def _unet_with(cat_order="decoder first", tanh=True):
+    def forward(G, x):
+        skips = []
+        for block in G.encoder:
+            x = block(x)
+            skips.append(x)
+        skips.pop()
+        for block in G.decoder:
+            x, s = block(x), skips.pop()
+            x = torch.cat([x, s] if cat_order == "decoder first" else [s, x], 1)
+        out = G.to_image(x)
+        return torch.tanh(out) if tanh else out
+    return forward
+
+
+unet_forward = Check(
+    "unet_forward",
+    hints=(
+        'Keep every encoder output in a list; the last one (the bottleneck) feeds the decoder and is not a skip.',
+        'A stack fits: the decoder meets the encoder outputs in reverse order (list.pop()).',
+        'Join along the channels (dim 1), and finish with the last layer G.to_image and tanh.',
+    ),
+    reference=lambda G, x: G(x),
+    cases=[Case("a tiny U-Net (16x16, three levels)", lambda: _tiny_unet_generator(0)),
+           Case("another tiny U-Net and batch", lambda: _tiny_unet_generator(1))],
+    mistakes=[
+        Mistake("Concatenate the decoder's output first, then the skip: torch.cat([x, skip], dim=1) "
+                "(the next block's weights expect that order).", _unet_with(cat_order="skip first")),
+        Mistake("The generator ends in tanh, so its photos lie in [-1, 1] like the real ones.", _unet_with(tanh=False)),
+    ],
+)
+
+
+def _conv_stack(*layers):
+    """A stack of convolutions given as (kernel, stride) pairs."""
+    return (torch.nn.Sequential(*[torch.nn.Conv2d(1, 1, k, s) for k, s in layers]),)
+
+
+def _rf_with(order="output first", strides=True):
+    def rf(module):
+        convs = [m for m in module.modules() if isinstance(m, torch.nn.Conv2d)]
+        r = 1
+        for conv in (reversed(convs) if order == "output first" else convs):
+            r = (r - 1) * (conv.stride[0] if strides else 1) + conv.kernel_size[0]
+        return r
+    return rf
+
+
+def _as_number(fn, *args):
+    r = fn(*args)
+    return None if r is None else torch.tensor(float(r))
+
+
+receptive_field = Check(
+    "receptive_field",
+    hints=(
+        'Only the convolutions count; collect them in order from module.modules().',
+        'Start at 1 pixel and go from the last conv to the first: r grows by (kernel − 1) times the product of the strides after it, or, one layer at a time, r ← (r − 1) · stride + kernel.',
+    ),
+    reference=_pix2pix.receptive_field,
+    observe=_as_number,
+    cases=[Case("one 3x3 convolution", lambda: _conv_stack((3, 1))),
+           Case("two 3x3 convolutions", lambda: _conv_stack((3, 1), (3, 1))),
+           Case("4x4 stride 2, then 3x3", lambda: _conv_stack((4, 2), (3, 1))),
+           Case("the 70x70 PatchGAN", lambda: (_pix2pix.PatchDiscriminator(_pix2pix.Pix2PixConfig(width=2)),)),
+           Case("the 1x1 PixelGAN", lambda: (_pix2pix.PatchDiscriminator(_pix2pix.Pix2PixConfig(width=2, d_layers=0)),))],
+    mistakes=[
+        Mistake("Walk from the output back to the input: start at r = 1 for one output value and apply "
+                "r ← (r − 1)·stride + kernel for the last layer first.", _rf_with(order="input first")),
+        Mistake("A stride-2 layer doubles the reach of every layer after it: multiply (r − 1) by its stride.",
+                _rf_with(strides=False)),
+    ],
+)
+
+_l1, _mse = F.l1_loss, F.mse_loss
+
+
+def _g_loss_case(seed):
+    g = torch.Generator().manual_seed(seed)
+    return (torch.randn(2, 1, 6, 6, generator=g) * 2, torch.rand(2, 3, 8, 8, generator=g) * 2 - 1,
+            torch.rand(2, 3, 8, 8, generator=g) * 2 - 1, 100.0)
+
+
+pix2pix_g_loss = Check(
+    "pix2pix_g_loss",
+    hints=(
+        "The GAN term is the non-saturating loss on D's fake logits (target: real).",
+        'The reconstruction term is the mean absolute error between fake and target (F.l1_loss), times lambda_L1.',
+    ),
+    reference=lambda logits, fake, target, lam: _pix2pix.g_loss(logits, fake, target, lam),
+    cases=[Case("G's photo equals the target: only the GAN term", lambda: (*_g_loss_case(0)[:2], _g_loss_case(0)[1],
+                                                                           100.0)),
+           Case("random patches and photos, λ = 100", lambda: _g_loss_case(1)),
+           Case("λ = 10", lambda: (*_g_loss_case(2)[:3], 10.0))],
+    mistakes=[
+        Mistake("The paper uses L1, not L2: it blurs less. F.l1_loss(fake, target).",
+                lambda lg, f, t, lam: _bce(lg, torch.ones_like(lg)) + lam * _mse(f, t)),
+        Mistake("λ weighs the L1 term (λ = 100), not the adversarial one.",
+                lambda lg, f, t, lam: lam * _bce(lg, torch.ones_like(lg)) + _l1(f, t)),
+        Mistake("G wants every patch called real: BCE against 1, not 0.",
+                lambda lg, f, t, lam: _bce(lg, torch.zeros_like(lg)) + lam * _l1(f, t)),
+        Mistake("D returns logits: do not apply torch.sigmoid before binary_cross_entropy_with_logits.",
+                lambda lg, f, t, lam: _bce(torch.sigmoid(lg), torch.ones_like(lg)) + lam * _l1(f, t)),
+        Mistake("The adversarial term is missing: without it Pix2Pix is plain L1 regression (blurry).",
+                lambda lg, f, t, lam: lam * _l1(f, t)),
+    ],
+)

@@ -1,0 +1,122 @@
+"""Notebook 05: ProGAN's four tricks.
+
+The exercise checks of this lecture, each with its hints (``ck.check.<name>``, ``ck.hint(name)``).
+"""
+
+import torch
+
+from coursekit.check import Case, Check, Mistake, randn
+from coursekit.models import progan as _progan
+
+
+fade_in = Check(
+    "fade_in",
+    hints=(
+        'At alpha = 0 the result is the old output alone, at alpha = 1 the new one alone.',
+        'A linear interpolation between the two (torch.lerp does it, or weights that sum to 1).',
+    ),
+    reference=_progan.fade_in,
+    cases=[Case("alpha 0: the old output only", lambda: (0.0, randn(0, 2, 3, 8, 8), randn(1, 2, 3, 8, 8))),
+           Case("alpha 1: the new block only", lambda: (1.0, randn(2, 2, 3, 8, 8), randn(3, 2, 3, 8, 8))),
+           Case("alpha 0.3, halfway in", lambda: (0.3, randn(4, 2, 3, 8, 8), randn(5, 2, 3, 8, 8)))],
+    mistakes=[
+        Mistake("At alpha = 0 the new block must not count yet: (1 − α)·old + α·new, not the other way round.",
+                lambda a, old, new: a * old + (1 - a) * new),
+        Mistake("The old output's weight must shrink as α grows: (1 − α)·old, not old.",
+                lambda a, old, new: old + a * new),
+    ],
+)
+
+
+def _pixel_norm_with(dims=(1,), rms=True, eps=1e-8):
+    def norm(x):
+        sq = x.pow(2).mean(dim=dims, keepdim=True) if rms else x.pow(2).sum(dim=dims, keepdim=True)
+        return x / torch.sqrt(sq + eps)
+    return norm
+
+
+pixel_norm = Check(
+    "pixel_norm",
+    hints=(
+        'The mean of the squares is taken over dim 1 (the channels), keeping the dimension for broadcasting.',
+        'Add 1e-8 inside the square root so a zero vector does not divide by zero.',
+    ),
+    reference=lambda x: _progan.PixelNorm()(x),
+    cases=[Case("random features (2, 8, 4, 4)", lambda: (randn(6, 2, 8, 4, 4, scale=3.0),)),
+           Case("one image, large values", lambda: (randn(7, 1, 16, 2, 2, scale=100.0),)),
+           Case("a pixel whose features are all zero", lambda: (torch.cat([torch.zeros(1, 4, 1, 1),
+                                                                           torch.ones(1, 4, 1, 1)], 2),))],
+    atol=1e-4,
+    mistakes=[
+        Mistake("Normalise each pixel's feature vector: the mean of x² over the channels (dim=1) only, "
+                "not over the whole image.", _pixel_norm_with(dims=(1, 2, 3))),
+        Mistake("Use the mean of x² over the channels (RMS), not the sum: the paper divides by "
+                "sqrt(1/N Σ a² + ε).", _pixel_norm_with(rms=False)),
+        Mistake("Add ε = 1e-8 inside the square root: a pixel with all-zero features divides by zero.",
+                _pixel_norm_with(eps=0.0)),
+        Mistake("Normalise over the channels (dim=1), not over the pixels (dims 2, 3).", _pixel_norm_with(dims=(2, 3))),
+    ],
+)
+
+
+def _mbstd_with(strided=True, unbiased=False, average=True):
+    def mbstd(x, group_size):
+        n, c, h, w = x.shape
+        g = min(group_size, n)
+        y = x.view(g, n // g, c, h, w) if strided else x.view(n // g, g, c, h, w).transpose(0, 1)
+        std = (y.var(dim=0, unbiased=unbiased) + 1e-8).sqrt()
+        s = std.mean(dim=(1, 2, 3)).view(n // g, 1, 1, 1) if average else std.mean(dim=1, keepdim=True)
+        s = s.repeat(g, 1, 1 if not average else h, 1 if not average else w)
+        return torch.cat([x, s], dim=1)
+    return mbstd
+
+
+minibatch_std = Check(
+    "minibatch_std",
+    hints=(
+        'Reshape to (group size, N / group size, C, H, W): the first dimension runs across a group (image i goes to group i mod N/g).',
+        'Population standard deviation over dim 0 (unbiased=False, +1e-8 inside the root), then the mean over C, H, W: one number per group.',
+        'Repeat that number into a (N, 1, H, W) map in the same group order and concatenate it to x along the channels.',
+    ),
+    reference=lambda x, group_size: _progan.MinibatchStdDev(group_size)(x),
+    cases=[Case("8 images in groups of 4", lambda: (randn(8, 8, 3, 4, 4), 4)),
+           Case("4 identical images: no variety", lambda: (randn(9, 1, 2, 4, 4).repeat(4, 1, 1, 1), 4)),
+           Case("6 images in groups of 2", lambda: (randn(10, 6, 5, 2, 2, scale=2.0), 2))],
+    atol=1e-4,
+    mistakes=[
+        Mistake("Group k holds images k, k + n/G, k + 2n/G, ...: x.view(G, n // G, C, H, W), then the "
+                "statistics over dim 0.", _mbstd_with(strided=False)),
+        Mistake("The paper's standard deviation divides by N, not N − 1: var(dim=0, unbiased=False).",
+                _mbstd_with(unbiased=True)),
+    ],
+)
+
+
+def _equalized_with(scale="he", bias_scaled=False):
+    def linear(x, weight, bias, gain):
+        fan_in = weight.shape[1]
+        c = {"he": gain / fan_in ** 0.5, "fan_in": gain / fan_in, "no gain": 1 / fan_in ** 0.5}[scale]
+        return (x @ weight.t() + bias) * c if bias_scaled else x @ (weight * c).t() + bias
+    return linear
+
+
+equalized_linear = Check(
+    "equalized_linear",
+    hints=(
+        "He's constant is gain / sqrt(fan_in); a linear layer's fan-in is its number of inputs, weight.shape[1].",
+        'Scale the weight by the constant, then apply it as an ordinary linear layer (F.linear) with the bias unscaled.',
+    ),
+    reference=lambda x, weight, bias, gain: _progan.F.linear(x, weight * gain / weight.shape[1] ** 0.5, bias),
+    cases=[Case("4 inputs of 16 features to 8, gain sqrt(2)",
+                lambda: (randn(11, 4, 16), randn(12, 8, 16), randn(13, 8), 2 ** 0.5)),
+           Case("gain 1 (to-RGB layers), 64 features", lambda: (randn(14, 2, 64), randn(15, 3, 64), randn(16, 3), 1.0)),
+           Case("zero bias", lambda: (randn(17, 3, 9), randn(18, 5, 9), torch.zeros(5), 2 ** 0.5))],
+    atol=1e-4,
+    mistakes=[
+        Mistake("He's constant is gain / sqrt(fan_in), with a square root.", _equalized_with(scale="fan_in")),
+        Mistake("Multiply by the gain too: c = gain / sqrt(fan_in) (gain √2 for layers followed by leaky ReLU).",
+                _equalized_with(scale="no gain")),
+        Mistake("Scale the weights only, not the bias: F.linear(x, weight * c, bias).",
+                _equalized_with(bias_scaled=True)),
+    ],
+)
