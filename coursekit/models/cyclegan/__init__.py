@@ -540,24 +540,13 @@ def evaluate_glasses(G_AB, G_BA, attributes, n=200, size=64, seed=TEST_SEED):
 
 
 #: The zoo's CycleGANs: the options of :func:`train_cyclegan` each is trained with.
-RECIPES = {
+ZOO_OPTIONS = {
     # identity weight lambda_cycle * 1.0 = 10 (the paper's 0.5 let F swap 2 <-> 7 and 7 <-> 1 after 4,000 steps)
     "mnist-cyclegan": {"task": "digits", "steps": 2000, "lambda_identity": 1.0},
     "mnist-cyclegan-semantic": {"task": "digits", "steps": 2000, "lambda_semantic": 1.0},
     # the paper's Cityscapes labels <-> photos: no identity loss (a label map is no photo)
     "faces-cyclegan-labels": {"task": "labels", "steps": 1200, "batch_size": 8, "lambda_identity": 0.0},
     "faces-cyclegan-glasses": {"task": "glasses", "steps": 2000, "batch_size": 8},
-}
-
-DESCRIPTIONS = {
-    "mnist-cyclegan": "CycleGAN between MNIST digits (A) and printed digits (B), notebook 04: ResNet generators, "
-                      "PatchGAN 34x34, LSGAN, cycle 10, identity 5, history of 50.",
-    "mnist-cyclegan-semantic": "mnist-cyclegan's recipe (2,000 steps) plus CyCADA's semantic loss (weight 1): "
-                               "the frozen mnist-colour-judge reads G_AB(a) as the digit it reads in a, and "
-                               "G_BA(b) as the digit it reads in b.",
-    "faces-cyclegan-labels": "CycleGAN between label maps (A) and photos (B) of different faces, 64x64, notebook 04: "
-                             "the CycleGAN paper's Cityscapes task, no identity loss.",
-    "faces-cyclegan-glasses": "CycleGAN between faces without (A) and with glasses (B), 64x64, notebook 04.",
 }
 
 

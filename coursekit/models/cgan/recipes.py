@@ -1,0 +1,27 @@
+"""Notebook 02's zoo models: what ``python -m coursekit.train NAME`` runs for each (:data:`RECIPES`).
+
+A recipe trains (resuming from ``args.runs / NAME``), then, when asked to publish, returns
+``(model, run, metrics, record)`` for the zoo; interrupted or not publishing, it returns the run.
+"""
+
+import coursekit as ck
+from coursekit.models import cgan
+
+
+def mnist_cgan(args):
+    G, _, run = cgan.train_cgan(steps=args.steps or 6000, checkpoint=args.runs / "mnist-cgan",
+                                device=args.device, **args.batch)
+    if run.interrupted or not args.publish:
+        return run
+    return G, run, cgan.evaluate(G.cpu(), per_class=100, seed=0), {
+        "description": "Conditional DCGAN for 28x28 digits (notebook 02): [z, one_hot(y)] into G, "
+                       "10 label channels into D, real images with wrong labels count as fake.",
+        "data": f"{ck.data.mnist('train', verbose=False).source}, train split",
+        "evaluation": "cgan.evaluate(G, per_class=100, seed=0): 1,000 samples, 100 per digit, read by mnist-judge",
+    }
+
+
+#: The zoo models of this lecture and the recipe that trains each.
+RECIPES = {
+    "mnist-cgan": mnist_cgan,
+}

@@ -1,0 +1,171 @@
+"""Notebook 04's zoo models: what ``python -m coursekit.train NAME`` runs for each (:data:`RECIPES`).
+
+A recipe trains (resuming from ``args.runs / NAME``), then, when asked to publish, returns
+``(model, run, metrics, record)`` for the zoo; interrupted or not publishing, it returns the run.
+"""
+
+import torch
+
+import coursekit as ck
+from coursekit.models import cyclegan
+from coursekit.models.cyclegan import recoloured_mnist, to_rgb
+from coursekit.models import pix2pix
+from coursekit.models.judge import PRINTED_JUDGE_2, train_colour_judge, train_printed_judge
+
+
+def printed_judge(args):
+    model, run = train_printed_judge(steps=args.steps or 400, checkpoint=args.runs / "printed-judge",
+                                     device=args.device, **args.batch)
+    if run.interrupted or not args.publish:
+        return run
+    return model, run, _printed_judge_metrics(model), {
+        "description": "Classifier of the printed digits (notebook 04), trained on fresh renders only: "
+                       "it reads CycleGAN's MNIST -> printed translations.",
+        "data": "ck.data.printed_digits, seed 0, a fresh stream of renders (held out: seed 1)",
+        "evaluation": "class accuracy on 1,000 printed digits of seed 1; mnist_judge_accuracy: the MNIST judge "
+                      "on the same digits in grey (the domain gap)",
+    }
+
+
+def printed_judge_2(args):
+    model, run = train_printed_judge(steps=args.steps or 400, checkpoint=args.runs / "printed-judge-2",
+                                     device=args.device, **PRINTED_JUDGE_2, **args.batch)
+    if run.interrupted or not args.publish:
+        return run
+    return model, run, _printed_judge_metrics(model), {
+        "weights_dtype": "float16",
+        "description": "A second classifier of the printed digits (notebook 04): another architecture (width 48, "
+                       "256 features), seed and stream of renders than printed-judge. No training loss sees "
+                       "it: it scores the semantic variant of CycleGAN, whose loss reads digits with a classifier.",
+        "data": f"ck.data.printed_digits, seed {PRINTED_JUDGE_2['data_seed']}, a fresh stream of renders "
+                "(held out: seed 1)",
+        "evaluation": "class accuracy on 1,000 printed digits of seed 1",
+    }
+
+
+def _printed_judge_metrics(model):
+    test = ck.data.printed_digits(1000, seed=1)
+    acc, per = ck.metrics.class_accuracy(test.images, test.labels, judge=model.cpu(), per_class=True)
+    mnist = ck.metrics.class_accuracy(test.images.mean(1, keepdim=True), test.labels)
+    return {"accuracy": round(acc, 4), "worst_digit": round(per.min().item(), 4),
+            "mnist_judge_accuracy": round(mnist, 4), "images": 1000}
+
+
+def mnist_colour_judge(args):
+    model, run = train_colour_judge(steps=args.steps or 1500, checkpoint=args.runs / "mnist-colour-judge",
+                                    device=args.device, **args.batch)
+    if run.interrupted or not args.publish:
+        return run
+    model = model.cpu()
+    test = ck.data.mnist("test", verbose=False)
+    printed = ck.data.printed_digits(1000, seed=1)
+    return model, run, {
+        "accuracy": round(ck.metrics.class_accuracy(to_rgb(test.images), test.labels, judge=model), 4),
+        "accuracy_recoloured": round(ck.metrics.class_accuracy(recoloured_mnist(test.images), test.labels,
+                                                               judge=model), 4),
+        "printed_accuracy": round(ck.metrics.class_accuracy(printed.images, printed.labels, judge=model), 4),
+        "images": len(test)}, {
+        "description": "Classifier of MNIST's digits in any colours (notebook 04): CyCADA's source classifier, "
+                       "frozen in the semantic loss of mnist-cyclegan-semantic. Trained on MNIST's labels only.",
+        "data": f"{test.source}, train split, shifted, rotated and painted in random colours",
+        "evaluation": "class accuracy on the held-out MNIST digits (white on black, and painted in the printed "
+                      "digits' colours); printed_accuracy: on 1,000 printed digits of seed 1 (never trained on)",
+    }
+
+
+def faces_pix2pix_photo(args):
+    """Notebook 03's Pix2Pix the other way, photo -> label map: the paired reference of CycleGAN's photo -> labels."""
+    config = pix2pix.config_for("photo", width=16)  # a reference, kept small
+    G, _, run = pix2pix.train_pix2pix("photo", steps=args.steps or 600, checkpoint=args.runs / "faces-pix2pix-photo",
+                                      device=args.device, config=config, **args.batch)
+    if run.interrupted or not args.publish:
+        return run
+    test = ck.faces.faces(200, size=64, seed=pix2pix.TEST_SEED)
+    torch.manual_seed(0)  # dropout, the paper's only noise, stays on
+    scores = cyclegan.map_scores(cyclegan.labels_of(pix2pix.translate(G.cpu(), test.images)), test.labels)
+    return G, run, {**scores, "images": 200}, {
+        "weights_dtype": "float16",
+        "description": "Pix2Pix U-Net generator (width 16), photo -> label map of a rendered face (notebook "
+                       "04's paired reference for CycleGAN's photo -> labels): cGAN + 100 L1, PatchGAN 70x70.",
+        "data": f"ck.data.faces, 64x64, seed {pix2pix.TRAIN_SEED}, a fresh stream of renders",
+        "evaluation": "cyclegan.labels_of(G's label picture) against the true map, 200 held-out faces",
+    }
+
+
+#: What each CycleGAN's record says it is.
+DESCRIPTIONS = {
+    "mnist-cyclegan": "CycleGAN between MNIST digits (A) and printed digits (B), notebook 04: ResNet generators, "
+                      "PatchGAN 34x34, LSGAN, cycle 10, identity 10, history of 50.",
+    "mnist-cyclegan-semantic": "mnist-cyclegan's recipe (2,000 steps) plus CyCADA's semantic loss (weight 1): "
+                               "the frozen mnist-colour-judge reads G_AB(a) as the digit it reads in a, and "
+                               "G_BA(b) as the digit it reads in b.",
+    "faces-cyclegan-labels": "CycleGAN between label maps (A) and photos (B) of different faces, 64x64, notebook 04: "
+                             "the CycleGAN paper's Cityscapes task, no identity loss.",
+    "faces-cyclegan-glasses": "CycleGAN between faces without (A) and with glasses (B), 64x64, notebook 04.",
+}
+
+
+def _cyclegan(name):
+    task = {"mnist-cyclegan": "digits", "mnist-cyclegan-semantic": "digits", "faces-cyclegan-labels": "labels",
+            "faces-cyclegan-glasses": "glasses"}[name]
+
+    def recipe(args):
+        cpu = torch.device("cpu")
+        options = {**cyclegan.ZOO_OPTIONS[name], **args.batch}
+        if args.steps:
+            options["steps"] = args.steps
+        if name == "mnist-cyclegan-semantic":
+            options["classifier"] = ck.zoo.load("mnist-colour-judge", device=args.device)
+        (G_AB, G_BA, _, _), run = cyclegan.train_cyclegan(checkpoint=args.runs / name, device=args.device, **options)
+        if run.interrupted or not args.publish:
+            return run
+        pair, extras = cyclegan.CycleGAN.of(G_AB.cpu(), G_BA.cpu()), None
+        if task == "digits":
+            judges = ck.zoo.load("mnist-judge", device=cpu), ck.zoo.load("printed-judge", device=cpu)
+            metrics = cyclegan.evaluate_digits(pair.G_AB, pair.G_BA, *judges)
+            metrics["kept_a_to_b_second_judge"] = cyclegan.evaluate_digits(
+                pair.G_AB, pair.G_BA, judges[0], ck.zoo.load("printed-judge-2", device=cpu))["kept_a_to_b"]
+            extras = {"cycles": {"zoo model": cyclegan.cycle_samples(pair.G_AB, pair.G_BA).half()}}
+            ablation_steps = 1000 if args.ablation_steps is None else args.ablation_steps
+            if name == "mnist-cyclegan" and ablation_steps:  # the lecture's ablation, scored the same way
+                rows = cyclegan.ablation_study(*judges, steps=ablation_steps, device=args.device,
+                                               checkpoint=args.runs / name / "ablations")
+                extras["cycles"].update({variant: row.pop("samples").half() for variant, row in rows.items()})
+                metrics["ablations"] = {"steps": ablation_steps, **rows}
+            evaluation = ("cyclegan.evaluate_digits: 1,000 held-out digits per domain, read by mnist-judge and "
+                          "printed-judge; kept_a_to_b_second_judge: A -> B read by printed-judge-2")
+            if name == "mnist-cyclegan-semantic":  # CyCADA's table: train on translated MNIST, test on printed
+                plain = ck.zoo.load("mnist-cyclegan", device=cpu)
+                metrics["adaptation"] = cyclegan.adaptation_table(
+                    {"CycleGAN (mnist-cyclegan)": plain.G_AB, "CycleGAN + semantic loss": pair.G_AB})
+                evaluation += "; adaptation: cyclegan.adaptation_table, 1,000 held-out printed digits"
+        elif task == "labels":
+            cpu_models = [ck.zoo.load(m, device=cpu) if m in ck.zoo.names() else None
+                          for m in ("faces-segmenter", "faces-pix2pix", "faces-pix2pix-photo")]
+            metrics = cyclegan.evaluate_labels(pair.G_AB, pair.G_BA, *cpu_models)
+            extras = {"samples": cyclegan.label_samples(pair.G_AB, pair.G_BA).half()}
+            evaluation = ("cyclegan.evaluate_labels: the 200 held-out faces of notebook 03, labels -> photo read by "
+                          "faces-segmenter, photo -> labels against the true label maps")
+        else:
+            metrics = cyclegan.evaluate_glasses(pair.G_AB, pair.G_BA, ck.zoo.load("faces-attributes", device=cpu))
+            extras = {"samples": cyclegan.glasses_samples(pair.G_AB, pair.G_BA).half()}
+            evaluation = "cyclegan.evaluate_glasses: 200 held-out faces per direction, read by faces-attributes"
+        return pair, run, metrics, {"extras": extras, "weights_dtype": "float16",  # the zoo stays small in git
+                                    "options": {k: v for k, v in options.items() if k != "classifier"},
+                                    "description": DESCRIPTIONS[name],
+                                    "evaluation": evaluation,
+                                    "data": f"cyclegan.Domains({task!r}): unpaired, seed {cyclegan.TRAIN_SEED}"}
+    return recipe
+
+
+#: The zoo models of this lecture and the recipe that trains each.
+RECIPES = {
+    "printed-judge": printed_judge,
+    "printed-judge-2": printed_judge_2,
+    "mnist-colour-judge": mnist_colour_judge,
+    "faces-pix2pix-photo": faces_pix2pix_photo,
+    "mnist-cyclegan": _cyclegan("mnist-cyclegan"),
+    "mnist-cyclegan-semantic": _cyclegan("mnist-cyclegan-semantic"),
+    "faces-cyclegan-labels": _cyclegan("faces-cyclegan-labels"),
+    "faces-cyclegan-glasses": _cyclegan("faces-cyclegan-glasses"),
+}

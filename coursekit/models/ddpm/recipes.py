@@ -1,0 +1,33 @@
+"""Notebook 08's zoo models: what ``python -m coursekit.train NAME`` runs for each (:data:`RECIPES`).
+
+A recipe trains (resuming from ``args.runs / NAME``), then, when asked to publish, returns
+``(model, run, metrics, record)`` for the zoo; interrupted or not publishing, it returns the run.
+"""
+
+import coursekit as ck
+from coursekit.models import ddpm
+
+
+def mnist_ddpm(args):
+    model, _, run = ddpm.train_ddpm(steps=args.steps or 6000, checkpoint=args.runs / "mnist-ddpm",
+                                    device=args.device, **{"batch_size": 64, **args.batch})
+    if run.interrupted or not args.publish:
+        return run
+    metrics = ddpm.evaluate(model.cpu(), unconditional=1000, per_class=50, guidance_scales=(1.0, 3.0))
+    metrics["fid_floor"] = ck.zoo.record("mnist-judge")["metrics"]["fid_floor"]
+    return model, run, metrics, {
+        "description": "Denoising diffusion U-Net for 28x28 digits (notebook 08): epsilon prediction, linear "
+                       "schedule T=1000, labels dropped 10% of the time so one network is both the "
+                       "unconditional model (label 10) and the class-conditional one (classifier-free "
+                       "guidance). Weights are the exponential moving average (decay 0.999).",
+        "data": f"{ck.data.mnist('train', verbose=False).source}, train split",
+        "precision": "bf16 autocast, float32 weights" if ck.core.has_fast_bf16(args.device) else "float32",
+        "evaluation": "ddpm.evaluate(model, unconditional=1000, per_class=50, guidance_scales=(1.0, 3.0)): "
+                      "DDIM 50 steps, eta 0, seed 0, read by mnist-judge",
+    }
+
+
+#: The zoo models of this lecture and the recipe that trains each.
+RECIPES = {
+    "mnist-ddpm": mnist_ddpm,
+}

@@ -1,0 +1,47 @@
+"""Notebook 05's zoo models: what ``python -m coursekit.train NAME`` runs for each (:data:`RECIPES`).
+
+A recipe trains (resuming from ``args.runs / NAME``), then, when asked to publish, returns
+``(model, run, metrics, record)`` for the zoo; interrupted or not publishing, it returns the run.
+"""
+
+import coursekit as ck
+from coursekit.models import progan
+
+
+def faces_progan(args):
+    config = progan.ProGANConfig()
+    steps_per_phase = (args.steps or 4900) // (1 + 2 * config.max_stage)  # 4x4, then a fade-in and a stable phase each
+    attributes = ck.zoo.load("faces-attributes", device=args.device)
+    G, _, _, run, snapshots = progan.train_progan(
+        steps_per_phase=steps_per_phase, config=config, lr=progan.ZOO_LR,
+        checkpoint=args.runs / "faces-progan", device=args.device, snapshot_every=50,
+        stage_end=lambda stage, G: {f"fid_{4 * 2 ** stage}px": round(progan.stage_fid(G, stage, attributes), 3)},
+        **args.batch)
+    if run.interrupted or not args.publish:
+        return run
+    metrics = {name: run.history.last(name) for name in run.history.names() if name.startswith("fid_")}
+    G, attributes = G.cpu(), attributes.cpu()
+    final = progan.evaluate(G, attributes, n=1000)
+    metrics.update(fid_final_1000=final["fid"], variety=final["variety"])
+    extras = {**progan.pack_snapshots(snapshots), "samples": {"zoo model": progan.samples(G).half()}}
+    if args.ablation_steps != 0:  # the lecture's ablation, on the zoo model's own schedule
+        rows = progan.ablation_study(attributes, steps_per_phase=steps_per_phase, device=args.device,
+                                     checkpoint=args.runs / "faces-progan" / "ablations", **args.batch)
+        for name, row in rows.items():
+            extras["samples"][name] = row.pop("samples").half()
+        metrics["ablations"] = rows
+    return G, run, metrics, {
+        "extras": extras,
+        "description": "ProGAN generator (EMA) for 32x32 faces, grown from 4x4 (notebook 05), Adam lr 3e-3: "
+                       "equalised learning rate, pixel norm, minibatch std, fade-in; WGAN-GP.",
+        "data": "ck.data.faces, seed 0, a fresh stream of renders",
+        "evaluation": "progan.stage_fid: Frechet distance in faces-attributes features, 500 faces per stage "
+                      "(1,000 at the end) against held-out renders at the same resolution; progan.evaluate: "
+                      "that distance and face_eval.attribute_variety of the same 1,000 faces",
+    }
+
+
+#: The zoo models of this lecture and the recipe that trains each.
+RECIPES = {
+    "faces-progan": faces_progan,
+}

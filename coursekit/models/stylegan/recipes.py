@@ -1,0 +1,49 @@
+"""Notebook 06's zoo models: what ``python -m coursekit.train NAME`` runs for each (:data:`RECIPES`).
+
+A recipe trains (resuming from ``args.runs / NAME``), then, when asked to publish, returns
+``(model, run, metrics, record)`` for the zoo; interrupted or not publishing, it returns the run.
+"""
+
+import torch
+
+import coursekit as ck
+from coursekit.models import stylegan
+
+
+def faces_stylegan(args):
+    steps = args.steps or 3000
+    G, _, D, run = stylegan.train_stylegan(steps=steps, checkpoint=args.runs / "faces-stylegan",
+                                           device=args.device, **args.batch)
+    if run.interrupted or not args.publish:
+        return run
+    G, cpu = G.cpu(), torch.device("cpu")
+    attributes = ck.zoo.load("faces-attributes", device=cpu)
+    metrics = stylegan.evaluate(G, attributes)
+    metrics["truncation"] = stylegan.truncation_table(G, attributes)
+    metrics["separability"] = stylegan.separability(G, attributes)
+    metrics["path_length"] = {space: stylegan.path_length(G, attributes, space) for space in ("z", "w")}
+    # D too: notebook 07's editing objective asks it how real an edited face looks
+    extras = {"samples": stylegan.generate(G, 16).half(), "mixing": {"zoo model": stylegan.mixing_grid(G).half()},
+              "discriminator": D.cpu()}
+    if args.ablation_steps != 0:  # the lecture's ablation, on the zoo model's own schedule
+        models = stylegan.train_ablations(steps, checkpoint=args.runs / "faces-stylegan" / "ablations",
+                                          device=args.device, **args.batch)
+        metrics["ablations"] = {name: stylegan.evaluate(model, attributes) for name, model in models.items()}
+        extras["mixing"].update({name: stylegan.mixing_grid(model).half() for name, model in models.items()})
+    return G, run, metrics, {
+        "extras": extras,
+        "description": "StyleGAN generator (EMA) for 32x32 faces (notebook 06): mapping network, modulated and "
+                       "demodulated convs (StyleGAN2), noise, mixing regularisation (p 0.9), R1; "
+                       "ProGAN's discriminator.",
+        "data": "ck.data.faces, seed 0, a fresh stream of renders",
+        "evaluation": "stylegan.evaluate (Frechet distance and variety of 1,000 faces, as faces-progan's; faces "
+                      "from mixed styles; style-mixing scores of 500 pairs), stylegan.truncation_table, "
+                      "stylegan.separability (4,000 faces), stylegan.path_length (1,000 pairs), all read by "
+                      "faces-attributes",
+    }
+
+
+#: The zoo models of this lecture and the recipe that trains each.
+RECIPES = {
+    "faces-stylegan": faces_stylegan,
+}
