@@ -11,16 +11,24 @@ a GPU.  Numbers, not asserts: the tests check behaviour, this measures speed.
 import argparse
 import os
 import platform
+import statistics
 import sys
 import time
 from pathlib import Path
+
+import torch
+import torch.nn as nn
+
+import coursekit as ck
+from coursekit import faces
+from coursekit.models import cyclegan, dcgan, ddpm, inversion, pix2pix, progan, stylegan
 
 ROOT = Path(__file__).resolve().parent.parent / "notebooks"
 
 
 def time_notebook(path, quick=True, timeout=3600):
     """Run a notebook in a fresh kernel; returns the wall seconds (kernel start included)."""
-    import nbclient
+    import nbclient  # deferred: only the notebook timings need a kernel
     import nbformat
 
     os.environ["COURSEKIT_QUICK"] = "1" if quick else "0"
@@ -33,12 +41,6 @@ def time_notebook(path, quick=True, timeout=3600):
 
 def widget_latency(repeats=20):
     """Median seconds of one update of each course widget, driven headlessly."""
-    import statistics
-
-    import torch
-
-    import coursekit as ck
-
     results = {}
     browser = ck.widgets.mnist_browser(ck.data.mnist("train", verbose=False))
     times = [browser.update(digit=i % 10, page=i % 5) for i in range(repeats)]
@@ -64,8 +66,6 @@ def widget_latency(repeats=20):
         w = ck.widgets.label_interpolation(G)
         results["02 label interpolation"] = statistics.median([w.update(end=i % 10) for i in range(repeats)])
     if "faces-pix2pix" in ck.zoo.names():
-        from coursekit.models import pix2pix
-
         G = ck.zoo.load("faces-pix2pix", device=torch.device("cpu"))
         w = ck.widgets.face_factors(G)
         results["03 face factors (smile, glasses)"] = statistics.median(
@@ -80,22 +80,18 @@ def widget_latency(repeats=20):
         results["04 cycle explorer (model, image)"] = statistics.median(
             [w.update(model=names[i % len(names)], image=i % 16) for i in range(repeats)])
     if "faces-cyclegan-labels" in ck.zoo.names():
-        from coursekit.models import cyclegan
-
         G = ck.zoo.load("faces-cyclegan-labels", device=torch.device("cpu")).G_AB
         w = ck.widgets.face_factors(G, translate=cyclegan.translate, paint=True)
         results["04 label map -> photo (paint, glasses)"] = statistics.median(
             [w.update(part=("glasses", "hair", "no paint")[i % 3], x=(i % 10) / 10, glasses=("on", "off")[i % 2])
              for i in range(repeats)])
     if "faces-progan" in ck.zoo.names():
-        from coursekit.models import progan
-
         snapshots = progan.unpack_snapshots(ck.zoo.extras("faces-progan"))
         w, steps = ck.widgets.growth(snapshots), snapshots["steps"]
         results["05 growth scrubber (step)"] = statistics.median(
             [w.update(step=steps[(i * 7) % len(steps)]) for i in range(repeats)])
         G = ck.zoo.load("faces-progan", device=torch.device("cpu"))
-        interp = ck.widgets.interpolation(G, steps=8, nz=G.config.latent_dim)
+        interp = ck.widgets.interpolation(G, steps=8, z_dim=G.config.z_dim)
         results["05 interpolation (seeds, path)"] = statistics.median(
             [interp.update(seed_a=i, path=("linear", "spherical")[i % 2]) for i in range(repeats)])
     if "faces-stylegan" in ck.zoo.names():
@@ -112,8 +108,6 @@ def widget_latency(repeats=20):
         w = ck.widgets.style_directions(G, directions)
         results["06 directions in W"] = statistics.median([w.update(d0=(i % 13) / 4 - 1.5) for i in range(repeats)])
         if "faces-stylegan-encoder" in ck.zoo.names():
-            from coursekit.models import inversion
-
             targets = inversion.held_out_targets(8, size=G.config.resolution)
             with torch.no_grad():
                 codes = ck.zoo.load("faces-stylegan-encoder", device=torch.device("cpu"))(targets)
@@ -121,8 +115,6 @@ def widget_latency(repeats=20):
             results["07 edit an inverted face (face, direction)"] = statistics.median(
                 [w.update(face=i % 8, d1=(i % 13) / 4 - 1.5) for i in range(repeats)])
     if "mnist-ddpm" in ck.zoo.names():
-        from coursekit.models import ddpm
-
         model = ck.zoo.load("mnist-ddpm", device=torch.device("cpu"))
         schedules = {"linear": ddpm.DDPMSchedule(), "cosine": ddpm.DDPMSchedule(beta_schedule="squaredcos_cap_v2")}
         w = ck.widgets.forward_process(ck.data.mnist("train", verbose=False).images[:8], schedules)
@@ -141,10 +133,6 @@ def widget_latency(repeats=20):
 
 def ddpm_speed(device="cpu", steps=10, batch_size=128, warmup=3):
     """Diffusion U-Net training steps/s and DDIM sampling images/s for each speed setting."""
-    import torch
-
-    from coursekit.models import ddpm
-
     dev = torch.device(device)
     schedule = ddpm.DDPMSchedule()
     abar = schedule.alphas_cumprod.to(dev)
@@ -156,7 +144,6 @@ def ddpm_speed(device="cpu", steps=10, batch_size=128, warmup=3):
         if dev.type == "cuda":
             torch.cuda.synchronize()
 
-    import coursekit as ck
 
     settings = [("float32", False, False), ("channels-last", True, False)]
     if ck.core.has_fast_bf16(dev):  # emulated bf16 is many times slower than float32: not worth timing
@@ -202,8 +189,6 @@ def ddpm_speed(device="cpu", steps=10, batch_size=128, warmup=3):
 
 def faces_speed(n=1000, repeats=3):
     """Rendered faces per second (images, label maps, edge maps and factors) at each size, best of ``repeats``."""
-    from coursekit import faces
-
     rows = {}
     for size in faces.SIZES:
         faces.faces(16, size=size)  # warm up
@@ -215,10 +200,6 @@ def faces_speed(n=1000, repeats=3):
 def training_speed(device="cpu", steps=6):
     """Training steps/s of the zoo's image-to-image and faces GANs at their zoo batch sizes (the
     first step, which builds everything, is left out)."""
-    import torch
-
-    from coursekit.models import cyclegan, pix2pix, progan, stylegan
-
     dev = torch.device(device)
 
     def rate(train):
@@ -232,12 +213,12 @@ def training_speed(device="cpu", steps=6):
         real = torch.rand(32, 3, 32, 32, device=dev) * 2 - 1
 
         def step():
-            fake = G(torch.randn(32, cfg.latent_dim, device=dev))
+            fake = G(torch.randn(32, cfg.z_dim, device=dev))
             loss_D = progan.d_loss(D, real, fake.detach(), cfg.max_stage, 1.0)
             opt_D.zero_grad()
             loss_D.backward()
             opt_D.step()
-            loss_G = progan.g_loss(D, G(torch.randn(32, cfg.latent_dim, device=dev)), cfg.max_stage, 1.0)
+            loss_G = progan.g_loss(D, G(torch.randn(32, cfg.z_dim, device=dev)), cfg.max_stage, 1.0)
             opt_G.zero_grad()
             loss_G.backward()
             opt_G.step()
@@ -267,9 +248,7 @@ def main(argv=None):
     parser.add_argument("--no-notebooks", action="store_true")
     parser.add_argument("--no-throughput", action="store_true")
     args = parser.parse_args(argv)
-    import torch
 
-    import coursekit as ck
 
     print(f"# {platform.processor() or platform.machine()}, {os.cpu_count()} cores, torch {torch.__version__}, "
           f"{'full' if args.full else 'quick'} mode, device {os.environ.get('COURSEKIT_DEVICE', 'auto')}")
@@ -320,12 +299,6 @@ def dcgan_throughput(device="cpu", steps=40, batch_size=64, warmup=5):
     from in-memory tensors, no host sync in the loop, bf16 autocast on CUDA.
     Returns ``{"course": img/s, "examples": img/s, "ratio": course / examples}``.
     """
-    import torch
-    import torch.nn as nn
-
-    import coursekit as ck
-    from coursekit.models import dcgan
-
     dev = torch.device(device)
     digits = ck.data.mnist("train", verbose=False)
 
@@ -375,7 +348,7 @@ def dcgan_throughput(device="cpu", steps=40, batch_size=64, warmup=5):
         err_real = criterion(output, label)
         err_real.backward()
         output.mean().item()
-        fake = G(torch.randn(batch_size, G.config.nz, device=dev))
+        fake = G(torch.randn(batch_size, G.config.z_dim, device=dev))
         label.fill_(0.0)
         output = D_prob(fake.detach())
         err_fake = criterion(output, label)

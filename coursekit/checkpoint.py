@@ -24,6 +24,8 @@ import torch
 from safetensors import SafetensorError
 from safetensors.torch import load_file, save_file
 
+import coursekit
+
 FORMAT = "coursekit-checkpoint/1"
 
 
@@ -153,8 +155,6 @@ def _few(items, n=5):
 
 
 def _versions():
-    import coursekit
-
     return {"python": platform.python_version(), "torch": torch.__version__,
             "coursekit": coursekit.__version__, "platform": sys.platform}
 

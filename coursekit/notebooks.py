@@ -33,6 +33,7 @@ changed, so its stored outputs are right.  In the student version, a check cell 
 
 import argparse
 import hashlib
+import os
 import re
 import sys
 from pathlib import Path
@@ -120,7 +121,7 @@ def _cell_id(text, taken):
 
 def from_source(path):
     """The solved notebook of a py:percent source, without outputs, its cells' ids drawn from their text."""
-    import jupytext
+    import jupytext  # deferred here and below: the tests import this module for its paths alone
 
     nb = jupytext.read(path, fmt="py:percent")
     nb.metadata.pop("jupytext", None)
@@ -150,8 +151,6 @@ def carry_outputs(nb, old):
 
 def execute(nb, where=ROOT / "solutions", timeout=1800):
     """Run a solved notebook in quick mode (its outputs filled in place); returns it."""
-    import os
-
     import nbclient
 
     os.environ["COURSEKIT_QUICK"] = "1"

@@ -32,7 +32,7 @@ FONTS = ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf", "DejaVuSans-Oblique.ttf", "Dej
 def glyphs():
     """Coverage masks (len(FONTS), 10, GLYPH, GLYPH) in [0, 1] of the digits 0-9 in each font, centred,
     and the height of each digit's ink as a share of the mask (len(FONTS), 10)."""
-    import matplotlib
+    import matplotlib  # deferred: the glyphs are drawn once per process (cached), most runs need none
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
     from matplotlib.font_manager import FontProperties

@@ -34,7 +34,7 @@ def show(images, nrow=8, title=None, ax=None, labels=None):
 
     >>> ck.viz.show(train.images[:32], title="real digits")
     """
-    import matplotlib.pyplot as plt
+    import matplotlib.pyplot as plt  # deferred here and below: most users of coursekit draw nothing
 
     g = grid(images, nrow=nrow)
     if ax is None:

@@ -164,18 +164,18 @@ def mnist_browser(digits, per_page=32):
                     title=f"{digits.source}, {digits.split} split: {len(digits):,} digits", nrow=8, scale=2)
 
 
-def interpolation(G, steps=10, nz=None):
+def interpolation(G, steps=10, z_dim=None):
     """Walk from one latent point to another, linearly or on the sphere (``ck.latent``).
 
     Two seed sliders pick the end points z0 and z1; the row shows G along the path.
     """
-    nz = nz or G.config.nz
+    z_dim = z_dim or G.config.z_dim
     t = torch.linspace(0, 1, steps)
 
     @torch.no_grad()
     def render(seed_a, seed_b, path):
-        z0 = torch.randn(nz, generator=torch.Generator().manual_seed(seed_a))
-        z1 = torch.randn(nz, generator=torch.Generator().manual_seed(seed_b))
+        z0 = torch.randn(z_dim, generator=torch.Generator().manual_seed(seed_a))
+        z1 = torch.randn(z_dim, generator=torch.Generator().manual_seed(seed_b))
         zs = (slerp if path == "spherical" else lerp)(z0, z1, t)
         return G(zs.to(next(G.parameters()).device)).cpu()
 
@@ -198,10 +198,10 @@ def direction_sliders(draw, codes, directions, span=3.0, step=0.25, title=None):
 
 def latent_sliders(G, directions=4, samples=8, seed=0, span=3.0):
     """Move a few samples along fixed random orthonormal directions of z, one slider each."""
-    nz = G.config.nz
+    z_dim = G.config.z_dim
     g = torch.Generator().manual_seed(seed)
-    basis, _ = torch.linalg.qr(torch.randn(nz, directions, generator=g))  # (nz, k), orthonormal columns
-    z = torch.randn(samples, nz, generator=g)
+    basis, _ = torch.linalg.qr(torch.randn(z_dim, directions, generator=g))  # (z_dim, k), orthonormal columns
+    z = torch.randn(samples, z_dim, generator=g)
 
     @torch.no_grad()
     def draw(codes):

@@ -25,6 +25,10 @@ ZOO_DIR = DATA_DIR / "zoo"
 # "stylegan.Generator" is found by importing coursekit.models.stylegan ("Judge": coursekit.models.judge).
 ARCHITECTURES = {}
 
+#: Config fields renamed since records were written (one name for the latent size): a record keeps
+#: its words and its SHA-256, and loads into today's config.
+RENAMED_CONFIG_FIELDS = {"nz": "z_dim", "latent_dim": "z_dim"}
+
 
 def register(name, cls, config_cls):
     """Let the zoo save and rebuild ``cls`` (built as ``cls(config_cls(**record["config"]))``) under ``name``."""
@@ -89,7 +93,7 @@ def load(name, device=None):
                                     "coursekit registers. Update coursekit (git pull) or retrain the model.")
     cls, config_cls = _architecture_of(arch)
     try:
-        config = config_cls(**rec.get("config", {}))
+        config = config_cls(**{RENAMED_CONFIG_FIELDS.get(k, k): v for k, v in rec.get("config", {}).items()})
     except TypeError as e:
         raise _ckpt.CheckpointError(f"{_path(name)}.json has a config that {config_cls.__name__} does not accept ({e}).") from None
     model = cls(config)

@@ -9,7 +9,7 @@ from coursekit.models.cgan import CGANConfig, ConditionalDiscriminator, Conditio
 @pytest.fixture
 def small():
     torch.manual_seed(0)
-    config = CGANConfig(nz=6, width=4)
+    config = CGANConfig(z_dim=6, width=4)
     return ConditionalGenerator(config), ConditionalDiscriminator(config)
 
 

@@ -12,7 +12,7 @@ from coursekit.models.dcgan import DCGANConfig, Discriminator, Generator
 @pytest.fixture
 def small():
     torch.manual_seed(0)
-    config = DCGANConfig(nz=8, width=4)
+    config = DCGANConfig(z_dim=8, width=4)
     return Generator(config), Discriminator(config)
 
 

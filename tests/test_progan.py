@@ -8,7 +8,7 @@ import torch.nn.functional as F
 
 from coursekit.models import progan as P
 
-SMALL = P.ProGANConfig(latent_dim=16, width=16, max_stage=3)
+SMALL = P.ProGANConfig(z_dim=16, width=16, max_stage=3)
 
 
 def test_equalized_layers_store_unit_weights_and_scale_them_by_he_at_run_time():
@@ -70,7 +70,7 @@ def test_growing_models_say_what_they_expect():
         G(torch.randn(2, 8))
     with pytest.raises(ValueError, match=r"stage 2 reads images \(N, 3, 16, 16\)"):
         D(torch.randn(4, 3, 32, 32), stage=2)
-    no_mbstd = P.Discriminator(P.ProGANConfig(latent_dim=16, width=16, mbstd_group=0))
+    no_mbstd = P.Discriminator(P.ProGANConfig(z_dim=16, width=16, mbstd_group=0))
     assert no_mbstd(torch.randn(3, 3, 32, 32)).shape == (3,)
 
 
@@ -105,7 +105,7 @@ def test_the_gradient_penalty_is_zero_for_a_critic_with_unit_gradients():
 
 def test_a_short_growth_ends_at_the_final_size_and_keeps_snapshots():
     Ge, G, D, run, snaps = P.train_progan(steps_per_phase=2, batch_size=4, config=P.ProGANConfig(
-        latent_dim=16, width=16, max_stage=2), device=torch.device("cpu"), snapshot_every=5, snapshot_z=3)
+        z_dim=16, width=16, max_stage=2), device=torch.device("cpu"), snapshot_every=5, snapshot_z=3)
     assert run.step == 10 and snaps["steps"] == [5, 10] and snaps["stage"] == [1, 2]
     assert snaps["images"].shape == (2, 3, 3, 16, 16)
     assert Ge(torch.randn(2, 16)).shape == (2, 3, 16, 16)
@@ -113,7 +113,7 @@ def test_a_short_growth_ends_at_the_final_size_and_keeps_snapshots():
 
 
 def test_snapshots_and_stage_scores_survive_a_resume(tmp_path):
-    cfg = P.ProGANConfig(latent_dim=16, width=16, max_stage=1)
+    cfg = P.ProGANConfig(z_dim=16, width=16, max_stage=1)
     seen = []
 
     def stage_end(stage, G):
@@ -151,7 +151,7 @@ def test_attribute_variety_is_one_for_real_faces_and_near_zero_for_a_collapsed_g
 def test_the_ablation_trains_without_the_trick_and_scores_like_the_zoo_model(tmp_path):
     from coursekit.models import face_eval
 
-    cfg = P.ProGANConfig(latent_dim=16, width=16, max_stage=1)
+    cfg = P.ProGANConfig(z_dim=16, width=16, max_stage=1)
     attributes = face_eval.AttributePredictor()  # untrained: the numbers' shape, not their value
     rows = P.ablation_study(attributes, steps_per_phase=1, batch_size=4, config=cfg, checkpoint=tmp_path,
                             device=torch.device("cpu"), n=8)

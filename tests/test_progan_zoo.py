@@ -24,7 +24,7 @@ def zoo_model():
 
 def test_the_zoo_progan_grew_to_32_pixels_with_a_score_per_stage(zoo_model):
     m = ck.zoo.record("faces-progan")["metrics"]
-    assert zoo_model.config.max_stage == 3 and progan.samples(zoo_model, n=2).shape == (2, 3, 32, 32)
+    assert zoo_model.config.max_stage == 3 and progan.sample(zoo_model, n=2).shape == (2, 3, 32, 32)
     assert {"fid_4px", "fid_8px", "fid_16px", "fid_32px", "fid_final_1000", "variety"} <= set(m)
 
 

@@ -184,5 +184,5 @@ def test_the_measures_run_on_a_small_generator_and_a_small_predictor():
         assert S.path_length(G, A, space, n=20)["mean"] > 0
     with pytest.raises(ValueError, match="'z' or 'w'"):
         S.path_length(G, A, "x", n=2)
-    assert len(S.mixed_generate(G, 5)) == 5 and len(S.generate(G, 5)) == 5
-    assert torch.equal(S.generate(G, 3, seed=4), S.generate(G, 3, seed=4))  # fixed codes and noise
+    assert len(S.sample_mixed(G, 5)) == 5 and len(S.sample(G, 5)) == 5
+    assert torch.equal(S.sample(G, 3, seed=4), S.sample(G, 3, seed=4))  # fixed codes and noise

@@ -33,17 +33,17 @@ def metrics():
 
 def test_the_zoo_stylegan_draws_32_pixel_faces_from_one_style_per_layer(zoo_model):
     assert zoo_model.config.resolution == 32 and zoo_model.config.num_ws == 8
-    assert stylegan.generate(zoo_model, 2).shape == (2, 3, 32, 32)
+    assert stylegan.sample(zoo_model, 2).shape == (2, 3, 32, 32)
     assert zoo_model.w_avg.abs().sum() > 0  # the mean w was tracked: truncation has a centre
 
 
 def test_the_zoo_model_is_close_to_real_faces_and_varied(zoo_model, attributes, metrics):
     assert metrics["fid"] <= FID_BAR and metrics["variety"]["mean"] >= VARIETY_BAR, metrics
-    fresh = face_eval.versus_real(attributes, stylegan.generate(zoo_model, 300, seed=7))  # codes the record never drew
+    fresh = face_eval.versus_real(attributes, stylegan.sample(zoo_model, 300, seed=7))  # codes the record never drew
     assert fresh["fid"] <= FID_BAR * 1.3
     torch.manual_seed(0)
     untrained = stylegan.Generator(zoo_model.config).eval()
-    assert fresh["fid"] * 5 < face_eval.versus_real(attributes, stylegan.generate(untrained, 300, seed=7))["fid"]
+    assert fresh["fid"] * 5 < face_eval.versus_real(attributes, stylegan.sample(untrained, 300, seed=7))["fid"]
 
 
 def test_style_mixing_scores_are_in_the_record_and_reproduce(zoo_model, attributes, metrics):

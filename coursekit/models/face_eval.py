@@ -9,14 +9,16 @@
   photo, compare with the input labels).
 """
 
-from functools import lru_cache
 from dataclasses import dataclass
+from functools import lru_cache
 
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+import coursekit as ck
 from coursekit import faces as _faces
+from coursekit.train import distributed as dist
 from coursekit.zoo import register
 
 
@@ -143,17 +145,12 @@ TRAIN_SEED, TEST_SEED = 0, 1  # rendered faces: seed 0 streams the training imag
 def _stream(step, batch_size, size):
     """The training batch of ``step``: images step·B .. (step+1)·B − 1 of the training seed (resumable as
     is); under torchrun each rank renders only its slice of it."""
-    from coursekit.train import distributed as dist
-
     offset, n = dist.shard_range(batch_size)
     return _faces.faces(n, size=size, seed=TRAIN_SEED, start=step * batch_size + offset)
 
 
 def _train(model, loss_fn, name, steps, batch_size, size, lr, checkpoint, device, seed):
     """The loop both evaluation models share: AdamW with a one-cycle learning rate on fresh renders."""
-    import coursekit as ck
-    from coursekit.train import distributed as dist
-
     dev = device or ck.device()
     ck.seed(seed)
     model = model.to(dev)
@@ -206,8 +203,6 @@ def attribute_features(model, images, batch_size=200):
 
 def faces_frechet_distance(model, fake, real):
     """Fréchet distance between two sets of faces in the attribute predictor's features."""
-    import coursekit as ck
-
     return ck.metrics.frechet_distance(attribute_features(model, fake), attribute_features(model, real))
 
 

@@ -13,6 +13,8 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+import coursekit as ck
+from coursekit.train import distributed as dist
 from coursekit.zoo import register
 
 
@@ -103,9 +105,6 @@ def train_judge(steps=3000, batch_size=128, lr=2e-3, seed=0, checkpoint="runs/ju
 
     Runs unchanged under torchrun: ``batch_size`` is the global batch, split among the ranks.
     """
-    import coursekit as ck
-    from coursekit.train import distributed as dist
-
     dev = device or ck.device()
     g = ck.seed(seed)
     train = ck.data.mnist("train", verbose=dist.is_main())
@@ -135,8 +134,6 @@ def fit_classifier(judge, next_batch, steps, lr=2e-3, checkpoint=None, state=Non
     learning rate, cross-entropy with label smoothing 0.05.  ``next_batch(step)`` gives the step's
     (images, labels) on ``judge``'s device; ``state`` adds what a resumed run must restore (a random
     generator, a data order).  Returns (judge in eval mode, run)."""
-    import coursekit as ck
-
     opt = torch.optim.AdamW(judge.parameters(), lr=lr, weight_decay=5e-4)
     sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=lr, total_steps=max(steps, 1), pct_start=0.15)
     run = ck.train.Run({"judge": judge, "opt": opt, "sched": sched, **(state or {})}, steps=steps,
@@ -159,8 +156,6 @@ def train_colour_judge(steps=1500, batch_size=128, lr=2e-3, seed=0, checkpoint=N
     channels, trained on the MNIST training digits only, each shifted and rotated (:func:`augment`) and
     painted in random colours (:func:`recolour`).  CyCADA's source classifier f_S for notebook 04's
     semantic loss: it knows MNIST's labels and nothing of the printed digits'.  Returns (judge, run)."""
-    import coursekit as ck
-
     dev = device or ck.device()
     g = ck.seed(seed)
     batches = ck.data.mnist("train", verbose=False).batches(batch_size, generator=g)
@@ -183,8 +178,6 @@ def train_printed_judge(steps=400, batch_size=128, lr=2e-3, seed=0, checkpoint=N
     """The judge of notebook 04's printed digits: the same CNN with three input channels, trained on
     a stream of fresh renders (``ck.data.printed_digits``, seed ``data_seed``) only; returns (judge, run).
     Seed 1 of the renders is held out for measuring."""
-    import coursekit as ck
-
     if data_seed == 1:
         raise ValueError("printed digits of seed 1 are the held-out set; train on another seed")
     dev = device or ck.device()

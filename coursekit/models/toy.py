@@ -1,6 +1,6 @@
 """Small MLPs for the 2-D toy GAN of notebook 01 (points in the plane, not images).
 
-    G: z (B, nz) -> points (B, 2);    D: points (B, 2) -> logits (B,)
+    G: z (B, z_dim) -> points (B, 2);    D: points (B, 2) -> logits (B,)
 """
 
 from dataclasses import dataclass
@@ -10,7 +10,7 @@ import torch.nn as nn
 
 @dataclass
 class ToyConfig:
-    nz: int = 2
+    z_dim: int = 2
     hidden: int = 128
     layers: int = 3
 
@@ -25,7 +25,7 @@ class ToyGenerator(nn.Module):
     def __init__(self, config=None):
         super().__init__()
         self.config = config = config or ToyConfig()
-        self.net = _mlp(config.nz, 2, config.hidden, config.layers, nn.ReLU)
+        self.net = _mlp(config.z_dim, 2, config.hidden, config.layers, nn.ReLU)
 
     def forward(self, z):
         return self.net(z)

@@ -29,6 +29,7 @@ from coursekit import checkpoint as _ckpt
 from coursekit.core import QUICK
 from coursekit.data import Batches
 from coursekit.train import distributed
+from coursekit.viz import LivePlot
 
 
 class History:
@@ -192,8 +193,6 @@ class Run:
         if self._bar is not None:
             self._bar.set_postfix({k: f"{self.history.last(k):.3g}" for k in self.history.names()}, refresh=False)
         if self._plot_names and distributed.is_main():
-            from coursekit.viz import LivePlot
-
             if self._plot is None:
                 names = None if self._plot_names is True else list(self._plot_names)  # None: all, as logged
                 self._plot = LivePlot(names, title=self.desc)

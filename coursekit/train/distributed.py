@@ -31,6 +31,8 @@ import os
 import torch
 import torch.distributed as dist
 
+import coursekit as ck
+
 
 def world_size():
     """How many processes train together (``WORLD_SIZE``, set by torchrun; 1 otherwise)."""
@@ -52,8 +54,6 @@ def setup(device=None):
 
     NCCL and one GPU per local rank when CUDA is used, gloo (CPU) otherwise.
     """
-    import coursekit as ck
-
     dev = torch.device(device) if device is not None else ck.device()
     if world_size() == 1:
         return dev
@@ -77,7 +77,7 @@ def wrap(module):
     """
     if world_size() == 1:
         return module
-    from torch.nn.parallel import DistributedDataParallel as DDP
+    from torch.nn.parallel import DistributedDataParallel as DDP  # deferred: only under torchrun
 
     dev = next(module.parameters()).device
     if dev.type == "cuda":

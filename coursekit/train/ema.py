@@ -22,3 +22,11 @@ class EMA:
             e.lerp_(p, 1 - d)
         for e, b in zip(self.model.buffers(), model.buffers()):
             e.copy_(b)
+
+
+def gan_with_ema(G, D, lr, device, betas=(0.0, 0.99)):
+    """The set-up ProGAN and StyleGAN share: G and D on ``device``, an Adam for each (both papers' β =
+    (0, 0.99)), and the moving average of G's weights that the zoo ships.  Returns (G, D, ema, opt_G, opt_D)."""
+    G, D = G.to(device), D.to(device)
+    return (G, D, EMA(G), torch.optim.Adam(G.parameters(), lr=lr, betas=betas),
+            torch.optim.Adam(D.parameters(), lr=lr, betas=betas))

@@ -228,7 +228,7 @@ def train_toy(seed, loss_G_fn=g_loss, lr_G=1e-3, lr_D=1e-3, steps=TOY_STEPS, bat
     saved = []
     for step in range(steps):
         real = ck.data.ring_of_gaussians(batch, std=STD, generator=g)
-        fake = G(torch.randn(batch, G.config.nz, generator=g))
+        fake = G(torch.randn(batch, G.config.z_dim, generator=g))
         loss_D = d_loss(D(real), D(fake.detach()))
         opt_D.zero_grad(); loss_D.backward(); opt_D.step()
         loss_G = loss_G_fn(D(fake))
@@ -237,9 +237,9 @@ def train_toy(seed, loss_G_fn=g_loss, lr_G=1e-3, lr_D=1e-3, steps=TOY_STEPS, bat
             s.step()
         if step + 1 in snapshots:
             with torch.no_grad():
-                saved.append((step + 1, G(torch.randn(1000, G.config.nz, generator=g)), copy.deepcopy(D)))
+                saved.append((step + 1, G(torch.randn(1000, G.config.z_dim, generator=g)), copy.deepcopy(D)))
     with torch.no_grad():
-        samples = G(torch.randn(2500, G.config.nz, generator=g))
+        samples = G(torch.randn(2500, G.config.z_dim, generator=g))
     return G, D, ck.metrics.mode_coverage(samples, CENTERS, STD), saved
 
 
@@ -304,7 +304,7 @@ plt.show()
 #
 # * no pooling: **strided convolutions** in $D$, **transposed convolutions** in $G$;
 # * **batch norm** in both (not on $G$'s output nor on $D$'s input);
-# * **no fully connected hidden layers**: $z$ enters $G$ as a $1\times1$ image with `nz` channels;
+# * **no fully connected hidden layers**: $z$ enters $G$ as a $1\times1$ image with `z_dim` channels;
 # * **ReLU** in $G$ with a **tanh** output (images in [-1, 1]); **LeakyReLU(0.2)** in $D$;
 # * weights from $\mathcal N(0, 0.02)$, Adam with learning rate $2\cdot10^{-4}$ and $\beta_1 = 0.5$.
 #
@@ -392,11 +392,11 @@ with torch.no_grad():
 # ## 6. Widgets
 #
 # **Interpolation.** Pick two latent points and walk between them. The straight line between two
-# Gaussian samples passes close to the origin, where $\|z\|$ is about $\sqrt{nz/2}$ instead of
-# $\sqrt{nz}$: $G$ never saw such inputs. The spherical path (slerp) follows the sphere instead: its norm moves from $\|z_0\|$ to $\|z_1\|$ without dipping.
+# Gaussian samples passes close to the origin, where $\|z\|$ is about $\sqrt{d/2}$ instead of
+# $\sqrt{d}$ ($d$ = `z_dim`, the size of $z$): $G$ never saw such inputs. The spherical path (slerp) follows the sphere instead: its norm moves from $\|z_0\|$ to $\|z_1\|$ without dipping.
 
 # %%
-z0, z1 = torch.randn(2, G_zoo.config.nz, generator=ck.seed(0))
+z0, z1 = torch.randn(2, G_zoo.config.z_dim, generator=ck.seed(0))
 t = torch.linspace(0, 1, 5)
 print("norm along the linear path:   ", [round(v, 1) for v in ck.latent.lerp(z0, z1, t).norm(dim=1).tolist()])
 print("norm along the spherical path:", [round(v, 1) for v in ck.latent.slerp(z0, z1, t).norm(dim=1).tolist()])

@@ -32,7 +32,6 @@
 
 # %%
 import inspect
-import time
 
 import matplotlib.pyplot as plt
 import torch
@@ -58,11 +57,11 @@ print(F.one_hot(y, 10))
 
 # %% [markdown]
 # **Exercise 1.** Write `generator_input(z, y)`: the one-hot labels appended to $z$, shape
-# `(B, nz)` and `(B,)` → `(B, nz + 10)`.
+# `(B, z_dim)` and `(B,)` → `(B, z_dim + 10)`.
 
 # %%
 def generator_input(z, y):
-    """[z, one_hot(y)]: z (B, nz), labels (B,) -> (B, nz + 10)."""
+    """[z, one_hot(y)]: z (B, z_dim), labels (B,) -> (B, z_dim + 10)."""
     ### BEGIN SOLUTION
     ### HINT: G reads z and the label side by side: turn the label into a vector and join the two
     return torch.cat([z, F.one_hot(y, 10).float()], dim=1)

@@ -236,7 +236,7 @@ plt.show()
 print(inspect.getsource(progan.d_loss))
 
 # %%
-LIVE = progan.ProGANConfig(max_stage=1, width=16, latent_dim=32) if ck.QUICK else progan.ProGANConfig(max_stage=2)
+LIVE = progan.ProGANConfig(max_stage=1, width=16, z_dim=32) if ck.QUICK else progan.ProGANConfig(max_stage=2)
 LIVE_PHASE = 2 if ck.QUICK else 200
 G_live, _, _, run, snaps = progan.train_progan(steps_per_phase=LIVE_PHASE, batch_size=8 if ck.QUICK else 32,
                                                 config=LIVE, lr=progan.ZOO_LR, device=device,
@@ -337,7 +337,7 @@ plt.show()
 # list of memorised ones.
 
 # %%
-ck.widgets.interpolation(G, steps=8, nz=G.config.latent_dim)
+ck.widgets.interpolation(G, steps=8, z_dim=G.config.z_dim)
 
 # %% [markdown]
 # ## What to remember

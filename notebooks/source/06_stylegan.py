@@ -294,7 +294,7 @@ LIVE = stylegan.StyleGANConfig(z_dim=32, w_dim=32, mapping_layers=2, resolution=
 G_live, _, _, run = stylegan.train_stylegan(steps=4 if ck.QUICK else 200, batch_size=8 if ck.QUICK else 32,
                                             config=LIVE, device=device, plot=["loss_D", "loss_G"])
 print(f"{run.step} steps in {run.seconds:.0f} s")
-ck.viz.show(stylegan.generate(G_live, 16), nrow=8, title=f"after {run.step} steps")
+ck.viz.show(stylegan.sample(G_live, 16), nrow=8, title=f"after {run.step} steps")
 plt.show()
 
 # %% [markdown]

@@ -8,7 +8,7 @@ The class y reaches both players:
 
 Shapes::
 
-    G: z (B, nz), y (B,) -> [z, one_hot(y)] (B, nz + 10) -> images (B, 1, 28, 28)
+    G: z (B, z_dim), y (B,) -> [z, one_hot(y)] (B, z_dim + 10) -> images (B, 1, 28, 28)
     D: x (B, 1, 28, 28), y (B,) -> [x, y-channels] (B, 1 + 10, 28, 28) -> logits (B,)
 
 D learns three things: a real image with its label is real, a generated image is
@@ -21,7 +21,9 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+import coursekit as ck
 from coursekit.models import dcgan
+from coursekit.train import distributed as dist
 from coursekit.zoo import register
 
 NUM_CLASSES = 10
@@ -49,7 +51,7 @@ def one_hot(y, num_classes=NUM_CLASSES):
 
 
 def generator_input(z, y):
-    """``[z, one_hot(y)]``: (B, nz) and (B,) -> (B, nz + 10)."""
+    """``[z, one_hot(y)]``: (B, z_dim) and (B,) -> (B, z_dim + 10)."""
     check_labels(y, n=len(z))
     return torch.cat([z, one_hot(y).to(z.device, z.dtype)], dim=1)
 
@@ -67,7 +69,7 @@ def discriminator_input(x, y):
 
 @dataclass
 class CGANConfig:
-    nz: int = 100
+    z_dim: int = 100
     width: int = 32  # half of notebook 01's DCGAN: enough for ten classes of 4,000 digits, twice as fast
     num_classes: int = NUM_CLASSES
 
@@ -78,7 +80,7 @@ class ConditionalGenerator(nn.Module):
     def __init__(self, config=None):
         super().__init__()
         self.config = config = config or CGANConfig()
-        self.G = dcgan.Generator(dcgan.DCGANConfig(nz=config.nz + config.num_classes, width=config.width))
+        self.G = dcgan.Generator(dcgan.DCGANConfig(z_dim=config.z_dim + config.num_classes, width=config.width))
 
     def forward(self, z, y):
         self._check_z(z)
@@ -92,11 +94,11 @@ class ConditionalGenerator(nn.Module):
         return self.G(torch.cat([z, y_vec.to(z.device, z.dtype)], dim=1))
 
     def _check_z(self, z):
-        if z.dim() != 2 or z.shape[1] != self.config.nz:
-            raise ValueError(f"z must have shape (B, {self.config.nz}), got {tuple(z.shape)}")
+        if z.dim() != 2 or z.shape[1] != self.config.z_dim:
+            raise ValueError(f"z must have shape (B, {self.config.z_dim}), got {tuple(z.shape)}")
 
     def sample_z(self, n, generator=None):
-        return torch.randn(n, self.config.nz, generator=generator).to(next(self.parameters()).device)
+        return torch.randn(n, self.config.z_dim, generator=generator).to(next(self.parameters()).device)
 
 
 class ConditionalDiscriminator(nn.Module):
@@ -180,8 +182,6 @@ def balanced_labels(per_class, num_classes=NUM_CLASSES):
 
 def evaluate(G, per_class=100, seed=0):
     """Class accuracy (overall and per class) of G's samples under the judge, and Fréchet distances."""
-    import coursekit as ck
-
     y = balanced_labels(per_class)
     x = sample(G, y, generator=torch.Generator().manual_seed(seed))
     overall, per = ck.metrics.class_accuracy(x, y, per_class=True)
@@ -192,9 +192,6 @@ def evaluate(G, per_class=100, seed=0):
 
 def train_cgan(steps=3000, batch_size=64, seed=0, checkpoint=None, device=None, mismatch=True, lr=5e-4, config=None):
     """Train a cGAN on the training digits; returns (G, D, run)."""
-    import coursekit as ck
-    from coursekit.train import distributed as dist
-
     dev = device or ck.device()
     g = ck.seed(seed)
     G, D = ConditionalGenerator(config).to(dev), ConditionalDiscriminator(config).to(dev)
@@ -206,7 +203,7 @@ def train_cgan(steps=3000, batch_size=64, seed=0, checkpoint=None, device=None, 
     with run:
         for _ in run.steps():
             real, y = next(batches)
-            real, y, z = dist.to_device(*dist.shard(real, y, torch.randn(batch_size, G.config.nz, generator=g)), device=dev)
+            real, y, z = dist.to_device(*dist.shard(real, y, torch.randn(batch_size, G.config.z_dim, generator=g)), device=dev)
             loss_D, loss_G = train_step(G_, D_, opt_G, opt_D, real, y, z,
                                         mismatch=mismatch, generator=g)
             run.log(loss_D=dist.mean(loss_D), loss_G=dist.mean(loss_G))

@@ -14,9 +14,9 @@ from coursekit.models import dcgan as _dcgan
 _bce = F.binary_cross_entropy_with_logits
 
 
-def _z_and_labels(seed, n=8, nz=5):
+def _z_and_labels(seed, n=8, z_dim=5):
     g = torch.Generator().manual_seed(seed)
-    return torch.randn(n, nz, generator=g), torch.randint(0, 10, (n,), generator=g)
+    return torch.randn(n, z_dim, generator=g), torch.randint(0, 10, (n,), generator=g)
 
 
 def _images_and_labels(seed, n=4, size=6):
@@ -28,7 +28,7 @@ generator_input = Check(
     "generator_input",
     hints=(
         'A label becomes a one-hot vector of length 10 (F.one_hot), as floats.',
-        'Join along the feature dimension (dim 1): the result is (N, nz + 10).',
+        'Join along the feature dimension (dim 1): the result is (N, z_dim + 10).',
     ),
     reference=_cgan.generator_input,
     cases=[Case("two z of size 3 with labels 0 and 9", (torch.zeros(2, 3), torch.tensor([0, 9]))),

@@ -7,7 +7,7 @@ from coursekit.widgets import Explorer, picker, slider
 
 def _conditional_z(G, n, seed):
 
-    return torch.randn(n, G.config.nz, generator=torch.Generator().manual_seed(seed))
+    return torch.randn(n, G.config.z_dim, generator=torch.Generator().manual_seed(seed))
 
 
 def class_and_style(G, samples=16):

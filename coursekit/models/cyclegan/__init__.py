@@ -20,7 +20,11 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+import coursekit as ck
+from coursekit import faces as _faces, printed
 from coursekit import train as _train
+from coursekit.models import face_eval, pix2pix
+from coursekit.models.judge import augment, fit_classifier, Judge, JudgeConfig, predict
 from coursekit.models.pix2pix import patchgan
 from coursekit.train import distributed as dist
 from coursekit.zoo import register
@@ -103,7 +107,7 @@ def draw_cycles():
     """The paper's figure 3, drawn: the two domains, G: A -> B and F: B -> A, the discriminator that
     judges each translation, and the two cycles a -> G(a) -> F(G(a)) ≈ a and b -> F(b) -> G(F(b)) ≈ b
     with their cycle loss.  Returns the matplotlib figure."""
-    import matplotlib.pyplot as plt
+    import matplotlib.pyplot as plt  # deferred, as in ck.viz: only this figure needs matplotlib
     from matplotlib.patches import FancyArrowPatch
 
     fig, axes = plt.subplots(1, 2, figsize=(10, 3.4))
@@ -309,8 +313,6 @@ class Domains:
     """
 
     def __init__(self, task, batch_size, size=64, seed=TRAIN_SEED):
-        import coursekit as ck
-
         if task not in TASKS:
             raise ValueError(f"task must be one of {TASKS}, got {task!r}")
         self.task, self.batch_size, self.size, self.seed, self.step = task, batch_size, size, seed, 0
@@ -322,8 +324,6 @@ class Domains:
         return self
 
     def __next__(self):
-        import coursekit as ck
-
         n, start = self.batch_size, self.step * 2 * self.batch_size
         self.step += 1
         if self.task == "digits":
@@ -349,8 +349,6 @@ class Domains:
 
 def glasses_faces(n, glasses, size=64, seed=TRAIN_SEED, start=0):
     """Faces ``start ..`` of ``seed`` redrawn with (``glasses=True``) or without glasses, all else kept."""
-    from coursekit import faces as _faces
-
     f = _faces.sample_factors(n, seed=seed, start=start)
     f["glasses"][:] = int(glasses)
     return _faces.faces(n, size=size, factors=f)
@@ -388,8 +386,6 @@ def train_cyclegan(task="digits", steps=2000, batch_size=16, size=64, config=Non
 
     The learning rate, 2e-4, follows :func:`linear_decay` over ``steps``: a function of the step, so a
     resumed run picks it up where it stands (and one resumed with more steps stretches it)."""
-    import coursekit as ck
-
     dev = device or ck.device()
     ck.seed(seed)
     if classifier is not None:
@@ -445,8 +441,6 @@ def recoloured_mnist(images, seed=TEST_SEED):
     brightness is its ink's coverage, on a plate and in an ink drawn as ``ck.data.printed_digits`` draws
     them.  What a translation that changes only colour (not handwriting into a font) would give:
     the printed judge's reading of these bounds the A -> B score of such a G.  Returns (N, 3, 28, 28)."""
-    from coursekit import printed
-
     style = printed.sample_style(len(images), seed=seed)
     ink, plate = style["ink"].view(-1, 3, 1, 1), style["paper"].view(-1, 3, 1, 1)
     return torch.lerp(plate, ink, (images + 1) / 2) * 2 - 1
@@ -463,9 +457,6 @@ def evaluate_digits(G_AB, G_BA, judge_a, judge_b, n=1000):
     the same MNIST digits only recoloured (:func:`recoloured_mnist`): what A -> B scores when G
     keeps the handwriting's shape.
     """
-    import coursekit as ck
-    from coursekit.models.judge import predict
-
     a = ck.data.mnist("test", verbose=False)
     a_images, a_labels = a.images[:n], a.labels[:n]
     b = ck.data.printed_digits(n, seed=TEST_SEED)
@@ -494,9 +485,6 @@ def adaptation_table(translators, steps=400, batch_size=128, n=1000, seed=0, dev
     labels, as they are ("source only") and after each translator G_AB in ``translators`` ({name: G_AB}),
     and on 4,000 printed digits with their own labels ("oracle"); each tested on ``n`` held-out printed
     digits.  The translations of the training digits are made once.  Returns ``{name: accuracy}``."""
-    import coursekit as ck
-    from coursekit.models.judge import Judge, JudgeConfig, augment, fit_classifier
-
     dev = device or torch.device("cpu")
     mnist = ck.data.mnist("train", verbose=False)
     printed_train = ck.data.printed_digits(len(mnist), seed=TRAIN_SEED)
@@ -522,9 +510,6 @@ def evaluate_glasses(G_AB, G_BA, attributes, n=200, size=64, seed=TEST_SEED):
     """Faces without glasses -> with (A -> B) and back (B -> A), read by the attribute predictor:
     how often the glasses are flipped as asked, and how often every other class factor is kept
     (``n`` faces of ``seed``, drawn once without and once with glasses)."""
-    from coursekit import faces as _faces
-    from coursekit.models import face_eval
-
     out = {}
     for name, G, src, dst in (("a_to_b", G_AB, False, True), ("b_to_a", G_BA, True, False)):
         faces = glasses_faces(n, src, size=size, seed=seed)
@@ -553,8 +538,6 @@ ZOO_OPTIONS = {
 def labels_of(label_images):
     """The part labels (N, H, W) of colour label pictures (N, 3, H, W) in [-1, 1]: each pixel's nearest
     colour of ``ck.faces.PART_COLOURS``.  How a photo -> labels translation is read."""
-    from coursekit import faces as _faces
-
     colours = _faces.PART_COLOURS.to(label_images) * 2 - 1                      # (K, 3)
     distance = (label_images.unsqueeze(1) - colours.view(1, -1, 3, 1, 1)).pow(2).sum(2)  # (N, K, H, W)
     return distance.argmin(1)
@@ -563,8 +546,6 @@ def labels_of(label_images):
 def map_scores(predicted, target):
     """The CycleGAN paper's three scores of part maps (N, H, W) against the true ones, rounded for a record:
     per-pixel accuracy, per-class accuracy, class IoU."""
-    from coursekit.models import face_eval
-
     s = face_eval.segmentation_scores(predicted, target)
     return {"pixel_accuracy": round(s["pixel_accuracy"], 4), "class_accuracy": round(s["class_accuracy"], 4),
             "class_iou": round(s["mean_iou"], 4)}
@@ -581,9 +562,6 @@ def evaluate_labels(G_AB, G_BA, segmenter, pix2pix_G=None, pix2pix_photo_G=None,
     pixel's commonest part in the training faces).
     Returns ``{"labels_to_photo": {model: scores}, "photo_to_labels": {model: scores}, "images": n}``.
     """
-    from coursekit import faces as _faces
-    from coursekit.models import face_eval, pix2pix
-
     test = _faces.faces(n, size=size, seed=TEST_SEED)
     train = _faces.faces(1000, size=size, seed=TRAIN_SEED)
     maps = test.label_images()
@@ -608,8 +586,6 @@ def evaluate_labels(G_AB, G_BA, segmenter, pix2pix_G=None, pix2pix_photo_G=None,
 def label_samples(G_AB, G_BA, n=8, size=64):
     """Both cycles of the first ``n`` held-out faces, (6, n, 3, S, S): map, G_AB(map), G_BA(G_AB(map)),
     photo, G_BA(photo), G_AB(G_BA(photo)) (map and photo of the same face, which training never saw)."""
-    from coursekit import faces as _faces
-
     test = _faces.faces(n, size=size, seed=TEST_SEED)
     a, b = test.label_images(), test.images
     fake_b, fake_a = translate(G_AB, a), translate(G_BA, b)
@@ -627,8 +603,6 @@ def glasses_samples(G_AB, G_BA, n=8, size=64):
 def cycle_samples(G_AB, G_BA, n=16):
     """Both cycles of the first ``n`` held-out images of each domain, for pictures and widgets:
     (6, n, 3, 28, 28) = a, G_AB(a), G_BA(G_AB(a)), b, G_BA(b), G_AB(G_BA(b))."""
-    import coursekit as ck
-
     a = to_rgb(ck.data.mnist("test", verbose=False).images[:n])
     b = ck.data.printed_digits(n, seed=TEST_SEED).images
     fake_b, fake_a = translate(G_AB, a), translate(G_BA, b)

@@ -2,13 +2,13 @@
 
 * strided convolutions (D) and transposed convolutions (G) instead of pooling;
 * batch norm in G and D (not on G's output nor D's input);
-* no fully connected hidden layers: z enters as a 1x1 "image" with nz channels;
+* no fully connected hidden layers: z enters as a 1x1 "image" with z_dim channels;
 * ReLU in G with a tanh output; LeakyReLU(0.2) in D;
 * weights drawn from N(0, 0.02); Adam with lr 2e-4 and beta1 0.5.
 
 Shapes::
 
-    G: z (B, nz) -> (B, nz, 1, 1) -> (B, 4c, 7, 7) -> (B, 2c, 14, 14) -> (B, 1, 28, 28) in [-1, 1]
+    G: z (B, z_dim) -> (B, z_dim, 1, 1) -> (B, 4c, 7, 7) -> (B, 2c, 14, 14) -> (B, 1, 28, 28) in [-1, 1]
     D: x (B, 1, 28, 28) -> (B, c, 14, 14) -> (B, 2c, 7, 7) -> (B, 1, 1, 1) -> logits (B,)
 
 D returns *logits*: the sigmoid lives inside the loss (``binary_cross_entropy_with_logits``),
@@ -21,12 +21,14 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+import coursekit as ck
+from coursekit.train import distributed as dist
 from coursekit.zoo import register
 
 
 @dataclass
 class DCGANConfig:
-    nz: int = 100          # size of the latent vector z (the paper's 100)
+    z_dim: int = 100       # size of the latent vector z (the paper's 100)
     width: int = 64        # c: channels of D's first layer and G's last hidden layer
     image_channels: int = 1
 
@@ -41,27 +43,27 @@ def init_weights(module):
 
 
 class Generator(nn.Module):
-    """z (B, nz) -> images (B, 1, 28, 28) in [-1, 1]."""
+    """z (B, z_dim) -> images (B, 1, 28, 28) in [-1, 1]."""
 
     def __init__(self, config=None):
         super().__init__()
         self.config = config = config or DCGANConfig()
         c = config.width
         self.net = nn.Sequential(
-            nn.ConvTranspose2d(config.nz, 4 * c, 7, 1, 0, bias=False), nn.BatchNorm2d(4 * c), nn.ReLU(True),  # 7x7
+            nn.ConvTranspose2d(config.z_dim, 4 * c, 7, 1, 0, bias=False), nn.BatchNorm2d(4 * c), nn.ReLU(True),  # 7x7
             nn.ConvTranspose2d(4 * c, 2 * c, 4, 2, 1, bias=False), nn.BatchNorm2d(2 * c), nn.ReLU(True),       # 14x14
             nn.ConvTranspose2d(2 * c, config.image_channels, 4, 2, 1), nn.Tanh(),                              # 28x28
         )
         self.apply(init_weights)
 
     def forward(self, z):
-        if z.dim() != 2 or z.shape[1] != self.config.nz:
-            raise ValueError(f"z must have shape (B, {self.config.nz}), got {tuple(z.shape)}")
+        if z.dim() != 2 or z.shape[1] != self.config.z_dim:
+            raise ValueError(f"z must have shape (B, {self.config.z_dim}), got {tuple(z.shape)}")
         return self.net(z[:, :, None, None])
 
     def sample_z(self, n, generator=None):
-        """n latent vectors z ~ N(0, I): (n, nz), on the generator's device."""
-        z = torch.randn(n, self.config.nz, generator=generator)
+        """n latent vectors z ~ N(0, I): (n, z_dim), on the generator's device."""
+        z = torch.randn(n, self.config.z_dim, generator=generator)
         return z.to(next(self.parameters()).device)
 
 
@@ -152,9 +154,6 @@ def train_dcgan(steps=5000, batch_size=64, seed=0, checkpoint="runs/mnist-dcgan"
     Every ``steps / snapshots`` steps, G draws the same 64 latent vectors: the
     replay widget of notebook 01 scrubs through these pictures.
     """
-    import coursekit as ck
-    from coursekit.train import distributed as dist
-
     dev = device or ck.device()
     g = ck.seed(seed)
     config = DCGANConfig()
@@ -169,13 +168,13 @@ def train_dcgan(steps=5000, batch_size=64, seed=0, checkpoint="runs/mnist-dcgan"
     state = {"G": G, "D": D, "opt_G": opt_G, "opt_D": opt_D, "frames": frames, "frame_steps": frame_steps,
              "data_rng": g, "data": batches}
     run = ck.train.Run(state, steps=steps, checkpoint=checkpoint, checkpoint_every=500, desc="DCGAN",
-                       record={"config": {"nz": config.nz, "width": config.width}})
+                       record={"config": {"z_dim": config.z_dim, "width": config.width}})
     # bf16 autocast on CUDA (the losses are computed in float32 inside autocast); plain float32 elsewhere
     autocast = torch.autocast(dev.type, dtype=torch.bfloat16, enabled=dev.type == "cuda")
     with run:
         for step in run.steps():
             real, _ = next(batches)
-            real, z = dist.to_device(*dist.shard(real, torch.randn(batch_size, G.config.nz, generator=g)), device=dev)
+            real, z = dist.to_device(*dist.shard(real, torch.randn(batch_size, G.config.z_dim, generator=g)), device=dev)
             with autocast:
                 loss_D, loss_G = train_step(G_, D_, opt_G, opt_D, real, z)
             run.log(loss_D=dist.mean(loss_D), loss_G=dist.mean(loss_G))

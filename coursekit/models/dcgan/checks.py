@@ -62,7 +62,7 @@ g_loss = Check(
 
 def _tiny_gan(seed=0):
     torch.manual_seed(seed)
-    config = _dcgan.DCGANConfig(nz=8, width=4)
+    config = _dcgan.DCGANConfig(z_dim=8, width=4)
     G, D = _dcgan.Generator(config), _dcgan.Discriminator(config)
     opt_G, opt_D = _dcgan.make_optimizers(G, D, lr=1e-2)
     g = torch.Generator().manual_seed(seed + 1)

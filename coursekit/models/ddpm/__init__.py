@@ -12,12 +12,16 @@ classifier-free guidance mixes the two (Ho & Salimans, 2022).
 """
 
 import math
+import time
 from dataclasses import dataclass
 
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+import coursekit as ck
+from coursekit.models.cgan import balanced_labels
+from coursekit.train import distributed as dist
 from coursekit.train.ema import EMA  # noqa: F401  (ddpm.EMA: notebook 08 uses it by this name)
 from coursekit.zoo import register
 
@@ -380,9 +384,6 @@ def train_ddpm(steps=2000, batch_size=128, lr=1e-3, seed=0, checkpoint=None, dev
     Runs unchanged under torchrun: ``batch_size`` is the global batch, split among the ranks.
     ``bf16``: autocast to bf16 (None: where the hardware has native bf16, ``ck.core.has_fast_bf16``).
     """
-    import coursekit as ck
-    from coursekit.train import distributed as dist
-
     dev = device or ck.device()
     g = ck.seed(seed)
     schedule = schedule or DDPMSchedule()
@@ -421,10 +422,6 @@ def compare_samplers(model, schedule=None, n=100, seed=0,
 
     Fréchet distances from few samples are biased upwards; compare the rows with each other only.
     """
-    import time
-
-    import coursekit as ck
-
     schedule = schedule or DDPMSchedule()
     rows = {}
     for kind, steps, variance in samplers:
@@ -443,11 +440,6 @@ def evaluate(model, schedule=None, unconditional=1000, per_class=50, steps=50, g
     """The numbers of notebook 08 for a trained model: unconditional Fréchet distance and class
     histogram, class accuracy + Fréchet distance under guidance (DDIM, ``steps`` steps), and
     the samplers compared on ``sampler_images`` images."""
-    import time
-
-    import coursekit as ck
-    from coursekit.models.cgan import balanced_labels
-
     schedule = schedule or DDPMSchedule()
     out = {"sampler": f"ddim {steps} steps, eta 0", "samples_unconditional": unconditional,
            "samples_guided": per_class * NUM_CLASSES}

@@ -19,6 +19,11 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+import coursekit as ck
+from coursekit import faces as _faces
+from coursekit.metrics import fit_linear_classifier
+from coursekit.models.face_eval import predict_attributes
+from coursekit.models.stylegan import read_attributes
 from coursekit.models.stylegan import StyleGANConfig
 from coursekit.zoo import register
 
@@ -115,8 +120,6 @@ class Encoder(nn.Module):
 
 def train_encoder(G, steps=1000, batch_size=32, lr=1e-3, device=None, seed=0, desc="encoder", checkpoint=None):
     """Train an :class:`Encoder` on pairs (G's image, its W+ code) drawn from G itself; returns (E, run)."""
-    import coursekit as ck
-
     dev = device or ck.device()
     ck.seed(seed)
     G = G.to(dev).eval().requires_grad_(False)
@@ -142,8 +145,6 @@ def train_encoder(G, steps=1000, batch_size=32, lr=1e-3, device=None, seed=0, de
 def interfacegan_direction(codes, labels, steps=300, lr=0.1):
     """The unit normal of a linear classifier (logistic regression) that separates codes (N, D) by a
     binary factor (N,): moving along it changes that factor (InterFaceGAN)."""
-    from coursekit.metrics import fit_linear_classifier
-
     weight, _ = fit_linear_classifier(codes, labels, steps=steps, lr=lr)
     return weight / weight.norm()
 
@@ -171,17 +172,12 @@ def project_out(direction, other):
 
 def held_out_targets(n, size=32, seed=1):
     """``n`` held-out real renders (faces seed 1, never seen in training) at G's resolution."""
-    from coursekit import faces as _faces
-
     return F.adaptive_avg_pool2d(_faces.faces(n, size=64, seed=seed).images, size)
 
 
 def reconstruction_scores(attributes, image, target):
     """How close an inversion is: pixel mean squared error, perceptual distance (mean squared distance
     of the attribute predictor's features), and the share of class factors read the same."""
-    from coursekit import faces as _faces
-    from coursekit.models.face_eval import predict_attributes
-
     feats = perceptual(attributes)
     with torch.no_grad():
         per = (feats(image) - feats(target)).pow(2).mean().item()
@@ -221,8 +217,6 @@ def compare_methods(G, E, targets, attributes, steps=200, lr=0.05, perceptual_we
 def read_vector(attributes, images):
     """What the predictor reads, factor by factor, on one scale: class probabilities, and values mapped
     to [0, 1]; ``{factor: (N, K)}``."""
-    from coursekit.models.stylegan import read_attributes
-
     read = read_attributes(attributes, images)
     return {name: v if v.shape[1] > 1 else (v + 1) / 2 for name, v in read.items()}
 
@@ -251,8 +245,6 @@ def attribute_constraint(attributes, factor, value):
     """A user constraint U(image) per image (N,): "this factor should read ``value``" (a class index, or
     a value in the factor's units, e.g. ``("smile", 1.0)``: a broad smile), through the attribute
     predictor: cross-entropy towards the class, or the squared error on the predictor's [-1, 1] scale."""
-    from coursekit import faces as _faces
-
     if factor not in _faces.FACTORS:
         raise ValueError(f"unknown factor {factor!r}: pick one of {', '.join(_faces.FACTORS)}")
     kind, spec = _faces.FACTORS[factor]

@@ -13,7 +13,11 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+import coursekit as ck
+from coursekit import faces as _faces
 from coursekit import train as _train
+from coursekit.models import face_eval
+from coursekit.train import distributed as dist
 from coursekit.zoo import register
 
 
@@ -196,10 +200,6 @@ def train_pix2pix(task="labels", steps=2000, batch_size=16, size=64, config=None
 
     Returns (G, D, run).  ``gan_weight=0``: L1 only; ``l1_weight=0``: GAN only (the ablations).
     """
-    import coursekit as ck
-    from coursekit import faces as _faces
-    from coursekit.train import distributed as dist
-
     if task not in TASKS:
         raise ValueError(f"task must be one of {TASKS}, got {task!r}")
     dev = device or ck.device()
@@ -240,9 +240,6 @@ def evaluate(G, task, segmenter, attributes, n=200, size=64):
     """The paper's measures on held-out faces: the segmenter's scores on G's photos against the input
     labels (and on the real photos: the ceiling), L1 to the true photo, and the Fréchet distance in
     the attribute predictor's features."""
-    from coursekit import faces as _faces
-    from coursekit.models import face_eval
-
     test = _faces.faces(n, size=size, seed=TEST_SEED)
     condition, photo = task_pair(test, task)
     fake = translate(G, condition)
@@ -279,8 +276,6 @@ def ablation_study(task, segmenter, attributes, steps=1000, batch_size=16, names
     Returns ``{name: {metric: value, ..., "samples": (samples, 3, S, S)}}``, the samples being G's photos
     for the first held-out conditions.
     """
-    from coursekit import faces as _faces
-
     base = config or config_for(task)
     condition = task_pair(_faces.faces(samples, seed=TEST_SEED), task)[0]
 

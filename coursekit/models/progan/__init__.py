@@ -18,12 +18,18 @@ that size.  The StyleGAN notebook reuses these pieces.
 
 import math
 from dataclasses import dataclass
+from dataclasses import replace
 
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+import coursekit as ck
+from coursekit import faces as _faces
 from coursekit import train as _train
+from coursekit.models import face_eval
+from coursekit.train import distributed as dist
+from coursekit.train.ema import gan_with_ema
 from coursekit.zoo import register
 
 
@@ -91,7 +97,7 @@ def fade_in(alpha, old, new):
 
 @dataclass
 class ProGANConfig:
-    latent_dim: int = 128
+    z_dim: int = 128
     channels: int = 3
     width: int = 128          # features at 4x4 and 8x8 (the paper: 512)
     max_stage: int = 3        # 0: 4x4, 1: 8x8, 2: 16x16, 3: 32x32, 4: 64x64
@@ -129,7 +135,7 @@ class Generator(nn.Module):
         super().__init__()
         self.config = c = config or ProGANConfig()
         f0 = c.features(0)
-        self.input = nn.Sequential(PixelNorm(), EqualizedLinear(c.latent_dim, f0 * 16, gain=math.sqrt(2) / 4))
+        self.input = nn.Sequential(PixelNorm(), EqualizedLinear(c.z_dim, f0 * 16, gain=math.sqrt(2) / 4))
         self.first = nn.Sequential(_lrelu(), PixelNorm(), EqualizedConv2d(f0, f0, 3, 1), _lrelu(), PixelNorm())
         self.blocks = nn.ModuleList(GeneratorBlock(c.features(s - 1), c.features(s)) for s in range(1, c.max_stage + 1))
         self.to_rgb = nn.ModuleList(EqualizedConv2d(c.features(s), c.channels, 1, gain=1.0)
@@ -140,8 +146,8 @@ class Generator(nn.Module):
         stage = c.max_stage if stage is None else stage
         if not 0 <= stage <= c.max_stage:
             raise ValueError(f"stage must be in 0..{c.max_stage} (4x4 .. {4 * 2 ** c.max_stage}px), got {stage}")
-        if z.dim() != 2 or z.shape[1] != c.latent_dim:
-            raise ValueError(f"expected latent codes (N, {c.latent_dim}), got shape {tuple(z.shape)}")
+        if z.dim() != 2 or z.shape[1] != c.z_dim:
+            raise ValueError(f"expected latent codes (N, {c.z_dim}), got shape {tuple(z.shape)}")
         x = self.first(self.input(z).view(len(z), c.features(0), 4, 4))
         for s in range(1, stage + 1):
             previous = x
@@ -265,21 +271,13 @@ def train_progan(steps_per_phase=300, batch_size=32, config=None, lr=1e-3, n_cri
     generator's images of fixed codes, upsampled to the final size, every ``snapshot_every`` steps
     (the resolution/α scrubber of notebook 05); they are part of the checkpoint, so they survive a resume.
     """
-    import coursekit as ck
-    from coursekit import faces as _faces
-    from coursekit.train import distributed as dist
-    from coursekit.train.ema import EMA
-
     dev = device or ck.device()
     config = config or ProGANConfig()
     ck.seed(seed)
-    G, D = Generator(config).to(dev), Discriminator(config).to(dev)
-    ema = EMA(G)
-    opt_G = torch.optim.Adam(G.parameters(), lr=lr, betas=(0.0, 0.99))
-    opt_D = torch.optim.Adam(D.parameters(), lr=lr, betas=(0.0, 0.99))
+    G, D, ema, opt_G, opt_D = gan_with_ema(Generator(config), Discriminator(config), lr, dev)
     steps = total_steps(steps_per_phase, config.max_stage)
     final = 4 * 2 ** config.max_stage
-    fixed_z = torch.randn(snapshot_z, config.latent_dim, generator=torch.Generator().manual_seed(seed))
+    fixed_z = torch.randn(snapshot_z, config.z_dim, generator=torch.Generator().manual_seed(seed))
     k = steps // snapshot_every if snapshot_every else 0
     snap_images = torch.zeros(k, snapshot_z, config.channels, final, final)
     snap_meta = torch.zeros(k, 3)  # step, stage, alpha
@@ -295,14 +293,14 @@ def train_progan(steps_per_phase=300, batch_size=32, config=None, lr=1e-3, n_cri
             faces = _faces.faces(n, size=render, seed=TRAIN_SEED, start=step * batch_size + offset).images
             real = real_at(faces.to(dev), stage, alpha)
             for _ in range(n_critic):
-                fake = G(torch.randn(n, config.latent_dim, device=dev), stage, alpha)
+                fake = G(torch.randn(n, config.z_dim, device=dev), stage, alpha)
                 loss_D = d_loss(D, real, fake.detach(), stage, alpha)
                 opt_D.zero_grad(set_to_none=True)
                 loss_D.backward()
                 dist.average_gradients(D)
                 opt_D.step()
             D.requires_grad_(False)
-            loss_G = g_loss(D, G(torch.randn(n, config.latent_dim, device=dev), stage, alpha), stage, alpha)
+            loss_G = g_loss(D, G(torch.randn(n, config.z_dim, device=dev), stage, alpha), stage, alpha)
             opt_G.zero_grad(set_to_none=True)
             loss_G.backward()
             dist.average_gradients(G)
@@ -329,30 +327,26 @@ def train_progan(steps_per_phase=300, batch_size=32, config=None, lr=1e-3, n_cri
 def _generated(G, stage, n, seed):
     """``n`` of G's faces at a stage, from codes of ``seed``, on the CPU."""
     dev = next(G.parameters()).device
-    z = torch.randn(n, G.config.latent_dim, generator=torch.Generator().manual_seed(seed)).to(dev)
+    z = torch.randn(n, G.config.z_dim, generator=torch.Generator().manual_seed(seed)).to(dev)
     return torch.cat([G(c, stage).clamp(-1, 1).cpu() for c in z.split(250)])
 
 
 def stage_fid(G, stage, attributes, n=500, seed=0):
     """Fréchet distance (attribute predictor's features) between G's faces at a stage and held-out
     real faces brought to the same resolution (``face_eval.versus_real``)."""
-    from coursekit.models import face_eval
-
     return face_eval.versus_real(attributes, _generated(G, stage, n, seed), seed=TEST_SEED)["fid"]
 
 
 def evaluate(G, attributes, n=1000, seed=0):
     """The grown G's Fréchet distance (as :func:`stage_fid`, ``n`` faces) and the variety of its faces'
     attributes against held-out real faces (``face_eval.attribute_variety``)."""
-    from coursekit.models import face_eval
-
     return face_eval.versus_real(attributes, _generated(G, G.config.max_stage, n, seed), seed=TEST_SEED)
 
 
 @torch.no_grad()
-def samples(G, n=16, seed=0):
+def sample(G, n=16, seed=0):
     """G's faces of ``n`` fixed codes at its final resolution, on the CPU (pictures of the notebook)."""
-    z = torch.randn(n, G.config.latent_dim, generator=torch.Generator().manual_seed(seed))
+    z = torch.randn(n, G.config.z_dim, generator=torch.Generator().manual_seed(seed))
     return G(z.to(next(G.parameters()).device)).clamp(-1, 1).cpu()
 
 
@@ -380,15 +374,13 @@ def ablation_study(attributes, steps_per_phase, batch_size=32, config=None, lr=Z
     """Train each of :data:`ABLATIONS` on the zoo model's schedule from the same seed and score it with
     :func:`evaluate`; with a ``checkpoint`` directory each run is resumable.
     Returns ``{name: {"fid", "variety", "samples"}}``."""
-    from dataclasses import replace
-
     def train_one(name, change, where):
         G, _, _, run, _ = train_progan(steps_per_phase, batch_size, replace(config or ProGANConfig(), **change),
                                        lr=lr, checkpoint=where, device=device, desc=name)
         return G.cpu(), run
 
     def score(name, G):
-        return {**evaluate(G, attributes.cpu(), n=n), "samples": samples(G)}
+        return {**evaluate(G, attributes.cpu(), n=n), "samples": sample(G)}
 
     return _train.ablation_study(ABLATIONS, train_one, score, checkpoint)
 

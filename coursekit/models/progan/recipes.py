@@ -23,7 +23,7 @@ def faces_progan(args):
     G, attributes = G.cpu(), attributes.cpu()
     final = progan.evaluate(G, attributes, n=1000)
     metrics.update(fid_final_1000=final["fid"], variety=final["variety"])
-    extras = {**progan.pack_snapshots(snapshots), "samples": {"zoo model": progan.samples(G).half()}}
+    extras = {**progan.pack_snapshots(snapshots), "samples": {"zoo model": progan.sample(G).half()}}
     if args.ablation_steps != 0:  # the lecture's ablation, on the zoo model's own schedule
         rows = progan.ablation_study(attributes, steps_per_phase=steps_per_phase, device=args.device,
                                      checkpoint=args.runs / "faces-progan" / "ablations", **args.batch)

@@ -23,9 +23,16 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+import coursekit as ck
 from coursekit import faces as _faces
 from coursekit import train as _train
+from coursekit.checkpoint import load_weights
+from coursekit.metrics import fit_linear_classifier
+from coursekit.models import dcgan, face_eval
+from coursekit.models.progan import Discriminator, ProGANConfig
 from coursekit.models.progan import EqualizedLinear, PixelNorm
+from coursekit.train import distributed as dist
+from coursekit.train.ema import gan_with_ema
 from coursekit.zoo import register
 
 
@@ -252,8 +259,6 @@ TRAIN_SEED, TEST_SEED = 0, 1
 
 def discriminator(config):
     """StyleGAN's D here is notebook 05's ProGAN discriminator at the final size (with minibatch std)."""
-    from coursekit.models.progan import Discriminator, ProGANConfig
-
     return Discriminator(ProGANConfig(channels=config.channels, width=config.width, max_stage=config.levels - 1))
 
 
@@ -272,9 +277,6 @@ def mixed_styles(G, n, mixing_prob, device):
 def zoo_discriminator(name="faces-stylegan", device=None):
     """The discriminator a zoo StyleGAN was trained with, kept beside it (notebook 07 asks it how real
     an edited face looks)."""
-    import coursekit as ck
-    from coursekit.checkpoint import load_weights
-
     record, extras = ck.zoo.record(name), ck.zoo.extras(name)
     if "discriminator" not in extras:
         raise KeyError(f"zoo model {name!r} keeps no discriminator; retrain it: {record.get('command')}")
@@ -293,18 +295,10 @@ def r1_penalty(D, real):
 def train_stylegan(steps=3000, batch_size=32, config=None, lr=2e-3, r1_gamma=1.0, r1_every=16, mixing_prob=0.9,
                    checkpoint=None, device=None, seed=0, plot=None, desc=None):
     """Train a StyleGAN on the course's faces at ``config.resolution``; returns (G_ema, G, D, run)."""
-    import coursekit as ck
-    from coursekit.models import dcgan
-    from coursekit.train import distributed as dist
-    from coursekit.train.ema import EMA
-
     dev = device or ck.device()
     config = config or StyleGANConfig()
     ck.seed(seed)
-    G, D = Generator(config).to(dev), discriminator(config).to(dev)
-    ema = EMA(G)
-    opt_G = torch.optim.Adam(G.parameters(), lr=lr, betas=(0.0, 0.99))
-    opt_D = torch.optim.Adam(D.parameters(), lr=lr, betas=(0.0, 0.99))
+    G, D, ema, opt_G, opt_D = gan_with_ema(Generator(config), discriminator(config), lr, dev)
     run = ck.train.Run({"G": G, "D": D, "G_ema": ema.model, "opt_G": opt_G, "opt_D": opt_D}, steps=steps,
                        checkpoint=checkpoint, checkpoint_every=500, plot=plot, desc=desc or "stylegan")
     offset, n = dist.shard_range(batch_size)
@@ -403,7 +397,7 @@ def codes(G, n, seed=0):
 
 
 @torch.no_grad()
-def generate(G, n, seed=0, psi=1.0, batch=250):
+def sample(G, n, seed=0, psi=1.0, batch=250):
     """``n`` faces of G (codes and noise from ``seed``, truncation ``psi``), clamped, on the CPU."""
     z, noise = codes(G, n, seed), fixed_noise(G, n, seed)
     return torch.cat([G(z[i:i + batch], psi=psi, noise=[x[i:i + batch] for x in noise]).clamp(-1, 1).cpu()
@@ -449,7 +443,7 @@ def style_mixing_scores(G, attributes, n=500, seed=0):
 
 
 @torch.no_grad()
-def mixed_generate(G, n, seed=0, latents=2):
+def sample_mixed(G, n, seed=0, latents=2):
     """``n`` faces each drawn from ``latents`` codes, switched at random layers (the paper's test of
     mixing regularisation: a G trained without it draws worse faces from mixed styles)."""
     g = torch.Generator().manual_seed(seed)
@@ -482,9 +476,7 @@ def mixing_grid(G, n=4, seed_a=0, seed_b=1, layers=None):
 def truncation_table(G, attributes, psis=(0.0, 0.25, 0.5, 0.75, 1.0), n=1000, seed=0):
     """The truncation trick's trade-off: Fréchet distance and attribute variety of ``n`` faces per ψ,
     against held-out real faces (``face_eval.versus_real``).  Returns ``{psi: {"fid", "variety"}}``."""
-    from coursekit.models import face_eval
-
-    return {psi: face_eval.versus_real(attributes, generate(G, n, seed, psi=psi)) for psi in psis}
+    return {psi: face_eval.versus_real(attributes, sample(G, n, seed, psi=psi)) for psi in psis}
 
 
 def binary_attributes(read):
@@ -522,8 +514,6 @@ def separability(G, attributes, n=4000, seed=0, min_share=0.05):
     ``min_share`` of the faces are left out (a G that seldom draws glasses gives no hyperplane to
     find).  Returns ``{"z": {attr: bits}, "w": {...}, "accuracy_z"/"accuracy_w": {attr: share},
     "left_out": [...]}``, plus the paper's summary exp(Σ bits) per space."""
-    from coursekit.metrics import fit_linear_classifier
-
     z = codes(G, n, seed)
     w = G.mapping(z)
     images = G.synthesis(w.unsqueeze(1).repeat(1, G.config.num_ws, 1), fixed_noise(G, n, seed)).clamp(-1, 1)
@@ -559,8 +549,6 @@ def path_length(G, attributes, space="w", n=1000, eps=1e-3, seed=0):
     space): for random pairs of codes and t ~ U(0, 1), ``‖φ(G(p(t))) − φ(G(p(t + ε)))‖² / ε²`` with p the
     path between the codes: spherical in Z, linear in W (noise fixed per pair).  Returns the mean with
     the top and bottom 1% left out, as the paper does, and the median."""
-    from coursekit.models import face_eval
-
     g = torch.Generator().manual_seed(seed)
     c = G.config
     dev = next(G.parameters()).device
@@ -587,10 +575,8 @@ def path_length(G, attributes, space="w", n=1000, eps=1e-3, seed=0):
 def evaluate(G, attributes, n=1000):
     """The zoo's numbers for a StyleGAN: quality (Fréchet distance and variety, ψ = 1), Fréchet distance
     of faces from mixed styles, and the style-mixing scores."""
-    from coursekit.models import face_eval
-
-    return {**face_eval.versus_real(attributes, generate(G, n)),
-            "fid_mixed_styles": face_eval.versus_real(attributes, mixed_generate(G, n))["fid"],
+    return {**face_eval.versus_real(attributes, sample(G, n)),
+            "fid_mixed_styles": face_eval.versus_real(attributes, sample_mixed(G, n))["fid"],
             "style_mixing": style_mixing_scores(G, attributes)}
 
 

@@ -23,7 +23,7 @@ def faces_stylegan(args):
     metrics["separability"] = stylegan.separability(G, attributes)
     metrics["path_length"] = {space: stylegan.path_length(G, attributes, space) for space in ("z", "w")}
     # D too: notebook 07's editing objective asks it how real an edited face looks
-    extras = {"samples": stylegan.generate(G, 16).half(), "mixing": {"zoo model": stylegan.mixing_grid(G).half()},
+    extras = {"samples": stylegan.sample(G, 16).half(), "mixing": {"zoo model": stylegan.mixing_grid(G).half()},
               "discriminator": D.cpu()}
     if args.ablation_steps != 0:  # the lecture's ablation, on the zoo model's own schedule
         models = stylegan.train_ablations(steps, checkpoint=args.runs / "faces-stylegan" / "ablations",

@@ -28,7 +28,7 @@ def truncation(G, samples=16, seed=0):
 
     @torch.no_grad()
     def render(psi):
-        return stylegan.generate(G, samples, seed, psi=psi)
+        return stylegan.sample(G, samples, seed, psi=psi)
 
     return Explorer(render, {"psi": slider("ψ", -0.5, 1.5, 1.0, step=0.05)},
                     title="Truncation: ψ = 1 is G as trained, ψ = 0 the mean face, ψ < 0 the 'anti-face'",
