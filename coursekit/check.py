@@ -99,7 +99,14 @@ def _explain(error):
                 "(retain_graph=True, which the error suggests, would hide the bug and leak D's loss into G).")
     if "does not require grad and does not have a grad_fn" in text:
         return ("The loss has no gradient path to the parameters: a .detach(), torch.no_grad() or .item() cut it. "
-                "Detach only what must not be trained.")
+                "Detach only what must not be trained (G's loss needs D(fake), not D(fake.detach())).")
+    if "modified by an inplace operation" in text:
+        return ("A network's weights changed between its forward pass and its backward pass: an optimizer stepped "
+                "in between. Call each optimizer's step() right after its own loss's backward(), opt_D's after "
+                "D's loss and opt_G's after G's, and check that the two are not crossed.")
+    if "Sizes of tensors must match except in dimension" in text:
+        return ("torch.cat joins tensors that agree in every dimension but the joined one: print the shapes you "
+                "join (in a U-Net, each decoder output meets the encoder output of its own resolution).")
     if "must match the size" in text or "shape" in text and "mismatch" in text:
         return "Two tensors' shapes do not fit: print the shapes of the inputs and of each intermediate result."
     return "Read the error above; run the function on a small input to find the line."
@@ -135,7 +142,8 @@ class Check:
                 return Report("not implemented", total=len(self.cases),
                               lines=[f"… {self.name}: not implemented yet — using the reference so the notebook goes on."])
             except Exception as e:  # the student's error, reported rather than raised
-                return self._fail(rep, case, f"raised {type(e).__name__}: {_first_line(e)}", _explain(e))
+                return self._fail(rep, case, f"raised {type(e).__name__}: {_first_line(e)}",
+                                  self._recognise_error(case, e) or _explain(e))
             problem, hint = self._compare(got, expected)
             if problem:
                 if problem == "values differ":
@@ -177,6 +185,16 @@ class Check:
         for mistake in self.mistakes:
             if all(self._agrees(fn, mistake.fn, case) for case in self.cases):
                 return mistake.hint
+        return None
+
+    def _recognise_error(self, case, error):
+        # A mistake that raises is recognised when it raises the same error on the same case.
+        for mistake in self.mistakes:
+            try:
+                self.observe(mistake.fn, *case.make())
+            except Exception as e:
+                if type(e) is type(error) and str(e) == str(error):
+                    return mistake.hint
         return None
 
     def _fail(self, rep, case, problem, hint):
@@ -228,6 +246,8 @@ to_model_range = Check(
         Mistake("Your values lie in [-0.5, 0.5]: divide by 127.5 (half of 255), not by 255.",
                 lambda x: (x.float() - 127.5) / 255),
         Mistake("Black should map to -1 and white to +1; yours is upside down.", lambda x: 1 - x.float() / 127.5),
+        Mistake("Integer division rounds: convert to float before dividing (x.float() / 127.5 - 1); with // "
+                "the grey levels collapse to -1, 0 and 1.", lambda x: (x // 127.5).float() - 1),
     ],
 )
 

@@ -146,3 +146,10 @@ def test_values_that_differ_in_a_tensor_of_the_right_shape_are_located_not_calle
 
     report = q_sample.report(lambda x0, t, noise, abar: q_sample.reference(x0, t, noise, abar) + 0.5)
     assert "shape" in str(report) and "is right" in str(report) and "largest difference 0.5" in str(report)
+
+
+def test_crossed_optimizers_which_raise_inside_pytorch_are_named_from_the_error():
+    from coursekit.models.dcgan.checks import _wrong_step
+
+    report = ck.check.train_step.report(_wrong_step(swap_optimizers=True))
+    assert report.status == "failed" and "not crossed" in report.hint

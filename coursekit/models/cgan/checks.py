@@ -32,12 +32,21 @@ generator_input = Check(
     ),
     reference=_cgan.generator_input,
     cases=[Case("two z of size 3 with labels 0 and 9", (torch.zeros(2, 3), torch.tensor([0, 9]))),
-           Case("eight random z with random labels", lambda: _z_and_labels(0))],
+           Case("eight random z with random labels", lambda: _z_and_labels(0)),
+           Case("a batch without a 9: labels 1, 2, 3", lambda: (_z_and_labels(1, n=3)[0], torch.tensor([1, 2, 3])))],
     mistakes=[
         Mistake("z comes first, then the one-hot label: torch.cat([z, one_hot], dim=1).",
                 lambda z, y: torch.cat([F.one_hot(y, 10).float(), z], 1)),
         Mistake("The label is appended as a one-hot vector of 10 entries, not as one number.",
                 lambda z, y: torch.cat([z, y[:, None].float()], 1)),
+        Mistake("F.one_hot(y) alone sizes the vector by the largest label in the batch; a batch without a 9 "
+                "gives fewer than 10 entries. Pass num_classes=10.",
+                lambda z, y: torch.cat([z, F.one_hot(y).float()], 1)),
+        Mistake("The one-hot vector has a 1 at the label's index and 0 elsewhere; yours is shifted by one "
+                "(label k puts its 1 at index k + 1, or wraps).",
+                lambda z, y: torch.cat([z, F.one_hot((y + 1) % 10, 10).float()], 1)),
+        Mistake("The label is one-hot (a single 1), not all ones up to the label: F.one_hot(y, 10).",
+                lambda z, y: torch.cat([z, (torch.arange(10)[None] <= y[:, None]).float()], 1)),
     ],
 )
 
@@ -56,6 +65,18 @@ discriminator_input = Check(
         Mistake("Give the label as 10 one-hot channels (channel 1 + k is all ones for label k), "
                 "not as one channel holding the number.",
                 lambda x, y: torch.cat([x, y.float()[:, None, None, None].expand(-1, 1, *x.shape[2:])], 1)),
+        Mistake("The label channels are one-hot over the 10 digits: channel 1 + k is ones for label k and the "
+                "others zeros; yours are shifted by one.",
+                lambda x, y: torch.cat([x, F.one_hot((y + 1) % 10, 10).float()[:, :, None, None].expand(
+                    -1, -1, *x.shape[2:])], 1)),
+        Mistake("The label channels are 0/1 maps of the whole image; yours are ±1 (one-hot scaled like the "
+                "pixels). Keep them 0 and 1.",
+                lambda x, y: torch.cat([x, F.one_hot(y, 10).float()[:, :, None, None].expand(
+                    -1, -1, *x.shape[2:]) * 2 - 1], 1)),
+        Mistake("Only the top-left pixel of each label channel is set: expand the (N, 10, 1, 1) one-hot to the "
+                "image's height and width, do not pad it.",
+                lambda x, y: torch.cat([x, F.pad(F.one_hot(y, 10).float()[:, :, None, None],
+                                                 (0, x.shape[3] - 1, 0, x.shape[2] - 1))], 1)),
     ],
 )
 
@@ -78,5 +99,10 @@ conditional_d_loss = Check(
         Mistake("D returns logits: do not apply torch.sigmoid before binary_cross_entropy_with_logits.",
                 lambda r, f, m: _bce(torch.sigmoid(r), torch.ones_like(r)) + _bce(torch.sigmoid(f), torch.zeros_like(f))
                 + _bce(torch.sigmoid(m), torch.zeros_like(m))),
+        Mistake("Add the three terms, each a mean over its batch; you averaged them (divided by 3).",
+                lambda r, f, m: (_dcgan.d_loss(r, f) + _bce(m, torch.zeros_like(m))) / 3),
+        Mistake("Each term is a mean over its batch (reduction='mean'), not a sum.",
+                lambda r, f, m: _bce(r, torch.ones_like(r), reduction="sum") + _bce(f, torch.zeros_like(f), reduction="sum")
+                + _bce(m, torch.zeros_like(m), reduction="sum")),
     ],
 )

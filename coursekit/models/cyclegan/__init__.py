@@ -526,7 +526,7 @@ def evaluate_glasses(G_AB, G_BA, attributes, n=200, size=64, seed=TEST_SEED):
 
 #: The zoo's CycleGANs: the options of :func:`train_cyclegan` each is trained with.
 ZOO_OPTIONS = {
-    # identity weight lambda_cycle * 1.0 = 10 (the paper's 0.5 let F swap 2 <-> 7 and 7 <-> 1 after 4,000 steps)
+    # identity weight lambda_cycle * 1.0 = 10: with the paper's 0.5, F swapped digits wholesale (2 -> 7, 7 -> 1)
     "mnist-cyclegan": {"task": "digits", "steps": 2000, "lambda_identity": 1.0},
     "mnist-cyclegan-semantic": {"task": "digits", "steps": 2000, "lambda_semantic": 1.0},
     # the paper's Cityscapes labels <-> photos: no identity loss (a label map is no photo)

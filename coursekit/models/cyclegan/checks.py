@@ -107,14 +107,15 @@ def _pool_behaviour(fn, pool, images, size, seed):
                          share])
 
 
-def _pool_with(replace=True, always=False):
-    """The history of query_pool with one of two mistakes: the stored image not replaced, or a swap every time."""
+def _pool_with(replace=True, always=False, fill_returns="image"):
+    """The history of query_pool with one mistake: the stored image not replaced, a swap every time,
+    or, while the pool fills, a random stored image returned instead of the new one."""
     def query(pool, images, size):
         out = []
         for image in images.split(1):
             if len(pool) < size:
                 pool.append(image)
-                out.append(image)
+                out.append(image if fill_returns == "image" else pool[int(torch.randint(len(pool), ()))])
             elif always or torch.rand(()) < 0.5:
                 i = int(torch.randint(size, ()))
                 out.append(pool[i])
@@ -146,11 +147,13 @@ image_pool = Check(
                 "history never learns anything new, and the new image is lost.", _pool_with(replace=False)),
         Mistake("Swap with probability ½, not always: half of what D sees should be this step's images.",
                 _pool_with(always=True)),
+        Mistake("While the pool fills, answer with the new image itself; the history only answers for it once "
+                "the pool is full.", _pool_with(fill_returns="stored")),
     ],
 )
 
 
-def _classrandom_logits(seed, n=8, k=10, agree=None):
+def _class_logits(seed, n=8, k=10, agree=None):
     """(logits of the translations, logits of the sources), (n, k) each; with ``agree`` the translations
     are read as the sources' classes with that margin."""
     g = torch.Generator().manual_seed(seed)
@@ -168,10 +171,10 @@ semantic_loss = Check(
         "The translation's logits are judged against that target with the mean cross-entropy.",
     ),
     reference=_cyclegan.semantic_loss,
-    cases=[Case("8 images, 10 classes, random logits", lambda: _classrandom_logits(0)),
-           Case("the translations read as their sources' digits, by a wide margin", lambda: _classrandom_logits(1, agree=20.0)),
-           Case("32 images, 10 classes", lambda: _classrandom_logits(2, n=32)),
-           Case("5 images, 3 classes", lambda: _classrandom_logits(3, n=5, k=3))],
+    cases=[Case("8 images, 10 classes, random logits", lambda: _class_logits(0)),
+           Case("the translations read as their sources' digits, by a wide margin", lambda: _class_logits(1, agree=20.0)),
+           Case("32 images, 10 classes", lambda: _class_logits(2, n=32)),
+           Case("5 images, 3 classes", lambda: _class_logits(3, n=5, k=3))],
     mistakes=[
         Mistake("The target is f's *predicted class* for the source (logits_source.argmax(1)), a hard label, "
                 "not its probabilities.",

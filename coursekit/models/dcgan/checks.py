@@ -56,6 +56,10 @@ g_loss = Check(
         Mistake("G wants D to call its samples *real*: the target is 1, not 0.",
                 lambda f: _bce(f, torch.zeros_like(f))),
         Mistake("Average over the batch, not a sum.", lambda f: _bce(f, torch.ones_like(f), reduction="sum")),
+        Mistake("−mean(logits) is the WGAN critic's loss, for a D without a sigmoid; this D's logits go through "
+                "a sigmoid: binary cross-entropy against 1.", lambda f: -f.mean()),
+        Mistake("The sign is flipped: log D(G(z)) is to be *maximised*, so G minimises −log D(G(z)), a positive "
+                "number that falls as D is fooled.", lambda f: -_bce(f, torch.ones_like(f))),
     ],
 )
 
@@ -79,19 +83,24 @@ def _two_steps(step, G, D, opt_G, opt_D, real, z):
     return torch.cat(losses + params)
 
 
-def _wrong_step(g_loss_fn=_dcgan.g_loss, zero_D_grads=True):
-    """The alternating step with one of two mistakes: a saturating G loss, or D's gradients never zeroed."""
+def _wrong_step(g_loss_fn=_dcgan.g_loss, zero_D_grads=True, zero_G_grads=True, swap_d_args=False,
+                swap_optimizers=False, detach_for_G=False):
+    """The alternating step with one mistake: a saturating G loss, gradients never zeroed, d_loss's
+    arguments swapped, each network stepped by the other's optimizer, or G's loss on detached fakes
+    (crossed optimizers raise inside PyTorch: the check names that mistake from the error)."""
     def step(G, D, opt_G, opt_D, real, z):
         fake = G(z)
-        loss_D = _dcgan.d_loss(D(real), D(fake.detach()))
+        d_real, d_fake = D(real), D(fake.detach())
+        loss_D = _dcgan.d_loss(d_fake, d_real) if swap_d_args else _dcgan.d_loss(d_real, d_fake)
         if zero_D_grads:
             opt_D.zero_grad()
         loss_D.backward()
-        opt_D.step()
-        loss_G = g_loss_fn(D(fake))
-        opt_G.zero_grad()
+        (opt_G if swap_optimizers else opt_D).step()
+        loss_G = g_loss_fn(D(fake.detach() if detach_for_G else fake))
+        if zero_G_grads:
+            opt_G.zero_grad()
         loss_G.backward()
-        opt_G.step()
+        (opt_D if swap_optimizers else opt_G).step()
         return loss_D.detach(), loss_G.detach()
     return step
 
@@ -126,5 +135,12 @@ train_step = Check(
                 _wrong_step(zero_D_grads=False)),
         Mistake("G's loss is the saturating log(1 − D(G(z))); use the non-saturating −log D(G(z)).",
                 _wrong_step(g_loss_fn=_dcgan.g_loss_saturating)),
+        Mistake("G's gradients pile up from one step to the next: call opt_G.zero_grad() before loss_G.backward() "
+                "(D's update also leaves nothing useful in G's .grad).",
+                _wrong_step(zero_G_grads=False)),
+        Mistake("d_loss takes D's logits on the *real* images first, then on the fakes: yours are swapped, so D "
+                "learns to call the fakes real.", _wrong_step(swap_d_args=True)),
+        Mistake("G's loss reads D(fake.detach()): the gradient stops before G, so G never learns. Detach the "
+                "fakes for D's loss only; G's loss needs D(fake).", _wrong_step(detach_for_G=True)),
     ],
 )

@@ -150,7 +150,7 @@ class DDPMSchedule:
         output unless ``use_clipped_model_output``, which recomputes ε̂ = (x_t − √ᾱ_t·x̂_0)/√(1−ᾱ_t) from
         the clipped x̂_0 so the two agree.  :func:`sample` does: with guidance the model's ε̂ often
         points outside [-1, 1], and stepping with a clipped x̂_0 but the unclipped ε̂ ruins the
-        samples (measured: 20% class accuracy at scale 3 instead of 100%).
+        guided samples: most no longer show the asked digit.
         """
         abar_t = self.alphas_cumprod[timestep]
         abar_prev = self.alphas_cumprod[prev_timestep] if prev_timestep >= 0 else torch.tensor(1.0)

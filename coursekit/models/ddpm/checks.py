@@ -47,6 +47,10 @@ q_sample = Check(
         Mistake("Each image has its own t: index alphas_cumprod[t] and reshape it to (N, 1, 1, 1) "
                 "so it broadcasts over the pixels (you used the first t for every image).",
                 lambda x0, t, e, a: a[t[0]].sqrt() * x0 + (1 - a[t[0]]).sqrt() * e),
+        Mistake("Off by one step: the code's t runs 0 … T−1 and x_t uses alphas_cumprod[t] itself, not [t − 1] "
+                "or [t + 1] (the lecture's t = 1 … T is the code's t + 1).",
+                lambda x0, t, e, a: a[(t + 1).clamp(max=len(a) - 1)].view(-1, 1, 1, 1).sqrt() * x0
+                + (1 - a[(t + 1).clamp(max=len(a) - 1)].view(-1, 1, 1, 1)).sqrt() * e),
     ],
 )
 
@@ -63,11 +67,16 @@ def _loss_case(seed):
     return (_tiny_unet(seed), *_noisy_batch(seed, size=8), _SCHEDULE.alphas_cumprod)
 
 
-def _loss_with(target=None, feed=None, reduction="mean"):
+def _loss_with(target=None, feed=None, reduction="mean", time=None, fresh_noise=False):
+    """The simple loss with one mistake: the wrong target or input, a sum, the wrong time given to
+    the network, or new noise drawn for the target instead of the noise that made x_t."""
     def loss(model, x0, t, noise, abar):
         x_t = _ddpm.q_sample(x0, t, noise, abar)
-        pred = model(x_t if feed is None else feed(x0, x_t, noise), t)
-        return F.mse_loss(pred, noise if target is None else target(x0, x_t, noise), reduction=reduction)
+        pred = model(x_t if feed is None else feed(x0, x_t, noise), t if time is None else time(t))
+        aim = noise if target is None else target(x0, x_t, noise)
+        if fresh_noise:
+            aim = torch.randn(noise.shape, generator=torch.Generator().manual_seed(0))
+        return F.mse_loss(pred, aim, reduction=reduction)
     return loss
 
 
@@ -88,6 +97,12 @@ diffusion_loss = Check(
                 _loss_with(feed=lambda x0, x_t, e: x0)),
         Mistake("Average the squared error over every pixel (F.mse_loss's default), not a sum.",
                 _loss_with(reduction="sum")),
+        Mistake("Tell the network which step it sees: model(x_t, t) with the same t that made x_t.",
+                _loss_with(time=lambda t: torch.zeros_like(t))),
+        Mistake("The target is the noise that made x_t (the `noise` argument); freshly drawn noise is "
+                "unrelated to x_t and cannot be predicted.", _loss_with(fresh_noise=True)),
+        Mistake("Predict the noise ε itself, not the difference x_t − x_0.",
+                _loss_with(target=lambda x0, x_t, e: x_t - x0)),
     ],
 )
 
@@ -98,11 +113,14 @@ def _step_case(seed, t):
     return eps, t, x, _SCHEDULE.betas, _SCHEDULE.alphas_cumprod, z
 
 
-def _step_with(mean_coef="abar", noise="sqrt", noise_at_zero=False):
+def _step_with(mean_coef="abar", noise="sqrt", noise_at_zero=False, eps_coef="sqrt", sign=-1.0):
+    """One reverse step with one mistake: √ᾱ_t for √α_t, σ_t = β_t, no noise, noise at t = 0, the
+    ε coefficient without its square root, or ε added instead of subtracted."""
     def step(eps, t, x, betas, abar, z):
         beta = betas[t]
         scale = abar[t] if mean_coef == "abar" else 1 - beta
-        mean = (x - beta / (1 - abar[t]).sqrt() * eps) / scale.sqrt()
+        coef = beta / ((1 - abar[t]).sqrt() if eps_coef == "sqrt" else (1 - abar[t]))
+        mean = (x + sign * coef * eps) / scale.sqrt()
         sigma = {"sqrt": beta.sqrt(), "beta": beta, "none": 0.0}[noise]
         return mean + sigma * z if (t > 0 or noise_at_zero) else mean
     return step
@@ -129,5 +147,9 @@ reverse_step = Check(
                 _step_with(mean_coef="alpha", noise="none")),
         Mistake("At t = 0 return the mean: no noise is added to the final image.",
                 _step_with(mean_coef="alpha", noise_at_zero=True)),
+        Mistake("The noise's coefficient is β_t / √(1 − ᾱ_t), with a square root.",
+                _step_with(mean_coef="alpha", eps_coef="plain")),
+        Mistake("Subtract the predicted noise from x_t (x_t − …·ε̂), do not add it.",
+                _step_with(mean_coef="alpha", sign=1.0)),
     ],
 )

@@ -19,13 +19,17 @@ def _inversion_case(seed, weight):
     return randn(seed, 2, 3, 4, 4), randn(seed + 1, 2, 3, 4, 4), _features, weight
 
 
-def _inversion_loss_with(pixel="mse", perceptual=True, features_of="both"):
+def _inversion_loss_with(pixel="mse", perceptual=True, features_of="both", weight_on="perceptual", feature="mse"):
+    """The inversion loss with one mistake: no perceptual term, L1 pixels, the target's pixels for
+    its features, the weight on the pixel term, or the feature distance unsquared or summed."""
     def loss(fake, target, features, weight):
-        total = F.mse_loss(fake, target) if pixel == "mse" else F.l1_loss(fake, target)
-        if perceptual:
-            f_target = features(target) if features_of == "both" else target.flatten(1)[:, :features(fake).shape[1]]
-            total = total + weight * F.mse_loss(features(fake), f_target)
-        return total
+        pix = F.mse_loss(fake, target) if pixel == "mse" else F.l1_loss(fake, target)
+        if not perceptual:
+            return pix
+        f_target = features(target) if features_of == "both" else target.flatten(1)[:, :features(fake).shape[1]]
+        feat = {"mse": F.mse_loss, "l1": F.l1_loss,
+                "sum": lambda a, b: (a - b).pow(2).sum()}[feature](features(fake), f_target)
+        return pix + weight * feat if weight_on == "perceptual" else weight * pix + feat
     return loss
 
 
@@ -47,6 +51,12 @@ inversion_loss = Check(
                 _inversion_loss_with(pixel="l1")),
         Mistake("Compare the features of both images: features(fake) against features(target).",
                 _inversion_loss_with(features_of="fake only")),
+        Mistake("The weight multiplies the perceptual term; the pixel term counts once: mse(pixels) + "
+                "weight · mse(features).", _inversion_loss_with(weight_on="pixels")),
+        Mistake("The feature distance is squared too: F.mse_loss(features(fake), features(target)).",
+                _inversion_loss_with(feature="l1")),
+        Mistake("Average the squared feature differences (F.mse_loss), do not sum them: a sum grows with the "
+                "number of features and drowns the pixel term.", _inversion_loss_with(feature="sum")),
     ],
 )
 
@@ -60,13 +70,18 @@ def _gradient_step_case(seed, lr):
     return randn(seed, 2, 4), randn(seed + 1, 2, 3, 2, 2), _linear_synth(seed + 2), lr
 
 
-def _gradient_step_with(sign=-1.0, loss="mse"):
+def _gradient_step_with(sign=-1.0, loss="mse", lr_used=True, normalise=False):
+    """One step with one mistake: ascent, a summed loss, lr forgotten, the gradient normalised, or
+    (raising) a code that does not require a gradient."""
     def step(code, target, synthesize, lr):
         code = code.detach().requires_grad_(True)
         fake = synthesize(code)
-        value = F.mse_loss(fake, target) if loss == "mse" else (fake - target).pow(2).sum()
+        value = {"mse": lambda: F.mse_loss(fake, target), "sum": lambda: (fake - target).pow(2).sum(),
+                 "l1": lambda: F.l1_loss(fake, target)}[loss]()
         grad, = torch.autograd.grad(value, code)
-        return (code + sign * lr * grad).detach()
+        if normalise:
+            grad = grad / grad.norm()
+        return (code + sign * (lr if lr_used else 1.0) * grad).detach()
     return step
 
 
@@ -85,14 +100,22 @@ gradient_step = Check(
         Mistake("Step against the gradient: code − lr · ∇loss (descent, not ascent).", _gradient_step_with(sign=1.0)),
         Mistake("The loss is the mean of the squared differences (F.mse_loss), not their sum.",
                 _gradient_step_with(loss="sum")),
+        Mistake("Multiply the gradient by the learning rate lr: code − lr · ∇loss.", _gradient_step_with(lr_used=False)),
+        Mistake("The loss is the mean *squared* error (F.mse_loss), not the mean absolute error.",
+                _gradient_step_with(loss="l1")),
+        Mistake("Plain gradient descent steps by lr times the gradient itself, not by its direction alone "
+                "(grad / ‖grad‖).", _gradient_step_with(normalise=True)),
     ],
 )
 
 
-def _project_with(normalise_other=True, renormalise=True):
+def _project_with(normalise_other=True, renormalise=True, sign=-1.0, keep="orthogonal"):
+    """The projection with one mistake: ô not normalised, the result not renormalised, the
+    component added instead of removed, or the parallel part kept instead of the orthogonal one."""
     def project(direction, other):
         o = other / other.norm() if normalise_other else other
-        d = direction - (direction @ o) * o
+        parallel = (direction @ o) * o
+        d = direction + sign * parallel if keep == "orthogonal" else parallel
         return d / d.norm() if renormalise else d
     return project
 
@@ -113,5 +136,11 @@ project_out = Check(
                 _project_with(normalise_other=False)),
         Mistake("Renormalise the result to unit length, so that an edit's step size means the same.",
                 _project_with(renormalise=False)),
+        Mistake("Subtract the component along ô, do not add it: d − (d · ô) ô.", _project_with(sign=1.0)),
+        Mistake("(d · ô) ô is the part to remove; keep what is left, d − (d · ô) ô, which is orthogonal to ô.",
+                _project_with(keep="parallel")),
+        Mistake("The component along ô is (d · ô) ô, a vector along ô, not (d · ô) d.",
+                lambda direction, other: (lambda o: (lambda d: d / d.norm())(
+                    direction - (direction @ o) * direction))(other / other.norm())),
     ],
 )

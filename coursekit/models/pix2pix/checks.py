@@ -20,16 +20,20 @@ def _tiny_unet_generator(seed, skips=True):
     return G, x
 
 
-def _unet_with(cat_order="decoder first", tanh=True):
+def _unet_with(cat_order="decoder first", tanh=True, skips_order="reversed", add=False, bottleneck_skip=False):
+    """The U-Net's forward pass with one mistake: the concatenation's order, no tanh, the skips met in
+    encoder order (a queue, not a stack), skips added instead of concatenated (channel counts break),
+    or the bottleneck kept as a skip."""
     def forward(G, x):
         skips = []
         for block in G.encoder:
             x = block(x)
             skips.append(x)
-        skips.pop()
+        if not bottleneck_skip:
+            skips.pop()
         for block in G.decoder:
-            x, s = block(x), skips.pop()
-            x = torch.cat([x, s] if cat_order == "decoder first" else [s, x], 1)
+            x, s = block(x), skips.pop() if skips_order == "reversed" else skips.pop(0)
+            x = x + s if add else torch.cat([x, s] if cat_order == "decoder first" else [s, x], 1)
         out = G.to_image(x)
         return torch.tanh(out) if tanh else out
     return forward
@@ -49,6 +53,12 @@ unet_forward = Check(
         Mistake("Concatenate the decoder's output first, then the skip: torch.cat([x, skip], dim=1) "
                 "(the next block's weights expect that order).", _unet_with(cat_order="skip first")),
         Mistake("The generator ends in tanh, so its photos lie in [-1, 1] like the real ones.", _unet_with(tanh=False)),
+        Mistake("The decoder meets the encoder's outputs in reverse order (the deepest skip first): take them "
+                "from the end of the list, skips.pop(), not from the front.", _unet_with(skips_order="in order")),
+        Mistake("The skips are concatenated along the channels (torch.cat([x, skip], dim=1)), not added: "
+                "the decoder's blocks expect twice the channels.", _unet_with(add=True)),
+        Mistake("The bottleneck (the last encoder output) feeds the decoder and is not a skip: pop it off the "
+                "list before the decoder loop.", _unet_with(bottleneck_skip=True)),
     ],
 )
 
@@ -58,10 +68,14 @@ def _conv_stack(*layers):
     return (torch.nn.Sequential(*[torch.nn.Conv2d(1, 1, k, s) for k, s in layers]),)
 
 
-def _rf_with(order="output first", strides=True):
+def _rf_with(order="output first", strides=True, start=1, form="recursive"):
+    """The receptive field with one mistake: layers walked input first, strides ignored, a start at
+    0 pixels, or the kernels simply summed."""
     def rf(module):
         convs = [m for m in module.modules() if isinstance(m, torch.nn.Conv2d)]
-        r = 1
+        if form == "sum":
+            return sum(c.kernel_size[0] for c in convs)
+        r = start
         for conv in (reversed(convs) if order == "output first" else convs):
             r = (r - 1) * (conv.stride[0] if strides else 1) + conv.kernel_size[0]
         return r
@@ -91,6 +105,13 @@ receptive_field = Check(
                 "r ← (r − 1)·stride + kernel for the last layer first.", _rf_with(order="input first")),
         Mistake("A stride-2 layer doubles the reach of every layer after it: multiply (r − 1) by its stride.",
                 _rf_with(strides=False)),
+        Mistake("Start from one output value, r = 1 pixel, not 0: a 3x3 conv alone sees 3 pixels.",
+                _rf_with(start=0)),
+        Mistake("Kernels do not simply add up: each layer adds (kernel − 1) pixels, times the strides "
+                "after it. Use r ← (r − 1)·stride + kernel from the last layer back.", _rf_with(form="sum")),
+        Mistake("Count the convolutions only: the PixelGAN's 1x1 layers see 1 pixel, and r starts at 1.",
+                lambda module: 1 + sum(c.kernel_size[0] - 1 for c in module.modules()
+                                       if isinstance(c, torch.nn.Conv2d)) * 2),
     ],
 )
 

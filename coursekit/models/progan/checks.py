@@ -24,6 +24,12 @@ fade_in = Check(
                 lambda a, old, new: a * old + (1 - a) * new),
         Mistake("The old output's weight must shrink as α grows: (1 − α)·old, not old.",
                 lambda a, old, new: old + a * new),
+        Mistake("The two weights must sum to 1 at every α: (1 − α)·old + α·new; yours leaves the new block "
+                "out until α = 1.", lambda a, old, new: old if a < 1 else new),
+        Mistake("The old output still counts while the new block fades in: (1 − α)·old + α·new, not α·new alone.",
+                lambda a, old, new: a * new),
+        Mistake("The fade is linear in α; yours uses α² (or another curve). torch.lerp(old, new, alpha).",
+                lambda a, old, new: (1 - a ** 2) * old + a ** 2 * new),
     ],
 )
 
@@ -55,19 +61,25 @@ pixel_norm = Check(
         Mistake("Add ε = 1e-8 inside the square root: a pixel with all-zero features divides by zero.",
                 _pixel_norm_with(eps=0.0)),
         Mistake("Normalise over the channels (dim=1), not over the pixels (dims 2, 3).", _pixel_norm_with(dims=(2, 3))),
+        Mistake("Divide by the root of the mean square (RMS), not by the mean square itself: x / sqrt(mean(x²) + ε).",
+                lambda x: x / (x.pow(2).mean(dim=1, keepdim=True) + 1e-8)),
     ],
 )
 
 
-def _mbstd_with(strided=True, unbiased=False, average=True):
+def _mbstd_with(strided=True, unbiased=False, average=True, eps=1e-8, whole_batch=False, prepend=False,
+                root=True):
+    """The statistic with one mistake: contiguous groups, N − 1, a map per pixel instead of one
+    number, no ε, one statistic for the whole batch, the map put before x, or the variance itself."""
     def mbstd(x, group_size):
         n, c, h, w = x.shape
-        g = min(group_size, n)
+        g = n if whole_batch else min(group_size, n)
         y = x.view(g, n // g, c, h, w) if strided else x.view(n // g, g, c, h, w).transpose(0, 1)
-        std = (y.var(dim=0, unbiased=unbiased) + 1e-8).sqrt()
+        var = y.var(dim=0, unbiased=unbiased) + eps
+        std = var.sqrt() if root else var
         s = std.mean(dim=(1, 2, 3)).view(n // g, 1, 1, 1) if average else std.mean(dim=1, keepdim=True)
         s = s.repeat(g, 1, 1 if not average else h, 1 if not average else w)
-        return torch.cat([x, s], dim=1)
+        return torch.cat([s, x] if prepend else [x, s], dim=1)
     return mbstd
 
 
@@ -88,6 +100,13 @@ minibatch_std = Check(
                 "statistics over dim 0.", _mbstd_with(strided=False)),
         Mistake("The paper's standard deviation divides by N, not N − 1: var(dim=0, unbiased=False).",
                 _mbstd_with(unbiased=True)),
+        Mistake("One number per group: average the standard deviations over the channels *and* the pixels "
+                "(dims C, H, W), then spread it over an H x W map.", _mbstd_with(average=False)),
+        Mistake("The statistic is computed per group of group_size images, not over the whole batch.",
+                _mbstd_with(whole_batch=True)),
+        Mistake("The new map is appended after x's channels: torch.cat([x, s], dim=1).", _mbstd_with(prepend=True)),
+        Mistake("Take the square root of the variance (+1e-8 inside it): the feature is a standard deviation.",
+                _mbstd_with(root=False)),
     ],
 )
 
@@ -118,5 +137,10 @@ equalized_linear = Check(
                 _equalized_with(scale="no gain")),
         Mistake("Scale the weights only, not the bias: F.linear(x, weight * c, bias).",
                 _equalized_with(bias_scaled=True)),
+        Mistake("The fan-in of a linear layer is its number of *inputs*, weight.shape[1], not its outputs.",
+                lambda x, weight, bias, gain: x @ (weight * gain / weight.shape[0] ** 0.5).t() + bias),
+        Mistake("Scale by gain / sqrt(fan_in), do not divide by it: the stored weights are N(0, 1) and the "
+                "constant shrinks them at run time.",
+                lambda x, weight, bias, gain: x @ (weight / (gain / weight.shape[1] ** 0.5)).t() + bias),
     ],
 )

@@ -10,13 +10,16 @@ from coursekit.check import Case, Check, Mistake, randn
 from coursekit.models import stylegan as _stylegan
 
 
-def _adain_with(unbiased=False, swap=False, per="image and channel"):
+def _adain_with(unbiased=False, swap=False, per="image and channel", root=True, centre=True):
+    """AdaIN with one mistake: statistics over the batch too, y_s and y_b swapped, N − 1, the variance
+    instead of the standard deviation, or the mean not subtracted."""
     def adain(x, ys, yb):
-        dims = (2, 3) if per == "image and channel" else (0, 2, 3)
+        dims = {"image and channel": (2, 3), "channel": (0, 2, 3), "image": (1, 2, 3)}[per]
         mu = x.mean(dim=dims, keepdim=True)
-        sigma = (x.var(dim=dims, keepdim=True, unbiased=unbiased) + 1e-8).sqrt()
+        var = x.var(dim=dims, keepdim=True, unbiased=unbiased) + 1e-8
+        sigma = var.sqrt() if root else var
         s, b = (yb, ys) if swap else (ys, yb)
-        return s[:, :, None, None] * (x - mu) / sigma + b[:, :, None, None]
+        return s[:, :, None, None] * ((x - mu) if centre else x) / sigma + b[:, :, None, None]
     return adain
 
 
@@ -38,19 +41,32 @@ adain = Check(
         Mistake("y_s scales and y_b shifts: y_s · (x − μ) / σ + y_b.", _adain_with(swap=True)),
         Mistake("Use the population standard deviation (unbiased=False), as instance norm does.",
                 _adain_with(unbiased=True)),
+        Mistake("Divide by the standard deviation, the square root of the variance (+1e-8 inside it).",
+                _adain_with(root=False)),
+        Mistake("Subtract the mean before dividing: (x − μ(x)) / σ(x), so each channel starts at mean 0.",
+                _adain_with(centre=False)),
+        Mistake("Each channel has its own statistics: reduce over the pixels (dims 2, 3), not over the "
+                "channels as well (that is layer norm).", _adain_with(per="image")),
     ],
 )
 
 
-def _demod_with(demod_dims=(2, 3, 4), modulate=True, demodulate=True):
+def _demod_with(demod_dims=(2, 3, 4), modulate=True, demodulate=True, order="modulate first", padding="same",
+                root=True):
+    """The modulated convolution with one mistake: demodulation over the wrong dims or missing, no
+    modulation, the raw weights demodulated before modulating, no padding, or no square root."""
     def modulated(x, weight, style):
         n, c_in, h, w = x.shape
         c_out, _, k, _ = weight.shape
-        wts = weight[None] * (style[:, None, :, None, None] if modulate else 1.0)
-        wts = wts.expand(n, -1, -1, -1, -1)
-        if demodulate:
-            wts = wts * torch.rsqrt(wts.pow(2).sum(dim=demod_dims, keepdim=True) + 1e-8)
-        out = F.conv2d(x.reshape(1, n * c_in, h, w), wts.reshape(n * c_out, c_in, k, k), padding=k // 2, groups=n)
+        s = style[:, None, :, None, None] if modulate else 1.0
+        if order == "demodulate first":
+            weight = weight * torch.rsqrt(weight.pow(2).sum(dim=(1, 2, 3), keepdim=True) + 1e-8)
+        wts = (weight[None] * s).expand(n, -1, -1, -1, -1)
+        if demodulate and order == "modulate first":
+            sq = wts.pow(2).sum(dim=demod_dims, keepdim=True) + 1e-8
+            wts = wts * (torch.rsqrt(sq) if root else 1 / sq)
+        out = F.conv2d(x.reshape(1, n * c_in, h, w), wts.reshape(n * c_out, c_in, k, k),
+                       padding=k // 2 if padding == "same" else 0, groups=n)
         return out.view(n, c_out, *out.shape[-2:])
     return modulated
 
@@ -75,6 +91,11 @@ demodulation = Check(
                 "scale follows the style's.", _demod_with(demodulate=False)),
         Mistake("Modulate first: w' = s · w, each input channel i scaled by its style s_i "
                 "(style[:, None, :, None, None]); then demodulate.", _demod_with(modulate=False)),
+        Mistake("Demodulate the *modulated* weights w' = s · w: the normalisation must undo the style's scale, "
+                "so modulate first, then divide by sqrt(Σ w'² + ε).", _demod_with(order="demodulate first")),
+        Mistake("Pad by k // 2 so that the output keeps the input's height and width.", _demod_with(padding="none")),
+        Mistake("Demodulation divides by the root of the sum of squares: torch.rsqrt(Σ w'² + ε), not 1 / Σ w'².",
+                _demod_with(root=False)),
     ],
 )
 
@@ -82,7 +103,8 @@ demodulation = Check(
 def _truncate_with(form="paper"):
     def truncate(w, w_avg, psi):
         return {"paper": w_avg + psi * (w - w_avg), "scale w": psi * w,
-                "swapped": w + psi * (w_avg - w)}[form]
+                "swapped": w + psi * (w_avg - w), "no mean": w_avg + psi * w,
+                "scaled mean": psi * w_avg + (w - w_avg), "batch mean": w.mean(0) + psi * (w - w.mean(0))}[form]
     return truncate
 
 
@@ -99,6 +121,11 @@ truncation = Check(
     mistakes=[
         Mistake("Truncate towards the mean w̄, not towards 0: w̄ + ψ (w − w̄).", _truncate_with("scale w")),
         Mistake("ψ = 1 must leave w unchanged and ψ = 0 give w̄: w̄ + ψ (w − w̄).", _truncate_with("swapped")),
+        Mistake("ψ scales the distance from the mean, w − w̄, not w itself: w̄ + ψ (w − w̄).",
+                _truncate_with("no mean")),
+        Mistake("ψ multiplies (w − w̄), the offset from the mean, not w̄.", _truncate_with("scaled mean")),
+        Mistake("w̄ is the given w_avg, the mean over many codes of the mapping network (tracked in training), "
+                "not the mean of this batch.", _truncate_with("batch mean")),
     ],
 )
 
@@ -122,6 +149,11 @@ noise_injection = Check(
     mistakes=[
         Mistake("Add the scaled noise to x; do not multiply x by it.", lambda x, s, n: x * (1 + s * n)),
         Mistake("Scale the noise by the learned per-channel strength B: x + B · noise.", lambda x, s, n: x + n),
+        Mistake("Add the given noise, do not draw new noise: the image must be the same for the same input.",
+                lambda x, s, n: x + s * torch.randn(n.shape, generator=torch.Generator().manual_seed(0))),
+        Mistake("The noise image is shared by all channels, each scaled by its own B: x + B · noise, not B · x + noise.",
+                lambda x, s, n: s * x + n),
+        Mistake("Add B · noise to the features; do not replace them with it.", lambda x, s, n: (s * n).expand_as(x)),
     ],
 )
 
@@ -132,11 +164,19 @@ def _mapping_case(seed):
     return net, torch.randn(4, 8, generator=torch.Generator().manual_seed(seed)) * 3
 
 
-def _mapping_with(norm=True):
+def _mapping_with(norm=True, norm_dim=1, root=True, activations=True, last=None):
+    """The mapping network's forward pass with one mistake: no normalisation of z, over the batch,
+    without the root, the activations skipped, or a layer left out."""
     def forward(net, z):
-        x = z * torch.rsqrt(z.pow(2).mean(dim=1, keepdim=True) + 1e-8) if norm else z
-        for layer in net.net[1:]:
-            x = layer(x)
+        if norm:
+            ms = z.pow(2).mean(dim=norm_dim, keepdim=True) + 1e-8
+            x = z * (torch.rsqrt(ms) if root else 1 / ms)
+        else:
+            x = z
+        layers = list(net.net[1:])[:last]
+        for layer in layers:
+            if activations or not isinstance(layer, torch.nn.LeakyReLU):
+                x = layer(x)
         return x
     return forward
 
@@ -154,5 +194,12 @@ mapping_forward = Check(
     mistakes=[
         Mistake("Normalise z first (pixel norm over its features: z / sqrt(mean z² + ε)), then the layers.",
                 _mapping_with(norm=False)),
+        Mistake("Normalise each code over its own features (dim 1), not each feature over the batch (dim 0).",
+                _mapping_with(norm_dim=0)),
+        Mistake("Divide by the root of the mean square: z / sqrt(mean(z²) + ε).", _mapping_with(root=False)),
+        Mistake("Keep the leaky ReLUs between the linear layers: without them the network is one linear map.",
+                _mapping_with(activations=False)),
+        Mistake("Run every layer after the normalisation, net.net[1:], the last activation included.",
+                _mapping_with(last=-1)),
     ],
 )
