@@ -154,7 +154,7 @@ def _train(model, loss_fn, name, steps, batch_size, size, lr, checkpoint, device
     dev = device or ck.device()
     ck.seed(seed)
     model = model.to(dev)
-    net = dist.wrap(model)
+    dist.data_parallel(model)  # under torchrun: gradients averaged over the ranks
     opt = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=1e-4)
     sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=lr, total_steps=max(steps, 1), pct_start=0.1)
     run = ck.train.Run({"model": model, "opt": opt, "sched": sched}, steps=steps, checkpoint=checkpoint,
@@ -162,7 +162,7 @@ def _train(model, loss_fn, name, steps, batch_size, size, lr, checkpoint, device
     with run:
         for step in run.steps():
             batch = _stream(step, batch_size, size)
-            loss = loss_fn(net, batch, dev)
+            loss = loss_fn(model, batch, dev)
             opt.zero_grad(set_to_none=True)
             loss.backward()
             opt.step()

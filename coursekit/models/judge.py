@@ -110,7 +110,7 @@ def train_judge(steps=3000, batch_size=128, lr=2e-3, seed=0, checkpoint="runs/ju
     train = ck.data.mnist("train", verbose=dist.is_main())
     judge = Judge().to(dev)
     dist.seed_dropout(seed)
-    net = dist.wrap(judge)
+    dist.data_parallel(judge)  # under torchrun: gradients averaged over the ranks
     opt = torch.optim.AdamW(judge.parameters(), lr=lr, weight_decay=5e-4)
     sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=lr, total_steps=max(steps, 1), pct_start=0.15)
     batches = train.batches(batch_size, generator=g)
@@ -120,7 +120,7 @@ def train_judge(steps=3000, batch_size=128, lr=2e-3, seed=0, checkpoint="runs/ju
         for _ in run.steps():
             x, y = next(batches)
             x, y = dist.to_device(*dist.shard(augment(x, generator=g), y), device=dev)
-            loss = F.cross_entropy(net(x), y, label_smoothing=0.05)
+            loss = F.cross_entropy(judge(x), y, label_smoothing=0.05)
             opt.zero_grad(set_to_none=True)
             loss.backward()
             opt.step()

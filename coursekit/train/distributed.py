@@ -12,16 +12,16 @@ How the pieces fit:
   timesteps, noise, latent vectors) and keeps its own contiguous slice of it
   (:func:`shard`), so N ranks see exactly what one process sees with the same
   global batch, and the data order does not depend on N;
-* the model is wrapped in ``DistributedDataParallel`` (:func:`wrap`), which
-  averages the gradients of the slices: the mean of equal slices' mean losses
-  is the global mean loss;
+* :func:`data_parallel` makes each parameter's gradient the mean over the
+  ranks after every backward pass: the mean of equal slices' mean losses is
+  the global mean loss (one mechanism for every loop, with no wrapper);
 * only rank 0 writes checkpoints, logs and the zoo; every rank resumes from
   the same checkpoint, which holds global state only, so a run may resume on a
   different number of ranks (on several machines the ``--runs`` directory must
   be shared, or copied to each machine before resuming).
 
 Batch normalisation is the exception: each rank normalises its own slice.  On
-CUDA :func:`wrap` converts it to ``SyncBatchNorm``; on the CPU (gloo) PyTorch
+CUDA :func:`data_parallel` converts it to ``SyncBatchNorm``; on the CPU (gloo) PyTorch
 has no synchronised batch norm, so the GANs and the judge differ slightly
 from a one-process run there.  The diffusion U-Net uses group norm and matches.
 """
@@ -70,35 +70,32 @@ def teardown():
         dist.destroy_process_group()
 
 
-def wrap(module):
-    """``DistributedDataParallel(module)`` when training on several ranks, else ``module`` itself.
+def data_parallel(*modules):
+    """Under torchrun, make each module's gradients the mean over the ranks after every backward pass;
+    on one process, nothing.  The modules stay themselves (no wrapper: checkpoints, sampling and the
+    zoo use them as they are), so one call at set-up serves every loop: the student's ``train_step``,
+    a generator called several times before one backward (CycleGAN), a gradient penalty's double
+    backward (WGAN-GP, R1).
 
-    Keep the unwrapped module for checkpoints, sampling and the zoo.
-    """
-    if world_size() == 1:
-        return module
-    from torch.nn.parallel import DistributedDataParallel as DDP  # deferred: only under torchrun
-
-    dev = next(module.parameters()).device
-    if dev.type == "cuda":
-        module = torch.nn.SyncBatchNorm.convert_sync_batchnorm(module)
-        return DDP(module, device_ids=[dev.index])
-    return DDP(module)
-
-
-def average_gradients(*modules):
-    """Replace the gradients of ``modules`` by their mean over the ranks (call between backward and step).
-
-    The data-parallel step for a loop that DDP cannot wrap: CycleGAN calls each generator
-    several times before one backward.  Nothing to do on one process.
-    """
+    Each parameter's gradient is averaged as soon as its backward pass has accumulated it (a hook).
+    Averaging is linear, so a loss backpropagated in several parts still ends at the mean of the
+    ranks' gradients.  On CUDA, batch norm becomes ``SyncBatchNorm`` (in place)."""
     if world_size() == 1:
         return
     for module in modules:
+        if getattr(module, "_coursekit_data_parallel", False):
+            continue
+        if next(module.parameters()).device.type == "cuda":
+            torch.nn.SyncBatchNorm.convert_sync_batchnorm(module)  # replaces the module's children in place
         for p in module.parameters():
-            if p.grad is not None:
-                dist.all_reduce(p.grad)
-                p.grad /= world_size()
+            if p.requires_grad:
+                p.register_post_accumulate_grad_hook(_mean_over_ranks)
+        module._coursekit_data_parallel = True
+
+
+def _mean_over_ranks(p):
+    dist.all_reduce(p.grad)
+    p.grad /= world_size()
 
 
 def shard(*tensors):

@@ -196,7 +196,7 @@ def train_cgan(steps=3000, batch_size=64, seed=0, checkpoint=None, device=None, 
     g = ck.seed(seed)
     G, D = ConditionalGenerator(config).to(dev), ConditionalDiscriminator(config).to(dev)
     opt_G, opt_D = dcgan.make_optimizers(G, D, lr=lr)
-    G_, D_ = dist.wrap(G), dist.wrap(D)  # the same modules, data-parallel under torchrun
+    dist.data_parallel(G, D)  # under torchrun: gradients averaged over the ranks
     batches = ck.data.mnist("train", verbose=dist.is_main()).batches(batch_size, generator=g)
     run = ck.train.Run({"G": G, "D": D, "opt_G": opt_G, "opt_D": opt_D, "data_rng": g, "data": batches}, steps=steps,
                        checkpoint=checkpoint, checkpoint_every=500, desc="cGAN")
@@ -204,7 +204,7 @@ def train_cgan(steps=3000, batch_size=64, seed=0, checkpoint=None, device=None, 
         for _ in run.steps():
             real, y = next(batches)
             real, y, z = dist.to_device(*dist.shard(real, y, torch.randn(batch_size, G.config.z_dim, generator=g)), device=dev)
-            loss_D, loss_G = train_step(G_, D_, opt_G, opt_D, real, y, z,
+            loss_D, loss_G = train_step(G, D, opt_G, opt_D, real, y, z,
                                         mismatch=mismatch, generator=g)
             run.log(loss_D=dist.mean(loss_D), loss_G=dist.mean(loss_G))
     return G.eval(), D.eval(), run

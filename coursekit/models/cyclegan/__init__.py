@@ -261,7 +261,6 @@ def train_step(nets, opts, pools, real_a, real_b, lambda_cycle=10.0, lambda_iden
     loss_G = loss_G_AB + loss_G_BA + loss_cycle_A + loss_cycle_B + loss_idt + loss_sem
     opt_G.zero_grad(set_to_none=True)
     loss_G.backward()
-    dist.average_gradients(G_AB, G_BA)  # under torchrun: the mean over the ranks (nothing on one process)
     opt_G.step()
     D_A.requires_grad_(True)
     D_B.requires_grad_(True)
@@ -271,7 +270,6 @@ def train_step(nets, opts, pools, real_a, real_b, lambda_cycle=10.0, lambda_iden
     loss_D_B = 0.5 * (lsgan_loss(D_B(real_b), True) + lsgan_loss(D_B(pool_B.query(fake_b)), False))
     opt_D.zero_grad(set_to_none=True)
     (loss_D_A + loss_D_B).backward()
-    dist.average_gradients(D_A, D_B)
     opt_D.step()
     return {"loss_G_AB": loss_G_AB.detach(), "loss_G_BA": loss_G_BA.detach(), "loss_cycle_A": loss_cycle_A.detach(),
             "loss_cycle_B": loss_cycle_B.detach(), "loss_idt": loss_idt.detach(), "loss_sem": loss_sem.detach(),
@@ -391,6 +389,7 @@ def train_cyclegan(task="digits", steps=2000, batch_size=16, size=64, config=Non
     if classifier is not None:
         classifier = classifier.to(dev).eval().requires_grad_(False)
     nets = tuple(m.to(dev) for m in build(config))
+    dist.data_parallel(*nets)  # under torchrun: gradients averaged over the ranks
     opts = make_optimizers(*nets)
     pools = ImagePool(pool_size), ImagePool(pool_size)
     data = Domains(task, batch_size, size=size, seed=TRAIN_SEED)

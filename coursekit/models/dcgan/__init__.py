@@ -159,7 +159,7 @@ def train_dcgan(steps=5000, batch_size=64, seed=0, checkpoint="runs/mnist-dcgan"
     config = DCGANConfig()
     G, D = Generator(config).to(dev), Discriminator(config).to(dev)
     opt_G, opt_D = make_optimizers(G, D)
-    G_, D_ = dist.wrap(G), dist.wrap(D)  # the same modules, data-parallel under torchrun
+    dist.data_parallel(G, D)  # under torchrun: gradients averaged over the ranks
     z_fixed = G.sample_z(64, generator=torch.Generator().manual_seed(1234))
     frames = torch.zeros(snapshots, 64, 1, 28, 28, dtype=torch.uint8)
     frame_steps = torch.zeros(snapshots, dtype=torch.int64)
@@ -176,7 +176,7 @@ def train_dcgan(steps=5000, batch_size=64, seed=0, checkpoint="runs/mnist-dcgan"
             real, _ = next(batches)
             real, z = dist.to_device(*dist.shard(real, torch.randn(batch_size, G.config.z_dim, generator=g)), device=dev)
             with autocast:
-                loss_D, loss_G = train_step(G_, D_, opt_G, opt_D, real, z)
+                loss_D, loss_G = train_step(G, D, opt_G, opt_D, real, z)
             run.log(loss_D=dist.mean(loss_D), loss_G=dist.mean(loss_G))
             if (step + 1) % every == 0 and (step + 1) // every <= snapshots:
                 i = (step + 1) // every - 1

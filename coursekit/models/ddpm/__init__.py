@@ -390,7 +390,7 @@ def train_ddpm(steps=2000, batch_size=128, lr=1e-3, seed=0, checkpoint=None, dev
     model = UNet(config).to(dev)
     ema = EMA(model)
     dist.seed_dropout(seed)
-    net = dist.wrap(model)
+    dist.data_parallel(model)  # under torchrun: gradients averaged over the ranks
     opt = torch.optim.Adam(model.parameters(), lr=lr)
     abar = schedule.alphas_cumprod.to(dev)
     batches = ck.data.mnist("train", verbose=dist.is_main()).batches(batch_size, generator=g)
@@ -405,7 +405,7 @@ def train_ddpm(steps=2000, batch_size=128, lr=1e-3, seed=0, checkpoint=None, dev
             t, noise, y = draw(schedule, x0, y, g, p_uncond)           # the global batch's randomness
             x0, y, t, noise = dist.to_device(*dist.shard(x0, y, t, noise), device=dev)
             with autocast:
-                l = simple_loss(lambda x_t, t: net(x_t, t, y), x0, t, noise, abar)
+                l = simple_loss(lambda x_t, t: model(x_t, t, y), x0, t, noise, abar)
             opt.zero_grad(set_to_none=True)
             l.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)

@@ -206,7 +206,7 @@ def train_pix2pix(task="labels", steps=2000, batch_size=16, size=64, config=None
     ck.seed(seed)
     config = config or config_for(task)
     G, D = UNetGenerator(config).to(dev), PatchDiscriminator(config).to(dev)
-    G_, D_ = dist.wrap(G), dist.wrap(D)  # the same modules, data-parallel under torchrun
+    dist.data_parallel(G, D)  # under torchrun: gradients averaged over the ranks
     dist.seed_dropout(seed)
     opt_G, opt_D = make_optimizers(G, D)
     run = ck.train.Run({"G": G, "D": D, "opt_G": opt_G, "opt_D": opt_D}, steps=steps, checkpoint=checkpoint,
@@ -216,7 +216,7 @@ def train_pix2pix(task="labels", steps=2000, batch_size=16, size=64, config=None
         for step in run.steps():
             batch = _faces.faces(n, size=size, seed=TRAIN_SEED, start=step * batch_size + offset)
             condition, photo = dist.to_device(*task_pair(batch, task), device=dev)
-            loss_D, loss_G = train_step(G_, D_, opt_G, opt_D, condition, photo, l1_weight, gan_weight)
+            loss_D, loss_G = train_step(G, D, opt_G, opt_D, condition, photo, l1_weight, gan_weight)
             run.log(loss_D=dist.mean(loss_D), loss_G=dist.mean(loss_G))
     return G.eval(), D.eval(), run
 

@@ -317,7 +317,6 @@ def train_stylegan(steps=3000, batch_size=32, config=None, lr=2e-3, r1_gamma=1.0
                 loss_D = loss_D + r1_gamma / 2 * r1_every * r1_penalty(D, real)
             opt_D.zero_grad(set_to_none=True)
             loss_D.backward()
-            dist.average_gradients(D)
             opt_D.step()
             # G: the non-saturating loss
             D.requires_grad_(False)
@@ -325,7 +324,6 @@ def train_stylegan(steps=3000, batch_size=32, config=None, lr=2e-3, r1_gamma=1.0
             loss_G = dcgan.g_loss(D(G.synthesis(ws)))
             opt_G.zero_grad(set_to_none=True)
             loss_G.backward()
-            dist.average_gradients(G)
             opt_G.step()
             D.requires_grad_(True)
             with torch.no_grad():  # the mean w, for the truncation trick
