@@ -212,6 +212,81 @@ class Check:
 
 
 # --------------------------------------------------------------------------------------------
+# Labs: a larger task per lecture, checked by what it achieves, not by how it is written.
+
+@dataclass
+class Goal:
+    """One number a lab's measurement reports and the bound it must reach: ``at_least`` or ``at_most``."""
+
+    key: str
+    description: str
+    at_least: float = None
+    at_most: float = None
+
+    def met(self, value):
+        return (self.at_least is None or value >= self.at_least) and (self.at_most is None or value <= self.at_most)
+
+    def bound(self):
+        return f"≥ {self.at_least:.3g}" if self.at_least is not None else f"≤ {self.at_most:.3g}"
+
+
+@dataclass
+class LabReport:
+    """A lab's verdict: ``status`` is met, not met, not implemented or failed; ``numbers`` what was measured."""
+
+    status: str
+    numbers: dict = field(default_factory=dict)
+    lines: list = field(default_factory=list)
+    hint: str = ""
+
+    @property
+    def met(self):
+        return self.status == "met"
+
+    def __str__(self):
+        return "\n".join(self.lines)
+
+
+class Lab:
+    """A lab's check: ``measure(approach, **settings)`` runs the student's approach through the course's
+    measurement and returns a dict of numbers; every :class:`Goal` must be met.  Any approach that
+    reaches the goals passes: the check reads results, not code.  ``goals`` may be a function of the
+    numbers (a bound relative to a baseline measured in the same run)."""
+
+    def __init__(self, name, task, measure, goals, hints=()):
+        self.name, self.task, self.measure, self.goals, self.hints = name, task, measure, goals, tuple(hints)
+
+    def report(self, approach, **settings):
+        if not callable(approach):
+            return LabReport("failed", lines=[f"✘ lab {self.name}: expected a function, got {type(approach).__name__}."],
+                             hint="Pass the function itself, without calling it.")
+        try:
+            numbers = self.measure(approach, **settings)
+        except NotImplementedError:
+            return LabReport("not implemented", lines=[f"… lab {self.name}: not implemented yet. The task: {self.task}"])
+        except Exception as e:  # the student's error, reported rather than raised
+            return LabReport("failed", lines=[f"✘ lab {self.name}: raised {type(e).__name__}: {_first_line(e)}"],
+                             hint=_explain(e))
+        goals = self.goals(numbers) if callable(self.goals) else self.goals
+        lines, met = [], True
+        for goal in goals:
+            ok = goal.met(numbers[goal.key])
+            met &= ok
+            lines.append(f"  {'✔' if ok else '✘'} {goal.description}: {numbers[goal.key]:.3g} (goal {goal.bound()})")
+        head = f"{'✔' if met else '✘'} lab {self.name}: " + ("goal met." if met else "goal not met yet.")
+        return LabReport("met" if met else "not met", numbers, [head, *lines],
+                         "" if met else "The numbers above say how far; ck.hint(" + repr(self.name) + ") gives ideas.")
+
+    def __call__(self, approach, **settings):
+        """Print the verdict; return the report (its ``numbers`` are what was measured)."""
+        rep = self.report(approach, **settings)
+        print(rep)
+        if rep.hint:
+            print(f"  Hint: {rep.hint}")
+        return rep
+
+
+# --------------------------------------------------------------------------------------------
 # Cases shared by the lectures' checks.
 
 def randn(seed, *shape, scale=1.0):
@@ -255,12 +330,14 @@ to_model_range = Check(
 # --------------------------------------------------------------------------------------------
 # The registry: each lecture keeps its checks beside its code (coursekit/models/<lecture>/checks.py).
 
-def checks():
-    """Every check by name, in course order: notebook 00's (here) and each lecture's."""
-    found = {to_model_range.name: to_model_range}
+def checks(kind=None):
+    """Every exercise check by name, in course order: notebook 00's (here) and each lecture's; with
+    ``kind=Lab`` every lab's check instead."""
+    kind = kind or Check
+    found = {to_model_range.name: to_model_range} if kind is Check else {}
     for lecture in LECTURES:
         module = importlib.import_module(f"coursekit.models.{lecture}.checks")
-        found.update({c.name: c for c in vars(module).values() if isinstance(c, Check)})
+        found.update({c.name: c for c in vars(module).values() if isinstance(c, kind)})
     return found
 
 
@@ -271,7 +348,9 @@ def __getattr__(name):
         raise AttributeError(name)
     if name == "ALL":
         return checks()
-    found = checks()
+    if name == "LABS":
+        return checks(Lab)
+    found = {**checks(), **checks(Lab)}
     if name in found:
         return found[name]
     raise AttributeError(f"module 'coursekit.check' has no check {name!r}; the checks are {', '.join(found)}")
@@ -286,7 +365,7 @@ def hint(name):
     >>> ck.hint("cycle_loss")
     Hint 1 of 2 for cycle_loss: The distance is L1: ...
     """
-    found = checks()
+    found = {**checks(), **checks(Lab)}
     if name not in found:
         raise KeyError(f"no exercise {name!r}; the exercises are {', '.join(sorted(found))}")
     steps = found[name].hints

@@ -217,8 +217,10 @@ CENTERS, STD = ck.data.ring_centers(8, radius=2.0), 0.02
 TOY_STEPS = 300 if ck.QUICK else 3000
 
 
-def train_toy(seed, loss_G_fn=g_loss, lr_G=1e-3, lr_D=1e-3, steps=TOY_STEPS, batch=256, snapshots=()):
-    """Train a 2-D GAN on the ring; returns (G, D, coverage, [(step, fake, D copy)...])."""
+def train_toy(seed, loss_G_fn=g_loss, lr_G=1e-3, lr_D=1e-3, steps=TOY_STEPS, batch=256, snapshots=(),
+              loss_D_fn=None):
+    """Train a 2-D GAN on the ring; returns (G, D, coverage, [(step, fake, D copy)...]).
+    ``loss_D_fn(D, real, fake)``: D's loss (default: your d_loss on D's logits)."""
     g = ck.seed(seed)
     G, D = ToyGenerator(ToyConfig()), ToyDiscriminator(ToyConfig())
     opt_G = torch.optim.Adam(G.parameters(), lr=lr_G, betas=(0.5, 0.999))
@@ -229,7 +231,7 @@ def train_toy(seed, loss_G_fn=g_loss, lr_G=1e-3, lr_D=1e-3, steps=TOY_STEPS, bat
     for step in range(steps):
         real = ck.data.ring_of_gaussians(batch, std=STD, generator=g)
         fake = G(torch.randn(batch, G.config.z_dim, generator=g))
-        loss_D = d_loss(D(real), D(fake.detach()))
+        loss_D = loss_D_fn(D, real, fake.detach()) if loss_D_fn else d_loss(D(real), D(fake.detach()))
         opt_D.zero_grad(); loss_D.backward(); opt_D.step()
         loss_G = loss_G_fn(D(fake))
         opt_G.zero_grad(); loss_G.backward(); opt_G.step()
@@ -416,6 +418,41 @@ ck.widgets.latent_sliders(G_zoo)
 # %%
 extras = ck.zoo.extras("mnist-dcgan")
 ck.widgets.replay(extras["frames"], extras["frame_steps"])
+
+# %% [markdown]
+# ## 7. Lab: end the mode collapse
+#
+# Section 4's second setting collapses: with $D$ learning ten times faster than $G$ the samples pile
+# onto a few of the eight modes. Keep that setting ($\text{lr}_D = 10^{-2}$, $\text{lr}_G = 10^{-3}$,
+# the non-saturating loss) and make $G$ cover the ring, by any remedy you can argue for: a
+# penalty that keeps $D$ smooth (R1, a gradient penalty), a different loss (WGAN-GP), noise on
+# $D$'s inputs, unrolled steps, minibatch features... `train_toy` takes a `loss_D_fn(D, real, fake)`
+# for remedies on $D$'s side; for others, write your own loop.
+#
+# **The task.** `train_remedy(seed, steps)` trains with your remedy and returns $G$.
+#
+# **The goal**, read by the lab's check over three seeds of 3,000 steps: every seed's $G$ covers all
+# 8 modes, and on average at least half of the samples are sharp (within $3\sigma$ of a mode).
+# (Quick mode measures one seed of 300 steps: too short to meet it, enough to run it.)
+# Stuck? `ck.hint("lab_mode_collapse")`, one step per call.
+
+# %%
+def train_remedy(seed, steps):
+    """Train the collapsing setting (lr_D = 1e-2, lr_G = 1e-3) with a remedy; return G."""
+    ### BEGIN SOLUTION
+    ### HINT: keep train_toy's collapsing settings and pass it a D loss with a remedy
+    def r1_d_loss(D, real, fake, gamma=10.0):  # R1: penalise D's slope on the real points
+        real = real.requires_grad_(True)
+        logits = D(real)
+        grad, = torch.autograd.grad(logits.sum(), real, create_graph=True)
+        return d_loss(logits, D(fake)) + gamma / 2 * grad.pow(2).sum(1).mean()
+
+    return train_toy(seed, lr_D=1e-2, steps=steps, loss_D_fn=r1_d_loss)[0]
+    ### END SOLUTION
+
+
+# %%
+lab = ck.check.lab_mode_collapse(train_remedy, seeds=(0,) if ck.QUICK else (0, 1, 2), steps=TOY_STEPS)
 
 # %% [markdown]
 # ## What to remember

@@ -378,6 +378,46 @@ ax.set(xticks=range(10), xlabel="digit the judge reads", ylabel="samples",
 plt.show()
 
 # %% [markdown]
+# ## 7. Lab: your own DDIM sampler
+#
+# Section 4 used the course's `ddpm.sample`. Now write the sampler yourself, from the DDIM update of
+# section 4 with $\eta = 0$, and make it as good as the course's at the same number of steps.
+#
+# **The task.** `ddim_sample(model, schedule, labels, steps, generator)` returns one image per label,
+# (N, 1, 28, 28) in $[-1, 1]$, after exactly `steps` network evaluations. You have the network,
+# `model(x, t, labels)` with `t` a tensor of N timesteps (its output is $\hat\varepsilon$), and the
+# schedule's `alphas_cumprod` ($\bar\alpha_t$ for the code's $t = 0 \dots T-1$). Draw $x_T$ with the
+# given `generator`, so that the same seed gives the same images (on the CPU).
+#
+# **The goal**, read by the lab's check: the judge reads at least 90% of the samples as the asked
+# digit, and their Fréchet distance is at most 10% (plus 1) above that of the course's sampler with
+# the same steps and seed. (Quick mode measures 20 images and 10 steps; the full run, 200 and 50.)
+# Stuck? `ck.hint("lab_ddim")`, one step per call.
+
+# %%
+def ddim_sample(model, schedule, labels, steps, generator=None):
+    """DDIM (eta = 0) from pure noise to one image per label in `steps` network evaluations."""
+    ### BEGIN SOLUTION
+    ### HINT: choose the timesteps, then at each one predict the noise, estimate x_0, and jump to the next timestep
+    abar = schedule.alphas_cumprod
+    ts = torch.linspace(schedule.num_train_timesteps - 1, 0, steps).round().long().tolist()
+    x = torch.randn(len(labels), 1, 28, 28, generator=generator)
+    for i, t in enumerate(ts):
+        eps = model(x, torch.full((len(x),), t), labels)
+        abar_t = abar[t]
+        abar_next = abar[ts[i + 1]] if i + 1 < len(ts) else torch.tensor(1.0)  # after the last step: x_0
+        x0 = ((x - (1 - abar_t).sqrt() * eps) / abar_t.sqrt()).clamp(-1, 1)
+        eps = (x - abar_t.sqrt() * x0) / (1 - abar_t).sqrt()  # the noise that agrees with the clipped x_0
+        x = abar_next.sqrt() * x0 + (1 - abar_next).sqrt() * eps
+    return x
+    ### END SOLUTION
+
+
+# %%
+# the check runs the zoo model on the CPU, as your sampler's torch.randn draws there
+lab = ck.check.lab_ddim(ddim_sample, schedule=linear, per_class=2 if ck.QUICK else 20, steps=10 if ck.QUICK else 50)
+
+# %% [markdown]
 # ## What to remember
 #
 # * Training is a regression: predict the noise of $x_t = \sqrt{\bar\alpha_t}x_0 + \sqrt{1-\bar\alpha_t}\varepsilon$.

@@ -6,7 +6,8 @@ The exercise checks of this lecture, each with its hints (``ck.check.<name>``, `
 import torch
 import torch.nn.functional as F
 
-from coursekit.check import Case, Check, Mistake, random_logits
+import coursekit as _ck
+from coursekit.check import Case, Check, Goal, Lab, Mistake, random_logits
 from coursekit.models import dcgan as _dcgan
 
 
@@ -143,4 +144,47 @@ train_step = Check(
         Mistake("G's loss reads D(fake.detach()): the gradient stops before G, so G never learns. Detach the "
                 "fakes for D's loss only; G's loss needs D(fake).", _wrong_step(detach_for_G=True)),
     ],
+)
+
+
+# --------------------------------------------------------------------------------------------
+# The lab: end the mode collapse of the 2-D GAN whose D learns ten times faster than G.
+
+RING_STD = 0.02
+
+
+def _score_remedy(train, seeds=(0, 1, 2), steps=3000):
+    """Modes covered and the high-quality share of 2,500 samples of the G that ``train(seed, steps)``
+    returns for each seed, on the ring of 8 Gaussians (``ck.metrics.mode_coverage``)."""
+    centers = _ck.data.ring_centers(8, radius=2.0)
+    modes, quality = [], []
+    for seed in seeds:
+        G = train(seed, steps)
+        if not isinstance(G, torch.nn.Module):
+            raise TypeError(f"train(seed, steps) must return the trained generator (a torch.nn.Module), "
+                            f"got {type(G).__name__}")
+        with torch.no_grad():
+            samples = G(torch.randn(2500, G.config.z_dim, generator=torch.Generator().manual_seed(1000 + seed)))
+        coverage = _ck.metrics.mode_coverage(samples, centers, RING_STD)
+        modes.append(coverage["modes"])
+        quality.append(coverage["high_quality"])
+    return {"fewest_modes": min(modes), "high_quality": sum(quality) / len(quality), "modes_per_seed": modes,
+            "seeds": len(seeds), "steps": steps}
+
+
+lab_mode_collapse = Lab(
+    "lab_mode_collapse",
+    task="keep D ten times faster than G (lr_D = 1e-2, lr_G = 1e-3) and stop the collapse by any remedy: "
+         "train(seed, steps) returns G, and every seed's G must cover all 8 modes with sharp samples.",
+    measure=_score_remedy,
+    goals=[Goal("fewest_modes", "modes covered by the worst seed (of 8)", at_least=8),
+           Goal("high_quality", "share of samples within 3σ of a mode", at_least=0.5)],
+    hints=(
+        "The fast D grows steep walls around wherever G's samples are; G is pushed from mode to mode. A remedy "
+        "either keeps D smooth, or changes what D can see.",
+        "Keeping D smooth: penalise D's gradient on real points (R1: γ/2 · E‖∇_x D(x)‖², γ a few units), or the "
+        "WGAN-GP critic with its gradient penalty on mixes of real and fake points.",
+        "The R1 way in code: real.requires_grad_(True), grad = torch.autograd.grad(D(real).sum(), real, "
+        "create_graph=True)[0], add γ/2 · grad.pow(2).sum(1).mean() to D's loss.",
+    ),
 )

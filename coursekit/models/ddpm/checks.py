@@ -1,12 +1,14 @@
 """Notebook 08: diffusion.
 
-The exercise checks of this lecture, each with its hints (``ck.check.<name>``, ``ck.hint(name)``).
+The exercise checks of this lecture, each with its hints (``ck.check.<name>``, ``ck.hint(name)``),
+and its lab's (``ck.check.lab_ddim``).
 """
 
 import torch
 import torch.nn.functional as F
 
-from coursekit.check import Case, Check, Mistake
+import coursekit as _ck
+from coursekit.check import Case, Check, Goal, Lab, Mistake
 from coursekit.models import ddpm as _ddpm
 
 
@@ -152,4 +154,47 @@ reverse_step = Check(
         Mistake("Subtract the predicted noise from x_t (x_t − …·ε̂), do not add it.",
                 _step_with(mean_coef="alpha", sign=1.0)),
     ],
+)
+
+
+# --------------------------------------------------------------------------------------------
+# The lab: a DDIM sampler of the student's own, scored against the course's at the same steps.
+
+def _score_sampler(sample, model=None, schedule=None, per_class=20, steps=50, seed=0):
+    """Class accuracy (mnist-judge, against the asked digit) and Fréchet distance of ``per_class``
+    images per digit from the student's ``sample(model, schedule, labels, steps, generator)``,
+    beside the same for ``ddpm.sample`` (DDIM, eta 0) from the same seed."""
+    model = model or _ck.zoo.load("mnist-ddpm", device=torch.device("cpu"))
+    schedule = schedule or _ddpm.DDPMSchedule()
+    labels = torch.arange(10).repeat_interleave(per_class)
+    with torch.no_grad():
+        mine = sample(model, schedule, labels, steps, torch.Generator().manual_seed(seed))
+    if not torch.is_tensor(mine) or mine.shape != (len(labels), 1, 28, 28):
+        raise ValueError(f"the sampler must return images ({len(labels)}, 1, 28, 28) in [-1, 1], one per label; "
+                         f"got {tuple(mine.shape) if torch.is_tensor(mine) else type(mine).__name__}")
+    if not torch.isfinite(mine).all():
+        raise ValueError("the sampler returned NaN or infinite values: check the divisions by sqrt(ᾱ) and "
+                         "sqrt(1 − ᾱ) (ᾱ of t = −1, the end of the chain, is 1)")
+    ours = _ddpm.sample(model, schedule, labels=labels, steps=steps, generator=torch.Generator().manual_seed(seed))
+    return {"accuracy": _ck.metrics.class_accuracy(mine.clamp(-1, 1), labels),
+            "fid": _ck.metrics.fid(mine.clamp(-1, 1)),
+            "course_accuracy": _ck.metrics.class_accuracy(ours, labels), "course_fid": _ck.metrics.fid(ours),
+            "steps": steps, "images": len(labels)}
+
+
+lab_ddim = Lab(
+    "lab_ddim",
+    task="write a DDIM sampler, sample(model, schedule, labels, steps, generator) -> images (N, 1, 28, 28), "
+         "that draws the asked digits in `steps` network evaluations as well as the course's sampler does.",
+    measure=_score_sampler,
+    goals=lambda m: [Goal("accuracy", "share of samples the judge reads as the asked digit", at_least=0.9),
+                     Goal("fid", f"Fréchet distance (the course's DDIM, same steps: {m['course_fid']:.1f})",
+                          at_most=1.1 * m["course_fid"] + 1.0)],
+    hints=(
+        "Pick `steps` timesteps from T − 1 down to 0, evenly spaced; the network is model(x, t, labels) with t a "
+        "(N,) tensor, and its output is the predicted noise ε̂.",
+        "At each t: x̂_0 = (x − √(1 − ᾱ_t)·ε̂) / √ᾱ_t, clipped to [−1, 1], and ε̂ recomputed from the clipped x̂_0.",
+        "Then jump to the next timestep t': x = √ᾱ_t'·x̂_0 + √(1 − ᾱ_t')·ε̂ (η = 0: no fresh noise); after the "
+        "last step ᾱ = 1, so x is x̂_0.",
+    ),
 )

@@ -1,0 +1,104 @@
+"""Each lab's check reports its goal as met for a working approach (any approach: these are not the
+notebooks' solutions), and as not met, or not implemented, for a stub and a plausible wrong answer."""
+
+import pytest
+import torch
+
+import coursekit as ck
+from coursekit.models import dcgan
+from coursekit.models.toy import ToyConfig, ToyDiscriminator, ToyGenerator
+
+
+def _stub(*args):
+    raise NotImplementedError("Lab: write your solution here")
+
+
+def _ddim_leading(model, schedule, labels, steps, generator=None, clip=True, next_abar=True):
+    """DDIM with the schedule's own ("leading") timesteps; ``clip=False`` or ``next_abar=False`` are
+    plausible mistakes (x̂_0 not clipped; every jump lands back at the same ᾱ, so no noise is removed)."""
+    abar = schedule.alphas_cumprod
+    ts = schedule.ddim_timesteps(steps)
+    x = torch.randn(len(labels), 1, 28, 28, generator=generator)
+    for i, t in enumerate(ts):
+        eps = model(x, torch.full((len(x),), t), labels)
+        a, a_next = abar[t], (abar[ts[i + 1]] if i + 1 < len(ts) else torch.tensor(1.0))
+        if not next_abar:
+            a_next = a
+        x0 = (x - (1 - a).sqrt() * eps) / a.sqrt()
+        if clip:
+            x0 = x0.clamp(-1, 1)
+            eps = (x - a.sqrt() * x0) / (1 - a).sqrt()
+        x = a_next.sqrt() * x0 + (1 - a_next).sqrt() * eps
+    return x.clamp(-1, 1)
+
+
+@pytest.fixture(scope="module")
+def ddpm_model():
+    return ck.zoo.load("mnist-ddpm", device=torch.device("cpu"))
+
+
+def test_the_ddim_lab_meets_its_goal_with_a_working_sampler(ddpm_model):
+    report = ck.check.lab_ddim.report(_ddim_leading, model=ddpm_model, per_class=2, steps=10)
+    assert report.met, str(report)
+    assert report.numbers["images"] == 20 and report.numbers["accuracy"] >= 0.9
+
+
+def test_the_ddim_lab_says_not_implemented_for_a_stub_and_not_met_for_a_sampler_that_never_denoises(ddpm_model):
+    assert ck.check.lab_ddim.report(_stub, model=ddpm_model, per_class=1, steps=5).status == "not implemented"
+    wrong = ck.check.lab_ddim.report(lambda *a: _ddim_leading(*a, next_abar=False), model=ddpm_model,
+                                     per_class=2, steps=10)
+    assert wrong.status == "not met" and wrong.numbers["accuracy"] < 0.9
+
+
+def test_the_ddim_lab_names_a_wrong_shape():
+    report = ck.check.lab_ddim.report(lambda model, schedule, labels, steps, generator: torch.zeros(len(labels), 28, 28),
+                                      per_class=1, steps=2)
+    assert report.status == "failed" and "(10, 1, 28, 28)" in str(report)
+
+
+def _train_toy(seed, steps, r1_gamma=0.0):
+    """The collapsing setting of notebook 01 (D ten times faster, learning rates decaying to 0), with
+    the R1 penalty on D's slope at the real points when ``r1_gamma`` > 0."""
+    g = ck.seed(seed)
+    G, D = ToyGenerator(ToyConfig()), ToyDiscriminator(ToyConfig())
+    opts = (torch.optim.Adam(G.parameters(), lr=1e-3, betas=(0.5, 0.999)),
+            torch.optim.Adam(D.parameters(), lr=1e-2, betas=(0.5, 0.999)))
+    decay = [torch.optim.lr_scheduler.CosineAnnealingLR(o, steps) for o in opts]
+    for _ in range(steps):
+        real = ck.data.ring_of_gaussians(256, std=0.02, generator=g).requires_grad_(r1_gamma > 0)
+        fake = G(torch.randn(256, 2, generator=g))
+        on_real = D(real)
+        loss_D = dcgan.d_loss(on_real, D(fake.detach()))
+        if r1_gamma:
+            slope, = torch.autograd.grad(on_real.sum(), real, create_graph=True)
+            loss_D = loss_D + r1_gamma / 2 * slope.pow(2).sum(1).mean()
+        opts[1].zero_grad()
+        loss_D.backward()
+        opts[1].step()
+        loss_G = dcgan.g_loss(D(fake))
+        opts[0].zero_grad()
+        loss_G.backward()
+        opts[0].step()
+        for d in decay:
+            d.step()
+    return G
+
+
+def test_the_mode_collapse_lab_meets_its_goal_with_a_remedy_and_not_without_one():
+    remedy = ck.check.lab_mode_collapse.report(lambda seed, steps: _train_toy(seed, steps, r1_gamma=10.0),
+                                               seeds=(0,), steps=3000)
+    assert remedy.met, str(remedy)
+    collapsed = ck.check.lab_mode_collapse.report(_train_toy, seeds=(0,), steps=3000)
+    assert collapsed.status == "not met" and collapsed.numbers["fewest_modes"] < 8
+
+
+def test_the_mode_collapse_lab_says_not_implemented_and_names_a_wrong_return():
+    assert ck.check.lab_mode_collapse.report(_stub).status == "not implemented"
+    report = ck.check.lab_mode_collapse.report(lambda seed, steps: None, seeds=(0,), steps=1)
+    assert report.status == "failed" and "must return the trained generator" in str(report)
+
+
+def test_every_lab_has_hints_in_steps_and_a_goal():
+    assert set(ck.check.LABS) >= {"lab_ddim", "lab_mode_collapse"}
+    for lab in ck.check.LABS.values():
+        assert len(lab.hints) >= 2 and lab.task and lab.goals
