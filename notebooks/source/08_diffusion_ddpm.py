@@ -29,6 +29,12 @@
 #   predicted noise step by step.
 #
 # No discriminator, no mode collapse, a loss that goes down: the price is paid at sampling time.
+#
+# **Counting steps.** The lecture and the paper count $t = 1 \dots T$, with $x_0$ the data. The code
+# counts $t = 0 \dots T-1$, as diffusers does: the code's `t` is the lecture's $t + 1$, so
+# `alphas_cumprod[t]` in the code is the lecture's $\bar\alpha_{t+1}$, and the code's `t = 0` is the
+# lecture's first noising step. Every formula below is written in the lecture's numbering; the code
+# cells use the code's.
 
 # %%
 import inspect
@@ -44,6 +50,15 @@ from coursekit.models import ddpm
 device = ck.device()
 print("device:", device, "| quick mode:", ck.QUICK)
 train = ck.data.mnist("train")
+
+# %% [markdown]
+# The lecture's picture of the two chains, drawn by the course's own model: a training digit taken to
+# noise by $q$ (top), and the zoo model's reverse path from pure noise to a new digit (bottom).
+
+# %%
+fig = ddpm.draw_chains(train.images[0], ddpm.DDPMSchedule(), ck.zoo.load("mnist-ddpm", device=torch.device("cpu")),
+                       label=3)
+plt.show()
 
 # %% [markdown]
 # ## 1. The forward process
@@ -134,12 +149,74 @@ ck.widgets.forward_process(train.images[:8], schedules)
 # %% [markdown]
 # ## 2. The network and the loss (Algorithm 1)
 #
-# Ho et al. show that the variational bound reduces, up to weights they drop, to a **denoising
-# regression**: draw $t$ uniformly, noise $x_0$ to $x_t$ in one jump, and ask the network for the
-# noise:
+# **The reverse process.** The model is a Markov chain run backwards, each step a Gaussian whose mean
+# a network computes:
+#
+# $$p_\theta(x_{t-1} \mid x_t) = \mathcal N\big(\mu_\theta(x_t, t),\ \sigma_t^2 I\big), \qquad
+# p(x_T) = \mathcal N(0, I),$$
+#
+# with the variances $\sigma_t^2$ fixed, not learned (section 3 tries two choices).
+#
+# **The bound.** As for a VAE, $\log p_\theta(x_0)$ cannot be computed, but it has a lower bound
+# (the ELBO), which Ho et al. write as a sum over the steps:
+#
+# $$-\log p_\theta(x_0) \le \mathbb E_q\Big[\underbrace{D_\text{KL}\big(q(x_T \mid x_0)\,\|\,p(x_T)\big)}_{L_T}
+# + \sum_{t>1} \underbrace{D_\text{KL}\big(q(x_{t-1} \mid x_t, x_0)\,\|\,p_\theta(x_{t-1} \mid x_t)\big)}_{L_{t-1}}
+# \underbrace{-\log p_\theta(x_0 \mid x_1)}_{L_0}\Big].$$
+#
+# $L_T$ has no parameters (the forward process ends in noise). Each $L_{t-1}$ compares the model's step
+# with the **posterior** of the forward process, the step back *when $x_0$ is known*, which is Gaussian
+# (Bayes' rule on three Gaussians):
+#
+# $$q(x_{t-1} \mid x_t, x_0) = \mathcal N\big(\tilde\mu_t(x_t, x_0),\ \tilde\beta_t I\big),\quad
+# \tilde\mu_t = \frac{\sqrt{\bar\alpha_{t-1}}\,\beta_t}{1-\bar\alpha_t}\,x_0 +
+# \frac{\sqrt{\alpha_t}\,(1-\bar\alpha_{t-1})}{1-\bar\alpha_t}\,x_t,\quad
+# \tilde\beta_t = \frac{1-\bar\alpha_{t-1}}{1-\bar\alpha_t}\,\beta_t.$$
+#
+# **The μ-form.** Two Gaussians with the same fixed variance differ, in KL, only by their means:
+# $L_{t-1} = \frac{1}{2\sigma_t^2}\,\|\tilde\mu_t(x_t, x_0) - \mu_\theta(x_t, t)\|^2 + C$. So the network
+# could predict $\tilde\mu_t$ directly.
+#
+# **The ε-form.** But $x_t = \sqrt{\bar\alpha_t}\,x_0 + \sqrt{1-\bar\alpha_t}\,\varepsilon$ gives $x_0$ in
+# terms of $x_t$ and $\varepsilon$; put it into $\tilde\mu_t$ and it becomes
+#
+# $$\tilde\mu_t = \frac{1}{\sqrt{\alpha_t}}\Big(x_t - \frac{\beta_t}{\sqrt{1-\bar\alpha_t}}\,\varepsilon\Big).$$
+#
+# Everything in it is known at sampling time except $\varepsilon$. Ho et al. therefore let the network
+# predict the noise, $\mu_\theta = \frac{1}{\sqrt{\alpha_t}}\big(x_t - \frac{\beta_t}{\sqrt{1-\bar\alpha_t}}\,
+# \varepsilon_\theta(x_t, t)\big)$, and the term becomes a weighted regression on the noise,
+#
+# $$L_{t-1} = \frac{\beta_t^2}{2\sigma_t^2\,\alpha_t\,(1-\bar\alpha_t)}\,
+# \big\|\varepsilon - \varepsilon_\theta(x_t, t)\big\|^2 + C.$$
+#
+# **The simple loss** drops that weight and draws $t$ uniformly:
 #
 # $$\mathcal L_\text{simple} = \mathbb E_{x_0, t, \varepsilon}\,\big\|\varepsilon -
 # \varepsilon_\theta(\sqrt{\bar\alpha_t}\,x_0 + \sqrt{1-\bar\alpha_t}\,\varepsilon,\ t)\big\|^2.$$
+#
+# **Why predict ε.** The target has the same scale, unit variance, at every $t$, where $x_0$ or
+# $\tilde\mu_t$ would change scale along the chain; the sampler (Algorithm 2, section 3) is exactly
+# the μ-form with $\varepsilon_\theta$ in place of $\varepsilon$; and dropping the weight, which is
+# largest at small $t$, spends the training on the noisier steps, which Ho et al. found gives better
+# samples than the true bound. (Predicting ε is also denoising score matching:
+# $-\varepsilon_\theta / \sqrt{1-\bar\alpha_t}$ estimates $\nabla_{x_t} \log q(x_t)$.)
+#
+# The substitution, checked with numbers: the posterior mean from $x_0$ and the ε-form give the
+# same vector at every step (to float32's rounding of the schedule: about $10^{-4}$ at the first
+# steps, where $1 - \bar\alpha_t$ is tiny, and $10^{-7}$ later).
+
+# %%
+# NBVAL_CHECK_OUTPUT
+s = ddpm.DDPMSchedule()
+g = torch.Generator().manual_seed(0)
+for t in (1, 10, 500, 999):                     # code's t: the lecture's t + 1, so abar_prev is abar[t - 1]
+    x_0, eps = torch.rand(4, 784, generator=g) * 2 - 1, torch.randn(4, 784, generator=g)
+    abar, abar_prev, beta = s.alphas_cumprod[t], s.alphas_cumprod[t - 1], s.betas[t]
+    x_t = abar.sqrt() * x_0 + (1 - abar).sqrt() * eps
+    posterior = abar_prev.sqrt() * beta / (1 - abar) * x_0 + (1 - beta).sqrt() * (1 - abar_prev) / (1 - abar) * x_t
+    eps_form = (x_t - beta / (1 - abar).sqrt() * eps) / (1 - beta).sqrt()
+    gap = (posterior - eps_form).abs().max().item()
+    print(f"t = {t + 1:4d}: the two means agree to float32 rounding (largest difference < 1e-3): {gap < 1e-3}")
 #
 # $\varepsilon_\theta$ is a **U-Net**: an encoder (28 → 14 → 7 pixels) and a decoder back to 28
 # with a skip connection at each resolution, residual blocks, self-attention at 7×7, and $t$ given to
@@ -235,7 +312,7 @@ print("retrain:", record["command"])
 # with no noise added at the last step. The paper tries two variances: $\sigma_t^2 = \beta_t$ and
 # the variance of the true posterior $q(x_{t-1} \mid x_t, x_0)$,
 # $\tilde\beta_t = \frac{1-\bar\alpha_{t-1}}{1-\bar\alpha_t}\beta_t$, and finds them about
-# equally good. (Our code counts $t$ from 0 to $T-1$, as diffusers does.)
+# equally good. (In the code, lecture step $t$ is `t - 1`: see "Counting steps" at the top.)
 #
 # **Exercise 3.** Write one reverse step with $\sigma_t^2 = \beta_t$:
 # `reverse_step(eps, t, x_t, betas, alphas_cumprod, z)` for one integer $t$.

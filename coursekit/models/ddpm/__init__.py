@@ -164,6 +164,44 @@ class DDPMSchedule:
         return StepOutput(prev, x0)
 
 
+def draw_chains(x0, schedule, model, label, ts=(100, 300, 600, 1000), seed=0):
+    """The lecture's figure of the two chains, drawn with real numbers: on top the forward process q
+    taking the digit ``x0`` (1, 28, 28) to noise, shown at the lecture's steps ``ts`` (1 … T); below
+    the reverse process p_θ, ``model``'s DDIM path (50 steps, digit ``label``) from pure noise back to
+    a digit, shown at the nearest steps.  Returns the matplotlib figure."""
+    import matplotlib.pyplot as plt  # deferred, as in ck.viz: only this figure needs matplotlib
+    from matplotlib.patches import FancyArrowPatch
+
+    g = torch.Generator().manual_seed(seed)
+    code_t = torch.tensor(ts) - 1  # the code counts 0 … T − 1
+    noisy = q_sample(x0.expand(len(ts), *x0.shape), code_t, torch.randn((len(ts), *x0.shape), generator=g),
+                     schedule.alphas_cumprod)
+    images, path = sample(model, schedule, labels=[label], steps=50, generator=g, trajectory_every=1)
+    forward = [x0, *noisy]
+    reverse = [images[0], *(min(path, key=lambda step: abs(step[0] - t))[1][0] for t in code_t.tolist())]
+    ts = (0, *ts)
+    fig, axes = plt.subplots(2, len(ts), figsize=(2.1 * len(ts), 5))
+    for row, images, name in ((0, forward, "forward q"), (1, reverse, "reverse $p_\\theta$")):
+        for col, (t, image) in enumerate(zip(ts, images)):
+            ax = axes[row, col]
+            ax.imshow(image[0].clamp(-1, 1).cpu(), cmap="gray", vmin=-1, vmax=1)
+            ax.set_xticks([])
+            ax.set_yticks([])
+            ax.set_title(f"$x_{{{t}}}$", fontsize=11)
+    axes[0, 0].set_ylabel("forward $q(x_t \\mid x_{t-1})$\nadds noise", fontsize=10)
+    axes[1, 0].set_ylabel("reverse $p_\\theta(x_{t-1} \\mid x_t)$\nremoves it", fontsize=10)
+    for col in range(len(ts) - 1):
+        for row in (0, 1):
+            left, right = axes[row, col].get_position(), axes[row, col + 1].get_position()
+            y = (left.y0 + left.y1) / 2
+            start, end = (left.x1 + 0.005, y), (right.x0 - 0.005, y)
+            fig.add_artist(FancyArrowPatch(*((start, end) if row == 0 else (end, start)), transform=fig.transFigure,
+                                           arrowstyle="-|>", mutation_scale=14))
+    fig.suptitle("top: q adds noise step by step (fixed, no parameters); bottom: p_θ removes it (learned), "
+                 "from x_T ~ N(0, I)", fontsize=10)
+    return fig
+
+
 def q_sample(x0, t, noise, alphas_cumprod):
     """x_t = √ᾱ_t·x_0 + √(1−ᾱ_t)·ε with one t per image (the closed form of notebook 08's exercise)."""
     abar = alphas_cumprod[t].view(-1, *[1] * (x0.dim() - 1))
