@@ -134,6 +134,8 @@ def test_retrain_command_publishes_a_zoo_model_with_its_record(tmp_path):
     record = ck.checkpoint.read_record(tmp_path / "mnist-judge")
     assert record["command"] == "python -m coursekit.train mnist-judge --steps 3"
     assert record["steps"] == 3 and record["architecture"] == "Judge"
+    # the training settings are fields of the record, not prose: what the command trained with
+    assert record["options"] == {"steps": 3, "batch_size": 128, "lr": 2e-3, "seed": 0}
     assert 0 <= record["metrics"]["held_out_accuracy"] <= 1 and record["sha256"]
 
 

@@ -16,6 +16,7 @@ run with a ``checkpoint`` directory saves there so ``Run(..., checkpoint=dir)``
 resumes where it stopped.  Retrain a zoo model with ``python -m coursekit.train``.
 """
 
+import inspect
 import math
 import re
 import sys
@@ -262,3 +263,14 @@ def ablation_study(variants, train_one, score, checkpoint=None):
             raise KeyboardInterrupt
         rows[name] = score(name, model)
     return rows
+
+
+def settings(train_fn, **given):
+    """The training settings a zoo record keeps as fields: ``train_fn``'s defaults with the ``given``
+    arguments over them, numbers, strings and booleans only (not where checkpoints go, the device or
+    the progress bar's name).  ``"options": settings(train_dcgan, steps=14000)`` in a recipe's record."""
+    out = {name: p.default for name, p in inspect.signature(train_fn).parameters.items()
+           if p.default is not inspect.Parameter.empty}
+    out.update(given)
+    return {k: v for k, v in out.items()
+            if isinstance(v, (bool, int, float, str)) and k not in ("checkpoint", "device", "desc", "plot")}

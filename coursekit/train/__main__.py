@@ -29,12 +29,13 @@ from coursekit.train import distributed
 # beside its code (coursekit/models/<lecture>/recipes.py).
 
 def mnist_judge(args):
-    model, run = train_judge(steps=args.steps or 1500, checkpoint=args.runs / "mnist-judge", device=args.device,
-                              **args.batch)
+    options = {"steps": args.steps or 1500, **args.batch}
+    model, run = train_judge(checkpoint=args.runs / "mnist-judge", device=args.device, **options)
     if run.interrupted or not args.publish:
         return run
     metrics = evaluate_judge(model)
     return model, run, metrics, {
+        "options": ck.train.settings(train_judge, **options),
         "description": "MNIST evaluation classifier ('judge'), trained on real training digits only; "
                        "its 128-d penultimate features are the space of the course's Fréchet distance.",
         "data": f"{ck.data.mnist('train', verbose=False).source}, train split (held-out split only for metrics)",
@@ -46,10 +47,12 @@ def _face_eval(name, steps, description, evaluation):
     def recipe(args):
         train, evaluate = {"faces-attributes": (face_eval.train_attributes, face_eval.evaluate_attributes),
                            "faces-segmenter": (face_eval.train_segmenter, face_eval.evaluate_segmenter)}[name]
-        model, run = train(steps=args.steps or steps, checkpoint=args.runs / name, device=args.device, **args.batch)
+        options = {"steps": args.steps or steps, **args.batch}
+        model, run = train(checkpoint=args.runs / name, device=args.device, **options)
         if run.interrupted or not args.publish:
             return run
         return model, run, evaluate(model.cpu()), {
+            "options": ck.train.settings(train, **options),
             "description": description,
             "data": f"ck.data.faces, seed {face_eval.TRAIN_SEED}, a fresh stream of renders (held out: seed "
                     f"{face_eval.TEST_SEED})",

@@ -146,6 +146,16 @@ zoo = ck.zoo.available()
 # * **Fréchet distance** between the judge's 128-d features of generated and of real digits
 #   (the idea of FID, with the judge in place of an ImageNet network):
 #   $d^2 = \lVert\mu_r-\mu_g\rVert^2 + \operatorname{Tr}\big(\Sigma_r+\Sigma_g-2(\Sigma_r\Sigma_g)^{1/2}\big)$.
+#   It fits a Gaussian to each set of features and measures how far apart the two Gaussians are: the
+#   means say whether the samples look like digits on average, the covariances whether they vary as
+#   much, and in the same ways, as real ones. Lower is better; 0 only for identical statistics.
+#
+# The papers the course follows also report the **Inception Score** (Salimans et al., 2016):
+# $\exp\big(\mathbb E_x\, D_\text{KL}(p(y \mid x)\,\|\,p(y))\big)$ with an ImageNet classifier's
+# $p(y \mid x)$. It is high when each image is confidently one class (sharp) and the classes are
+# spread over the samples (varied). It never looks at real images, so it cannot tell that samples
+# differ from the data, and a classifier is confidently wrong on images unlike its training set; the
+# course uses the class accuracy, the label spread and the Fréchet distance instead.
 #
 # Its record says how well it reads digits it never saw. We measure it again here, live:
 

@@ -198,6 +198,32 @@ def train_step(G, D, opt_G, opt_D, real, z):
 train_step = ck.check.train_step(train_step)
 
 # %% [markdown]
+# **An equilibrium, not a minimum.** Training a GAN is a two-player game, and what it looks for is a
+# **Nash equilibrium**: a pair $(G^*, D^*)$ where neither player gains by changing its own parameters
+# while the other keeps its own. For the GAN game that is $p_g = p_\text{data}$ with $D^* = ½$
+# everywhere (section 2). Gradient steps are not guaranteed to reach it: each player's step moves the
+# other's landscape, so the pair can circle the equilibrium instead of settling. The smallest example
+# is $\min_x \max_y\, V(x, y) = xy$: its only equilibrium is $(0, 0)$, yet the gradient field turns
+# around it. Simultaneous steps (both players move from the same point) spiral outwards; alternating
+# steps (one player, then the other, as in `train_step`) circle it without coming closer.
+
+# %%
+# NBVAL_CHECK_OUTPUT
+for name in ("simultaneous", "alternating"):
+    x, y, lr = 1.0, 1.0, 0.1
+    distances = {}
+    for step in range(1, 1001):
+        if name == "simultaneous":
+            x, y = x - lr * y, y + lr * x    # x descends V = xy (dV/dx = y), y ascends it (dV/dy = x)
+        else:
+            x = x - lr * y
+            y = y + lr * x                   # y answers the x that has just moved
+        if step in (10, 100, 1000):
+            distances[step] = (x * x + y * y) ** 0.5
+    print(f"{name:>12}: distance from the equilibrium (0, 0), starting at 1.41: "
+          + ", ".join(f"{d:.3g} after {s}" for s, d in distances.items()))
+
+# %% [markdown]
 # ## 4. A 2-D GAN, trained live: mode coverage and mode collapse
 #
 # The standard toy of the mode-collapse literature (Metz et al., 2017; Srivastava et al., 2017):

@@ -281,6 +281,18 @@ plt.show()
 # photos is the ceiling (the segmenter's own error). The course's segmenter (`faces-segmenter`) was
 # trained on real renders only. We add the L1 distance to the true photo and a Fréchet distance in
 # the features of the faces' attribute predictor (`faces-attributes`).
+#
+# This is the paper's **FCN-score**: the better the photo, the more of the map a segmenter trained on
+# real photos finds in it. Two numbers summarise the comparison of the found labels with the given
+# ones:
+#
+# * **per-pixel accuracy**: the share of pixels labelled right, dominated by the large parts
+#   (background, skin);
+# * **IoU** of a part $c$ (intersection over union): $\frac{|\text{found}_c \cap \text{given}_c|}
+#   {|\text{found}_c \cup \text{given}_c|}$, 1 when the part is found exactly where it should be, 0 when
+#   not at all; the **mean IoU** averages it over the parts present, so small parts (eyes, mouth) count
+#   as much as large ones. (The CycleGAN paper also reports **per-class accuracy**: the share of each
+#   part's pixels found, averaged over the parts.)
 
 # %%
 segmenter = ck.zoo.load("faces-segmenter", device=device)

@@ -226,9 +226,25 @@ plt.show()
 # %% [markdown]
 # ## 4. Training: the first resolutions, live
 #
-# WGAN-GP as in the paper (D: $\mathbb E[D(\text{fake})] - \mathbb E[D(\text{real})]$ + gradient penalty,
-# G: $-\mathbb E[D(\text{fake})]$), Adam with $\beta_1 = 0$, and G's weights averaged over steps (EMA)
-# for the samples. One change from the paper: its learning rate, $10^{-3}$, goes with phases of 800k
+# ProGAN trains with the **WGAN-GP** loss (Gulrajani et al., 2017), as its paper does. The
+# Wasserstein GAN replaces the classifier $D$ by a **critic** that outputs a score, not a probability:
+# $D$ maximises $\mathbb E[D(x)] - \mathbb E[D(G(z))]$, which for a critic whose slope is at most 1
+# everywhere (1-Lipschitz) estimates the Wasserstein-1 distance, the work of moving $p_g$'s mass onto
+# $p_\text{data}$. Unlike the Jensen-Shannon divergence of notebook 01, it keeps a useful gradient when
+# the two distributions do not overlap. The **gradient penalty** asks for that slope softly, on points
+# $\hat x = \epsilon x + (1-\epsilon)G(z)$ between real and fake:
+#
+# $$L_D = \mathbb E[D(G(z))] - \mathbb E[D(x)] + \lambda\,\mathbb E\big[(\lVert\nabla_{\hat x} D(\hat x)\rVert_2 - 1)^2\big],
+# \qquad L_G = -\mathbb E[D(G(z))],$$
+#
+# with $\lambda = 10$ (ProGAN adds a tiny $\epsilon_\text{drift}\,\mathbb E[D(x)^2]$ so that the scores do
+# not drift away from 0).
+#
+# The samples come from a **moving average of G's weights** (EMA): after every step,
+# $\theta_\text{EMA} \leftarrow \beta\,\theta_\text{EMA} + (1-\beta)\,\theta_G$ with $\beta = 0.999$,
+# an average over the last thousand or so steps. $G$'s own weights wander as it chases $D$; their
+# average sits in the middle of that wandering and draws steadier, cleaner images (ProGAN and StyleGAN
+# both ship it, as does notebook 08's diffusion model). Adam runs with $\beta_1 = 0$. One change from the paper: its learning rate, $10^{-3}$, goes with phases of 800k
 # images; ours are a few hundred steps, and $3\cdot10^{-3}$ learns more in them (`progan.ZOO_LR`). `train_progan` is the loop of the zoo model; here a short run grows to 16×16
 # (quick mode: a few steps, tiny networks).
 
@@ -348,5 +364,6 @@ ck.widgets.interpolation(G, steps=8, z_dim=G.config.z_dim)
 # * Measure: the Fréchet distance per resolution shows where the model stands; the attribute variety
 #   shows what a trick buys.
 #
-# Next: **06 · StyleGAN**, which keeps ProGAN's discriminator and growing ideas but feeds the code in
+# Next: **06 · StyleGAN**, which keeps ProGAN's discriminator (StyleGAN 1 also its growing, which
+# StyleGAN2 drops) but feeds the code in
 # as a *style* at every resolution.

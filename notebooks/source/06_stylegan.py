@@ -30,6 +30,17 @@
 # * per-pixel **noise**, scaled per channel by learned factors $B$, gives the details that may vary
 #   freely (strands of hair), so that the styles need not.
 #
+# StyleGAN 1 still grew its networks as ProGAN does. **StyleGAN2** changes three things: demodulation
+# replaces AdaIN (section 4: AdaIN's normalisation caused "droplet" artefacts); **progressive growing
+# is dropped**, because features trained at a low resolution stay stuck to pixel positions (teeth and
+# eyes that do not follow the head): the full-size networks train from the start, with skip
+# connections that sum each resolution's RGB output, which makes the low resolutions count early on
+# without any fading; and a **path-length regulariser** asks a fixed-size step in $W$ to move the
+# image by a fixed amount, $\mathbb E_{w, y}\big(\lVert J_w^\top y\rVert_2 - a\big)^2$, with $J_w$ the
+# Jacobian of $G$ at $w$, $y$ a random image and $a$ a running mean of the lengths. The course's model
+# is StyleGAN2's generator with those RGB skips and no growing, trained without the path-length
+# regulariser (it costs a second backward pass); section 10 measures path lengths instead.
+#
 # | part | class in `coursekit.models.stylegan` |
 # |---|---|
 # | mapping network $z \to w$ | `MappingNetwork` |
@@ -280,8 +291,15 @@ print("resolution of each style input:", stylegan.layer_resolutions(G_new.config
 # ## 7. Training, briefly
 #
 # The discriminator is notebook 05's ProGAN discriminator (with minibatch standard deviation). The
-# losses are notebook 01's non-saturating ones, plus the **R1 penalty** on real images
-# ($\frac{\gamma}{2}\,\mathbb E\,\lVert\nabla_x D(x)\rVert^2$, every 16 steps) and **mixing
+# losses are notebook 01's non-saturating ones, plus the **R1 penalty** on real images,
+#
+# $$R_1 = \frac{\gamma}{2}\,\mathbb E_{x \sim p_\text{data}}\,\lVert\nabla_x D(x)\rVert^2,$$
+#
+# added to $D$'s loss (Mescheder et al., 2018). It penalises $D$'s slope where the real images are:
+# near the equilibrium, a $D$ that is flat on the data gives $G$ no push away from it, and with this
+# penalty the game converges locally where plain gradient steps can circle the equilibrium (notebook 01,
+# section 3). StyleGAN2 computes it only every 16 steps, multiplied by 16 ("lazy" regularisation:
+# the same average push for a sixteenth of the cost), and so do we. The other addition is **mixing
 # regularisation**: 90% of the batches are drawn from two codes, switched at a random layer, so that
 # neighbouring layers cannot count on sharing one $w$.
 
@@ -519,7 +537,10 @@ ck.widgets.noise_layers(G)
 # ## 12. Directions in W
 #
 # If $W$ is disentangled, each factor has a direction: the normal of the hyperplane that separated it
-# in section 10. Fit one for a few attributes and move faces along them (in units of the spread of $w$
+# in section 10. This is **InterFaceGAN** (Shen et al., 2020), which notebook 07 builds on: label many
+# codes $w$ with an attribute (here read by the attribute predictor from the faces they draw), fit a
+# linear classifier, and take the unit normal $n$ of its decision boundary; an edit is then
+# $w' = w + \alpha\,n$, with $\alpha$ saying how far and on which side. Fit one for a few attributes and move faces along them (in units of the spread of $w$
 # along each). Watch what moves *with* the attribute: that is the entanglement notebook 07 measures.
 
 # %%

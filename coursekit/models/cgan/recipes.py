@@ -9,11 +9,12 @@ from coursekit.models import cgan
 
 
 def mnist_cgan(args):
-    G, _, run = cgan.train_cgan(steps=args.steps or 6000, checkpoint=args.runs / "mnist-cgan",
-                                device=args.device, **args.batch)
+    options = {"steps": args.steps or 6000, **args.batch}
+    G, _, run = cgan.train_cgan(checkpoint=args.runs / "mnist-cgan", device=args.device, **options)
     if run.interrupted or not args.publish:
         return run
     return G, run, cgan.evaluate(G.cpu(), per_class=100, seed=0), {
+        "options": ck.train.settings(cgan.train_cgan, **options),
         "description": "Conditional DCGAN for 28x28 digits (notebook 02): [z, one_hot(y)] into G, "
                        "10 label channels into D, real images with wrong labels count as fake.",
         "data": f"{ck.data.mnist('train', verbose=False).source}, train split",

@@ -151,7 +151,7 @@ def _cyclegan(name):
             extras = {"samples": cyclegan.glasses_samples(pair.G_AB, pair.G_BA).half()}
             evaluation = "cyclegan.evaluate_glasses: 200 held-out faces per direction, read by faces-attributes"
         return pair, run, metrics, {"extras": extras, "weights_dtype": "float16",  # the zoo stays small in git
-                                    "options": {k: v for k, v in options.items() if k != "classifier"},
+                                    "options": ck.train.settings(cyclegan.train_cyclegan, **options),
                                     "description": DESCRIPTIONS[name],
                                     "evaluation": evaluation,
                                     "data": f"cyclegan.Domains({task!r}): unpaired, seed {cyclegan.TRAIN_SEED}"}

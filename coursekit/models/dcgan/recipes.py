@@ -12,8 +12,8 @@ from coursekit.models.dcgan import Generator, sample, train_dcgan
 
 
 def mnist_dcgan(args):
-    G, _, run, frames, frame_steps = train_dcgan(steps=args.steps or 14000, checkpoint=args.runs / "mnist-dcgan",
-                                                 device=args.device, **args.batch)
+    options = {"steps": args.steps or 14000, **args.batch}
+    G, _, run, frames, frame_steps = train_dcgan(checkpoint=args.runs / "mnist-dcgan", device=args.device, **options)
     if run.interrupted or not args.publish:
         return run
     g = torch.Generator().manual_seed(0)
@@ -24,6 +24,7 @@ def mnist_dcgan(args):
         "description": "DCGAN generator for 28x28 digits (notebook 01), non-saturating loss, Adam 2e-4 / 0.5.",
         "data": f"{ck.data.mnist('train', verbose=False).source}, train split",
         "extras": {"frames": frames, "frame_steps": frame_steps},
+        "options": ck.train.settings(train_dcgan, **options),
     }
 
 

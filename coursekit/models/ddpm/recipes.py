@@ -9,13 +9,14 @@ from coursekit.models import ddpm
 
 
 def mnist_ddpm(args):
-    model, _, run = ddpm.train_ddpm(steps=args.steps or 6000, checkpoint=args.runs / "mnist-ddpm",
-                                    device=args.device, **{"batch_size": 64, **args.batch})
+    options = {"steps": args.steps or 6000, "batch_size": 64, **args.batch}
+    model, _, run = ddpm.train_ddpm(checkpoint=args.runs / "mnist-ddpm", device=args.device, **options)
     if run.interrupted or not args.publish:
         return run
     metrics = ddpm.evaluate(model.cpu(), unconditional=1000, per_class=50, guidance_scales=(1.0, 3.0))
     metrics["fid_floor"] = ck.zoo.record("mnist-judge")["metrics"]["fid_floor"]
     return model, run, metrics, {
+        "options": ck.train.settings(ddpm.train_ddpm, **options),
         "description": "Denoising diffusion U-Net for 28x28 digits (notebook 08): epsilon prediction, linear "
                        "schedule T=1000, labels dropped 10% of the time so one network is both the "
                        "unconditional model (label 10) and the class-conditional one (classifier-free "

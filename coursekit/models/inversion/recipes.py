@@ -13,8 +13,9 @@ from coursekit.models import inversion
 def faces_stylegan_encoder(args):
     cpu = torch.device("cpu")
     G = ck.zoo.load("faces-stylegan", device=args.device)
-    E, run = inversion.train_encoder(G, steps=args.steps or 2000, checkpoint=args.runs / "faces-stylegan-encoder",
-                                     device=args.device, desc="encoder", **args.batch)
+    options = {"steps": args.steps or 2000, **args.batch}
+    E, run = inversion.train_encoder(G, checkpoint=args.runs / "faces-stylegan-encoder", device=args.device,
+                                     desc="encoder", **options)
     if run.interrupted or not args.publish:
         return run
     G, E = G.cpu(), E.cpu()
@@ -26,6 +27,7 @@ def faces_stylegan_encoder(args):
         metrics = {"held_out_real": inversion.reconstruction_scores(attributes, inversion.synthesize(G, E(targets), "w+"), targets),
                    "generated": inversion.reconstruction_scores(attributes, inversion.synthesize(G, E(generated), "w+"), generated)}
     return E, run, metrics, {
+        "options": ck.train.settings(inversion.train_encoder, **options),
         "description": "Encoder image -> W+ code of faces-stylegan (notebook 07), trained on pairs G draws itself "
                        "(code loss + pixel loss of the redrawn image).",
         "data": "faces-stylegan's own samples, noise off",

@@ -17,8 +17,8 @@ ZOO_STEPS = {"faces-pix2pix": 3000, "faces-pix2pix-edges": 1000}
 def _pix2pix(task):
     def recipe(args):
         name = "faces-pix2pix" if task == "labels" else f"faces-pix2pix-{task}"
-        G, _, run = pix2pix.train_pix2pix(task, steps=args.steps or ZOO_STEPS[name], checkpoint=args.runs / name,
-                                          device=args.device, **args.batch)
+        options = {"task": task, "steps": args.steps or ZOO_STEPS[name], **args.batch}
+        G, _, run = pix2pix.train_pix2pix(checkpoint=args.runs / name, device=args.device, **options)
         if run.interrupted or not args.publish:
             return run
         cpu = torch.device("cpu")
@@ -32,6 +32,7 @@ def _pix2pix(task):
             extras = {"ablations": {name: row.pop("samples") for name, row in rows.items()}}
             metrics["ablations"] = {"steps": ablation_steps, "images": 200, **rows}
         return G, run, metrics, {
+            "options": ck.train.settings(pix2pix.train_pix2pix, **options),
             "extras": extras, "weights_dtype": "float16",  # 7 M parameters: 15 MB in git instead of 30
             "description": f"Pix2Pix U-Net generator, {task} -> photo of a rendered face (notebook 03): "
                            "cGAN + 100 L1, PatchGAN 70x70 (3 layers), dropout as the noise.",

@@ -32,6 +32,7 @@ def faces_stylegan(args):
         extras["mixing"].update({name: stylegan.mixing_grid(model).half() for name, model in models.items()})
     return G, run, metrics, {
         "extras": extras,
+        "options": ck.train.settings(stylegan.train_stylegan, steps=steps, **args.batch),
         "description": "StyleGAN generator (EMA) for 32x32 faces (notebook 06): mapping network, modulated and "
                        "demodulated convs (StyleGAN2), noise, mixing regularisation (p 0.9), R1; "
                        "ProGAN's discriminator.",
