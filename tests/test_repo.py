@@ -39,3 +39,50 @@ def test_ci_runs_the_readme_test_command():
     assert "make test" in readme and "make lab" in readme
     ci = [line for line in (ROOT / ".ci" / "run").read_text().splitlines() if line and not line.startswith("#")]
     assert "make test" in ci and "make test-browser" in ci and "make test-browser" in readme
+
+
+def _import_graph():
+    """{module: the coursekit modules it imports at its top level} for every module of coursekit."""
+    import ast
+
+    root = ROOT / "coursekit"
+    names = {}
+    for path in root.rglob("*.py"):
+        parts = path.relative_to(ROOT).with_suffix("").parts
+        names[".".join(parts[:-1] if parts[-1] == "__init__" else parts)] = path
+    graph = {}
+    for module, path in names.items():
+        targets = set()
+        for node in ast.parse(path.read_text()).body:  # the top level only: what importing the module runs
+            if isinstance(node, ast.Import):
+                targets |= {a.name for a in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                targets |= {f"{node.module}.{a.name}" for a in node.names} | {node.module}
+        graph[module] = {t for t in targets if t in names and t != module and t != "coursekit"}
+    return graph
+
+
+def test_the_library_has_no_import_circles_and_a_lecture_imports_no_later_lecture():
+    from coursekit.models import LECTURES
+
+    graph = _import_graph()
+    state = {}
+
+    def visit(module, path):
+        state[module] = "open"
+        for target in sorted(graph[module]):
+            assert state.get(target) != "open", f"import circle: {' -> '.join(path + [target])}"
+            if target not in state:
+                visit(target, path + [target])
+        state[module] = "done"
+
+    for module in sorted(graph):
+        if module not in state:
+            visit(module, [module])
+    order = {f"coursekit.models.{lecture}": i for i, lecture in enumerate(LECTURES)}
+    for module, targets in graph.items():
+        here = next((i for name, i in order.items() if module == name or module.startswith(name + ".")), None)
+        for target in targets:
+            there = next((i for name, i in order.items() if target == name or target.startswith(name + ".")), None)
+            if here is not None and there is not None:
+                assert there <= here, f"{module} imports {target}, a later lecture"
