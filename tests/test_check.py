@@ -128,10 +128,7 @@ def test_updating_g_before_d_is_accepted_as_a_valid_alternating_update():
     assert report.ok and "G updated before D" in str(report)
 
 
-def test_the_reverse_step_written_in_the_posterior_mean_form_is_accepted_at_every_t():
-    from coursekit.check import reverse_step
-
-    def posterior(eps, t, x_t, betas, abar, z):  # diffusers' form: x0 from eps, then the posterior mean
+def posterior(eps, t, x_t, betas, abar, z):  # diffusers' form: x0 from eps, then the posterior mean
         abar_prev = abar[t - 1] if t > 0 else torch.tensor(1.0)
         x0 = (x_t - (1 - abar[t]).sqrt() * eps) / abar[t].sqrt()
         mean = (abar_prev.sqrt() * betas[t] / (1 - abar[t])) * x0 \

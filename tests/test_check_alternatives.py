@@ -166,7 +166,9 @@ def _gradient_step_sgd(code, target, synthesize, lr):
     return c.detach()
 
 
-def _reverse_posterior(eps, t, x_t, betas, abar, z):  # diffusers' form: x0 from eps, then the posterior mean
+def _reverse_posterior(eps, t, x_t, betas, abar, z):
+    # diffusers' form: x0 from eps, then the posterior mean; float32's rounding of the schedule makes it
+    # differ from Algorithm 2's form by up to ~4e-4 at t = 0, within the check's tolerance
     abar_prev = abar[t - 1] if t > 0 else torch.tensor(1.0)
     x0 = (x_t - (1 - abar[t]).sqrt() * eps) / abar[t].sqrt()
     mean = (abar_prev.sqrt() * betas[t] / (1 - abar[t])) * x0 \
