@@ -128,16 +128,6 @@ def test_updating_g_before_d_is_accepted_as_a_valid_alternating_update():
     assert report.ok and "G updated before D" in str(report)
 
 
-def posterior(eps, t, x_t, betas, abar, z):  # diffusers' form: x0 from eps, then the posterior mean
-        abar_prev = abar[t - 1] if t > 0 else torch.tensor(1.0)
-        x0 = (x_t - (1 - abar[t]).sqrt() * eps) / abar[t].sqrt()
-        mean = (abar_prev.sqrt() * betas[t] / (1 - abar[t])) * x0 \
-            + ((1 - betas[t]).sqrt() * (1 - abar_prev) / (1 - abar[t])) * x_t
-        return mean + betas[t].sqrt() * z if t > 0 else mean
-
-    assert reverse_step.report(posterior).ok
-
-
 def test_values_that_differ_in_a_tensor_of_the_right_shape_are_located_not_called_a_shape_error():
     from coursekit.check import q_sample
 
