@@ -67,8 +67,7 @@ def record(name):
 def available(show=True):
     """List the zoo's models with their metrics; returns ``{name: record}``.
 
-    >>> ck.zoo.available()
-    mnist-judge  Judge  1.9 MB  held-out accuracy 0.99 ...
+    >>> ck.zoo.available()      # a line per model: name, architecture, size, its record's metrics
     """
     records = {name: record(name) for name in names()}
     if show:
