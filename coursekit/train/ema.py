@@ -27,8 +27,9 @@ class EMA:
 
 
 def gan_with_ema(G, D, lr, device, betas=(0.0, 0.99)):
-    """The set-up ProGAN and StyleGAN share: G and D on ``device``, an Adam for each (both papers' β =
-    (0, 0.99)), the moving average of G's weights that the zoo ships, and data parallelism under torchrun.  Returns (G, D, ema, opt_G, opt_D)."""
+    """The set-up ProGAN and StyleGAN share: G and D on ``device``, an Adam for each (both papers'
+    β = (0, 0.99)), the moving average of G's weights that the zoo ships, and data parallelism under
+    torchrun.  Returns (G, D, ema, opt_G, opt_D)."""
     G, D = G.to(device), D.to(device)
     data_parallel(G, D)  # under torchrun: gradients averaged over the ranks
     return (G, D, EMA(G), torch.optim.Adam(G.parameters(), lr=lr, betas=betas),
