@@ -42,6 +42,10 @@ def show(images, nrow=8, title=None, ax=None, labels=None):
         _, ax = plt.subplots(figsize=(min(1.0 * nrow, 12), min(1.0 * rows, 12) + (0.4 if title else 0)))
     ax.imshow(g.permute(1, 2, 0).numpy(), interpolation="nearest")
     ax.set_axis_off()
+    if labels is not None:  # one name per row of the grid, left of it
+        rows = -(-len(images) // nrow)
+        for i, label in enumerate(labels[:rows]):
+            ax.text(-2, (i + 0.5) * g.shape[1] / rows, str(label), ha="right", va="center", fontsize=9)
     if title:
         ax.set_title(title)
     return ax

@@ -97,6 +97,13 @@ x = train.images[:3]
 print("images", tuple(x.shape), "+ labels", (3,), "->", tuple(discriminator_input(x, y).shape))
 
 # %% [markdown]
+# The lecture's picture of the two inputs, drawn from the tensors themselves, for one training digit:
+
+# %%
+fig = cgan.draw_inputs(torch.randn(100, generator=ck.seed(0)), train.images[700], int(train.labels[700]))
+plt.show()
+
+# %% [markdown]
 # The course's models use the library's versions of these two functions (with checks on the
 # labels: an out-of-range or a float label gets a clear error). They wrap notebook 01's DCGAN:
 

@@ -191,6 +191,22 @@ def fade_in(alpha, old, new):
 fade_in = ck.check.fade_in(fade_in)
 
 # %% [markdown]
+# The fade-in, drawn by the zoo's generator: the same six codes through its last block at five values
+# of $\alpha$. At $\alpha = 0$ the picture is the 16×16 output upsampled: blocky, and in garish
+# colours, because the 16×16 to-RGB layer stopped training once the 32×32 block had faded in, while
+# the blocks below it went on changing. As $\alpha$ grows, the 32×32 block's output takes over.
+
+# %%
+G_fade = ck.zoo.load("faces-progan", device=torch.device("cpu"))
+z_fade = torch.randn(6, G_fade.config.z_dim, generator=ck.seed(3))
+alphas = (0.0, 0.25, 0.5, 0.75, 1.0)
+with torch.no_grad():
+    rows = [G_fade(z_fade, G_fade.config.max_stage, a).clamp(-1, 1) for a in alphas]
+ck.viz.show(torch.cat(rows), nrow=6, labels=[f"α = {a}" for a in alphas],
+            title="the last block faded in: (1 − α)·up(16×16 output) + α·(32×32 output)")
+plt.show()
+
+# %% [markdown]
 # The generator puts the four together (`progan.Generator`): note how only the last block is faded,
 # and how a *stage* picks how many blocks run.
 

@@ -67,6 +67,38 @@ def discriminator_input(x, y):
     return torch.cat([x, channels], dim=1)
 
 
+def draw_inputs(z, image, label):
+    """The lecture's figure of what each player reads, drawn from real tensors: G's input
+    [z, one_hot(y)] as a strip of numbers, and D's input, the image and its 10 label channels (channel
+    1 + y all ones).  ``z`` (z_dim,), ``image`` (1, 28, 28), ``label`` an int.  Returns the figure."""
+    import matplotlib.pyplot as plt  # deferred, as in ck.viz: only this figure needs matplotlib
+
+    y = torch.tensor([label])
+    g_in = generator_input(z[None], y)[0]
+    d_in = discriminator_input(image[None], y)[0]
+    fig = plt.figure(figsize=(12, 3.6))
+    left, right = fig.add_axes([0.04, 0.72, 0.66, 0.12]), fig.add_axes([0.72, 0.72, 0.24, 0.12])
+    left.imshow(g_in[None, :len(z)].cpu(), aspect="auto", cmap="RdBu_r", vmin=-2.5, vmax=2.5)
+    right.imshow(g_in[None, len(z):].cpu(), aspect="auto", cmap="gray", vmin=0, vmax=1)
+    for ax, text in ((left, f"z: {len(z)} numbers drawn from N(0, 1)"), (right, f"one_hot({label}): 10 numbers")):
+        ax.set_yticks([])
+        ax.set_xticks([])
+        ax.set_xlabel(text, fontsize=9)
+    right.set_xticks(range(10))
+    fig.text(0.5, 0.9, f"G reads one vector of {len(g_in)}: z, then the label (white: 1, black: 0)",
+             ha="center", fontsize=10)
+    n = d_in.shape[0]
+    for k in range(n):
+        ax = fig.add_axes([0.04 + k * 0.92 / n, 0.03, 0.92 / n - 0.01, 0.36])
+        ax.imshow(d_in[k].cpu(), cmap="gray", vmin=-1 if k == 0 else 0, vmax=1)
+        ax.set_xticks([])
+        ax.set_yticks([])
+        ax.set_title("image" if k == 0 else f"y = {k - 1}", fontsize=9, color="#b00020" if k == 1 + label else "black")
+    fig.text(0.5, 0.47, f"D reads {n} channels: the image, then one map per digit, all ones (white) for the "
+             f"label ({label}), all zeros (black) for the others", ha="center", fontsize=10)
+    return fig
+
+
 @dataclass
 class CGANConfig:
     z_dim: int = 100
