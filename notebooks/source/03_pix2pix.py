@@ -81,16 +81,13 @@ plt.show()
 #
 # An encoder halves the image six times (64 → 1), a decoder doubles it back; **skip connections**
 # hand each encoder output to the decoder block of the same size, so fine detail (where the edges
-# are) need not squeeze through the 1×1 bottleneck:
-#
-# ```
-#  x ─ down ─┬─ down ─┬─ ... ─ down ─┐ bottleneck
-#   64→32    │ 32→16  │              │
-#            │        └──── cat ─ up ┘
-#            └───────── cat ─ up
-#                             └─ up → tanh → G(x)
-# ```
-#
+# are) need not squeeze through the 1×1 bottleneck. The course's U-Net, drawn from its own sizes:
+
+# %%
+fig = pix2pix.draw_unet(pix2pix.config_for("labels"), size=64)
+plt.show()
+
+# %% [markdown]
 # `down` is Conv 4×4 stride 2 + BatchNorm + LeakyReLU; `up` is ConvTranspose 4×4 stride 2 +
 # BatchNorm (+ dropout 0.5 in the three innermost blocks) + ReLU, as in the paper:
 

@@ -69,6 +69,13 @@ device = ck.device()
 ck.seed(0)  # the same numbers every run (on the CPU)
 print("device:", device, "| quick mode:", ck.QUICK)
 
+# %% [markdown]
+# The lecture's picture of the generator, drawn from the zoo model's configuration:
+
+# %%
+fig = stylegan.draw_generator(stylegan.StyleGANConfig(**ck.zoo.record("faces-stylegan")["config"]))
+plt.show()
+
 
 # %% [markdown]
 # ## 1. The mapping network

@@ -85,6 +85,50 @@ class UNetGenerator(nn.Module):
         return torch.tanh(self.to_image(x))
 
 
+def draw_unet(config=None, size=64):
+    """The U-Net of ``config`` for ``size``-pixel inputs, drawn from its own numbers: encoder blocks down
+    the left (pixels and channels of each output), decoder blocks up the right, and the skip
+    connections across, each joining two outputs of the same size.  Returns the matplotlib figure."""
+    import matplotlib.pyplot as plt  # deferred, as in ck.viz: only this figure needs matplotlib
+    from matplotlib.patches import FancyArrowPatch
+
+    c = config or Pix2PixConfig()
+    widths = [min(c.width * 2 ** i, c.width * 8) for i in range(c.depth)]
+    fig, ax = plt.subplots(figsize=(11, 0.75 * c.depth + 1.5))
+    ax.set_axis_off()
+    ax.set_xlim(-1.2, 2 * c.depth + 1.2)
+    ax.set_ylim(-c.depth - 0.8, 1.2)
+
+    def box(x, y, text, colour):
+        ax.text(x, y, text, ha="center", va="center", fontsize=8,
+                bbox=dict(boxstyle="round,pad=0.35", fc=colour, ec="black"))
+
+    def arrow(a, b, **style):
+        ax.add_patch(FancyArrowPatch(a, b, arrowstyle="-|>", mutation_scale=12, **style))
+
+    box(0, 0, f"input\n{size}×{size}×{c.in_channels}", "#eeeeee")
+    box(2 * c.depth, 0, f"G(x), tanh\n{size}×{size}×{c.out_channels}", "#eeeeee")
+    for i, w in enumerate(widths):  # encoder output i: size / 2^(i+1) pixels
+        s = size // 2 ** (i + 1)
+        bottom = i == c.depth - 1
+        box(i + 1 if not bottom else c.depth, -(i + 1), f"{s}×{s}×{w}" + ("\nbottleneck" if bottom else ""),
+            "#cfe2ff" if not bottom else "#ffd6d6")
+        arrow((i + 0.2, -i - 0.15), (i + 0.8 if not bottom else c.depth - 0.25, -i - 0.85), color="#1f4e9c")
+        if bottom:
+            continue
+        # the decoder output of the same size, and the skip across to it
+        x_dec = 2 * c.depth - i - 1
+        box(x_dec, -(i + 1), f"{s}×{s}×{widths[i]}" + (" + skip" if c.skips else ""), "#ffe0b2")
+        arrow((x_dec + 0.2 if i < c.depth - 2 else c.depth + 0.25, -i - 1.85 if i < c.depth - 2 else -c.depth + 0.15),
+              (x_dec - 0.05 if i < c.depth - 2 else x_dec - 0.2, -i - 1.15), color="#b35c00")
+        if c.skips:
+            arrow((i + 1.55, -(i + 1)), (x_dec - 0.75, -(i + 1)), color="#b00020", ls="--", lw=1.0)
+    arrow((2 * c.depth - 0.85, -0.85), (2 * c.depth - 0.2, -0.2), color="#b35c00")
+    ax.text(c.depth, 0.9, "down: Conv 4×4 stride 2 (blue)   up: ConvTranspose 4×4 stride 2 (orange)   "
+            "skip: concatenate along the channels (red, dashed)", ha="center", fontsize=9)
+    return fig
+
+
 def patchgan(c_in, width, layers, norm=nn.BatchNorm2d):
     """The PatchGAN's convolutions: (N, c_in, H, W) -> a map of logits, one per patch.
 
