@@ -156,6 +156,20 @@ class LivePlot:
         self._last = time.perf_counter()
 
 
+def diagram_box(ax, x, y, text, colour, size=8, pad=0.3):
+    """A labelled, rounded box centred at (x, y): a block of the lectures' diagrams (U-Net, StyleGAN, cycles)."""
+    ax.text(x, y, text, ha="center", va="center", fontsize=size,
+            bbox=dict(boxstyle=f"round,pad={pad}", fc=colour, ec="black"))
+
+
+def diagram_arrow(ax, start, end, size=12, **style):
+    """An arrow from ``start`` to ``end`` in ``ax``'s data coordinates; ``style`` goes to matplotlib's
+    FancyArrowPatch (colour, ls, lw, arrowstyle, connectionstyle)."""
+    from matplotlib.patches import FancyArrowPatch
+
+    ax.add_patch(FancyArrowPatch(start, end, **{"arrowstyle": "-|>", "mutation_scale": size, **style}))
+
+
 def plot_toy(ax, real, fake, D=None, lim=3.0, title=None):
     """Real and generated 2-D points, over D's decision surface D(x) = sigmoid(logit) when given."""
     if D is not None:

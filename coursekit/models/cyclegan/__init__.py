@@ -108,7 +108,6 @@ def draw_cycles():
     judges each translation, and the two cycles a -> G(a) -> F(G(a)) ≈ a and b -> F(b) -> G(F(b)) ≈ b
     with their cycle loss.  Returns the matplotlib figure."""
     import matplotlib.pyplot as plt  # deferred, as in ck.viz: only this figure needs matplotlib
-    from matplotlib.patches import FancyArrowPatch
 
     fig, axes = plt.subplots(1, 2, figsize=(10, 3.4))
     for ax, (start, mid, end, g1, g2, d, title) in zip(axes, [
@@ -121,15 +120,14 @@ def draw_cycles():
         here, there = ("A", "B") if start == "a" else ("B", "A")
         for x, text, domain in ((1.5, start, here), (5, mid, there), (8.5, end, here)):
             colour = "#cfe2ff" if domain == "A" else "#ffe0b2"
-            ax.text(x, 3, f"${text}$\n(domain {domain})", ha="center", va="center", fontsize=11,
-                    bbox=dict(boxstyle="round,pad=0.5", fc=colour, ec="black"))
+            ck.viz.diagram_box(ax, x, 3, f"${text}$\n(domain {domain})", colour, size=11, pad=0.5)
         for x0, x1, name in ((2.4, 4.0, g1), (6.0, 7.6, g2)):
-            ax.add_patch(FancyArrowPatch((x0, 3), (x1, 3), arrowstyle="-|>", mutation_scale=18, lw=1.5))
+            ck.viz.diagram_arrow(ax, (x0, 3), (x1, 3), size=18, lw=1.5)
             ax.text((x0 + x1) / 2, 3.35, f"${name}$", ha="center", fontsize=12)
-        ax.add_patch(FancyArrowPatch((5, 3.8), (5, 5.1), arrowstyle="-|>", mutation_scale=14, lw=1.2))
+        ck.viz.diagram_arrow(ax, (5, 3.8), (5, 5.1), size=14, lw=1.2)
         ax.text(5, 5.45, f"{d}: real or fake?  (adversarial loss)", ha="center", fontsize=10)
-        ax.add_patch(FancyArrowPatch((8.5, 2.2), (1.5, 2.2), connectionstyle="arc3,rad=-0.35", arrowstyle="<->",
-                                     mutation_scale=14, lw=1.2, ls="--", color="#b00020"))
+        ck.viz.diagram_arrow(ax, (8.5, 2.2), (1.5, 2.2), size=14, connectionstyle="arc3,rad=-0.35", arrowstyle="<->",
+                             lw=1.2, ls="--", color="#b00020")
         ax.text(5, 0.35, f"cycle loss: $\\Vert {end} - {start} \\Vert_1$", ha="center", fontsize=11,
                 color="#b00020")
     fig.tight_layout()

@@ -90,7 +90,6 @@ def draw_unet(config=None, size=64):
     the left (pixels and channels of each output), decoder blocks up the right, and the skip
     connections across, each joining two outputs of the same size.  Returns the matplotlib figure."""
     import matplotlib.pyplot as plt  # deferred, as in ck.viz: only this figure needs matplotlib
-    from matplotlib.patches import FancyArrowPatch
 
     c = config or Pix2PixConfig()
     widths = [min(c.width * 2 ** i, c.width * 8) for i in range(c.depth)]
@@ -100,11 +99,10 @@ def draw_unet(config=None, size=64):
     ax.set_ylim(-c.depth - 0.8, 1.2)
 
     def box(x, y, text, colour):
-        ax.text(x, y, text, ha="center", va="center", fontsize=8,
-                bbox=dict(boxstyle="round,pad=0.35", fc=colour, ec="black"))
+        ck.viz.diagram_box(ax, x, y, text, colour, pad=0.35)
 
     def arrow(a, b, **style):
-        ax.add_patch(FancyArrowPatch(a, b, arrowstyle="-|>", mutation_scale=12, **style))
+        ck.viz.diagram_arrow(ax, a, b, **style)
 
     box(0, 0, f"input\n{size}×{size}×{c.in_channels}", "#eeeeee")
     box(2 * c.depth, 0, f"G(x), tanh\n{size}×{size}×{c.out_channels}", "#eeeeee")

@@ -353,7 +353,6 @@ def draw_generator(config=None):
     style input (A: the affine map of w to a style; B: the per-channel noise scale), and a to-RGB per
     resolution whose outputs are upsampled and summed (StyleGAN2's skips).  Returns the figure."""
     import matplotlib.pyplot as plt  # deferred, as in ck.viz: only this figure needs matplotlib
-    from matplotlib.patches import FancyArrowPatch
 
     c = config or StyleGANConfig()
     res = layer_resolutions(c)
@@ -364,11 +363,10 @@ def draw_generator(config=None):
     ax.set_ylim(-0.8, top + 0.6)
 
     def box(x, y, text, colour, size=8):
-        ax.text(x, y, text, ha="center", va="center", fontsize=size,
-                bbox=dict(boxstyle="round,pad=0.3", fc=colour, ec="black"))
+        ck.viz.diagram_box(ax, x, y, text, colour, size)
 
     def arrow(a, b, **style):
-        ax.add_patch(FancyArrowPatch(a, b, arrowstyle="-|>", mutation_scale=11, **style))
+        ck.viz.diagram_arrow(ax, a, b, size=11, **style)
 
     # the mapping network
     box(1.2, top, f"$z \\in \\mathbb{{R}}^{{{c.z_dim}}}$", "#eeeeee", 9)
