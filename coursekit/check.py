@@ -330,11 +330,10 @@ to_model_range = Check(
 # --------------------------------------------------------------------------------------------
 # The registry: each lecture keeps its checks beside its code (coursekit/models/<lecture>/checks.py).
 
-def checks(kind=None):
+def checks(kind=Check):
     """Every exercise check by name, in course order: notebook 00's (here) and each lecture's; with
-    ``kind=Lab`` every lab's check instead."""
-    kind = kind or Check
-    found = {to_model_range.name: to_model_range} if kind is Check else {}
+    ``kind=Lab`` every lab's check, with ``(Check, Lab)`` both."""
+    found = {to_model_range.name: to_model_range} if isinstance(to_model_range, kind) else {}
     for lecture in LECTURES:
         module = importlib.import_module(f"coursekit.models.{lecture}.checks")
         found.update({c.name: c for c in vars(module).values() if isinstance(c, kind)})
@@ -350,7 +349,7 @@ def __getattr__(name):
         return checks()
     if name == "LABS":
         return checks(Lab)
-    found = {**checks(), **checks(Lab)}
+    found = checks((Check, Lab))
     if name in found:
         return found[name]
     raise AttributeError(f"module 'coursekit.check' has no check {name!r}; the checks are {', '.join(found)}")
@@ -365,7 +364,7 @@ def hint(name):
     >>> ck.hint("cycle_loss")
     Hint 1 of 2 for cycle_loss: The distance is L1: ...
     """
-    found = {**checks(), **checks(Lab)}
+    found = checks((Check, Lab))
     if name not in found:
         raise KeyError(f"no exercise {name!r}; the exercises are {', '.join(sorted(found))}")
     steps = found[name].hints
