@@ -175,7 +175,13 @@ print(f"extra map of a varied batch: {minibatch_std(varied, 4)[:, -1].mean():.2f
 # $$x = (1-\alpha)\cdot\mathrm{up}(\text{toRGB}_{8}(h_8)) + \alpha\cdot \text{toRGB}_{16}(\text{block}_{16}(h_8)).$$
 #
 # D does the mirror image on its input side, and the real images D sees are blended the same way.
-#
+# The paper's figure 2, for the step from 8×8 to 16×16:
+
+# %%
+fig = progan.draw_fade_in(16)
+plt.show()
+
+# %% [markdown]
 # **Exercise 4.** Write `fade_in(alpha, old, new)`.
 
 # %%

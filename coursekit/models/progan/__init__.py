@@ -95,6 +95,57 @@ def fade_in(alpha, old, new):
     return (1 - alpha) * old + alpha * new
 
 
+def draw_fade_in(size=16):
+    """The paper's figure 2, drawn: how G grows from ``size // 2`` to ``size`` pixels.  Before, the old
+    block's features go through its to-RGB layer; during the fade-in, that image upsampled (weight
+    1 − α) is summed with the new block's to-RGB image (weight α); after, only the new path is left.
+    D grows the mirror way (its from-RGB layers, average pooling).  Returns the matplotlib figure."""
+    import matplotlib.pyplot as plt  # deferred, as in ck.viz: only this figure needs matplotlib
+
+    old, new = f"{size // 2}×{size // 2}", f"{size}×{size}"
+    fig, axes = plt.subplots(1, 3, figsize=(12, 3.6))
+    for ax, title in zip(axes, ["(a) before: G ends at " + old, "(b) fade-in, α: 0 → 1", "(c) after: G ends at " + new]):
+        ax.set_xlim(0, 10)
+        ax.set_ylim(0, 8)
+        ax.set_axis_off()
+        ax.set_title(title, fontsize=10)
+    box, arrow = ck.viz.diagram_box, ck.viz.diagram_arrow
+    grey, blue, orange = "#eeeeee", "#cfe2ff", "#ffe0b2"
+    a, b, c = axes
+    # (a): the old block and its to-RGB layer
+    box(a, 5, 7, f"block {old}", blue)
+    box(a, 5, 4, "toRGB (1×1 conv)", blue)
+    box(a, 5, 1, f"image {old}", grey)
+    arrow(a, (5, 6.5), (5, 4.5))
+    arrow(a, (5, 3.5), (5, 1.5))
+    # (b): two paths from the old block, blended
+    box(b, 5, 7.3, f"block {old}", blue)
+    box(b, 2.5, 5.2, "toRGB (old)", blue)
+    box(b, 2.5, 3.4, "upsample ×2", grey)
+    box(b, 7.5, 5.2, f"new block {new}", orange)
+    box(b, 7.5, 3.4, "toRGB (new)", orange)
+    box(b, 5, 1.6, "(1 − α)·old + α·new", "#ffd6d6", size=9)
+    box(b, 5, 0.1, f"image {new}", grey)
+    arrow(b, (4.6, 6.9), (2.9, 5.6))
+    arrow(b, (5.4, 6.9), (7.1, 5.6))
+    arrow(b, (2.5, 4.8), (2.5, 3.8))
+    arrow(b, (7.5, 4.8), (7.5, 3.8))
+    arrow(b, (2.7, 3.0), (4.2, 2.0))
+    arrow(b, (7.3, 3.0), (5.8, 2.0))
+    arrow(b, (5, 1.2), (5, 0.5))
+    b.text(2.9, 2.35, "1 − α", ha="right", fontsize=9)
+    b.text(7.1, 2.35, "α", ha="left", fontsize=9)
+    # (c): the new path alone
+    box(c, 5, 7, f"block {old}", blue)
+    box(c, 5, 4.9, f"new block {new}", orange)
+    box(c, 5, 2.9, "toRGB (new)", orange)
+    box(c, 5, 0.8, f"image {new}", grey)
+    for y0, y1 in ((6.5, 5.4), (4.4, 3.4), (2.4, 1.3)):
+        arrow(c, (5, y0), (5, y1))
+    fig.tight_layout()
+    return fig
+
+
 @dataclass
 class ProGANConfig:
     z_dim: int = 128
