@@ -5,7 +5,7 @@ import pytest
 import torch
 
 import coursekit as ck
-from coursekit.models import dcgan
+from coursekit.models import dcgan, inversion
 from coursekit.models.toy import ToyConfig, ToyDiscriminator, ToyGenerator
 
 
@@ -99,6 +99,52 @@ def test_the_mode_collapse_lab_says_not_implemented_and_names_a_wrong_return():
 
 
 def test_every_lab_has_hints_in_steps_and_a_goal():
-    assert set(ck.check.LABS) >= {"lab_ddim", "lab_mode_collapse"}
+    assert set(ck.check.LABS) >= {"lab_ddim", "lab_mode_collapse", "lab_recolour"}
     for lab in ck.check.LABS.values():
         assert len(lab.hints) >= 2 and lab.task and lab.goals
+
+
+def _recolour(steps=30, keep_others=True):
+    """A working recolouring (the editing objective with every other factor asked to stay, SGD on W+),
+    or with ``keep_others=False`` the plausible wrong one: the lecture's objective for the hair alone."""
+    def recolour(G, attributes, codes, colour):
+        others = [n for n, (kind, _) in ck.faces.FACTORS.items() if kind == "class" and n != "hair_colour"]
+        read = lambda w: attributes(torch.nn.functional.interpolate(inversion.synthesize(G, w, "w+"), size=64))  # noqa: E731
+        with torch.no_grad():
+            start = {n: v.argmax(1) for n, v in read(codes).items() if n in others}
+        w = codes.clone().requires_grad_(True)
+        opt = torch.optim.SGD([w], lr=0.5, momentum=0.9)
+        for _ in range(steps):
+            out = read(w)
+            loss = torch.nn.functional.cross_entropy(out["hair_colour"], torch.full((len(w),), colour))
+            if keep_others:
+                loss = loss + sum(torch.nn.functional.cross_entropy(out[n], start[n]) for n in others)
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+        return w.detach()
+    return recolour
+
+
+@pytest.fixture(scope="module")
+def face_models():
+    cpu = torch.device("cpu")
+    return {"G": ck.zoo.load("faces-stylegan", device=cpu), "attributes": ck.zoo.load("faces-attributes", device=cpu)}
+
+
+def test_the_recolour_lab_meets_its_goal_when_the_other_factors_are_asked_to_stay(face_models):
+    report = ck.check.lab_recolour.report(_recolour(), n=8, **face_models)
+    assert report.met, str(report)
+
+
+def test_the_recolour_lab_is_not_met_by_a_stub_unchanged_codes_or_the_hair_alone(face_models):
+    assert ck.check.lab_recolour.report(_stub, n=2, **face_models).status == "not implemented"
+    unchanged = ck.check.lab_recolour.report(lambda G, a, codes, colour: codes, n=8, **face_models)
+    assert unchanged.status == "not met" and unchanged.numbers["recoloured"] == 0
+    hair_only = ck.check.lab_recolour.report(_recolour(keep_others=False), n=8, **face_models)
+    assert hair_only.status == "not met" and hair_only.numbers["kept"] < 0.9, str(hair_only)
+
+
+def test_the_recolour_lab_names_codes_of_the_wrong_shape(face_models):
+    report = ck.check.lab_recolour.report(lambda G, a, codes, colour: codes[:, 0], n=2, **face_models)
+    assert report.status == "failed" and "W+ codes" in str(report)

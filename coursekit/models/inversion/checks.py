@@ -1,12 +1,16 @@
 """Notebook 07: GAN inversion and editing.
 
-The exercise checks of this lecture, each with its hints (``ck.check.<name>``, ``ck.hint(name)``).
+The exercise checks of this lecture, each with its hints (``ck.check.<name>``, ``ck.hint(name)``),
+and its lab's (``ck.check.lab_recolour``).
 """
 
 import torch
 import torch.nn.functional as F
 
-from coursekit.check import Case, Check, Mistake, randn
+import coursekit as _ck
+from coursekit import faces as _faces
+from coursekit.check import Case, Check, Goal, Lab, Mistake, randn
+from coursekit.models import face_eval as _face_eval
 from coursekit.models import inversion as _inversion
 
 
@@ -143,4 +147,60 @@ project_out = Check(
                 lambda direction, other: (lambda o: (lambda d: d / d.norm())(
                     direction - (direction @ o) * direction))(other / other.norm())),
     ],
+)
+
+
+# --------------------------------------------------------------------------------------------
+# The lab: give inverted faces another hair colour, and keep everything else.
+
+BLOND = _faces.HAIR_COLOUR_NAMES.index("blond")
+
+
+def _score_recolour(recolour, G=None, attributes=None, n=16, colour=BLOND, seed=1):
+    """Invert ``n`` held-out faces with the zoo's encoder (W+ codes), let ``recolour(G, attributes, codes,
+    colour)`` edit the codes, and read the faces before and after with the attribute predictor: the share
+    of faces that now read as ``colour`` (of those that did not before), and the share of the other class
+    factors (face shape, skin tone, hair style, eyes, glasses, background) read as before the edit."""
+    cpu = torch.device("cpu")
+    G = G or _ck.zoo.load("faces-stylegan", device=cpu)
+    attributes = attributes or _ck.zoo.load("faces-attributes", device=cpu)
+    dev = next(G.parameters()).device
+    encoder = _ck.zoo.load("faces-stylegan-encoder", device=dev)
+    targets = _inversion.held_out_targets(n, size=G.config.resolution, seed=seed).to(dev)
+    with torch.no_grad():
+        codes = encoder(targets)
+        before = _inversion.synthesize(G, codes, "w+").clamp(-1, 1)
+    edited = recolour(G, attributes, codes.clone(), colour)
+    if not torch.is_tensor(edited) or edited.shape != codes.shape:
+        raise ValueError(f"recolour must return the edited W+ codes, a tensor of the codes' shape {tuple(codes.shape)}; "
+                         f"got {tuple(edited.shape) if torch.is_tensor(edited) else type(edited).__name__}")
+    if not torch.isfinite(edited).all():
+        raise ValueError("the edited codes hold NaN or infinite values: lower the learning rate or the step size")
+    with torch.no_grad():
+        after = _inversion.synthesize(G, edited.detach().to(dev), "w+").clamp(-1, 1)
+    up = lambda x: F.interpolate(x, size=64, mode="nearest")  # noqa: E731  (the predictor reads 64x64)
+    read_before, read_after = (_face_eval.predict_attributes(attributes, up(x)) for x in (before, after))
+    changed = read_before["hair_colour"] != colour
+    others = [name for name, (kind, _) in _faces.FACTORS.items() if kind == "class" and name != "hair_colour"]
+    kept = {name: (read_after[name] == read_before[name]).float().mean().item() for name in others}
+    return {"recoloured": (read_after["hair_colour"][changed] == colour).float().mean().item(),
+            "kept": sum(kept.values()) / len(kept), "kept_per_factor": kept, "faces": int(changed.sum()),
+            "images": after.cpu()}
+
+
+lab_recolour = Lab(
+    "lab_recolour",
+    task="recolour(G, attributes, codes, colour) returns edited W+ codes (N, num_ws, w_dim) whose faces read as "
+         "the hair colour `colour` while every other class factor reads as before.",
+    measure=_score_recolour,
+    goals=[Goal("recoloured", "share of faces now read with the asked hair colour", at_least=0.9),
+           Goal("kept", "share of the other class factors read as before", at_least=0.9)],
+    hints=(
+        "Section 6's direction moves every face the same way and drags other factors along; section 7's "
+        "objective asks for the result instead. What would make it also ask for everything else to stay?",
+        "Read the start faces once with the predictor; the other factors' classes it reads are targets too: "
+        "each one a cross-entropy term beside the hair colour's.",
+        "Optimise the W+ codes with Adam (lr about 0.02, a few dozen steps) on CE(hair, colour) + Σ CE(other, "
+        "its class at the start) + a small λ‖w − w0‖²; the predictor reads 64×64 (F.interpolate the 32×32 faces).",
+    ),
 )
