@@ -99,7 +99,7 @@ def test_the_mode_collapse_lab_says_not_implemented_and_names_a_wrong_return():
 
 
 def test_every_lab_has_hints_in_steps_and_a_goal():
-    assert set(ck.check.LABS) >= {"lab_ddim", "lab_mode_collapse", "lab_recolour"}
+    assert set(ck.check.LABS) >= {"lab_acgan", "lab_ddim", "lab_mode_collapse", "lab_recolour"}
     for lab in ck.check.LABS.values():
         assert len(lab.hints) >= 2 and lab.task and lab.goals
 
@@ -148,3 +148,49 @@ def test_the_recolour_lab_is_not_met_by_a_stub_unchanged_codes_or_the_hair_alone
 def test_the_recolour_lab_names_codes_of_the_wrong_shape(face_models):
     report = ck.check.lab_recolour.report(lambda G, a, codes, colour: codes[:, 0], n=2, **face_models)
     assert report.status == "failed" and "W+ codes" in str(report)
+
+
+def _acgan_step(class_loss_on_fakes_for_D=True, g_asks_for_y=True):
+    """A working AC-GAN step, the paper's (D's digit head trained on real and generated digits; the
+    notebook's solution trains it on the real ones only);
+    ``g_asks_for_y=False`` is the plausible wrong one: D classifies, but G's loss never asks for y."""
+    bce = torch.nn.functional.binary_cross_entropy_with_logits
+    ce = torch.nn.functional.cross_entropy
+
+    def step(G, D, opt_G, opt_D, real, y, z):
+        fake = G(z, y)
+        s_real, c_real = D(real)
+        s_fake, c_fake = D(fake.detach())
+        loss_D = bce(s_real, torch.ones_like(s_real)) + bce(s_fake, torch.zeros_like(s_fake)) + ce(c_real, y)
+        if class_loss_on_fakes_for_D:
+            loss_D = loss_D + ce(c_fake, y)
+        opt_D.zero_grad()
+        loss_D.backward()
+        opt_D.step()
+        s_fake, c_fake = D(fake)
+        loss_G = bce(s_fake, torch.ones_like(s_fake)) + (ce(c_fake, y) if g_asks_for_y else 0)
+        opt_G.zero_grad()
+        loss_G.backward()
+        opt_G.step()
+        return loss_D, loss_G
+    return step
+
+
+def test_the_acgan_lab_meets_its_goal_with_a_working_step():
+    report = ck.check.lab_acgan.report(_acgan_step())
+    assert report.met, str(report)
+
+
+def test_the_acgan_lab_tells_a_step_that_never_asks_for_the_digit_from_one_that_does():
+    # 500 steps: neither meets the 2,000-step goal, but the one whose G asks D's digit head for y is
+    # well on its way, and the one whose G never does draws the asked digit by chance only
+    working = ck.check.lab_acgan.report(_acgan_step(), steps=500, per_class=20)
+    blind = ck.check.lab_acgan.report(_acgan_step(g_asks_for_y=False), steps=500, per_class=20)
+    assert working.numbers["accuracy"] >= 0.5 and blind.numbers["accuracy"] <= 0.25, (str(working), str(blind))
+    assert blind.status == "not met"
+
+
+def test_the_acgan_lab_says_not_implemented_and_names_a_step_that_never_updates_G():
+    assert ck.check.lab_acgan.report(_stub, steps=2).status == "not implemented"
+    report = ck.check.lab_acgan.report(lambda G, D, opt_G, opt_D, real, y, z: None, steps=2, per_class=2)
+    assert report.status == "failed" and "opt_G.step()" in str(report)

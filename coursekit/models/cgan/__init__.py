@@ -160,6 +160,29 @@ class ImageOnlyDiscriminator(nn.Module):
         return self.D(x)
 
 
+class AuxiliaryDiscriminator(nn.Module):
+    """AC-GAN's D (Odena et al., 2017): it reads the image only, never the label, and answers twice,
+    real or fake (B,) and which digit (B, 10 logits), from one shared trunk (notebook 02's lab)."""
+
+    def __init__(self, config=None):
+        super().__init__()
+        self.config = config = config or CGANConfig()
+        c = config.width
+        self.trunk = nn.Sequential(
+            nn.Conv2d(1, c, 4, 2, 1), nn.LeakyReLU(0.2, True),                                  # 14x14
+            nn.Conv2d(c, 2 * c, 4, 2, 1, bias=False), nn.BatchNorm2d(2 * c), nn.LeakyReLU(0.2, True),  # 7x7
+        )
+        self.source = nn.Conv2d(2 * c, 1, 7)                      # real or fake
+        self.classes = nn.Conv2d(2 * c, config.num_classes, 7)    # which digit
+        self.apply(dcgan.init_weights)
+
+    def forward(self, x):
+        if x.dim() != 4 or tuple(x.shape[1:]) != (1, 28, 28):
+            raise ValueError(f"D reads images (B, 1, 28, 28) in [-1, 1], got {tuple(x.shape)}")
+        h = self.trunk(x)
+        return self.source(h).flatten(), self.classes(h).flatten(1)
+
+
 def wrong_labels(y, generator=None):
     """A label different from ``y`` for every element: y + k mod 10 with k in 1..9."""
     shift = torch.randint(1, NUM_CLASSES, y.shape, generator=generator).to(y.device)

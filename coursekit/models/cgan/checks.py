@@ -1,12 +1,15 @@
 """Notebook 02: conditioning inputs and the conditional D loss.
 
-The exercise checks of this lecture, each with its hints (``ck.check.<name>``, ``ck.hint(name)``).
+The exercise checks of this lecture, each with its hints (``ck.check.<name>``, ``ck.hint(name)``),
+and its lab's (``ck.check.lab_acgan``).
 """
 
 import torch
 import torch.nn.functional as F
 
-from coursekit.check import Case, Check, Mistake, random_logits
+import coursekit as _ck
+from coursekit import train as _train
+from coursekit.check import Case, Check, Goal, Lab, Mistake, random_logits
 from coursekit.models import cgan as _cgan
 from coursekit.models import dcgan as _dcgan
 
@@ -105,4 +108,52 @@ conditional_d_loss = Check(
                 lambda r, f, m: _bce(r, torch.ones_like(r), reduction="sum") + _bce(f, torch.zeros_like(f), reduction="sum")
                 + _bce(m, torch.zeros_like(m), reduction="sum")),
     ],
+)
+
+
+# --------------------------------------------------------------------------------------------
+# The lab: condition G through a D that never reads the label (AC-GAN).
+
+def _score_acgan(step, steps=2000, seed=0, per_class=100, device=None):
+    """Train a fresh ``cgan.ConditionalGenerator`` against a fresh ``cgan.AuxiliaryDiscriminator`` (it reads
+    the image only) with the student's ``step(G, D, opt_G, opt_D, real, y, z)`` on the training digits,
+    batch 64, Adam 5e-4 as in section 3; then the judge reads ``per_class`` samples of each digit."""
+    dev = torch.device(device or "cpu")
+    g = _ck.seed(seed)
+    G, D = _cgan.ConditionalGenerator().to(dev), _cgan.AuxiliaryDiscriminator().to(dev)
+    opt_G, opt_D = _dcgan.make_optimizers(G, D, lr=5e-4)
+    batches = _ck.data.mnist("train", verbose=False).batches(64, generator=g)
+    start = [p.detach().clone() for p in G.parameters()]
+    run = _train.Run({"G": G, "D": D}, steps=steps, desc="AC-GAN lab")
+    with run:
+        for _ in run.steps():
+            real, y = next(batches)
+            z = torch.randn(len(y), G.config.z_dim, generator=g)
+            step(G, D, opt_G, opt_D, real.to(dev), y.to(dev), z.to(dev))
+    if run.interrupted:
+        raise KeyboardInterrupt
+    if all(torch.equal(a, b.detach()) for a, b in zip(start, G.parameters())):
+        raise ValueError("G's weights did not change: your step must end with opt_G.step() after G's loss.backward()")
+    result = _cgan.evaluate(G, per_class=per_class, seed=seed)
+    return {"accuracy": result["class_accuracy"], "worst_digit": result["min_class_accuracy"], "fid": result["fid"],
+            "steps": steps}
+
+
+lab_acgan = Lab(
+    "lab_acgan",
+    task="write step(G, D, opt_G, opt_D, real, y, z), one training step against cgan.AuxiliaryDiscriminator, which "
+         "never reads the label: D(x) returns (real-or-fake logits (B,), digit logits (B, 10)); G must still draw "
+         "the digit it is asked for.",
+    measure=_score_acgan,
+    goals=[Goal("accuracy", "share of samples the judge reads as the asked digit", at_least=0.85),
+           Goal("fid", "Fréchet distance of the samples (a collapsed G scores far above 30)", at_most=30.0)],
+    hints=(
+        "Without the label, D's real-or-fake answer cannot make G obey y (section 5's ablation: 10%). D has a "
+        "second head: which digit is this? What should it learn on real digits, and what should G want from it?",
+        "D: the usual real/fake loss plus the cross-entropy of its digit head on the real images against y "
+        "(AC-GAN also adds it on the fakes against the asked y). G: the usual loss plus the cross-entropy of "
+        "D's digit head on G(z, y) against y.",
+        "Detach the fakes for D's update; for G's update call D again on the fakes (not detached), add the two "
+        "losses, zero_grad, backward, step.",
+    ),
 )
