@@ -31,6 +31,15 @@ def test_the_generator_maps_a_condition_to_an_image(skips):
         G(torch.randn(2, 3, 48, 48))
 
 
+def test_at_the_papers_size_the_unet_is_the_reference_one_and_trains_at_batch_size_1():
+    # width 64, depth 8, 256x256: the reference code's 54,413,955 parameters; no batch norm on the
+    # innermost block, whose 1x1 output batch norm could not normalise over a batch of one image
+    G = P.UNetGenerator(P.Pix2PixConfig(width=64, depth=8))
+    assert sum(p.numel() for p in G.parameters()) == 54_413_955
+    assert not any(isinstance(m, torch.nn.BatchNorm2d) for m in G.encoder[-1].modules())
+    assert G.train()(torch.randn(1, 3, 256, 256)).shape == (1, 3, 256, 256)
+
+
 def test_the_skips_carry_detail_the_bottleneck_cannot():
     # with skips, the input reaches the output through a 64x64 path: perturbing one input pixel
     # changes nearby output pixels more than far ones

@@ -89,7 +89,9 @@ plt.show()
 
 # %% [markdown]
 # `down` is Conv 4×4 stride 2 + BatchNorm + LeakyReLU; `up` is ConvTranspose 4×4 stride 2 +
-# BatchNorm (+ dropout 0.5 in the three innermost blocks) + ReLU, as in the paper:
+# BatchNorm (+ dropout 0.5 in the three innermost blocks) + ReLU, as in the paper. Two encoder blocks
+# have no BatchNorm: the first, which reads the image itself, and the innermost, whose output is one
+# value per channel (1×1): with the paper's batch of one image there would be nothing to normalise over.
 
 # %%
 print(inspect.getsource(pix2pix.down))
@@ -139,7 +141,7 @@ def millions(m):
 
 paper = pix2pix.Pix2PixConfig(width=64, depth=8)
 ours = pix2pix.config_for("labels")
-print(f"U-Net G:    paper {millions(pix2pix.UNetGenerator(paper)):5.1f} M parameters (256x256), "
+print(f"U-Net G:    paper {millions(pix2pix.UNetGenerator(paper)):6.2f} M parameters (256x256), "
       f"ours {millions(pix2pix.UNetGenerator(ours)):4.1f} M (64x64)")
 print(f"PatchGAN D: paper {millions(pix2pix.PatchDiscriminator(paper)):5.1f} M, "
       f"ours {millions(pix2pix.PatchDiscriminator(ours)):4.1f} M")
@@ -353,28 +355,30 @@ plt.show()
 # What these short runs show, and what they do not (the numbers of the table above):
 #
 # * **Skips matter.** Without them the parts land worst: the lowest mean IoU of all rows (0.20 against
-#   0.28 for the same network with skips). The bottleneck of a plain encoder-decoder loses *where*
+#   0.31 for the same network with skips). The bottleneck of a plain encoder-decoder loses *where*
 #   things are; the paper's figure 5 says the same.
-# * **L1 ties G to the input.** *cGAN only* strays furthest from the true photo (L1 0.38 against 0.29
+# * **L1 ties G to the input.** *cGAN only* strays furthest from the true photo (L1 0.39 against 0.29
 #   for *L1 only*): nothing but $D$ tells it which face to draw.
 # * **L1 alone paints the average.** Look at the *L1 only* row: every face gets the same hair colour
 #   and the same grey-green background, the average of all the colours the renders use; its colour
-#   variety is 0.20 of the real renders'. With the adversary the pictures choose colours again (1.37
-#   for L1 + cGAN, 1.12 for cGAN only): this is the paper's point that L1 gives "blurry" averages and
+#   variety is 0.19 of the real renders'. With the adversary the pictures choose colours again (0.62
+#   for L1 + cGAN, 0.83 for cGAN only): this is the paper's point that L1 gives "blurry" averages and
 #   the GAN term gives plausible choices. (Six pictures are few: read these two columns as a trend.)
 # * **The paper's other claim does not show up here.** In its table 1 (Cityscapes, 200 epochs) L1 + cGAN
 #   beats L1 alone on the segmentation score. After 500 steps on our faces, *L1 only* scores best on
-#   every measure (95% of pixels against 79%), and even the zoo model, L1 + cGAN for 3,000 steps,
-#   stays below it (86%). Look at the pictures: the variants with a discriminator carry a checkerboard
+#   every measure (94% of pixels against 77%), and even the zoo model, L1 + cGAN for 3,000 steps,
+#   stays below it (88%). Look at the pictures: the variants with a discriminator carry a checkerboard
 #   texture (from the transposed convolutions, not yet trained away): their neighbouring pixels differ
-#   2.3 to 3.8 times as much as in the real renders, against 2.0 times for *L1 only* (the texture
+#   2.4 to 3.9 times as much as in the real renders, against 2.0 times for *L1 only* (the texture
 #   column).
 #   The segmenter only ever saw clean renders and most likely reads that noise badly, while an
 #   average-coloured, smooth face is easy for it to read. The adversary's gift, sharp texture, matters for photos
 #   with texture; to test the claim fairly, train far longer (on a GPU: the record gives the command).
-# * **Patch size:** here, mostly, the smaller the patch the better the score (88% for 1×1, 80% for
-#   16×16, 77% for 34×34, 79% for the paper's 70×70, 73% for the whole image), perhaps because a larger
-#   $D$ takes longer to become a useful teacher. The paper found 70×70 best after full training.
+# * **Patch size:** here the 1×1 PixelGAN scores best by far (91% of pixels, against 73% to 78% for
+#   16×16, 34×34, the paper's 70×70 and the whole image, in no clear order). A PixelGAN judges each
+#   pixel's colour alone: it adds the least texture of the variants with a $D$ (2.4) and so behaves
+#   most like *L1 only*, which the segmenter favours here. The paper found 70×70 best after full
+#   training, on photos with texture to judge.
 
 # %% [markdown]
 # ## 8. A second task: edges → photo

@@ -22,8 +22,13 @@ from coursekit.zoo import register
 
 
 def down(c_in, c_out, norm=True):
-    """Encoder block: Conv 4x4 stride 2 (halves the size), BatchNorm, LeakyReLU 0.2."""
-    layers = [nn.Conv2d(c_in, c_out, 4, 2, 1, bias=not norm)]
+    """Encoder block: Conv 4x4 stride 2 (halves the size), BatchNorm, LeakyReLU 0.2.
+
+    The first block (it reads the image) and the innermost (its 1x1 output has one value per channel,
+    which batch norm at batch size 1 cannot normalise) have no norm.  No block has a conv bias: the
+    paper's reference code gives convs a bias only beside instance norm, and we keep its parameter count.
+    """
+    layers = [nn.Conv2d(c_in, c_out, 4, 2, 1, bias=False)]
     if norm:
         layers.append(nn.BatchNorm2d(c_out))
     return nn.Sequential(*layers, nn.LeakyReLU(0.2, inplace=True))
@@ -58,7 +63,7 @@ class UNetGenerator(nn.Module):
         super().__init__()
         self.config = c = config or Pix2PixConfig()
         widths = [min(c.width * 2 ** i, c.width * 8) for i in range(c.depth)]
-        self.encoder = nn.ModuleList(down(a, b, norm=i > 0)
+        self.encoder = nn.ModuleList(down(a, b, norm=0 < i < c.depth - 1)
                                      for i, (a, b) in enumerate(zip([c.in_channels] + widths[:-1], widths)))
         k = 2 if c.skips else 1
         ups = []

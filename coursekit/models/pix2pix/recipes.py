@@ -11,7 +11,7 @@ from coursekit.models import pix2pix
 
 
 #: The zoo models' training steps (notebook 04's faces-pix2pix-photo is in its own recipes).
-ZOO_STEPS = {"faces-pix2pix": 3000, "faces-pix2pix-edges": 1000}
+ZOO_STEPS = {"faces-pix2pix": 3000, "faces-pix2pix-edges": 2000}
 
 
 def _pix2pix(task):
