@@ -2,13 +2,18 @@
 
 Prints the seconds each notebook takes to run top to bottom (both the solved
 and the student version; quick mode unless ``--full``), the latency of the
-course's widgets, DCGAN training throughput against the examples' loop, and
+course's widgets, DCGAN training throughput against the examples' loop,
 diffusion training steps/s and sampling images/s for each speed setting
-(float32, channels-last, bf16 autocast) on the CPU and on CUDA when there is
-a GPU.  Numbers, not asserts: the tests check behaviour, this measures speed.
+(float32, channels-last, bf16 autocast), and for every zoo recipe's training
+step its FLOPs, its time and its share of the matmul peak measured in the same
+run (float32, and bf16 where the hardware has it natively), on the CPU and on
+CUDA when there is a GPU.  Numbers, not asserts: the tests check behaviour,
+this measures speed.
 """
 
 import argparse
+import contextlib
+import io
 import os
 import platform
 import statistics
@@ -18,10 +23,12 @@ from pathlib import Path
 
 import torch
 import torch.nn as nn
+from torch.utils._python_dispatch import TorchDispatchMode
+from torch.utils.flop_counter import conv_flop_count, flop_registry
 
 import coursekit as ck
 from coursekit import faces
-from coursekit.models import cyclegan, dcgan, ddpm, inversion, pix2pix, progan, stylegan
+from coursekit.models import cgan, cyclegan, dcgan, ddpm, inversion, pix2pix, progan, stylegan
 
 ROOT = Path(__file__).resolve().parent.parent / "notebooks"
 
@@ -197,22 +204,33 @@ def faces_speed(n=1000, repeats=3):
     return rows
 
 
-def training_speed(device="cpu", steps=6):
-    """Training steps/s of the zoo's image-to-image and faces GANs at their zoo batch sizes (the
-    first step, which builds everything, is left out)."""
+def matmul_peak(dtype=torch.float32, device="cpu", sizes=(1024, 2048), repeats=10):
+    """The hardware's practical peak: the best FLOP/s of an n×n matrix product in ``dtype`` over ``sizes``,
+    each timed ``repeats`` times (the best of a few runs: a 2-core machine's clock and neighbours vary)."""
     dev = torch.device(device)
+    best = 0.0
+    for n in sizes:
+        a, b = (torch.randn(n, n, device=dev).to(dtype) for _ in range(2))
+        a @ b  # warm up (and let the library pick its kernel)
+        _sync(dev)
+        best = max(best, 2 * n ** 3 / min(_seconds(lambda: (a @ b, _sync(dev))) for _ in range(repeats)))
+    return best
 
-    def rate(train):
-        # a run of steps + 1 minus a run of 1: the set-up and the first step cancel out
-        return steps / max(train(steps + 1).seconds - train(1).seconds, 1e-9)
 
-    def grown(n):  # ProGAN's step at its last stage (a run starts at 4x4), timed directly
-        cfg = progan.ProGANConfig()
-        G, D = progan.Generator(cfg).to(dev), progan.Discriminator(cfg).to(dev)
-        opt_G, opt_D = (torch.optim.Adam(m.parameters(), lr=1e-3, betas=(0.0, 0.99)) for m in (G, D))
-        real = torch.rand(32, 3, 32, 32, device=dev) * 2 - 1
+def _sync(dev):
+    if dev.type == "cuda":
+        torch.cuda.synchronize()
 
-        def step():
+
+def _progan_last_stage(dev):
+    """ProGAN's training step at its last stage (a run starts at 4x4), as a function of n steps."""
+    cfg = progan.ProGANConfig()
+    G, D = progan.Generator(cfg).to(dev), progan.Discriminator(cfg).to(dev)
+    opt_G, opt_D = (torch.optim.Adam(m.parameters(), lr=1e-3, betas=(0.0, 0.99)) for m in (G, D))
+    real = torch.rand(32, 3, 32, 32, device=dev) * 2 - 1
+
+    def train(n):
+        for _ in range(n):
             fake = G(torch.randn(32, cfg.z_dim, device=dev))
             loss_D = progan.d_loss(D, real, fake.detach(), cfg.max_stage, 1.0)
             opt_D.zero_grad()
@@ -222,15 +240,95 @@ def training_speed(device="cpu", steps=6):
             opt_G.zero_grad()
             loss_G.backward()
             opt_G.step()
-        step()
-        return n / _seconds(lambda: [step() for _ in range(n)])
+    return train
 
+
+def zoo_steps(dev, bf16=False):
+    """Each zoo recipe's training, at its zoo batch size, as ``{name: (train(n), window)}``: ``train(n)``
+    runs n steps from scratch, and a step's cost is that of ``window`` steps after the first, divided by
+    ``window`` (the set-up and the first step cancel out; StyleGAN's window holds one lazy R1 step).
+    ``bf16`` goes to the trainings that choose their precision themselves (the others run under the
+    caller's autocast, :func:`step_cost`)."""
+    quiet = {"device": dev, "desc": "bench"}
     return {
-        "faces-pix2pix (batch 16)": rate(lambda n: pix2pix.train_pix2pix("labels", steps=n, device=dev, desc="bench")[2]),
-        "mnist-cyclegan (batch 16)": rate(lambda n: cyclegan.train_cyclegan("digits", steps=n, device=dev, desc="bench")[1]),
-        "faces-progan, 32x32 stage (batch 32)": grown(steps),
-        "faces-stylegan 32x32 (batch 32)": rate(lambda n: stylegan.train_stylegan(steps=n, device=dev, desc="bench")[3]),
+        "mnist-dcgan (batch 64)": (lambda n: dcgan.train_dcgan(steps=n, device=dev, checkpoint=None, snapshots=1,
+                                                               bf16=bf16), 6),
+        "mnist-cgan (batch 64)": (lambda n: cgan.train_cgan(steps=n, device=dev), 6),
+        "faces-pix2pix (batch 16)": (lambda n: pix2pix.train_pix2pix("labels", steps=n, **quiet), 4),
+        "mnist-cyclegan (batch 16)": (lambda n: cyclegan.train_cyclegan("digits", steps=n, **quiet), 4),
+        "faces-progan, 32x32 stage (batch 32)": (_progan_last_stage(dev), 4),
+        "faces-stylegan 32x32 (batch 32)": (lambda n: stylegan.train_stylegan(steps=n, **quiet), 16),
+        "mnist-ddpm (batch 128)": (lambda n: ddpm.train_ddpm(steps=n, device=dev, bf16=bf16), 6),
     }
+
+
+class _FlopCount(TorchDispatchMode):
+    """Counts the FLOPs of the matrix products and convolutions run under it, forward and backward, with
+    PyTorch's own formulas (``torch.utils.flop_counter``).  Not its FlopCounterMode: that one hooks
+    every module, which ``torch.autograd.grad`` (the gradient penalties of ProGAN and StyleGAN) refuses."""
+
+    def __init__(self):
+        super().__init__()
+        self.total = 0
+
+    def __torch_dispatch__(self, func, types, args=(), kwargs=None):
+        kwargs = kwargs or {}
+        out = func(*args, **kwargs)
+        if func._overloadpacket is torch.ops.aten.convolution_backward:
+            # Each product of the forward pass has one partner in each gradient asked for (input,
+            # weight).  PyTorch's own formula forgets the groups in the weight's gradient, which
+            # overcounts StyleGAN's modulated convolution (one group per image) by the batch size.
+            grad_out, x, w, *_, transposed, _, _, output_mask = args
+            forward = conv_flop_count(list(x.shape), list(w.shape), list(grad_out.shape), transposed)
+            self.total += forward * (int(output_mask[0]) + int(output_mask[1]))
+        elif func._overloadpacket in flop_registry:
+            self.total += flop_registry[func._overloadpacket](*args, **kwargs, out_val=out)
+        return out
+
+
+def step_cost(train, window, dev, bf16=False):
+    """(FLOPs, seconds) of one training step: ``train(1 + window)`` minus ``train(1)``, over ``window``.
+    ``bf16``: the same under bf16 autocast (weights, optimizer and losses stay float32)."""
+    autocast = torch.autocast(dev.type, dtype=torch.bfloat16, enabled=bf16)
+
+    quiet = contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO())
+
+    def run(n):
+        with autocast, quiet[0], quiet[1]:  # no data-set notes, no progress bars
+            start = time.perf_counter()
+            train(n)
+            return time.perf_counter() - start
+
+    def flops(n):
+        with _FlopCount() as counter, autocast, quiet[0], quiet[1]:
+            train(n)
+        return counter.total
+
+    run(1)  # warm up: the first call builds caches, kernels and data
+    seconds = (min(run(1 + window) for _ in range(2)) - min(run(1) for _ in range(2))) / window
+    return (flops(1 + window) - flops(1)) / window, max(seconds, 1e-9)
+
+
+def utilisation(device="cpu"):
+    """For every zoo recipe's training step: its FLOPs, its time in float32 and its share of the float32
+    matmul peak measured in the same run; where the device has native bf16, the same under bf16
+    autocast and its speed-up.  Returns ``(peaks, rows)``."""
+    dev = torch.device(device)
+    bf16 = ck.core.has_fast_bf16(dev)
+    peaks = {"float32": matmul_peak(torch.float32, dev)}
+    if bf16:
+        peaks["bf16"] = matmul_peak(torch.bfloat16, dev)
+    rows = {}
+    in_bf16 = zoo_steps(dev, bf16=True)
+    for name, (train, window) in zoo_steps(dev).items():
+        flop, seconds = step_cost(train, window, dev)
+        row = {"gflop": flop / 1e9, "ms": seconds * 1e3, "share_of_peak": flop / seconds / peaks["float32"]}
+        if bf16:
+            _, seconds_bf16 = step_cost(in_bf16[name][0], window, dev, bf16=True)
+            row.update(ms_bf16=seconds_bf16 * 1e3, bf16_speedup=seconds / seconds_bf16,
+                       share_of_bf16_peak=flop / seconds_bf16 / peaks["bf16"])
+        rows[name] = row
+    return peaks, rows
 
 
 def _seconds(fn):
@@ -280,10 +378,16 @@ def main(argv=None):
                       f"{r['ddim50_images_per_s']:17.1f} {r['sample_speedup']:5.2f}", flush=True)
             if not ck.core.has_fast_bf16(dev):
                 print(f"{dev + ', bf16 autocast':<28} {'skipped: no native bf16 on this ' + dev.upper()}")
-        print(f"\n{'zoo training, steps/s':<40} " + "  ".join(f"{d:>8}" for d in devices))
-        speeds = {dev: training_speed(dev, steps=6 if dev == "cpu" else 30) for dev in devices}
-        for name in speeds["cpu"]:
-            print(f"{name:<40} " + "  ".join(f"{speeds[d][name]:8.2f}" for d in devices), flush=True)
+        for dev in devices:
+            peaks, rows = utilisation(dev)
+            print(f"\n{dev}: matmul peak " + ", ".join(f"{k} {v / 1e9:,.0f} GFLOP/s" for k, v in peaks.items()))
+            bf16 = "bf16" in peaks
+            print(f"{'zoo training step':<40} {'GFLOP':>7} {'ms':>8} {'% peak':>7}"
+                  + (f" {'ms bf16':>8} {'×':>5} {'% bf16 peak':>11}" if bf16 else "  (bf16: no native bf16 here)"))
+            for name, r in rows.items():
+                print(f"{name:<40} {r['gflop']:7.2f} {r['ms']:8.1f} {r['share_of_peak']:7.1%}"
+                      + (f" {r['ms_bf16']:8.1f} {r['bf16_speedup']:5.2f} {r['share_of_bf16_peak']:11.1%}" if bf16 else ""),
+                      flush=True)
     return 0
 
 

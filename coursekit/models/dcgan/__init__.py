@@ -148,11 +148,13 @@ def sample(G, n, generator=None, batch_size=500):
     return out
 
 
-def train_dcgan(steps=5000, batch_size=64, seed=0, checkpoint="runs/mnist-dcgan", device=None, snapshots=24):
+def train_dcgan(steps=5000, batch_size=64, seed=0, checkpoint="runs/mnist-dcgan", device=None, snapshots=24,
+                bf16=None):
     """Train the zoo's DCGAN on the training digits; returns (G, D, run, snapshots, snapshot_steps).
 
     Every ``steps / snapshots`` steps, G draws the same 64 latent vectors: the
-    replay widget of notebook 01 scrubs through these pictures.
+    replay widget of notebook 01 scrubs through these pictures.  ``bf16``: autocast
+    to bf16 (None: on CUDA only, as the zoo model was trained).
     """
     dev = device or ck.device()
     g = ck.seed(seed)
@@ -170,7 +172,7 @@ def train_dcgan(steps=5000, batch_size=64, seed=0, checkpoint="runs/mnist-dcgan"
     run = ck.train.Run(state, steps=steps, checkpoint=checkpoint, checkpoint_every=500, desc="DCGAN",
                        record={"config": {"z_dim": config.z_dim, "width": config.width}})
     # bf16 autocast on CUDA (the losses are computed in float32 inside autocast); plain float32 elsewhere
-    autocast = torch.autocast(dev.type, dtype=torch.bfloat16, enabled=dev.type == "cuda")
+    autocast = torch.autocast(dev.type, dtype=torch.bfloat16, enabled=dev.type == "cuda" if bf16 is None else bf16)
     with run:
         for step in run.steps():
             real, _ = next(batches)

@@ -1,0 +1,63 @@
+"""The benchmark's arithmetic (its numbers are printed, not asserted): a training step's FLOPs are
+counted once per step, the set-up and the first step cancel out, and bf16 is timed only where native."""
+
+import pytest
+import torch
+
+from coursekit import bench
+
+
+def _linear_training(n_in=64, n_out=32, batch=16):
+    """A training of n steps of one linear layer: 2·B·I·O FLOPs forward, as many backward (the weight's
+    gradient; the input needs none)."""
+    def train(n):
+        layer = torch.nn.Linear(n_in, n_out)
+        layer(torch.randn(batch, n_in)).sum().backward()  # set-up work that must not count as a step
+        opt = torch.optim.SGD(layer.parameters(), lr=0.1)
+        for _ in range(n):
+            layer(torch.randn(batch, n_in)).sum().backward()
+            opt.step()
+    return train, 2 * 2 * batch * n_in * n_out
+
+
+def test_a_steps_flops_are_counted_once_per_step_without_the_set_up():
+    train, flops = _linear_training()
+    counted, seconds = bench.step_cost(train, 3, torch.device("cpu"))
+    assert counted == pytest.approx(flops) and seconds > 0
+
+
+def test_the_matmul_peak_is_a_rate():
+    assert bench.matmul_peak(torch.float32, "cpu", sizes=(128,), repeats=2) > 1e6  # FLOP/s
+
+
+def test_every_zoo_recipe_has_a_timed_training_step():
+    steps = bench.zoo_steps(torch.device("cpu"))
+    assert {"mnist-dcgan (batch 64)", "mnist-cgan (batch 64)", "faces-pix2pix (batch 16)", "mnist-ddpm (batch 128)",
+            "faces-stylegan 32x32 (batch 32)", "faces-progan, 32x32 stage (batch 32)"} <= set(steps)
+    for train, window in steps.values():
+        assert callable(train) and window >= 1
+
+
+def test_flops_are_counted_through_a_gradient_penalty():
+    # autograd.grad with create_graph (WGAN-GP, R1) runs under the counter, and its products count
+    def train(n):
+        D = torch.nn.Linear(8, 1)
+        for _ in range(n):
+            x = torch.randn(4, 8, requires_grad=True)
+            grad, = torch.autograd.grad(D(x).sum(), x, create_graph=True)
+            grad.pow(2).sum().backward()
+    counted, _ = bench.step_cost(train, 2, torch.device("cpu"))
+    assert counted > 0
+
+
+@pytest.mark.parametrize("groups", [1, 4])
+def test_a_convolutions_backward_counts_as_many_products_as_its_forward_per_gradient(groups):
+    conv = torch.nn.Conv2d(8, 8, 3, padding=1, groups=groups, bias=False)
+    x = torch.randn(2, 8, 6, 6, requires_grad=True)
+    forward = 2 * 2 * 8 * (8 // groups) * 9 * 36  # 2 FLOPs per product, batch 2, 6x6 outputs
+
+    def train(n):
+        for _ in range(n):
+            conv(x).sum().backward()
+    counted, _ = bench.step_cost(train, 1, torch.device("cpu"))
+    assert counted == pytest.approx(3 * forward)  # forward, the input's gradient, the weight's
