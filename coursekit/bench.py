@@ -311,24 +311,27 @@ def step_cost(train, window, dev, bf16=False):
 
 def utilisation(device="cpu"):
     """For every zoo recipe's training step: its FLOPs, its time in float32 and its share of the float32
-    matmul peak measured in the same run; where the device has native bf16, the same under bf16
-    autocast and its speed-up.  Returns ``(peaks, rows)``."""
+    matmul peak measured just before it; where the device has native bf16, the same under bf16
+    autocast and its speed-up.  Returns ``({precision: (lowest, highest peak)}, rows)``."""
     dev = torch.device(device)
     bf16 = ck.core.has_fast_bf16(dev)
-    peaks = {"float32": matmul_peak(torch.float32, dev)}
-    if bf16:
-        peaks["bf16"] = matmul_peak(torch.bfloat16, dev)
+    peaks = {"float32": [], "bf16": []}
     rows = {}
     in_bf16 = zoo_steps(dev, bf16=True)
     for name, (train, window) in zoo_steps(dev).items():
+        # the peak measured just before each row: a small machine's clock drifts under sustained load
+        peak = matmul_peak(torch.float32, dev)
         flop, seconds = step_cost(train, window, dev)
-        row = {"gflop": flop / 1e9, "ms": seconds * 1e3, "share_of_peak": flop / seconds / peaks["float32"]}
+        row = {"gflop": flop / 1e9, "ms": seconds * 1e3, "share_of_peak": flop / seconds / peak}
+        peaks["float32"].append(peak)
         if bf16:
+            peak_bf16 = matmul_peak(torch.bfloat16, dev)
             _, seconds_bf16 = step_cost(in_bf16[name][0], window, dev, bf16=True)
             row.update(ms_bf16=seconds_bf16 * 1e3, bf16_speedup=seconds / seconds_bf16,
-                       share_of_bf16_peak=flop / seconds_bf16 / peaks["bf16"])
+                       share_of_bf16_peak=flop / seconds_bf16 / peak_bf16)
+            peaks["bf16"].append(peak_bf16)
         rows[name] = row
-    return peaks, rows
+    return {k: (min(v), max(v)) for k, v in peaks.items() if v}, rows
 
 
 def _seconds(fn):
@@ -380,7 +383,8 @@ def main(argv=None):
                 print(f"{dev + ', bf16 autocast':<28} {'skipped: no native bf16 on this ' + dev.upper()}")
         for dev in devices:
             peaks, rows = utilisation(dev)
-            print(f"\n{dev}: matmul peak " + ", ".join(f"{k} {v / 1e9:,.0f} GFLOP/s" for k, v in peaks.items()))
+            print(f"\n{dev}: matmul peak, measured before each row, " + ", ".join(
+                f"{k} {lo / 1e9:,.0f}-{hi / 1e9:,.0f} GFLOP/s" for k, (lo, hi) in peaks.items()))
             bf16 = "bf16" in peaks
             print(f"{'zoo training step':<40} {'GFLOP':>7} {'ms':>8} {'% peak':>7}"
                   + (f" {'ms bf16':>8} {'×':>5} {'% bf16 peak':>11}" if bf16 else "  (bf16: no native bf16 here)"))
