@@ -147,10 +147,6 @@ def ddpm_speed(device="cpu", steps=10, batch_size=128, warmup=3):
     y = torch.randint(0, 10, (batch_size,), device=dev)
     g = torch.Generator().manual_seed(0)
 
-    def sync():
-        if dev.type == "cuda":
-            torch.cuda.synchronize()
-
 
     settings = [("float32", False, False), ("channels-last", True, False)]
     if ck.core.has_fast_bf16(dev):  # emulated bf16 is many times slower than float32: not worth timing
@@ -166,7 +162,7 @@ def ddpm_speed(device="cpu", steps=10, batch_size=128, warmup=3):
         autocast = torch.autocast(dev.type, dtype=torch.bfloat16, enabled=bf16)
         for i in range(warmup + steps):
             if i == warmup:
-                sync()
+                _sync(dev)
                 start = time.perf_counter()
             t, noise, yy = ddpm.draw(schedule, x, y, g)
             with autocast:
@@ -174,17 +170,17 @@ def ddpm_speed(device="cpu", steps=10, batch_size=128, warmup=3):
             opt.zero_grad(set_to_none=True)
             loss.backward()
             opt.step()
-        sync()
+        _sync(dev)
         train = steps / (time.perf_counter() - start)
         model.eval()
         with torch.no_grad(), autocast:
             xs = torch.randn(256, 1, 28, 28, device=dev).to(memory_format=fmt)
             for i in range(warmup + steps):
                 if i == warmup:
-                    sync()
+                    _sync(dev)
                     start = time.perf_counter()
                 model(xs, torch.full((256,), 500, device=dev), None)
-            sync()
+            _sync(dev)
         forward = 256 * steps / (time.perf_counter() - start)
         rows[name] = {"train_steps_per_s": train, "ddim50_images_per_s": forward / 50}
     base = rows["float32"]
@@ -290,7 +286,6 @@ def step_cost(train, window, dev, bf16=False):
     """(FLOPs, seconds) of one training step: ``train(1 + window)`` minus ``train(1)``, over ``window``.
     ``bf16``: the same under bf16 autocast (weights, optimizer and losses stay float32)."""
     autocast = torch.autocast(dev.type, dtype=torch.bfloat16, enabled=bf16)
-
     quiet = contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO())
 
     def run(n):
@@ -415,22 +410,18 @@ def dcgan_throughput(device="cpu", steps=40, batch_size=64, warmup=5):
         G, D = dcgan.Generator().to(dev), dcgan.Discriminator().to(dev)
         return G, D, *dcgan.make_optimizers(G, D)
 
-    def sync():
-        if dev.type == "cuda":
-            torch.cuda.synchronize()
-
     # --- the course's loop
     G, D, opt_G, opt_D = models()
     batches = digits.batches(batch_size, generator=torch.Generator().manual_seed(0))
     autocast = torch.autocast(dev.type, dtype=torch.bfloat16, enabled=dev.type == "cuda")
     for i in range(warmup + steps):
         if i == warmup:
-            sync()
+            _sync(dev)
             start = time.perf_counter()
         real, _ = next(batches)
         with autocast:
             dcgan.train_step(G, D, opt_G, opt_D, real.to(dev, non_blocking=True), G.sample_z(batch_size))
-    sync()
+    _sync(dev)
     course = steps * batch_size / (time.perf_counter() - start)
 
     # --- the examples' loop, same architecture with a Sigmoid on D and nn.BCELoss
@@ -442,7 +433,7 @@ def dcgan_throughput(device="cpu", steps=40, batch_size=64, warmup=5):
     it = iter(loader)
     for i in range(warmup + steps):
         if i == warmup:
-            sync()
+            _sync(dev)
             start = time.perf_counter()
         try:
             (real,) = next(it)
@@ -469,7 +460,7 @@ def dcgan_throughput(device="cpu", steps=40, batch_size=64, warmup=5):
         criterion(output, label).backward()
         output.mean().item()
         opt_G.step()
-    sync()
+    _sync(dev)
     examples = steps * batch_size / (time.perf_counter() - start)
     return {"course": course, "examples": examples, "ratio": course / examples}
 

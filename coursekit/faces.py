@@ -48,6 +48,9 @@ FACTORS = {
     "light": ("value", (-1.0, 1.0)),        # light from the left (-1) to the right (+1)
 }
 
+#: The factors that are classes (the others are values in a range).
+CLASS_FACTORS = tuple(name for name, (kind, _) in FACTORS.items() if kind == "class")
+
 
 def sample_factors(n, seed=0, start=0):
     """The factors of images ``start .. start + n - 1`` of ``seed``: a dict of (n,) tensors.

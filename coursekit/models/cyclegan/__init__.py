@@ -514,7 +514,7 @@ def evaluate_glasses(G_AB, G_BA, attributes, n=200, size=64, seed=TEST_SEED):
         out[f"glasses_{'added' if dst else 'removed'}"] = round((pred["glasses"] == int(dst)).float().mean().item(), 4)
         has_hair = faces.factors["hair_style"] != _faces.HAIR_STYLES.index("bald")  # a bald head shows no colour
         kept = {f: (pred[f] == faces.factors[f])[has_hair if f == "hair_colour" else slice(None)].float().mean().item()
-                for f, (kind, _) in _faces.FACTORS.items() if kind == "class" and f != "glasses"}
+                for f in _faces.CLASS_FACTORS if f != "glasses"}
         out[f"others_kept_{name}"] = round(sum(kept.values()) / len(kept), 4)
         out[f"worst_kept_{name}"] = min(kept, key=kept.get) + f" {min(kept.values()):.3f}"
     out["images"] = n

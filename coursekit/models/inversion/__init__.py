@@ -175,16 +175,20 @@ def held_out_targets(n, size=32, seed=1):
     return F.adaptive_avg_pool2d(_faces.faces(n, size=64, seed=seed).images, size)
 
 
+def read_small(attributes, images):
+    """What the attribute predictor reads from G's images (N, 3, 32, 32): it reads 64x64, so each pixel
+    is repeated (nearest), not smoothed.  ``{factor: (N,)}`` as ``predict_attributes``."""
+    return predict_attributes(attributes, F.interpolate(images, size=64, mode="nearest"))
+
+
 def reconstruction_scores(attributes, image, target):
     """How close an inversion is: pixel mean squared error, perceptual distance (mean squared distance
     of the attribute predictor's features), and the share of class factors read the same."""
     feats = perceptual(attributes)
     with torch.no_grad():
         per = (feats(image) - feats(target)).pow(2).mean().item()
-    up = lambda x: F.interpolate(x, size=64, mode="nearest")  # noqa: E731
-    a, b = predict_attributes(attributes, up(image)), predict_attributes(attributes, up(target))
-    classes = [name for name, (kind, _) in _faces.FACTORS.items() if kind == "class"]
-    same = torch.stack([(a[name] == b[name]).float() for name in classes]).mean().item()
+    a, b = read_small(attributes, image), read_small(attributes, target)
+    same = torch.stack([(a[name] == b[name]).float() for name in _faces.CLASS_FACTORS]).mean().item()
     return {"pixel_mse": round(F.mse_loss(image, target).item(), 4), "perceptual": round(per, 4),
             "factors_kept": round(same, 3)}
 

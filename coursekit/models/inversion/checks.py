@@ -10,7 +10,6 @@ import torch.nn.functional as F
 import coursekit as _ck
 from coursekit import faces as _faces
 from coursekit.check import Case, Check, Goal, Lab, Mistake, randn
-from coursekit.models import face_eval as _face_eval
 from coursekit.models import inversion as _inversion
 
 
@@ -178,10 +177,9 @@ def _score_recolour(recolour, G=None, attributes=None, n=16, colour=BLOND, seed=
         raise ValueError("the edited codes hold NaN or infinite values: lower the learning rate or the step size")
     with torch.no_grad():
         after = _inversion.synthesize(G, edited.detach().to(dev), "w+").clamp(-1, 1)
-    up = lambda x: F.interpolate(x, size=64, mode="nearest")  # noqa: E731  (the predictor reads 64x64)
-    read_before, read_after = (_face_eval.predict_attributes(attributes, up(x)) for x in (before, after))
+    read_before, read_after = _inversion.read_small(attributes, before), _inversion.read_small(attributes, after)
     changed = read_before["hair_colour"] != colour
-    others = [name for name, (kind, _) in _faces.FACTORS.items() if kind == "class" and name != "hair_colour"]
+    others = [name for name in _faces.CLASS_FACTORS if name != "hair_colour"]
     kept = {name: (read_after[name] == read_before[name]).float().mean().item() for name in others}
     return {"recoloured": (read_after["hair_colour"][changed] == colour).float().mean().item(),
             "kept": sum(kept.values()) / len(kept), "kept_per_factor": kept, "faces": int(changed.sum()),
