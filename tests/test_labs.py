@@ -5,7 +5,7 @@ import pytest
 import torch
 
 import coursekit as ck
-from coursekit.models import dcgan, inversion
+from coursekit.models import cyclegan, dcgan, inversion
 from coursekit.models.toy import ToyConfig, ToyDiscriminator, ToyGenerator
 
 
@@ -99,7 +99,7 @@ def test_the_mode_collapse_lab_says_not_implemented_and_names_a_wrong_return():
 
 
 def test_every_lab_has_hints_in_steps_and_a_goal():
-    assert set(ck.check.LABS) >= {"lab_acgan", "lab_ddim", "lab_mode_collapse", "lab_recolour"}
+    assert set(ck.check.LABS) >= {"lab_acgan", "lab_ddim", "lab_mode_collapse", "lab_printed_reader", "lab_recolour"}
     for lab in ck.check.LABS.values():
         assert len(lab.hints) >= 2 and lab.task and lab.goals
 
@@ -194,3 +194,40 @@ def test_the_acgan_lab_says_not_implemented_and_names_a_step_that_never_updates_
     assert ck.check.lab_acgan.report(_stub, steps=2).status == "not implemented"
     report = ck.check.lab_acgan.report(lambda G, D, opt_G, opt_D, real, y, z: None, steps=2, per_class=2)
     assert report.status == "failed" and "opt_G.step()" in str(report)
+
+
+@pytest.fixture(scope="module")
+def digit_models():
+    cpu = torch.device("cpu")
+    return {name: ck.zoo.load(name, device=cpu)
+            for name in ("mnist-judge", "mnist-colour-judge", "mnist-cyclegan", "mnist-cyclegan-semantic")}
+
+
+def _through(translator, judge):
+    """A reader that translates printed digits into MNIST's style and reads them with an MNIST judge."""
+    return lambda unlabelled: lambda x: judge(cyclegan.to_gray(cyclegan.translate(translator.G_BA, x)))
+
+
+def test_the_printed_reader_lab_meets_its_goal_with_a_reader_trained_on_recoloured_mnist(digit_models):
+    # not the notebook's solution (translate, then read): a reader trained on MNIST painted in random colours
+    report = ck.check.lab_printed_reader.report(lambda unlabelled: digit_models["mnist-colour-judge"])
+    assert report.met, str(report)
+
+
+def test_the_printed_reader_lab_is_not_met_by_the_plain_cyclegan_or_the_mnist_judge_alone(digit_models):
+    swapping = ck.check.lab_printed_reader.report(_through(digit_models["mnist-cyclegan"], digit_models["mnist-judge"]))
+    assert swapping.status == "not met" and 0.6 < swapping.numbers["accuracy"] < 0.9, str(swapping)
+    untranslated = ck.check.lab_printed_reader.report(
+        lambda unlabelled: lambda x: digit_models["mnist-judge"](cyclegan.to_gray(x)))
+    assert untranslated.status == "not met" and untranslated.numbers["accuracy"] < 0.2
+    semantic = ck.check.lab_printed_reader.report(_through(digit_models["mnist-cyclegan-semantic"],
+                                                           digit_models["mnist-judge"]))
+    assert semantic.met, str(semantic)
+
+
+def test_the_printed_reader_lab_says_not_implemented_and_names_a_wrong_return():
+    assert ck.check.lab_printed_reader.report(_stub).status == "not implemented"
+    nothing = ck.check.lab_printed_reader.report(lambda unlabelled: None)
+    assert nothing.status == "failed" and "must return a function" in str(nothing)
+    three = ck.check.lab_printed_reader.report(lambda unlabelled: lambda x: torch.zeros(len(x), 3))
+    assert three.status == "failed" and "(250, 10)" in str(three)

@@ -7,7 +7,8 @@ The exercise checks of this lecture, each with its hints (``ck.check.<name>``, `
 import torch
 import torch.nn.functional as F
 
-from coursekit.check import Case, Check, Mistake
+import coursekit as _ck
+from coursekit.check import Case, Check, Goal, Lab, Mistake
 from coursekit.models import cyclegan as _cyclegan
 
 _l1, _mse = F.l1_loss, F.mse_loss
@@ -191,4 +192,52 @@ semantic_loss = Check(
         Mistake("Cross-entropy is a loss to minimise: it is −log p(class), positive; yours has the opposite sign.",
                 lambda t, s: -F.cross_entropy(t, s.argmax(1))),
     ],
+)
+
+
+# --------------------------------------------------------------------------------------------
+# The lab: a reader of printed digits that never saw a printed digit's label (domain adaptation).
+
+def _score_reader(build_reader, unlabelled=4000, n=1000):
+    """Hand the student's ``build_reader(images)`` ``unlabelled`` printed digits (N, 3, 28, 28) of the training
+    seed, without their labels; it returns ``reader(images) -> logits (N, 10)`` (or class indices (N,)).
+    Read ``n`` held-out printed digits of the test seed (never in the pool) and score the readings."""
+    pool = _ck.data.printed_digits(unlabelled, seed=_cyclegan.TRAIN_SEED).images
+    reader = build_reader(pool.clone())
+    if not callable(reader):
+        raise TypeError(f"build_reader must return a function that reads images (N, 3, 28, 28) and returns logits "
+                        f"(N, 10); it returned {type(reader).__name__}. Return the function (or module) itself.")
+    test = _ck.data.printed_digits(n, seed=_cyclegan.TEST_SEED)
+    with torch.no_grad():
+        out = [torch.as_tensor(reader(chunk)).detach().cpu() for chunk in test.images.split(250)]
+    sizes = [len(chunk) for chunk in test.images.split(250)]
+    if any(o.shape not in ((m, 10), (m,)) for o, m in zip(out, sizes)):
+        got = next(tuple(o.shape) for o, m in zip(out, sizes) if o.shape not in ((m, 10), (m,)))
+        raise ValueError(f"reader(images) of {sizes[0]} printed digits must return logits ({sizes[0]}, 10) or "
+                         f"class indices ({sizes[0]},); got shape {got}.")
+    read = torch.cat([o.argmax(1) if o.dim() == 2 else o.long() for o in out])
+    per_digit = [(read[test.labels == d] == d).float().mean().item() for d in range(10)]
+    return {"accuracy": (read == test.labels).float().mean().item(), "worst_digit": min(per_digit),
+            "per_digit": per_digit, "digits": n}
+
+
+lab_printed_reader = Lab(
+    "lab_printed_reader",
+    task="write build_reader(unlabelled) -> reader: from 4,000 printed digits (N, 3, 28, 28) without their "
+         "labels and whatever MNIST gives (its digits, its labels, the zoo's MNIST readers and translators), "
+         "build reader(images) -> logits (N, 10) for printed digits. No model or label that saw a printed "
+         "digit's class: not printed-judge, not printed-judge-2, not ck.data.printed_digits' labels.",
+    measure=_score_reader,
+    goals=[Goal("accuracy", "share of 1,000 held-out printed digits read correctly", at_least=0.95),
+           Goal("worst_digit", "the worst digit's share (a reader that gives up on one class fails)", at_least=0.7)],
+    hints=(
+        "You own good readers of MNIST digits, and translators between the two domains. Which direction of "
+        "translation brings a printed digit to where a reader you own can read it?",
+        "Translate B -> A (printed -> MNIST style) and read with the MNIST judge; section 5 measured which "
+        "translator keeps the digit (the confusion table) and section 7 which does better. The judge reads one "
+        "grey channel: cyclegan.to_gray.",
+        "cyclegan.translate(G, images) runs a translator over a batch; the semantic CycleGAN's printed -> MNIST "
+        "translator is its G_BA; ck.zoo.load('mnist-judge') returns logits for (N, 1, 28, 28). Going further: "
+        "read the 4,000 unlabelled digits that way and train a printed-digit reader on them (self-training).",
+    ),
 )
