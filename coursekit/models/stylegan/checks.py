@@ -6,7 +6,9 @@ The exercise checks of this lecture, each with its hints (``ck.check.<name>``, `
 import torch
 import torch.nn.functional as F
 
-from coursekit.check import Case, Check, Mistake, randn
+import coursekit as _ck
+from coursekit.check import Case, Check, Goal, Lab, Mistake, randn
+from coursekit.models import face_eval as _face_eval
 from coursekit.models import stylegan as _stylegan
 
 
@@ -202,4 +204,60 @@ mapping_forward = Check(
         Mistake("Run every layer after the normalisation, net.net[1:], the last activation included.",
                 _mapping_with(last=-1)),
     ],
+)
+
+
+# --------------------------------------------------------------------------------------------
+# The lab: better faces from the same weights.
+
+def _score_sampler(sample, G=None, attributes=None, n=1000, seed=0):
+    """Call the student's ``sample(G, z, noise)`` on ``n`` codes and their per-layer noise images (the course's
+    fixed draws of ``seed``, in chunks of 250); score the faces against as many held-out real faces: Fréchet
+    distance and attribute variety (``face_eval.versus_real``)."""
+    cpu = torch.device("cpu")
+    G = (G if G is not None else _ck.zoo.load("faces-stylegan", device=cpu)).eval()
+    attributes = attributes if attributes is not None else _ck.zoo.load("faces-attributes", device=cpu)
+    z, noise = _stylegan.codes(G, n, seed), _stylegan.fixed_noise(G, n, seed)
+    c = G.config
+    images = []
+    with torch.no_grad():
+        for i in range(0, n, 250):
+            x = sample(G, z[i:i + 250], [b[i:i + 250] for b in noise])
+            want = (len(z[i:i + 250]), c.channels, c.resolution, c.resolution)
+            if not isinstance(x, torch.Tensor) or tuple(x.shape) != want:
+                got = tuple(x.shape) if isinstance(x, torch.Tensor) else type(x).__name__
+                raise ValueError(f"sample(G, z, noise) for {want[0]} codes must return G's images {want}; got {got}.")
+            x = x.detach().float().cpu()
+            if not torch.isfinite(x).all() or x.abs().max() > 1 + 1e-4:
+                raise ValueError(f"the images must lie in [-1, 1] (yours span {x.min():.2f} .. {x.max():.2f}): G's raw "
+                                 "output overshoots; end with .clamp(-1, 1).")
+            images.append(x)
+    result = _face_eval.versus_real(attributes, torch.cat(images))
+    return {"fid": result["fid"], "variety": result["variety"]["mean"], "faces": n}
+
+
+def _sampler_goals():
+    """Beat ProGAN's Fréchet distance (its zoo record) by a clear point, with at least 0.5 of real faces' variety."""
+    progan = _ck.zoo.record("faces-progan")["metrics"]["fid_final_1000"]
+    zoo = _ck.zoo.record("faces-stylegan")["metrics"]
+    return [Goal("fid", f"Fréchet distance of 1,000 faces (the zoo sampler: {zoo['fid']:.1f}; faces-progan: "
+                        f"{progan:.1f})", at_most=round(progan - 1, 1)),
+            Goal("variety", "attribute variety (as varied as real faces: 1; one repeated face: 0)", at_least=0.5)]
+
+
+lab_sampler = Lab(
+    "lab_sampler",
+    task="write sample(G, z, noise) -> images (N, 3, 32, 32) in [-1, 1]: the zoo StyleGAN's faces for codes z "
+         "(N, 128) and the per-layer noise images noise (a list, one (N, 1, H, W) per styled conv), drawn from "
+         "the same trained weights (no retraining, no other model), but scoring better than ProGAN's.",
+    measure=_score_sampler,
+    goals=lambda numbers: _sampler_goals(),
+    hints=(
+        "Section 11 found what costs quality: the speckle of noise that this short training never learned to use. "
+        "Which knob of the generator decides how much of it reaches the image?",
+        "Switching the 32 px noise off (section 11) removes the speckle but reaches only 80.2: the noise also draws "
+        "some detail that real faces have. Try turning it down, not off; truncation (section 9) only costs here.",
+        "Each noise image is multiplied by its layer's learned strength before it is added: scale the images in "
+        "`noise` (all of them, or the 32 px ones) by a factor between 0 and 1, pass them to G, and clamp.",
+    ),
 )
