@@ -5,7 +5,7 @@ import pytest
 import torch
 
 import coursekit as ck
-from coursekit.models import cyclegan, dcgan, inversion, stylegan
+from coursekit.models import cyclegan, dcgan, inversion, pix2pix, stylegan
 from coursekit.models.toy import ToyConfig, ToyDiscriminator, ToyGenerator
 
 
@@ -99,7 +99,7 @@ def test_the_mode_collapse_lab_says_not_implemented_and_names_a_wrong_return():
 
 
 def test_every_lab_has_hints_in_steps_and_a_goal():
-    assert set(ck.check.LABS) >= {"lab_acgan", "lab_ddim", "lab_mode_collapse", "lab_printed_reader", "lab_recolour", "lab_sampler"}
+    assert set(ck.check.LABS) >= {"lab_acgan", "lab_ddim", "lab_inference", "lab_mode_collapse", "lab_printed_reader", "lab_recolour", "lab_sampler"}
     for lab in ck.check.LABS.values():
         assert len(lab.hints) >= 2 and lab.task and lab.goals
 
@@ -263,3 +263,45 @@ def test_the_sampler_lab_says_not_implemented_and_names_unclamped_or_misshapen_i
     assert raw.status == "failed" and ".clamp(-1, 1)" in str(raw)
     big = ck.check.lab_sampler.report(lambda G, z, noise: torch.zeros(len(z), 3, 64, 64), n=250, **face_models)
     assert big.status == "failed" and "(250, 3, 32, 32)" in str(big)
+
+
+@pytest.fixture(scope="module")
+def pix2pix_models():
+    cpu = torch.device("cpu")
+    return {"G": ck.zoo.load("faces-pix2pix", device=cpu), "segmenter": ck.zoo.load("faces-segmenter", device=cpu),
+            "attributes": ck.zoo.load("faces-attributes", device=cpu)}
+
+
+def _batch_statistics(G, conditions):
+    """Not the notebook's solution: batch norm on the batch's statistics, dropout off, batches of 50."""
+    for module in G.modules():
+        if isinstance(module, torch.nn.BatchNorm2d):
+            module.train()
+    with torch.no_grad():
+        return torch.cat([G(chunk) for chunk in conditions.split(50)])
+
+
+def test_the_inference_lab_meets_its_goal_with_batch_statistics(pix2pix_models):
+    report = ck.check.lab_inference.report(_batch_statistics, **pix2pix_models)
+    assert report.met, str(report)
+    assert not pix2pix_models["G"].training, "the check must hand the student a copy of G"
+
+
+def test_the_inference_lab_is_not_met_by_the_courses_translate_dropout_off_or_an_average_of_draws(pix2pix_models):
+    average = lambda G, c: torch.stack([pix2pix.translate(G, c) for _ in range(4)]).mean(0)  # noqa: E731
+    for wrong in (pix2pix.translate, lambda G, c: pix2pix.translate(G, c, dropout=False), average):
+        report = ck.check.lab_inference.report(wrong, **pix2pix_models)
+        assert report.status == "not met" and report.numbers["fid"] > 150, str(report)
+
+
+def test_the_inference_lab_says_not_implemented_and_names_changed_weights_or_a_wrong_shape(pix2pix_models):
+    assert ck.check.lab_inference.report(_stub, **pix2pix_models).status == "not implemented"
+
+    def nudged(G, conditions):
+        with torch.no_grad():
+            next(G.parameters()).add_(0.01)
+        return pix2pix.translate(G, conditions)
+    report = ck.check.lab_inference.report(nudged, **pix2pix_models)
+    assert report.status == "failed" and "weights changed" in str(report)
+    small = ck.check.lab_inference.report(lambda G, c: pix2pix.translate(G, c)[:, :, ::2, ::2], **pix2pix_models)
+    assert small.status == "failed" and "(200, 3, 64, 64)" in str(small)

@@ -3,10 +3,15 @@
 The exercise checks of this lecture, each with its hints (``ck.check.<name>``, ``ck.hint(name)``).
 """
 
+import copy
+
 import torch
 import torch.nn.functional as F
 
-from coursekit.check import Case, Check, Mistake
+import coursekit as _ck
+from coursekit import faces as _faces
+from coursekit.check import Case, Check, Goal, Lab, Mistake
+from coursekit.models import face_eval as _face_eval
 from coursekit.models import pix2pix as _pix2pix
 
 
@@ -147,4 +152,63 @@ pix2pix_g_loss = Check(
         Mistake("The adversarial term is missing: without it Pix2Pix is plain L1 regression (blurry).",
                 lambda lg, f, t, lam: lam * _l1(f, t)),
     ],
+)
+
+
+# --------------------------------------------------------------------------------------------
+# The lab: the same weights, better photos (inference as the paper runs it).
+
+def _score_inference(translate, G=None, segmenter=None, attributes=None, n=200):
+    """Hand the student's ``translate(G, conditions)`` a copy of the zoo's labels -> photo generator and the
+    label maps of ``n`` held-out faces; score its photos as section 6 does (the segmenter's pixel accuracy
+    and mean IoU against the input labels, the Fréchet distance to the true photos)."""
+    cpu = torch.device("cpu")
+    G = G if G is not None else _ck.zoo.load("faces-pix2pix", device=cpu)
+    segmenter = segmenter if segmenter is not None else _ck.zoo.load("faces-segmenter", device=cpu)
+    attributes = attributes if attributes is not None else _ck.zoo.load("faces-attributes", device=cpu)
+    test = _faces.faces(n, size=64, seed=_pix2pix.TEST_SEED)
+    condition, photo = _pix2pix.task_pair(test, "labels")
+    mine = copy.deepcopy(G).eval()  # the student may switch modes or hooks: the zoo's G stays as it was
+    with torch.random.fork_rng():  # the same dropout masks every run, and the student's random state untouched
+        torch.manual_seed(0)
+        fake = translate(mine, condition.clone())
+    if not isinstance(fake, torch.Tensor) or fake.shape != photo.shape:
+        got = tuple(fake.shape) if isinstance(fake, torch.Tensor) else type(fake).__name__
+        raise ValueError(f"translate(G, conditions) for {n} label maps must return their photos {tuple(photo.shape)}; "
+                         f"got {got}.")
+    if any(not torch.equal(a, b) for a, b in zip(mine.parameters(), G.parameters())):
+        raise ValueError("G's weights changed: the lab asks for the same weights. Translate under torch.no_grad(), "
+                         "and do not train or edit G.")
+    fake = fake.detach().float().cpu()
+    if not torch.isfinite(fake).all() or fake.abs().max() > 1 + 1e-4:
+        raise ValueError(f"the photos must lie in [-1, 1] (yours span {fake.min():.2f} .. {fake.max():.2f}).")
+    scores = _face_eval.segmentation_scores(_face_eval.segment(segmenter, fake), test.labels)
+    return {"pixel_accuracy": scores["pixel_accuracy"], "mean_iou": scores["mean_iou"],
+            "fid": _face_eval.faces_frechet_distance(attributes, fake, photo), "faces": n}
+
+
+def _inference_goals():
+    zoo = _ck.zoo.record("faces-pix2pix")["metrics"]  # measured with pix2pix.translate when the model was published
+    return [Goal("pixel_accuracy", f"the segmenter's pixel accuracy on 200 photos (pix2pix.translate: "
+                                   f"{zoo['pixel_accuracy']:.3f})", at_least=0.91),
+            Goal("fid", f"Fréchet distance to the true photos (pix2pix.translate: {zoo['fid_attributes']:.1f})",
+                 at_most=150.0)]
+
+
+lab_inference = Lab(
+    "lab_inference",
+    task="write translate(G, conditions) -> photos (N, 3, 64, 64) in [-1, 1]: the zoo's labels -> photo G (a copy; "
+         "its weights must not change) translates N held-out label maps (N, 3, 64, 64), and scores better than "
+         "pix2pix.translate, the course's way of running it.",
+    measure=_score_inference,
+    goals=lambda numbers: _inference_goals(),
+    hints=(
+        "The weights are fixed, but some layers compute differently in training and at test time. Which layers "
+        "of the U-Net are those, and in which way does pix2pix.translate run each?",
+        "Dropout and batch norm. Section 5 keeps dropout on, as the paper does. Now read what the paper says it "
+        "does with batch norm at inference (Isola et al., 2017, section 3.3) and compare with G.eval().",
+        "Switch only the nn.BatchNorm2d modules to training mode (module.train()): they then normalise with the "
+        "statistics of the batch being translated, not with the running averages of training. Translate under "
+        "torch.no_grad(), in batches of a few dozen maps or more.",
+    ),
 )
