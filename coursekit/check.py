@@ -289,6 +289,20 @@ class Lab:
 # --------------------------------------------------------------------------------------------
 # Cases shared by the lectures' checks.
 
+def expect_images(x, shape, call):
+    """``x`` as a float CPU tensor when it is a tensor of ``shape`` with every value in [-1, 1]; otherwise a
+    ValueError that says what ``call`` (the student's function, as written in the lab) should return."""
+    shape = tuple(shape)
+    if not isinstance(x, torch.Tensor) or tuple(x.shape) != shape:
+        got = f"shape {tuple(x.shape)}" if isinstance(x, torch.Tensor) else type(x).__name__
+        raise ValueError(f"{call} must return images of shape {shape}; got {got}.")
+    x = x.detach().float().cpu()
+    if not torch.isfinite(x).all() or x.abs().max() > 1 + 1e-4:
+        raise ValueError(f"{call} must return images in [-1, 1]; yours span {x.min():.2f} .. {x.max():.2f}. A "
+                         f"generator's raw output can overshoot: end with .clamp(-1, 1).")
+    return x
+
+
 def randn(seed, *shape, scale=1.0):
     return torch.randn(*shape, generator=torch.Generator().manual_seed(seed)) * scale
 

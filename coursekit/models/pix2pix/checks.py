@@ -10,7 +10,7 @@ import torch.nn.functional as F
 
 import coursekit as _ck
 from coursekit import faces as _faces
-from coursekit.check import Case, Check, Goal, Lab, Mistake
+from coursekit.check import Case, Check, Goal, Lab, Mistake, expect_images
 from coursekit.models import face_eval as _face_eval
 from coursekit.models import pix2pix as _pix2pix
 
@@ -172,16 +172,10 @@ def _score_inference(translate, G=None, segmenter=None, attributes=None, n=200):
     with torch.random.fork_rng():  # the same dropout masks every run, and the student's random state untouched
         torch.manual_seed(0)
         fake = translate(mine, condition.clone())
-    if not isinstance(fake, torch.Tensor) or fake.shape != photo.shape:
-        got = tuple(fake.shape) if isinstance(fake, torch.Tensor) else type(fake).__name__
-        raise ValueError(f"translate(G, conditions) for {n} label maps must return their photos {tuple(photo.shape)}; "
-                         f"got {got}.")
     if any(not torch.equal(a, b) for a, b in zip(mine.parameters(), G.parameters())):
         raise ValueError("G's weights changed: the lab asks for the same weights. Translate under torch.no_grad(), "
                          "and do not train or edit G.")
-    fake = fake.detach().float().cpu()
-    if not torch.isfinite(fake).all() or fake.abs().max() > 1 + 1e-4:
-        raise ValueError(f"the photos must lie in [-1, 1] (yours span {fake.min():.2f} .. {fake.max():.2f}).")
+    fake = expect_images(fake, photo.shape, f"translate(G, conditions) for {n} label maps")
     scores = _face_eval.segmentation_scores(_face_eval.segment(segmenter, fake), test.labels)
     return {"pixel_accuracy": scores["pixel_accuracy"], "mean_iou": scores["mean_iou"],
             "fid": _face_eval.faces_frechet_distance(attributes, fake, photo), "faces": n}

@@ -7,7 +7,7 @@ import torch
 import torch.nn.functional as F
 
 import coursekit as _ck
-from coursekit.check import Case, Check, Goal, Lab, Mistake, randn
+from coursekit.check import Case, Check, Goal, Lab, Mistake, expect_images, randn
 from coursekit.models import face_eval as _face_eval
 from coursekit.models import stylegan as _stylegan
 
@@ -224,14 +224,7 @@ def _score_sampler(sample, G=None, attributes=None, n=1000, seed=0):
         for i in range(0, n, 250):
             x = sample(G, z[i:i + 250], [b[i:i + 250] for b in noise])
             want = (len(z[i:i + 250]), c.channels, c.resolution, c.resolution)
-            if not isinstance(x, torch.Tensor) or tuple(x.shape) != want:
-                got = tuple(x.shape) if isinstance(x, torch.Tensor) else type(x).__name__
-                raise ValueError(f"sample(G, z, noise) for {want[0]} codes must return G's images {want}; got {got}.")
-            x = x.detach().float().cpu()
-            if not torch.isfinite(x).all() or x.abs().max() > 1 + 1e-4:
-                raise ValueError(f"the images must lie in [-1, 1] (yours span {x.min():.2f} .. {x.max():.2f}): G's raw "
-                                 "output overshoots; end with .clamp(-1, 1).")
-            images.append(x)
+            images.append(expect_images(x, want, f"sample(G, z, noise) for {want[0]} codes"))
     result = _face_eval.versus_real(attributes, torch.cat(images))
     return {"fid": result["fid"], "variety": result["variety"]["mean"], "faces": n}
 
