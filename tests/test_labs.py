@@ -99,7 +99,7 @@ def test_the_mode_collapse_lab_says_not_implemented_and_names_a_wrong_return():
 
 
 def test_every_lab_has_hints_in_steps_and_a_goal():
-    assert set(ck.check.LABS) >= {"lab_acgan", "lab_ddim", "lab_inference", "lab_mode_collapse", "lab_printed_reader", "lab_recolour", "lab_sampler"}
+    assert set(ck.check.LABS) >= {"lab_acgan", "lab_batch_aware", "lab_ddim", "lab_inference", "lab_mode_collapse", "lab_printed_reader", "lab_recolour", "lab_sampler"}
     for lab in ck.check.LABS.values():
         assert len(lab.hints) >= 2 and lab.task and lab.goals
 
@@ -305,3 +305,44 @@ def test_the_inference_lab_says_not_implemented_and_names_changed_weights_or_a_w
     assert report.status == "failed" and "weights changed" in str(report)
     small = ck.check.lab_inference.report(lambda G, c: pix2pix.translate(G, c)[:, :, ::2, ::2], **pix2pix_models)
     assert small.status == "failed" and "(200, 3, 64, 64)" in str(small)
+
+
+class _SpreadD(torch.nn.Module):
+    """A D for 2-D points that also reads a spread: over the whole batch of raw points (``over="batch"``, a
+    working answer that is not the notebook's), or, the plausible mistake, over each point's own hidden
+    features (``over="features"``: one number per point, so D still judges one point at a time)."""
+
+    def __init__(self, over="batch", hidden=128):
+        super().__init__()
+        self.over = over
+        self.features = torch.nn.Sequential(
+            torch.nn.Linear(4 if over == "batch" else 2, hidden), torch.nn.LeakyReLU(0.2),
+            torch.nn.Linear(hidden, hidden), torch.nn.LeakyReLU(0.2))
+        self.head = torch.nn.Linear(hidden + (over == "features"), 1)
+
+    def forward(self, x):
+        if self.over == "batch":
+            spread = x.std(dim=0, keepdim=True).expand_as(x)
+            return self.head(self.features(torch.cat([x, spread], dim=1))).flatten()
+        f = self.features(x)
+        return self.head(torch.cat([f, f.std(dim=1, keepdim=True)], dim=1)).flatten()
+
+
+def test_the_batch_aware_lab_meets_its_goal_with_the_spread_of_the_raw_points():
+    report = ck.check.lab_batch_aware.report(lambda: _SpreadD("batch"), seeds=(0,))
+    assert report.met, str(report)
+
+
+def test_the_batch_aware_lab_is_not_met_by_notebook_01s_d_or_a_spread_over_each_points_features():
+    plain = ck.check.lab_batch_aware.report(lambda: ToyDiscriminator(ToyConfig()), seeds=(0,))
+    per_point = ck.check.lab_batch_aware.report(lambda: _SpreadD("features"), seeds=(0,))
+    for report in (plain, per_point):
+        assert report.status == "not met" and report.numbers["fewest_modes"] < 8, str(report)
+
+
+def test_the_batch_aware_lab_says_not_implemented_and_names_a_wrong_return():
+    assert ck.check.lab_batch_aware.report(_stub).status == "not implemented"
+    column = ck.check.lab_batch_aware.report(lambda: torch.nn.Linear(2, 1), seeds=(0,), steps=2)
+    assert column.status == "failed" and "shape (256,)" in str(column)
+    not_a_module = ck.check.lab_batch_aware.report(lambda: (lambda x: x.sum(1)), seeds=(0,), steps=2)
+    assert not_a_module.status == "failed" and "torch.nn.Module" in str(not_a_module)

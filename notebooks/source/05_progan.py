@@ -378,6 +378,65 @@ plt.show()
 ck.widgets.interpolation(G, steps=8, z_dim=G.config.z_dim)
 
 # %% [markdown]
+# ## 8. Lab: a D that sees the batch
+#
+# Section 6 found no difference from minibatch standard deviation in the zoo's run, which does not
+# collapse. So go where a GAN does collapse: notebook 01's 2-D ring, with $D$ learning ten times
+# faster than $G$, where the samples pile onto three of the eight modes. Notebook 01's lab ended that
+# collapse by changing the loss; here the loss and the loop stay as they are, and only what $D$
+# sees may change.
+#
+# **The task.** `make_discriminator()` returns a new $D$ for the 2-D points: `(B, 2) → (B,)` logits.
+# The check trains notebook 01's `ToyGenerator` against it in the collapsing setting
+# ($\text{lr}_D = 10^{-2}$, $\text{lr}_G = 10^{-3}$, the non-saturating loss, batches of 256, 3,000
+# steps), on three seeds.
+#
+# **The goal**, as in notebook 01's lab: every seed's $G$ covers all 8 modes, and on average at least
+# half of its samples are sharp (within $3\sigma$ of a mode). (Quick mode measures one seed of 300
+# steps: too short to meet it, enough to run it.) Stuck? `ck.hint("lab_batch_aware")`, one step per call.
+
+# %%
+def make_discriminator():
+    """A new D for 2-D points (B, 2) -> logits (B,) that sees how spread its batch is."""
+    ### BEGIN SOLUTION
+    ### HINT: what does a batch of collapsed fakes have that a batch of real points has not, and how can D see it?
+    class BatchAwareD(torch.nn.Module):
+        """notebook 01's D, with one standard deviation per hidden feature over groups of 16 points
+        appended before its last layer (ProGAN's idea, without the averaging to one number)."""
+
+        def __init__(self, hidden=128, group=16):
+            super().__init__()
+            self.group = group
+            self.features = torch.nn.Sequential(
+                torch.nn.Linear(2, hidden), torch.nn.LeakyReLU(0.2), torch.nn.Linear(hidden, hidden),
+                torch.nn.LeakyReLU(0.2), torch.nn.Linear(hidden, hidden), torch.nn.LeakyReLU(0.2))
+            self.head = torch.nn.Linear(2 * hidden, 1)
+
+        def forward(self, x):
+            f = self.features(x)                                        # (B, F)
+            groups = f.view(self.group, -1, f.shape[1])                 # as section 2: point k in group k mod B/g
+            std = (groups.var(dim=0, unbiased=False) + 1e-8).sqrt()     # (B/g, F): spread of each feature
+            return self.head(torch.cat([f, std.repeat(self.group, 1)], dim=1)).flatten()
+
+    return BatchAwareD()
+    ### END SOLUTION
+
+
+# %%
+lab = ck.check.lab_batch_aware(make_discriminator, seeds=(0,) if ck.QUICK else (0, 1, 2),
+                               steps=300 if ck.QUICK else 3000)
+
+# %% [markdown]
+# What we measured (seeds 0-2, or 0-3): notebook 01's $D$ covers 3, 4 and 3 modes. ProGAN's layer as
+# section 2 wrote it, one number per group of 4 (the spread averaged over the features), already
+# helps: 8, 4 and 7. One spread per feature in groups of 4 covers 8, 8, 7 and 8 (seeds 0-3); in groups
+# of 16, all 8 modes on every seed, and so does giving $D$ the spread of the raw points (in groups of 16,
+# or over the whole batch). A larger group measures the spread more steadily; a richer statistic of the batch
+# tells $D$ more; Salimans et al. (2016), whose *minibatch discrimination* ProGAN simplified, kept many
+# numbers per image for the same reason. So the claim holds where there is a collapse to catch: a $D$
+# that sees the batch's variety makes $G$ keep it.
+
+# %% [markdown]
 # ## What to remember
 #
 # * Grow both networks: start at 4×4, add a block per resolution, and **fade it in** with $\alpha$.

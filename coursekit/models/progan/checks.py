@@ -5,8 +5,12 @@ The exercise checks of this lecture, each with its hints (``ck.check.<name>``, `
 
 import torch
 
-from coursekit.check import Case, Check, Mistake, randn
+import coursekit as _ck
+from coursekit.check import Case, Check, Goal, Lab, Mistake, randn
+from coursekit.models import dcgan as _dcgan
 from coursekit.models import progan as _progan
+from coursekit.models.dcgan import checks as _dcgan_checks
+from coursekit.models.toy import ToyConfig, ToyGenerator
 
 
 fade_in = Check(
@@ -143,4 +147,64 @@ equalized_linear = Check(
                 "constant shrinks them at run time.",
                 lambda x, weight, bias, gain: x @ (weight / (gain / weight.shape[1] ** 0.5)).t() + bias),
     ],
+)
+
+
+# --------------------------------------------------------------------------------------------
+# The lab: a D that sees the batch ends notebook 01's mode collapse.
+
+def _train_collapsing(make_discriminator, seed, steps, batch=256):
+    """Notebook 01's collapsing setting (D ten times faster than G, the non-saturating loss, both learning rates
+    decaying to 0) with the student's D; the loop and the loss are the course's, so only D can change."""
+    g = _ck.seed(seed)
+    G, D = ToyGenerator(ToyConfig()), make_discriminator()
+    if not isinstance(D, torch.nn.Module):
+        raise TypeError(f"make_discriminator() must return a torch.nn.Module (a new D), got {type(D).__name__}")
+    probe = D(torch.zeros(batch, 2))
+    if not isinstance(probe, torch.Tensor) or probe.shape != (batch,):
+        got = tuple(probe.shape) if isinstance(probe, torch.Tensor) else type(probe).__name__
+        raise ValueError(f"D(points) for a batch of points ({batch}, 2) must return one logit per point, shape "
+                         f"({batch},); got {got}. End with .flatten() (or .squeeze(1)) after the last Linear.")
+    opts = (torch.optim.Adam(G.parameters(), lr=1e-3, betas=(0.5, 0.999)),
+            torch.optim.Adam(D.parameters(), lr=1e-2, betas=(0.5, 0.999)))
+    decay = [torch.optim.lr_scheduler.CosineAnnealingLR(o, steps) for o in opts]
+    for _ in range(steps):
+        real = _ck.data.ring_of_gaussians(batch, std=_dcgan_checks.RING_STD, generator=g)
+        fake = G(torch.randn(batch, G.config.z_dim, generator=g))
+        loss_D = _dcgan.d_loss(D(real), D(fake.detach()))
+        opts[1].zero_grad()
+        loss_D.backward()
+        opts[1].step()
+        loss_G = _dcgan.g_loss(D(fake))
+        opts[0].zero_grad()
+        loss_G.backward()
+        opts[0].step()
+        for d in decay:
+            d.step()
+    return G
+
+
+def _score_batch_aware(make_discriminator, seeds=(0, 1, 2), steps=3000):
+    """Modes covered and sharp samples (as notebook 01's lab) of G trained against the student's D."""
+    return _dcgan_checks._score_remedy(lambda seed, n: _train_collapsing(make_discriminator, seed, n), seeds, steps)
+
+
+lab_batch_aware = Lab(
+    "lab_batch_aware",
+    task="write make_discriminator() -> a new D for notebook 01's 2-D GAN (points (B, 2) -> logits (B,)) that "
+         "ends the collapse of its fast-D setting by what D sees: the check trains G against it with the course's "
+         "loop and loss (lr_D = 1e-2, lr_G = 1e-3), so D's architecture is the only thing you change.",
+    measure=_score_batch_aware,
+    goals=[Goal("fewest_modes", "modes covered by the worst seed (of 8; notebook 01's D: 3)", at_least=8),
+           Goal("high_quality", "share of samples within 3σ of a mode", at_least=0.5)],
+    hints=(
+        "A D that judges one point at a time cannot tell that all of G's points sit on three modes: each of them "
+        "looks real. What could D see that a collapsed batch of fakes has and a batch of real points has not?",
+        "Its spread. Section 2's minibatch standard deviation gives D a statistic of the whole batch (or of groups "
+        "of a few points) as one more input to its last layer. The 2-D points have few features: one averaged "
+        "number may say too little, so try one standard deviation per feature.",
+        "In D's forward: f = hidden features (B, F); view them as groups (B/4, 4, F); take the standard deviation "
+        "over the group dimension (biased, plus a small ε under the square root); repeat it back to (B, F) and "
+        "concatenate it to f before the last Linear, whose input then has 2F features.",
+    ),
 )
