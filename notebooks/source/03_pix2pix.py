@@ -432,7 +432,7 @@ ck.widgets.dropout_variety(G, condition[:4])
 def translate(G, conditions):
     """G's photos (N, 3, 64, 64) for label maps (N, 3, 64, 64), run as the paper runs it at inference."""
     ### BEGIN SOLUTION
-    ### HINT: which layers of the U-Net compute differently in training and at test time, and what does the paper do with each?
+    ### HINT: which layers of the U-Net behave differently in training and at test, and how does the paper run each?
     # The paper (section 3.3) runs G at test time exactly as in training: dropout on, and batch norm with the
     # statistics of the test batch instead of the running averages gathered in training.
     for module in G.modules():
