@@ -252,8 +252,8 @@ def test_the_sampler_lab_meets_its_goal_with_every_layers_noise_turned_down(face
 
 
 def test_the_sampler_lab_is_not_met_by_the_zoo_sampler_noise_switched_off_or_truncation(face_models):
-    # the zoo sampler (88.2) and truncation (93.7) are far from the goal: 500 faces tell; noise off (80.2) is near it
-    for wrong, n in ((_quieter(1.0), 500), (_quieter(1.0, psi=0.7), 500), (_quieter(0.0, only_finest=True), 1000)):
+    # the zoo sampler (88.2) and truncation (93.7) are far from the goal: 250 faces tell; noise off (80.2) is near it
+    for wrong, n in ((_quieter(1.0), 250), (_quieter(1.0, psi=0.7), 250), (_quieter(0.0, only_finest=True), 1000)):
         report = ck.check.lab_sampler.report(wrong, n=n, **face_models)
         assert report.status == "not met" and report.numbers["fid"] > 79.5, str(report)
 
@@ -334,11 +334,10 @@ def test_the_batch_aware_lab_meets_its_goal_with_the_spread_of_the_raw_points():
     assert report.met, str(report)
 
 
-def test_the_batch_aware_lab_is_not_met_by_notebook_01s_d_or_a_spread_over_each_points_features():
-    plain = ck.check.lab_batch_aware.report(lambda: ToyDiscriminator(ToyConfig()), seeds=(0,))
+def test_the_batch_aware_lab_is_not_met_by_a_spread_over_each_points_own_features():
+    # notebook 01's own D collapses here: test_the_mode_collapse_lab_meets_its_goal_with_a_remedy_and_not_without_one
     per_point = ck.check.lab_batch_aware.report(lambda: _SpreadD("features"), seeds=(0,))
-    for report in (plain, per_point):
-        assert report.status == "not met" and report.numbers["fewest_modes"] < 8, str(report)
+    assert per_point.status == "not met" and per_point.numbers["fewest_modes"] < 8, str(per_point)
 
 
 def test_the_batch_aware_lab_says_not_implemented_and_names_a_wrong_return():

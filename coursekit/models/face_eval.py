@@ -52,7 +52,10 @@ class AttributePredictor(nn.Module):
         return self.body(x)
 
     def forward(self, x):
-        h = self.features(x)
+        return self.read(self.features(x))
+
+    def read(self, h):
+        """Every factor's head on features ``h`` (N, features): class logits (N, K) or a value (N,)."""
         return {name: head(h) if _faces.FACTORS[name][0] == "class" else head(h).squeeze(1)
                 for name, head in self.heads.items()}
 
@@ -70,20 +73,24 @@ def attribute_loss(outputs, factors):
     return total
 
 
+def _in_units(pred):
+    """The predictor's outputs as factors: {name: (N,) classes, or values in the factor's units}."""
+    out = {}
+    for name, (kind, spec) in _faces.FACTORS.items():
+        p = pred[name].float().cpu()
+        out[name] = p.argmax(1) if kind == "class" else (p.clamp(-1, 1) + 1) / 2 * (spec[1] - spec[0]) + spec[0]
+    return out
+
+
 @torch.no_grad()
 def predict_attributes(model, images, batch_size=500):
     """The factors the model reads from ``images``: {name: (N,) classes or values in the factor's units}."""
     was = model.training
     model.eval()
     dev = next(model.parameters()).device
-    out = {name: [] for name in _faces.FACTORS}
-    for chunk in images.split(batch_size):
-        pred = model(chunk.to(dev))
-        for name, (kind, spec) in _faces.FACTORS.items():
-            p = pred[name].float().cpu()
-            out[name].append(p.argmax(1) if kind == "class" else (p.clamp(-1, 1) + 1) / 2 * (spec[1] - spec[0]) + spec[0])
+    parts = [_in_units(model(chunk.to(dev))) for chunk in images.split(batch_size)]
     model.train(was)
-    return {name: torch.cat(v) for name, v in out.items()}
+    return {name: torch.cat([p[name] for p in parts]) for name in _faces.FACTORS}
 
 
 @dataclass
@@ -186,19 +193,28 @@ def train_segmenter(steps=2000, batch_size=32, size=64, lr=2e-3, checkpoint=None
 
 
 @torch.no_grad()
-def attribute_features(model, images, batch_size=200):
-    """The attribute predictor's 128-d features of ``images`` (N, 3, S, S): the space of the faces'
-    Fréchet distance.  Images smaller than 64x64 are upsampled (bilinear) to the size it was trained at."""
+def read_faces(model, images, batch_size=200):
+    """One pass of the attribute predictor over ``images`` (N, 3, S, S): its 128-d features (N, 128), the
+    space of the faces' Fréchet distance, and the factors it reads (as :func:`predict_attributes`).
+    Images smaller than 64x64 are upsampled (bilinear) to the size it was trained at."""
     was = model.training
     model.eval()
     dev = next(model.parameters()).device
-    out = []
+    features, parts = [], []
     for chunk in images.split(batch_size):
         if chunk.shape[-1] != 64:
             chunk = F.interpolate(chunk, size=64, mode="bilinear", align_corners=False)
-        out.append(model.features(chunk.to(dev)).cpu())
+        h = model.features(chunk.to(dev))
+        features.append(h.cpu())
+        parts.append(_in_units(model.read(h)))
     model.train(was)
-    return torch.cat(out)
+    return torch.cat(features), {name: torch.cat([p[name] for p in parts]) for name in _faces.FACTORS}
+
+
+def attribute_features(model, images, batch_size=200):
+    """The attribute predictor's 128-d features of ``images`` (N, 3, S, S): the space of the faces'
+    Fréchet distance (:func:`read_faces`)."""
+    return read_faces(model, images, batch_size)[0]
 
 
 def faces_frechet_distance(model, fake, real):
@@ -219,8 +235,10 @@ def versus_real(model, fake, seed=TEST_SEED):
     held-out real faces brought down to S x S; both upsampled (nearest) to the predictor's 64 x 64, so
     that a generator of small images is compared with real faces as small."""
     real = _held_out_at(len(fake), fake.shape[-1], seed)
-    fake = F.interpolate(fake, size=64, mode="nearest")
-    return {"fid": round(faces_frechet_distance(model, fake, real), 3), "variety": attribute_variety(model, fake, real)}
+    (features_fake, read_fake), (features_real, read_real) = read_faces(model, F.interpolate(fake, size=64, mode="nearest")), \
+        read_faces(model, real)  # one pass over each set serves both measures
+    return {"fid": round(ck.metrics.frechet_distance(features_fake, features_real), 3),
+            "variety": _variety(read_fake, read_real)}
 
 
 def attribute_variety(model, fake, real):
@@ -228,6 +246,14 @@ def attribute_variety(model, fake, real):
     for a class factor the entropy (bits) of the classes the predictor reads, for a value factor the
     standard deviation of the values.  1 is as varied as real faces; a collapsed G scores near 0.
     Returns ``{factor: share, ..., "mean": the mean share}``."""
+    return _variety(predict_attributes(model, fake), predict_attributes(model, real))
+
+
+def _variety(pf, pr):
+    """:func:`attribute_variety` from the factors read from the generated (``pf``) and the real faces (``pr``)."""
+    if len(pf["face_shape"]) < 2 or len(pr["face_shape"]) < 2:
+        raise ValueError(f"variety needs at least 2 faces in each set, got {len(pf['face_shape'])} generated and "
+                         f"{len(pr['face_shape'])} real")
 
     def spread(values, kind, spec):
         if kind == "value":
@@ -236,9 +262,6 @@ def attribute_variety(model, fake, real):
         p = p[p > 0]
         return max(0.0, -(p * p.log2()).sum().item())  # one class: 0 bits (not -0.0)
 
-    if len(fake) < 2 or len(real) < 2:
-        raise ValueError(f"variety needs at least 2 faces in each set, got {len(fake)} generated and {len(real)} real")
-    pf, pr = predict_attributes(model, fake), predict_attributes(model, real)
     out = {name: round(spread(pf[name], kind, spec) / max(spread(pr[name], kind, spec), 1e-8), 4)
            for name, (kind, spec) in _faces.FACTORS.items()}
     out["mean"] = round(sum(out.values()) / len(out), 4)
