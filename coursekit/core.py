@@ -55,6 +55,11 @@ def has_fast_bf16(dev):
             return bool(torch.cpu._is_avx512_bf16_supported() or torch.cpu._is_amx_tile_supported())
         except AttributeError:  # a PyTorch without these probes: assume no
             return False
+
+
+def training_precision(dev):
+    """How a recipe that autocasts where bf16 is fast (:func:`has_fast_bf16`) trains on ``dev``: for zoo records."""
+    return "bf16 autocast, float32 weights" if has_fast_bf16(dev) else "float32"
     return False
 
 

@@ -23,6 +23,7 @@ def mnist_dcgan(args):
     return G, run, metrics, {
         "description": "DCGAN generator for 28x28 digits (notebook 01), non-saturating loss, Adam 2e-4 / 0.5.",
         "data": f"{ck.data.mnist('train', verbose=False).source}, train split",
+        "precision": ck.core.training_precision(args.device),
         "extras": {"frames": frames, "frame_steps": frame_steps},
         "options": ck.train.settings(train_dcgan, **options),
     }

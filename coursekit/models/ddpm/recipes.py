@@ -22,7 +22,7 @@ def mnist_ddpm(args):
                        "unconditional model (label 10) and the class-conditional one (classifier-free "
                        "guidance). Weights are the exponential moving average (decay 0.999).",
         "data": f"{ck.data.mnist('train', verbose=False).source}, train split",
-        "precision": "bf16 autocast, float32 weights" if ck.core.has_fast_bf16(args.device) else "float32",
+        "precision": ck.core.training_precision(args.device),
         "evaluation": "ddpm.evaluate(model, unconditional=1000, per_class=50, guidance_scales=(1.0, 3.0)): "
                       "DDIM 50 steps, eta 0, seed 0, read by mnist-judge",
     }
