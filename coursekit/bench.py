@@ -329,6 +329,32 @@ def utilisation(device="cpu"):
     return {k: (min(v), max(v)) for k, v in peaks.items() if v}, rows
 
 
+def precision_quality(dcgan_steps=1500, ddpm_steps=600, seeds=(0, 1), device="cpu"):
+    """Equal quality after equal steps (issue 25): the DCGAN and the DDPM trained from the same seed in float32
+    and in bf16 autocast, their time and the judge's scores; the DCGAN's float32 also from a second seed, the
+    spread that "within noise" is read against.  Rows: {name: {"seconds", scores...}}."""
+    from coursekit.metrics import evaluate_generator
+
+    dev, rows = torch.device(device), {}
+    for bf16, seed in [(False, seeds[0]), (True, seeds[0]), *[(False, s) for s in seeds[1:]]]:
+        t = time.perf_counter()
+        G = dcgan.train_dcgan(steps=dcgan_steps, seed=seed, checkpoint=None, device=dev, bf16=bf16)[0]
+        seconds = time.perf_counter() - t
+        m = evaluate_generator(dcgan.sample(G.cpu(), 1000, generator=torch.Generator().manual_seed(0)))
+        rows[f"DCGAN {dcgan_steps} steps, {'bf16' if bf16 else 'float32'}, seed {seed}"] = {
+            "seconds": seconds, "fid": m["fid"], "class_share_min": m["class_share_min"],
+            "class_share_max": m["class_share_max"]}
+    for bf16 in (False, True):
+        t = time.perf_counter()
+        model = ddpm.train_ddpm(steps=ddpm_steps, batch_size=64, seed=seeds[0], device=dev, bf16=bf16)[0]
+        seconds = time.perf_counter() - t
+        m = ddpm.evaluate(model.eval(), unconditional=300, per_class=30, guidance_scales=(1.0,), sampler_images=0)
+        rows[f"DDPM {ddpm_steps} steps, {'bf16' if bf16 else 'float32'}, seed {seeds[0]}"] = {
+            "seconds": seconds, "fid": m["guided_1"]["fid"], "class_accuracy": m["guided_1"]["class_accuracy"],
+            "fid_unconditional": m["fid_unconditional"]}
+    return rows
+
+
 def _seconds(fn):
     start = time.perf_counter()
     fn()
@@ -343,6 +369,9 @@ def main(argv=None):
     parser.add_argument("--no-widgets", action="store_true")
     parser.add_argument("--no-notebooks", action="store_true")
     parser.add_argument("--no-throughput", action="store_true")
+    parser.add_argument("--quality", action="store_true",
+                        help="also train the DCGAN and the DDPM in float32 and bf16 and compare the judge's scores "
+                             "(about 30 minutes on 2 CPU cores)")
     args = parser.parse_args(argv)
 
 
@@ -387,6 +416,11 @@ def main(argv=None):
                 print(f"{name:<40} {r['gflop']:7.2f} {r['ms']:8.1f} {r['share_of_peak']:7.1%}"
                       + (f" {r['ms_bf16']:8.1f} {r['bf16_speedup']:5.2f} {r['share_of_bf16_peak']:11.1%}" if bf16 else ""),
                       flush=True)
+    if args.quality:
+        print(f"\n{'equal quality after equal steps (cpu)':<40} {'seconds':>8} {'Fréchet':>8}  other scores")
+        for name, r in precision_quality().items():
+            rest = {k: round(v, 3) for k, v in r.items() if k not in ("seconds", "fid")}
+            print(f"{name:<40} {r['seconds']:8.0f} {r['fid']:8.1f}  {rest}", flush=True)
     return 0
 
 
