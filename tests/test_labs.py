@@ -5,8 +5,7 @@ import pytest
 import torch
 
 import coursekit as ck
-from coursekit.models import cyclegan, dcgan, inversion, pix2pix, stylegan
-from coursekit.models.toy import ToyConfig, ToyDiscriminator, ToyGenerator
+from coursekit.models import cyclegan, dcgan, inversion, pix2pix, stylegan, toy
 
 
 def _stub(*args):
@@ -57,31 +56,15 @@ def test_the_ddim_lab_names_a_wrong_shape():
 
 
 def _train_toy(seed, steps, r1_gamma=0.0):
-    """The collapsing setting of notebook 01 (D ten times faster, learning rates decaying to 0), with
-    the R1 penalty on D's slope at the real points when ``r1_gamma`` > 0."""
-    g = ck.seed(seed)
-    G, D = ToyGenerator(ToyConfig()), ToyDiscriminator(ToyConfig())
-    opts = (torch.optim.Adam(G.parameters(), lr=1e-3, betas=(0.5, 0.999)),
-            torch.optim.Adam(D.parameters(), lr=1e-2, betas=(0.5, 0.999)))
-    decay = [torch.optim.lr_scheduler.CosineAnnealingLR(o, steps) for o in opts]
-    for _ in range(steps):
-        real = ck.data.ring_of_gaussians(256, std=0.02, generator=g).requires_grad_(r1_gamma > 0)
-        fake = G(torch.randn(256, 2, generator=g))
+    """The collapsing setting of notebook 01 (``toy.train_collapsing``: D ten times faster, learning rates
+    decaying to 0), with the R1 penalty on D's slope at the real points when ``r1_gamma`` > 0."""
+    def r1_loss(D, real, fake):
+        real = real.requires_grad_(True)
         on_real = D(real)
-        loss_D = dcgan.d_loss(on_real, D(fake.detach()))
-        if r1_gamma:
-            slope, = torch.autograd.grad(on_real.sum(), real, create_graph=True)
-            loss_D = loss_D + r1_gamma / 2 * slope.pow(2).sum(1).mean()
-        opts[1].zero_grad()
-        loss_D.backward()
-        opts[1].step()
-        loss_G = dcgan.g_loss(D(fake))
-        opts[0].zero_grad()
-        loss_G.backward()
-        opts[0].step()
-        for d in decay:
-            d.step()
-    return G
+        slope, = torch.autograd.grad(on_real.sum(), real, create_graph=True)
+        return dcgan.d_loss(on_real, D(fake)) + r1_gamma / 2 * slope.pow(2).sum(1).mean()
+
+    return toy.train_collapsing(seed, steps, loss_D=r1_loss if r1_gamma else None)
 
 
 def test_the_mode_collapse_lab_meets_its_goal_with_a_remedy_and_not_without_one():

@@ -5,12 +5,10 @@ The exercise checks of this lecture, each with its hints (``ck.check.<name>``, `
 
 import torch
 
-import coursekit as _ck
 from coursekit.check import Case, Check, Goal, Lab, Mistake, randn
-from coursekit.models import dcgan as _dcgan
 from coursekit.models import progan as _progan
+from coursekit.models import toy as _toy
 from coursekit.models.dcgan import checks as _dcgan_checks
-from coursekit.models.toy import ToyConfig, ToyGenerator
 
 
 fade_in = Check(
@@ -154,34 +152,20 @@ equalized_linear = Check(
 # The lab: a D that sees the batch ends notebook 01's mode collapse.
 
 def _train_collapsing(make_discriminator, seed, steps, batch=256):
-    """Notebook 01's collapsing setting (D ten times faster than G, the non-saturating loss, both learning rates
-    decaying to 0) with the student's D; the loop and the loss are the course's, so only D can change."""
-    g = _ck.seed(seed)
-    G, D = ToyGenerator(ToyConfig()), make_discriminator()
-    if not isinstance(D, torch.nn.Module):
-        raise TypeError(f"make_discriminator() must return a torch.nn.Module (a new D), got {type(D).__name__}")
-    probe = D(torch.zeros(batch, 2))
-    if not isinstance(probe, torch.Tensor) or probe.shape != (batch,):
-        got = tuple(probe.shape) if isinstance(probe, torch.Tensor) else type(probe).__name__
-        raise ValueError(f"D(points) for a batch of points ({batch}, 2) must return one logit per point, shape "
-                         f"({batch},); got {got}. End with .flatten() (or .squeeze(1)) after the last Linear.")
-    opts = (torch.optim.Adam(G.parameters(), lr=1e-3, betas=(0.5, 0.999)),
-            torch.optim.Adam(D.parameters(), lr=1e-2, betas=(0.5, 0.999)))
-    decay = [torch.optim.lr_scheduler.CosineAnnealingLR(o, steps) for o in opts]
-    for _ in range(steps):
-        real = _ck.data.ring_of_gaussians(batch, std=_dcgan_checks.RING_STD, generator=g)
-        fake = G(torch.randn(batch, G.config.z_dim, generator=g))
-        loss_D = _dcgan.d_loss(D(real), D(fake.detach()))
-        opts[1].zero_grad()
-        loss_D.backward()
-        opts[1].step()
-        loss_G = _dcgan.g_loss(D(fake))
-        opts[0].zero_grad()
-        loss_G.backward()
-        opts[0].step()
-        for d in decay:
-            d.step()
-    return G
+    """Notebook 01's collapsing setting (``toy.train_collapsing``) with the student's D; the loop and the loss
+    are the course's, so only D can change."""
+    def checked():
+        D = make_discriminator()
+        if not isinstance(D, torch.nn.Module):
+            raise TypeError(f"make_discriminator() must return a torch.nn.Module (a new D), got {type(D).__name__}")
+        probe = D(torch.zeros(batch, 2))
+        if not isinstance(probe, torch.Tensor) or probe.shape != (batch,):
+            got = tuple(probe.shape) if isinstance(probe, torch.Tensor) else type(probe).__name__
+            raise ValueError(f"D(points) for a batch of points ({batch}, 2) must return one logit per point, shape "
+                             f"({batch},); got {got}. End with .flatten() (or .squeeze(1)) after the last Linear.")
+        return D
+
+    return _toy.train_collapsing(seed, steps, checked, batch=batch, std=_dcgan_checks.RING_STD)
 
 
 def _score_batch_aware(make_discriminator, seeds=(0, 1, 2), steps=3000):
