@@ -329,7 +329,7 @@ def utilisation(device="cpu"):
     return {k: (min(v), max(v)) for k, v in peaks.items() if v}, rows
 
 
-def precision_quality(dcgan_steps=1500, ddpm_steps=600, seeds=(0, 1), device="cpu"):
+def precision_quality(dcgan_steps=1500, ddpm_steps=1500, seeds=(0, 1), device="cpu"):
     """Equal quality after equal steps (issue 25): the DCGAN and the DDPM trained from the same seed in float32
     and in bf16 autocast, their time and the judge's scores; the DCGAN's float32 also from a second seed, the
     spread that "within noise" is read against.  Rows: {name: {"seconds", scores...}}."""
@@ -371,7 +371,7 @@ def main(argv=None):
     parser.add_argument("--no-throughput", action="store_true")
     parser.add_argument("--quality", action="store_true",
                         help="also train the DCGAN and the DDPM in float32 and bf16 and compare the judge's scores "
-                             "(about 30 minutes on 2 CPU cores)")
+                             "(about 40 minutes on 2 CPU cores)")
     args = parser.parse_args(argv)
 
 
