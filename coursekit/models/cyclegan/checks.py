@@ -208,14 +208,15 @@ def _score_reader(build_reader, unlabelled=4000, n=1000):
         raise TypeError(f"build_reader must return a function that reads images (N, 3, 28, 28) and returns logits "
                         f"(N, 10); it returned {type(reader).__name__}. Return the function (or module) itself.")
     test = _ck.data.printed_digits(n, seed=_cyclegan.TEST_SEED)
+    classes = []
     with torch.no_grad():
-        out = [torch.as_tensor(reader(chunk)).detach().cpu() for chunk in test.images.split(250)]
-    sizes = [len(chunk) for chunk in test.images.split(250)]
-    if any(o.shape not in ((m, 10), (m,)) for o, m in zip(out, sizes)):
-        got = next(tuple(o.shape) for o, m in zip(out, sizes) if o.shape not in ((m, 10), (m,)))
-        raise ValueError(f"reader(images) of {sizes[0]} printed digits must return logits ({sizes[0]}, 10) or "
-                         f"class indices ({sizes[0]},); got shape {got}.")
-    read = torch.cat([o.argmax(1) if o.dim() == 2 else o.long() for o in out])
+        for chunk in test.images.split(250):
+            out, m = torch.as_tensor(reader(chunk)).detach().cpu(), len(chunk)
+            if out.shape not in ((m, 10), (m,)):
+                raise ValueError(f"reader(images) of {m} printed digits must return logits ({m}, 10) or class "
+                                 f"indices ({m},); got shape {tuple(out.shape)}.")
+            classes.append(out.argmax(1) if out.dim() == 2 else out.long())
+    read = torch.cat(classes)
     per_digit = [(read[test.labels == d] == d).float().mean().item() for d in range(10)]
     return {"accuracy": (read == test.labels).float().mean().item(), "worst_digit": min(per_digit),
             "per_digit": per_digit, "digits": n}

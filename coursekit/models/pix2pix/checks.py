@@ -9,9 +9,7 @@ import torch
 import torch.nn.functional as F
 
 import coursekit as _ck
-from coursekit import faces as _faces
 from coursekit.check import Case, Check, Goal, Lab, Mistake, expect_images
-from coursekit.models import face_eval as _face_eval
 from coursekit.models import pix2pix as _pix2pix
 
 
@@ -166,19 +164,20 @@ def _score_inference(translate, G=None, segmenter=None, attributes=None, n=200):
     G = G if G is not None else _ck.zoo.load("faces-pix2pix", device=cpu)
     segmenter = segmenter if segmenter is not None else _ck.zoo.load("faces-segmenter", device=cpu)
     attributes = attributes if attributes is not None else _ck.zoo.load("faces-attributes", device=cpu)
-    test = _faces.faces(n, size=64, seed=_pix2pix.TEST_SEED)
-    condition, photo = _pix2pix.task_pair(test, "labels")
     mine = copy.deepcopy(G).eval()  # the student may switch modes or hooks: the zoo's G stays as it was
-    with torch.random.fork_rng():  # the same dropout masks every run, and the student's random state untouched
-        torch.manual_seed(0)
-        fake = translate(mine, condition.clone())
-    if any(not torch.equal(a, b) for a, b in zip(mine.parameters(), G.parameters())):
-        raise ValueError("G's weights changed: the lab asks for the same weights. Translate under torch.no_grad(), "
-                         "and do not train or edit G.")
-    fake = expect_images(fake, photo.shape, f"translate(G, conditions) for {n} label maps")
-    scores = _face_eval.segmentation_scores(_face_eval.segment(segmenter, fake), test.labels)
+
+    def run(model, conditions):
+        with torch.random.fork_rng():  # the same dropout masks every run, and the student's random state untouched
+            torch.manual_seed(0)
+            fake = translate(model, conditions.clone())
+        if any(not torch.equal(a, b) for a, b in zip(model.parameters(), G.parameters())):
+            raise ValueError("G's weights changed: the lab asks for the same weights. Translate under "
+                             "torch.no_grad(), and do not train or edit G.")
+        return expect_images(fake, conditions.shape, f"translate(G, conditions) for {n} label maps")
+
+    scores = _pix2pix.evaluate(mine, "labels", segmenter, attributes, n=n, run=run)
     return {"pixel_accuracy": scores["pixel_accuracy"], "mean_iou": scores["mean_iou"],
-            "fid": _face_eval.faces_frechet_distance(attributes, fake, photo), "faces": n}
+            "fid": scores["fid_attributes"], "faces": n}
 
 
 def _inference_goals():
