@@ -251,9 +251,9 @@ def attribute_variety(model, fake, real):
 
 def _variety(pf, pr):
     """:func:`attribute_variety` from the factors read from the generated (``pf``) and the real faces (``pr``)."""
-    if len(pf["face_shape"]) < 2 or len(pr["face_shape"]) < 2:
-        raise ValueError(f"variety needs at least 2 faces in each set, got {len(pf['face_shape'])} generated and "
-                         f"{len(pr['face_shape'])} real")
+    n_fake, n_real = (len(next(iter(p.values()))) for p in (pf, pr))
+    if n_fake < 2 or n_real < 2:
+        raise ValueError(f"variety needs at least 2 faces in each set, got {n_fake} generated and {n_real} real")
 
     def spread(values, kind, spec):
         if kind == "value":
