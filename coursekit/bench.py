@@ -218,8 +218,9 @@ def _sync(dev):
         torch.cuda.synchronize()
 
 
-def _progan_last_stage(dev):
-    """ProGAN's training step at its last stage (a run starts at 4x4), as a function of n steps."""
+def _progan_last_stage(dev, bf16):
+    """ProGAN's training step at its last stage (a run starts at 4x4), as a function of n steps: the step of
+    ``progan.train_progan``, in its precision."""
     cfg = progan.ProGANConfig()
     G, D = progan.Generator(cfg).to(dev), progan.Discriminator(cfg).to(dev)
     opt_G, opt_D = (torch.optim.Adam(m.parameters(), lr=1e-3, betas=(0.0, 0.99)) for m in (G, D))
@@ -227,32 +228,32 @@ def _progan_last_stage(dev):
 
     def train(n):
         for _ in range(n):
-            fake = G(torch.randn(32, cfg.z_dim, device=dev))
-            loss_D = progan.d_loss(D, real, fake.detach(), cfg.max_stage, 1.0)
-            opt_D.zero_grad()
-            loss_D.backward()
-            opt_D.step()
-            loss_G = progan.g_loss(D, G(torch.randn(32, cfg.z_dim, device=dev)), cfg.max_stage, 1.0)
-            opt_G.zero_grad()
-            loss_G.backward()
-            opt_G.step()
+            with ck.core.autocast(dev, bf16):
+                fake = G(torch.randn(32, cfg.z_dim, device=dev))
+                loss_D = progan.d_loss(D, real, fake.detach(), cfg.max_stage, 1.0)
+                opt_D.zero_grad()
+                loss_D.backward()
+                opt_D.step()
+                loss_G = progan.g_loss(D, G(torch.randn(32, cfg.z_dim, device=dev)), cfg.max_stage, 1.0)
+                opt_G.zero_grad()
+                loss_G.backward()
+                opt_G.step()
     return train
 
 
 def zoo_steps(dev, bf16=False):
-    """Each zoo recipe's training, at its zoo batch size, as ``{name: (train(n), window)}``: ``train(n)``
-    runs n steps from scratch, and a step's cost is that of ``window`` steps after the first, divided by
-    ``window`` (the set-up and the first step cancel out; StyleGAN's window holds one lazy R1 step).
-    ``bf16`` goes to the trainings that choose their precision themselves (the others run under the
-    caller's autocast, :func:`step_cost`)."""
-    quiet = {"device": dev, "desc": "bench"}
+    """Each zoo recipe's training, at its zoo batch size, in float32 or (``bf16``) bf16 autocast, as
+    ``{name: (train(n), window)}``: ``train(n)`` runs n steps from scratch, and a step's cost is that of
+    ``window`` steps after the first, divided by ``window`` (the set-up and the first step cancel out;
+    StyleGAN's window holds one lazy R1 step)."""
+    quiet = {"device": dev, "desc": "bench", "bf16": bf16}
     return {
         "mnist-dcgan (batch 64)": (lambda n: dcgan.train_dcgan(steps=n, device=dev, checkpoint=None, snapshots=1,
                                                                bf16=bf16), 6),
-        "mnist-cgan (batch 64)": (lambda n: cgan.train_cgan(steps=n, device=dev), 6),
+        "mnist-cgan (batch 64)": (lambda n: cgan.train_cgan(steps=n, device=dev, bf16=bf16), 6),
         "faces-pix2pix (batch 16)": (lambda n: pix2pix.train_pix2pix("labels", steps=n, **quiet), 4),
         "mnist-cyclegan (batch 16)": (lambda n: cyclegan.train_cyclegan("digits", steps=n, **quiet), 4),
-        "faces-progan, 32x32 stage (batch 32)": (_progan_last_stage(dev), 4),
+        "faces-progan, 32x32 stage (batch 32)": (_progan_last_stage(dev, bf16), 4),
         "faces-stylegan 32x32 (batch 32)": (lambda n: stylegan.train_stylegan(steps=n, **quiet), 16),
         "mnist-ddpm (batch 128)": (lambda n: ddpm.train_ddpm(steps=n, device=dev, bf16=bf16), 6),
     }
@@ -282,49 +283,61 @@ class _FlopCount(TorchDispatchMode):
         return out
 
 
-def step_cost(train, window, dev, bf16=False):
-    """(FLOPs, seconds) of one training step: ``train(1 + window)`` minus ``train(1)``, over ``window``.
-    ``bf16``: the same under bf16 autocast (weights, optimizer and losses stay float32)."""
-    autocast = torch.autocast(dev.type, dtype=torch.bfloat16, enabled=bf16)
-    quiet = contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO())
+def _quietly(fn, *args):
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+        return fn(*args)  # no data-set notes, no progress bars
 
-    def run(n):
-        with autocast, quiet[0], quiet[1]:  # no data-set notes, no progress bars
-            start = time.perf_counter()
-            train(n)
-            return time.perf_counter() - start
 
+def step_flops(train, window):
+    """FLOPs of one training step: those of ``train(1 + window)`` minus ``train(1)``, over ``window``."""
     def flops(n):
-        with _FlopCount() as counter, autocast, quiet[0], quiet[1]:
-            train(n)
+        with _FlopCount() as counter:
+            _quietly(train, n)
         return counter.total
+    return (flops(1 + window) - flops(1)) / window
 
-    run(1)  # warm up: the first call builds caches, kernels and data
-    seconds = (min(run(1 + window) for _ in range(2)) - min(run(1) for _ in range(2))) / window
-    return (flops(1 + window) - flops(1)) / window, max(seconds, 1e-9)
+
+def step_seconds(trains, window, repeats=3):
+    """Seconds of one training step of each of ``trains`` ({key: train(n)}): ``train(1 + window)`` minus
+    ``train(1)``, over ``window``, each the fastest of ``repeats``.  The trainings take turns, so that a
+    drift of the machine's clock (a small machine's under sustained load) reaches all of them alike."""
+    def seconds(train, n):
+        start = time.perf_counter()
+        _quietly(train, n)
+        return time.perf_counter() - start
+
+    for train in trains.values():
+        seconds(train, 1)  # warm up: the first call builds caches, kernels and data
+    long, short = {k: [] for k in trains}, {k: [] for k in trains}
+    for _ in range(repeats):
+        for k, train in trains.items():
+            long[k].append(seconds(train, 1 + window))
+            short[k].append(seconds(train, 1))
+    return {k: max((min(long[k]) - min(short[k])) / window, 1e-9) for k in trains}
 
 
 def utilisation(device="cpu"):
     """For every zoo recipe's training step: its FLOPs, its time in float32 and its share of the float32
-    matmul peak measured just before it; where the device has native bf16, the same under bf16
-    autocast and its speed-up.  Returns ``({precision: (lowest, highest peak)}, rows)``."""
+    matmul peak measured just before it; where the device has native bf16, the same in bf16 autocast
+    (timed in turns with float32), its speed-up and its share of the bf16 peak.
+    Returns ``({precision: (lowest, highest peak)}, rows)``."""
     dev = torch.device(device)
     bf16 = ck.core.has_fast_bf16(dev)
     peaks = {"float32": [], "bf16": []}
     rows = {}
     in_bf16 = zoo_steps(dev, bf16=True)
     for name, (train, window) in zoo_steps(dev).items():
-        # the peak measured just before each row: a small machine's clock drifts under sustained load
-        peak = matmul_peak(torch.float32, dev)
-        flop, seconds = step_cost(train, window, dev)
-        row = {"gflop": flop / 1e9, "ms": seconds * 1e3, "share_of_peak": flop / seconds / peak}
-        peaks["float32"].append(peak)
+        # the peaks measured just before each row: a small machine's clock drifts under sustained load
+        peaks["float32"].append(matmul_peak(torch.float32, dev))
         if bf16:
-            peak_bf16 = matmul_peak(torch.bfloat16, dev)
-            _, seconds_bf16 = step_cost(in_bf16[name][0], window, dev, bf16=True)
-            row.update(ms_bf16=seconds_bf16 * 1e3, bf16_speedup=seconds / seconds_bf16,
-                       share_of_bf16_peak=flop / seconds_bf16 / peak_bf16)
-            peaks["bf16"].append(peak_bf16)
+            peaks["bf16"].append(matmul_peak(torch.bfloat16, dev))
+        flop = step_flops(train, window)
+        seconds = step_seconds({"float32": train, **({"bf16": in_bf16[name][0]} if bf16 else {})}, window)
+        row = {"gflop": flop / 1e9, "ms": seconds["float32"] * 1e3,
+               "share_of_peak": flop / seconds["float32"] / peaks["float32"][-1]}
+        if bf16:
+            row.update(ms_bf16=seconds["bf16"] * 1e3, bf16_speedup=seconds["float32"] / seconds["bf16"],
+                       share_of_bf16_peak=flop / seconds["bf16"] / peaks["bf16"][-1])
         rows[name] = row
     return {k: (min(v), max(v)) for k, v in peaks.items() if v}, rows
 

@@ -55,12 +55,29 @@ def has_fast_bf16(dev):
             return bool(torch.cpu._is_avx512_bf16_supported() or torch.cpu._is_amx_tile_supported())
         except AttributeError:  # a PyTorch without these probes: assume no
             return False
+    return False  # Apple MPS: not measured; float32
 
 
-def training_precision(dev):
-    """How a recipe that autocasts where bf16 is fast (:func:`has_fast_bf16`) trains on ``dev``: for zoo records."""
-    return "bf16 autocast, float32 weights" if has_fast_bf16(dev) else "float32"
-    return False
+def autocast(dev, bf16=None):
+    """The precision a recipe trains in, as a context: bf16 autocast where ``bf16`` is True, float32 where it is
+    False; ``None`` (the recipes' default) chooses bf16 exactly where :func:`has_fast_bf16`.  Inside it the
+    matrix products and convolutions run in bf16; weights, optimizer states and the losses stay float32.
+
+    >>> with ck.core.autocast(dev):
+    ...     loss_D, loss_G = train_step(...)
+    """
+    dev = torch.device(dev)
+    return torch.autocast(dev.type, dtype=torch.bfloat16, enabled=uses_bf16(dev, bf16))
+
+
+def uses_bf16(dev, bf16=None):
+    """Whether a recipe asked for ``bf16`` (None: the hardware decides) trains in bf16 on ``dev``."""
+    return has_fast_bf16(dev) if bf16 is None else bool(bf16)
+
+
+def training_precision(dev, bf16=None):
+    """How a recipe asked for ``bf16`` (:func:`autocast`) trains on ``dev``, in words: for zoo records."""
+    return "bf16 autocast, float32 weights" if uses_bf16(dev, bf16) else "float32"
 
 
 def seed(n):

@@ -245,8 +245,10 @@ def evaluate(G, per_class=100, seed=0):
             "samples": len(y)}
 
 
-def train_cgan(steps=3000, batch_size=64, seed=0, checkpoint=None, device=None, mismatch=True, lr=5e-4, config=None):
-    """Train a cGAN on the training digits; returns (G, D, run)."""
+def train_cgan(steps=3000, batch_size=64, seed=0, checkpoint=None, device=None, mismatch=True, lr=5e-4, config=None,
+               bf16=None):
+    """Train a cGAN on the training digits; returns (G, D, run).  ``bf16``: autocast to bf16 (None: where the
+    hardware has native bf16, ``ck.core.autocast``)."""
     dev = device or ck.device()
     g = ck.seed(seed)
     G, D = ConditionalGenerator(config).to(dev), ConditionalDiscriminator(config).to(dev)
@@ -259,8 +261,8 @@ def train_cgan(steps=3000, batch_size=64, seed=0, checkpoint=None, device=None, 
         for _ in run.steps():
             real, y = next(batches)
             real, y, z = dist.to_device(*dist.shard(real, y, torch.randn(batch_size, G.config.z_dim, generator=g)), device=dev)
-            loss_D, loss_G = train_step(G, D, opt_G, opt_D, real, y, z,
-                                        mismatch=mismatch, generator=g)
+            with ck.core.autocast(dev, bf16):
+                loss_D, loss_G = train_step(G, D, opt_G, opt_D, real, y, z, mismatch=mismatch, generator=g)
             run.log(loss_D=dist.mean(loss_D), loss_G=dist.mean(loss_G))
     return G.eval(), D.eval(), run
 

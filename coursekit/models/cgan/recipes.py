@@ -15,6 +15,7 @@ def mnist_cgan(args):
         return run
     return G, run, cgan.evaluate(G.cpu(), per_class=100, seed=0), {
         "options": ck.train.settings(cgan.train_cgan, **options),
+        "precision": ck.core.training_precision(args.device),
         "description": "Conditional DCGAN for 28x28 digits (notebook 02): [z, one_hot(y)] into G, "
                        "10 label channels into D, real images with wrong labels count as fake.",
         "data": f"{ck.data.mnist('train', verbose=False).source}, train split",

@@ -152,6 +152,7 @@ def _cyclegan(name):
             evaluation = "cyclegan.evaluate_glasses: 200 held-out faces per direction, read by faces-attributes"
         return pair, run, metrics, {"extras": extras, "weights_dtype": "float16",  # the zoo stays small in git
                                     "options": ck.train.settings(cyclegan.train_cyclegan, **options),
+                                    "precision": ck.core.training_precision(args.device, options.get("bf16", False)),
                                     "description": DESCRIPTIONS[name],
                                     "evaluation": evaluation,
                                     "data": f"cyclegan.Domains({task!r}): unpaired, seed {cyclegan.TRAIN_SEED}"}

@@ -172,14 +172,11 @@ def train_dcgan(steps=5000, batch_size=64, seed=0, checkpoint="runs/mnist-dcgan"
              "data_rng": g, "data": batches}
     run = ck.train.Run(state, steps=steps, checkpoint=checkpoint, checkpoint_every=500, desc="DCGAN",
                        record={"config": {"z_dim": config.z_dim, "width": config.width}})
-    # bf16 autocast where the hardware has it (the losses are computed in float32 inside autocast)
-    bf16 = ck.core.has_fast_bf16(dev) if bf16 is None else bf16
-    autocast = torch.autocast(dev.type, dtype=torch.bfloat16, enabled=bf16)
     with run:
         for step in run.steps():
             real, _ = next(batches)
             real, z = dist.to_device(*dist.shard(real, torch.randn(batch_size, G.config.z_dim, generator=g)), device=dev)
-            with autocast:
+            with ck.core.autocast(dev, bf16):  # bf16 where the hardware has it
                 loss_D, loss_G = train_step(G, D, opt_G, opt_D, real, z)
             run.log(loss_D=dist.mean(loss_D), loss_G=dist.mean(loss_G))
             if (step + 1) % every == 0 and (step + 1) // every <= snapshots:

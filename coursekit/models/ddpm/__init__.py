@@ -420,7 +420,7 @@ def train_ddpm(steps=2000, batch_size=128, lr=1e-3, seed=0, checkpoint=None, dev
     """Train the ε-prediction U-Net on the training digits; returns (ema_model, model, run).
 
     Runs unchanged under torchrun: ``batch_size`` is the global batch, split among the ranks.
-    ``bf16``: autocast to bf16 (None: where the hardware has native bf16, ``ck.core.has_fast_bf16``).
+    ``bf16``: autocast to bf16 (None: where the hardware has native bf16, ``ck.core.autocast``).
     """
     dev = device or ck.device()
     g = ck.seed(seed)
@@ -432,9 +432,6 @@ def train_ddpm(steps=2000, batch_size=128, lr=1e-3, seed=0, checkpoint=None, dev
     opt = torch.optim.Adam(model.parameters(), lr=lr)
     abar = schedule.alphas_cumprod.to(dev)
     batches = ck.data.mnist("train", verbose=dist.is_main()).batches(batch_size, generator=g)
-    # bf16 autocast where the hardware has it (2.2x faster on a CPU with AVX512-BF16; weights stay float32)
-    bf16 = ck.core.has_fast_bf16(dev) if bf16 is None else bf16
-    autocast = torch.autocast(dev.type, dtype=torch.bfloat16, enabled=bf16)
     run = ck.train.Run({"model": model, "ema": ema.model, "opt": opt, "data_rng": g, "data": batches}, steps=steps,
                        checkpoint=checkpoint, checkpoint_every=checkpoint_every, desc="DDPM", plot=plot)
     with run:
@@ -442,7 +439,7 @@ def train_ddpm(steps=2000, batch_size=128, lr=1e-3, seed=0, checkpoint=None, dev
             x0, y = next(batches)
             t, noise, y = draw(schedule, x0, y, g, p_uncond)           # the global batch's randomness
             x0, y, t, noise = dist.to_device(*dist.shard(x0, y, t, noise), device=dev)
-            with autocast:
+            with ck.core.autocast(dev, bf16):  # bf16 where the hardware has it: 1.6x on an AVX512-BF16 CPU
                 l = simple_loss(lambda x_t, t: model(x_t, t, y), x0, t, noise, abar)
             opt.zero_grad(set_to_none=True)
             l.backward()

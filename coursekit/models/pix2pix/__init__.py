@@ -242,10 +242,11 @@ def config_for(task, **changes):
 
 
 def train_pix2pix(task="labels", steps=2000, batch_size=16, size=64, config=None, l1_weight=100.0, gan_weight=1.0,
-                  checkpoint=None, device=None, seed=0, plot=None, desc=None):
+                  checkpoint=None, device=None, seed=0, plot=None, desc=None, bf16=None):
     """Train Pix2Pix on a stream of fresh faces (batch k = faces k·B .. of the training seed).
 
     Returns (G, D, run).  ``gan_weight=0``: L1 only; ``l1_weight=0``: GAN only (the ablations).
+    ``bf16``: autocast to bf16 (None: where the hardware has native bf16, ``ck.core.autocast``).
     """
     if task not in TASKS:
         raise ValueError(f"task must be one of {TASKS}, got {task!r}")
@@ -263,7 +264,8 @@ def train_pix2pix(task="labels", steps=2000, batch_size=16, size=64, config=None
         for step in run.steps():
             batch = _faces.faces(n, size=size, seed=TRAIN_SEED, start=step * batch_size + offset)
             condition, photo = dist.to_device(*task_pair(batch, task), device=dev)
-            loss_D, loss_G = train_step(G, D, opt_G, opt_D, condition, photo, l1_weight, gan_weight)
+            with ck.core.autocast(dev, bf16):
+                loss_D, loss_G = train_step(G, D, opt_G, opt_D, condition, photo, l1_weight, gan_weight)
             run.log(loss_D=dist.mean(loss_D), loss_G=dist.mean(loss_G))
     return G.eval(), D.eval(), run
 

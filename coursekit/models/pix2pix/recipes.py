@@ -33,6 +33,7 @@ def _pix2pix(task):
             metrics["ablations"] = {"steps": ablation_steps, "images": 200, **rows}
         return G, run, metrics, {
             "options": ck.train.settings(pix2pix.train_pix2pix, **options),
+            "precision": ck.core.training_precision(args.device),
             "extras": extras, "weights_dtype": "float16",  # 7 M parameters: 15 MB in git instead of 30
             "description": f"Pix2Pix U-Net generator, {task} -> photo of a rendered face (notebook 03): "
                            "cGAN + 100 L1, PatchGAN 70x70 (3 layers), dropout as the noise.",

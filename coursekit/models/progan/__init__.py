@@ -312,7 +312,8 @@ ZOO_LR = 3e-3
 
 
 def train_progan(steps_per_phase=300, batch_size=32, config=None, lr=1e-3, n_critic=1, checkpoint=None,
-                 device=None, seed=0, snapshot_every=None, snapshot_z=8, stage_end=None, plot=None, desc=None):
+                 device=None, seed=0, snapshot_every=None, snapshot_z=8, stage_end=None, plot=None, desc=None,
+                 bf16=None):
     """Grow a ProGAN on the course's faces from 4x4 to 4·2^max_stage pixels.
 
     Adam (lr 1e-3, β = (0, 0.99), as in the paper), WGAN-GP, G's weights averaged (EMA, decay 0.999).
@@ -321,6 +322,7 @@ def train_progan(steps_per_phase=300, batch_size=32, config=None, lr=1e-3, n_cri
     ``snapshots`` = {"steps", "stage", "alpha" (K,), "images" (K, snapshot_z, C, S, S)} with the EMA
     generator's images of fixed codes, upsampled to the final size, every ``snapshot_every`` steps
     (the resolution/α scrubber of notebook 05); they are part of the checkpoint, so they survive a resume.
+    ``bf16``: autocast to bf16 (None: where the hardware has native bf16, ``ck.core.autocast``).
     """
     dev = device or ck.device()
     config = config or ProGANConfig()
@@ -343,17 +345,18 @@ def train_progan(steps_per_phase=300, batch_size=32, config=None, lr=1e-3, n_cri
             stage, alpha = stage_and_alpha(step, steps_per_phase, config.max_stage)
             faces = _faces.faces(n, size=render, seed=TRAIN_SEED, start=step * batch_size + offset).images
             real = real_at(faces.to(dev), stage, alpha)
-            for _ in range(n_critic):
-                fake = G(torch.randn(n, config.z_dim, device=dev), stage, alpha)
-                loss_D = d_loss(D, real, fake.detach(), stage, alpha)
-                opt_D.zero_grad(set_to_none=True)
-                loss_D.backward()
-                opt_D.step()
-            D.requires_grad_(False)
-            loss_G = g_loss(D, G(torch.randn(n, config.z_dim, device=dev), stage, alpha), stage, alpha)
-            opt_G.zero_grad(set_to_none=True)
-            loss_G.backward()
-            opt_G.step()
+            with ck.core.autocast(dev, bf16):  # bf16 where the hardware has it
+                for _ in range(n_critic):
+                    fake = G(torch.randn(n, config.z_dim, device=dev), stage, alpha)
+                    loss_D = d_loss(D, real, fake.detach(), stage, alpha)
+                    opt_D.zero_grad(set_to_none=True)
+                    loss_D.backward()
+                    opt_D.step()
+                D.requires_grad_(False)
+                loss_G = g_loss(D, G(torch.randn(n, config.z_dim, device=dev), stage, alpha), stage, alpha)
+                opt_G.zero_grad(set_to_none=True)
+                loss_G.backward()
+                opt_G.step()
             D.requires_grad_(True)
             ema.update(G, step)
             run.log(loss_D=dist.mean(loss_D.detach()), loss_G=dist.mean(loss_G.detach()), stage=stage, alpha=alpha)

@@ -35,6 +35,7 @@ def faces_progan(args):
         "description": "ProGAN generator (EMA) for 32x32 faces, grown from 4x4 (notebook 05), Adam lr 3e-3: "
                        "equalised learning rate, pixel norm, minibatch std, fade-in; WGAN-GP.",
         "data": "ck.data.faces, seed 0, a fresh stream of renders",
+        "precision": ck.core.training_precision(args.device),
         "evaluation": "progan.stage_fid: Frechet distance in faces-attributes features, 500 faces per stage "
                       "(1,000 at the end) against held-out renders at the same resolution; progan.evaluate: "
                       "that distance and face_eval.attribute_variety of the same 1,000 faces",

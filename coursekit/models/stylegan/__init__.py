@@ -64,22 +64,27 @@ def adain(x, style_scale, style_bias, eps=1e-8):
 
 
 def modulated_conv2d(x, weight, style, demodulate=True, padding=None, eps=1e-8):
-    """StyleGAN2's modulated convolution, one kernel per image, as one grouped convolution.
+    """StyleGAN2's modulated convolution: each image convolved with its own kernel.
 
     x: (N, C_in, H, W); weight: (C_out, C_in, k, k); style s: (N, C_in).
     Modulate ``w'_ijk = s_i · w_ijk``; demodulate ``w''_ijk = w'_ijk / sqrt(Σ_ik w'_ijk² + ε)``, which
     gives each output channel unit standard deviation when the inputs have it.
+
+    Notebook 06 writes this as the paper does: N kernels built, then one grouped convolution.  Here the
+    same numbers come without building them, as StyleGAN2's own training code does: scaling input
+    channel i of the kernel by s_i is scaling input channel i of the *image* by s_i, and the
+    demodulation factor of output channel j is ``1 / sqrt(Σ_i s_i² Σ_k w_ijk² + ε)``, a (N, C_out)
+    product, applied to the output.  One shared convolution over the batch instead of N kernels of
+    C_out·C_in·k² numbers each: 1.5-2x faster training on a CPU (``python -m coursekit.bench``).
     """
-    n, c_in, h, w_ = x.shape
-    c_out, _, k, _ = weight.shape
+    n, c_in = x.shape[:2]
+    k = weight.shape[-1]
     if style.shape != (n, c_in):
         raise ValueError(f"style must have shape (N, C_in) = ({n}, {c_in}), got {tuple(style.shape)}")
-    wts = weight[None] * style[:, None, :, None, None]                      # (N, C_out, C_in, k, k)
+    out = F.conv2d(x * style[:, :, None, None], weight, padding=k // 2 if padding is None else padding)
     if demodulate:
-        wts = wts * torch.rsqrt(wts.pow(2).sum(dim=(2, 3, 4), keepdim=True) + eps)
-    out = F.conv2d(x.reshape(1, n * c_in, h, w_), wts.reshape(n * c_out, c_in, k, k),
-                   padding=k // 2 if padding is None else padding, groups=n)
-    return out.view(n, c_out, *out.shape[-2:])
+        out = out * torch.rsqrt(style.pow(2) @ weight.pow(2).sum(dim=(2, 3)).t() + eps)[:, :, None, None]
+    return out
 
 
 class ModulatedConv2d(nn.Module):
@@ -293,8 +298,9 @@ def r1_penalty(D, real):
 
 
 def train_stylegan(steps=3000, batch_size=32, config=None, lr=2e-3, r1_gamma=1.0, r1_every=16, mixing_prob=0.9,
-                   checkpoint=None, device=None, seed=0, plot=None, desc=None):
-    """Train a StyleGAN on the course's faces at ``config.resolution``; returns (G_ema, G, D, run)."""
+                   checkpoint=None, device=None, seed=0, plot=None, desc=None, bf16=None):
+    """Train a StyleGAN on the course's faces at ``config.resolution``; returns (G_ema, G, D, run).
+    ``bf16``: autocast to bf16 (None: where the hardware has native bf16, ``ck.core.autocast``)."""
     dev = device or ck.device()
     config = config or StyleGANConfig()
     ck.seed(seed)
@@ -309,25 +315,26 @@ def train_stylegan(steps=3000, batch_size=32, config=None, lr=2e-3, r1_gamma=1.0
             real = _faces.faces(n, size=render, seed=TRAIN_SEED, start=step * batch_size + offset).images.to(dev)
             if render != size:
                 real = F.adaptive_avg_pool2d(real, size)
-            # D: real -> 1, generated -> 0; every r1_every steps the R1 penalty (lazy regularisation)
-            with torch.no_grad():
-                fake = G.synthesis(mixed_styles(G, n, mixing_prob, dev))
-            loss_D = dcgan.d_loss(D(real), D(fake))
-            if r1_gamma and step % r1_every == 0:
-                loss_D = loss_D + r1_gamma / 2 * r1_every * r1_penalty(D, real)
-            opt_D.zero_grad(set_to_none=True)
-            loss_D.backward()
-            opt_D.step()
-            # G: the non-saturating loss
-            D.requires_grad_(False)
-            ws = mixed_styles(G, n, mixing_prob, dev)
-            loss_G = dcgan.g_loss(D(G.synthesis(ws)))
-            opt_G.zero_grad(set_to_none=True)
-            loss_G.backward()
-            opt_G.step()
-            D.requires_grad_(True)
+            with ck.core.autocast(dev, bf16):  # bf16 where the hardware has it
+                # D: real -> 1, generated -> 0; every r1_every steps the R1 penalty (lazy regularisation)
+                with torch.no_grad():
+                    fake = G.synthesis(mixed_styles(G, n, mixing_prob, dev))
+                loss_D = dcgan.d_loss(D(real), D(fake))
+                if r1_gamma and step % r1_every == 0:
+                    loss_D = loss_D + r1_gamma / 2 * r1_every * r1_penalty(D, real)
+                opt_D.zero_grad(set_to_none=True)
+                loss_D.backward()
+                opt_D.step()
+                # G: the non-saturating loss
+                D.requires_grad_(False)
+                ws = mixed_styles(G, n, mixing_prob, dev)
+                loss_G = dcgan.g_loss(D(G.synthesis(ws)))
+                opt_G.zero_grad(set_to_none=True)
+                loss_G.backward()
+                opt_G.step()
+                D.requires_grad_(True)
             with torch.no_grad():  # the mean w, for the truncation trick
-                G.w_avg.lerp_(ws[:, 0].mean(0), 0.005)
+                G.w_avg.lerp_(ws[:, 0].float().mean(0), 0.005)
             ema.update(G, step)
             run.log(loss_D=dist.mean(loss_D.detach()), loss_G=dist.mean(loss_G.detach()))
     return ema.model.eval(), G.eval(), D.eval(), run

@@ -33,6 +33,7 @@ def faces_stylegan(args):
     return G, run, metrics, {
         "extras": extras,
         "options": ck.train.settings(stylegan.train_stylegan, steps=steps, **args.batch),
+        "precision": ck.core.training_precision(args.device),
         "description": "StyleGAN generator (EMA) for 32x32 faces (notebook 06): mapping network, modulated and "
                        "demodulated convs (StyleGAN2), noise, mixing regularisation (p 0.9), R1; "
                        "ProGAN's discriminator.",
