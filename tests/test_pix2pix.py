@@ -75,7 +75,8 @@ def test_a_short_training_and_its_evaluation_run_on_faces(task):
     torch.manual_seed(0)
     m = P.evaluate(G, task, face_eval.Segmenter(face_eval.SegmenterConfig(width=8)), face_eval.AttributePredictor(),
                    n=8)
-    assert {"pixel_accuracy", "mean_iou", "pixel_accuracy_real", "l1", "fid_attributes"} <= set(m)
+    assert {"pixel_accuracy", "mean_iou", "pixel_accuracy_real", "pixel_accuracy_floor", "mean_iou_floor", "l1",
+            "l1_floor", "fid_attributes"} <= set(m)
     with pytest.raises(ValueError, match="task must be one of"):
         P.train_pix2pix("sketch", steps=1)
 
@@ -117,3 +118,15 @@ def test_every_ablation_builds_a_model_that_runs():
         G, D = P.UNetGenerator(cfg), P.PatchDiscriminator(cfg)
         x = torch.rand(2, 3, 64, 64)
         assert D(x, G(x)).dim() == 4, name
+
+
+def test_the_floor_is_what_one_constant_picture_scores():
+    from coursekit.models import face_eval
+    from coursekit import faces
+
+    torch.manual_seed(0)
+    segmenter, attributes = face_eval.Segmenter(face_eval.SegmenterConfig(width=8)), face_eval.AttributePredictor()
+    mean_photo = faces.faces(8, size=64, seed=P.TRAIN_SEED).images.mean(0, keepdim=True)
+    m = P.evaluate(None, "labels", segmenter, attributes, n=8, run=lambda G, c: mean_photo.expand(len(c), -1, -1, -1))
+    assert m["pixel_accuracy"] == m["pixel_accuracy_floor"] and m["mean_iou"] == m["mean_iou_floor"]
+    assert m["l1"] == m["l1_floor"]

@@ -201,6 +201,15 @@ def modulated_conv(x, weight, style):
 modulated_conv = ck.check.demodulation(modulated_conv)
 
 # %% [markdown]
+# **The same numbers without building N kernels.** Scaling input channel $i$ of every kernel by $s_i$
+# is scaling input channel $i$ of the *image* by $s_i$, and the demodulation factor of output channel
+# $j$, $1 / \sqrt{\sum_i s_i^2 \sum_k w_{ijk}^2 + \epsilon}$, needs only the styles and the kernel's sums
+# of squares. So the course's `stylegan.modulated_conv2d`, what the zoo model trains with (StyleGAN2's
+# own code does the same), scales the input, runs one ordinary convolution shared by the whole batch
+# and scales its output. The check above compared your grouped convolution with it: the same numbers,
+# and StyleGAN's training step PLACEHOLDER faster on this course's CPU (`python -m coursekit.bench`).
+
+# %% [markdown]
 # **Demodulation is AdaIN's normalisation, done on the statistics it assumes.** Feed unit-variance
 # noise through a modulated convolution *without* demodulation: each output map's standard deviation
 # is what demodulation divides by, $\sqrt{\sum_{i,k} {w'_{ijk}}^2}$. So demodulating the weights, or

@@ -287,18 +287,24 @@ def translate(G, condition, batch_size=100, dropout=True):
 
 def evaluate(G, task, segmenter, attributes, n=200, size=64, run=None):
     """The paper's measures on held-out faces: the segmenter's scores on G's photos against the input
-    labels (and on the real photos: the ceiling), L1 to the true photo, and the Fréchet distance in
-    the attribute predictor's features.  ``run(G, conditions)`` makes the photos (default :func:`translate`)."""
+    labels, between their floor and their ceiling, L1 to the true photo, and the Fréchet distance in
+    the attribute predictor's features.  The ceiling: the same scores of the real photos; the floor:
+    those of one constant picture, the mean of n training photos, for every face (what a G that ignores
+    its input scores).  ``run(G, conditions)`` makes the photos (default :func:`translate`)."""
     test = _faces.faces(n, size=size, seed=TEST_SEED)
     condition, photo = task_pair(test, task)
     fake = (run or translate)(G, condition)
+    mean_photo = task_pair(_faces.faces(n, size=size, seed=TRAIN_SEED), task)[1].mean(0, keepdim=True)
     scores = face_eval.segmentation_scores(face_eval.segment(segmenter, fake), test.labels)
     ceiling = face_eval.segmentation_scores(face_eval.segment(segmenter, photo), test.labels)
+    floor = face_eval.segmentation_scores(face_eval.segment(segmenter, mean_photo).expand_as(test.labels), test.labels)
     return {"pixel_accuracy": round(scores["pixel_accuracy"], 4), "mean_iou": round(scores["mean_iou"], 4),
             "pixel_accuracy_real": round(ceiling["pixel_accuracy"], 4), "mean_iou_real": round(ceiling["mean_iou"], 4),
+            "pixel_accuracy_floor": round(floor["pixel_accuracy"], 4), "mean_iou_floor": round(floor["mean_iou"], 4),
             "iou": {part: round(v, 4) for part, v in scores["iou"].items()},
             "iou_real": {part: round(v, 4) for part, v in ceiling["iou"].items()},
             "l1": round(F.l1_loss(fake, photo).item(), 4),
+            "l1_floor": round(F.l1_loss(mean_photo.expand_as(photo), photo).item(), 4),
             "fid_attributes": round(face_eval.faces_frechet_distance(attributes, fake, photo), 3), "images": n}
 
 
