@@ -54,6 +54,16 @@ def test_pix2pix_draws_photos_whose_parts_are_where_the_labels_say(fresh):
     assert scores["pixel_accuracy"] >= PIX2PIX_PIXEL_ACCURACY - 0.03
 
 
+def test_pix2pix_scores_above_the_floor_of_one_constant_photo_and_l1_prefers_that_photo():
+    # notebook 03's reading of its table: above the mean photo's score, below the real photos'; in L1 the
+    # mean photo is nearer the truth than the zoo model's committed colours (L1 rewards the average)
+    m = pix2pix.evaluate(zoo_model("faces-pix2pix"), "labels", zoo_model("faces-segmenter"),
+                         zoo_model("faces-attributes"), n=64)
+    for k in ("pixel_accuracy", "mean_iou"):
+        assert m[k + "_floor"] + 0.05 < m[k] < m[k + "_real"], (k, m)
+    assert m["l1_floor"] < m["l1"], m
+
+
 def test_the_edges_model_is_scored_the_same_way():
     m = ck.zoo.record("faces-pix2pix-edges")["metrics"]
     assert m["pixel_accuracy"] >= EDGES_PIXEL_ACCURACY, m
