@@ -28,7 +28,7 @@ from torch.utils.flop_counter import conv_flop_count, flop_registry
 
 import coursekit as ck
 from coursekit import faces
-from coursekit.models import cgan, cyclegan, dcgan, ddpm, inversion, pix2pix, progan, stylegan
+from coursekit.models import cgan, cyclegan, dcgan, ddpm, face_eval, inversion, pix2pix, progan, stylegan
 
 ROOT = Path(__file__).resolve().parent.parent / "notebooks"
 
@@ -342,27 +342,43 @@ def utilisation(device="cpu"):
     return {k: (min(v), max(v)) for k, v in peaks.items() if v}, rows
 
 
-def precision_quality(dcgan_steps=1500, ddpm_steps=1500, seeds=(0, 1), device="cpu"):
-    """Equal quality after equal steps (issue 25): the DCGAN and the DDPM trained from the same seed in float32
-    and in bf16 autocast, their time and the judge's scores; the DCGAN's float32 also from a second seed, the
-    spread that "within noise" is read against.  Rows: {name: {"seconds", scores...}}."""
+def precision_quality(dcgan_steps=1500, ddpm_steps=1500, stylegan_steps=1500, seeds=(0, 1), device="cpu"):
+    """Equal quality after equal steps (issue 25): the DCGAN, the StyleGAN (R1's second derivatives in bf16
+    too) and the DDPM trained from the same seed in float32 and in bf16 autocast, their time and the judges'
+    scores; the GANs' float32 also from a second seed, the spread that "within noise" is read against.
+    A model with 0 steps is left out.  Rows: {name: {"seconds", "fid", other scores...}}."""
     from coursekit.metrics import evaluate_generator
 
     dev, rows = torch.device(device), {}
-    for bf16, seed in [(False, seeds[0]), (True, seeds[0]), *[(False, s) for s in seeds[1:]]]:
-        t = time.perf_counter()
-        G = dcgan.train_dcgan(steps=dcgan_steps, seed=seed, checkpoint=None, device=dev, bf16=bf16)[0]
-        seconds = time.perf_counter() - t
+    runs = [(False, seeds[0]), (True, seeds[0]), *[(False, s) for s in seeds[1:]]]
+
+    def timed(train):
+        start = time.perf_counter()
+        return train(), time.perf_counter() - start
+
+    def name(model, steps, bf16, seed):
+        return f"{model} {steps} steps, {'bf16' if bf16 else 'float32'}, seed {seed}"
+
+    for bf16, seed in runs if dcgan_steps else []:
+        G, seconds = timed(lambda: dcgan.train_dcgan(steps=dcgan_steps, seed=seed, checkpoint=None, device=dev,
+                                                      bf16=bf16)[0])
         m = evaluate_generator(dcgan.sample(G.cpu(), 1000, generator=torch.Generator().manual_seed(0)))
-        rows[f"DCGAN {dcgan_steps} steps, {'bf16' if bf16 else 'float32'}, seed {seed}"] = {
+        rows[name("DCGAN", dcgan_steps, bf16, seed)] = {
             "seconds": seconds, "fid": m["fid"], "class_share_min": m["class_share_min"],
             "class_share_max": m["class_share_max"]}
-    for bf16 in (False, True):
-        t = time.perf_counter()
-        model = ddpm.train_ddpm(steps=ddpm_steps, batch_size=64, seed=seeds[0], device=dev, bf16=bf16)[0]
-        seconds = time.perf_counter() - t
+    if stylegan_steps:
+        attributes = ck.zoo.load("faces-attributes", device=torch.device("cpu"))
+    for bf16, seed in runs if stylegan_steps else []:
+        G, seconds = timed(lambda: stylegan.train_stylegan(steps=stylegan_steps, seed=seed, device=dev,
+                                                           bf16=bf16)[0])
+        m = face_eval.versus_real(attributes, stylegan.sample(G.cpu(), 1000))
+        rows[name("StyleGAN", stylegan_steps, bf16, seed)] = {"seconds": seconds, "fid": m["fid"],
+                                                              "variety": m["variety"]["mean"]}
+    for bf16 in (False, True) if ddpm_steps else ():
+        model, seconds = timed(lambda: ddpm.train_ddpm(steps=ddpm_steps, batch_size=64, seed=seeds[0], device=dev,
+                                                       bf16=bf16)[0])
         m = ddpm.evaluate(model.eval(), unconditional=300, per_class=30, guidance_scales=(1.0,), sampler_images=0)
-        rows[f"DDPM {ddpm_steps} steps, {'bf16' if bf16 else 'float32'}, seed {seeds[0]}"] = {
+        rows[name("DDPM", ddpm_steps, bf16, seeds[0])] = {
             "seconds": seconds, "fid": m["guided_1"]["fid"], "class_accuracy": m["guided_1"]["class_accuracy"],
             "fid_unconditional": m["fid_unconditional"]}
     return rows
@@ -383,8 +399,8 @@ def main(argv=None):
     parser.add_argument("--no-notebooks", action="store_true")
     parser.add_argument("--no-throughput", action="store_true")
     parser.add_argument("--quality", action="store_true",
-                        help="also train the DCGAN and the DDPM in float32 and bf16 and compare the judge's scores "
-                             "(about 40 minutes on 2 CPU cores)")
+                        help="also train the DCGAN, the StyleGAN and the DDPM in float32 and bf16 and compare "
+                             "the judges' scores (about 75 minutes on 2 CPU cores)")
     args = parser.parse_args(argv)
 
 
