@@ -60,7 +60,8 @@ def has_fast_bf16(dev):
 
 def autocast(dev, bf16=None):
     """The precision a recipe trains in, as a context: bf16 autocast where ``bf16`` is True, float32 where it is
-    False; ``None`` (the recipes' default) chooses bf16 exactly where :func:`has_fast_bf16`.  Inside it the
+    False; ``None`` (the recipes' default) as :func:`precision` says: by default bf16 exactly where
+    :func:`has_fast_bf16`.  Inside it the
     matrix products and convolutions run in bf16; weights, optimizer states and the losses stay float32.
 
     >>> with ck.core.autocast(dev):
@@ -70,9 +71,27 @@ def autocast(dev, bf16=None):
     return torch.autocast(dev.type, dtype=torch.bfloat16, enabled=uses_bf16(dev, bf16))
 
 
+PRECISIONS = ("auto", "float32", "bf16")
+
+
+def precision():
+    """What a recipe's ``bf16=None`` means: COURSEKIT_PRECISION, ``auto`` (the default: bf16 exactly where
+    :func:`has_fast_bf16`), ``float32`` (the same numbers on every CPU) or ``bf16``.
+    ``python -m coursekit.train --precision`` sets it."""
+    wanted = os.environ.get("COURSEKIT_PRECISION", "").strip().lower() or "auto"
+    if wanted not in PRECISIONS:
+        raise ValueError(f"COURSEKIT_PRECISION={wanted!r}: expected one of {', '.join(PRECISIONS)} "
+                         "(or unset it for auto)")
+    return wanted
+
+
 def uses_bf16(dev, bf16=None):
-    """Whether a recipe asked for ``bf16`` (None: the hardware decides) trains in bf16 on ``dev``."""
-    return has_fast_bf16(dev) if bf16 is None else bool(bf16)
+    """Whether a recipe asked for ``bf16`` trains in bf16 on ``dev``: True or False as asked; None as
+    :func:`precision` says (by default, where the hardware has native bf16)."""
+    if bf16 is not None:
+        return bool(bf16)
+    wanted = precision()
+    return has_fast_bf16(dev) if wanted == "auto" else wanted == "bf16"
 
 
 def training_precision(dev, bf16=None):

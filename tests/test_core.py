@@ -74,6 +74,20 @@ def test_autocast_follows_the_hardware_unless_told(monkeypatch):
             assert ck.core.uses_bf16("cpu", asked) is asked
 
 
+def test_coursekit_precision_says_what_the_hardware_default_means(monkeypatch):
+    monkeypatch.setattr(ck.core, "has_fast_bf16", lambda dev: True)
+    for wanted, expected in (("", True), ("auto", True), ("float32", False), ("bf16", True), (" Float32 ", False)):
+        monkeypatch.setenv("COURSEKIT_PRECISION", wanted)
+        assert ck.core.uses_bf16("cpu") is expected, wanted
+        assert ck.core.uses_bf16("cpu", True) is True and ck.core.uses_bf16("cpu", False) is False  # asked wins
+    monkeypatch.setattr(ck.core, "has_fast_bf16", lambda dev: False)
+    monkeypatch.setenv("COURSEKIT_PRECISION", "bf16")
+    assert ck.core.uses_bf16("cpu") is True  # asked for, even where it is emulated
+    monkeypatch.setenv("COURSEKIT_PRECISION", "fp16")
+    with pytest.raises(ValueError, match="COURSEKIT_PRECISION='fp16': expected one of auto, float32, bf16"):
+        ck.core.uses_bf16("cpu")
+
+
 def test_every_recipe_trains_in_bf16_where_it_pays_and_says_so():
     import inspect
 

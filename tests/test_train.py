@@ -139,6 +139,19 @@ def test_retrain_command_publishes_a_zoo_model_with_its_record(tmp_path):
     assert 0 <= record["metrics"]["held_out_accuracy"] <= 1 and record["sha256"]
 
 
+def test_the_retrain_command_trains_in_the_precision_asked_and_records_it(tmp_path, monkeypatch):
+    from coursekit.train.__main__ import main
+
+    monkeypatch.setattr(ck.core, "has_fast_bf16", lambda dev: True)  # a CPU with AMX: auto would pick bf16
+    monkeypatch.setenv("COURSEKIT_PRECISION", "auto")  # main sets it; monkeypatch puts it back
+    for asked, expected in (("float32", "float32"), ("bf16", "bf16 autocast, float32 weights")):
+        assert main(["mnist-cgan", "--steps", "1", "--batch-size", "8", "--precision", asked, "--fresh",
+                     "--runs", str(tmp_path / "runs"), "--zoo", str(tmp_path)]) == 0
+        record = ck.checkpoint.read_record(tmp_path / "mnist-cgan")
+        assert record["precision"] == expected
+        assert record["command"] == f"python -m coursekit.train mnist-cgan --steps 1 --batch-size 8 --precision {asked} --fresh"
+
+
 def test_the_retrain_command_stops_on_kill_and_resumes_where_it_stopped(tmp_path):
     import subprocess
     import sys

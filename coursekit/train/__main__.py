@@ -10,6 +10,7 @@ on several GPUs or machines (see coursekit/train/distributed.py)::
 
 import argparse
 import importlib
+import os
 import platform
 import shutil
 import signal
@@ -107,6 +108,10 @@ def main(argv=None):
                              "zoo's, 500 and 1000; 0: none); "
                              "faces-progan, faces-stylegan: 0 skips the ablation, which otherwise trains as long as "
                              "the zoo model")
+    parser.add_argument("--precision", choices=ck.core.PRECISIONS, default=None,
+                        help="auto (the default): bf16 autocast where the hardware has native bf16, float32 elsewhere; "
+                             "float32: the same numbers on every CPU; bf16 (COURSEKIT_PRECISION does the same). "
+                             "The CycleGANs stay float32: bf16 does not pay at their size")
     parser.add_argument("--fresh", action="store_true", help="ignore an earlier checkpoint and start over")
     parser.add_argument("--no-publish", dest="publish", action="store_false",
                         help="train (or resume) only: no evaluation, nothing written to the zoo")
@@ -114,6 +119,8 @@ def main(argv=None):
     args = parser.parse_args(argv)
     _stop_cleanly_on_sigterm()
     args.runs = Path(args.runs)
+    if args.precision:  # what every training's bf16=None means (ck.core.precision)
+        os.environ["COURSEKIT_PRECISION"] = args.precision
     args.batch = {"batch_size": args.batch_size} if args.batch_size else {}  # a recipe's **args.batch
     if args.fresh and distributed.is_main():
         shutil.rmtree(args.runs / args.model, ignore_errors=True)
