@@ -62,6 +62,8 @@ def test_pix2pix_scores_above_the_floor_of_one_constant_photo_and_l1_prefers_tha
     for k in ("pixel_accuracy", "mean_iou"):
         assert m[k + "_floor"] + 0.05 < m[k] < m[k + "_real"], (k, m)
     assert m["l1_floor"] < m["l1"], m
+    # and its photos carry more pixel-to-pixel texture than the flat renders do: noise, not detail
+    assert m["texture"] > 1.5, m
 
 
 def test_the_edges_model_is_scored_the_same_way():

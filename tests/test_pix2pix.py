@@ -130,3 +130,17 @@ def test_the_floor_is_what_one_constant_picture_scores():
     m = P.evaluate(None, "labels", segmenter, attributes, n=8, run=lambda G, c: mean_photo.expand(len(c), -1, -1, -1))
     assert m["pixel_accuracy"] == m["pixel_accuracy_floor"] and m["mean_iou"] == m["mean_iou_floor"]
     assert m["l1"] == m["l1_floor"]
+
+
+def test_texture_reads_the_true_photos_as_one_a_blur_below_and_noise_above():
+    from coursekit.models import face_eval
+    from coursekit import faces
+
+    torch.manual_seed(0)
+    segmenter, attributes = face_eval.Segmenter(face_eval.SegmenterConfig(width=8)), face_eval.AttributePredictor()
+    photos = faces.faces(8, size=64, seed=P.TEST_SEED).images
+    blurred = torch.nn.functional.avg_pool2d(photos, 3, stride=1, padding=1, count_include_pad=False)
+    noisy = (photos + 0.1 * torch.randn(photos.shape, generator=torch.Generator().manual_seed(0))).clamp(-1, 1)
+    texture = {name: P.evaluate(None, "labels", segmenter, attributes, n=8, run=lambda G, c, x=x: x)["texture"]
+               for name, x in (("true", photos), ("blurred", blurred), ("noisy", noisy))}
+    assert texture["true"] == 1.0 and texture["blurred"] < 0.9 and texture["noisy"] > 1.5, texture

@@ -310,16 +310,19 @@ way = [(m[k] - m[k + '_floor']) / (m[k + '_real'] - m[k + '_floor']) for k in ("
 print(f"G covers {way[0]:.0%} of the way from the floor to the ceiling in pixel accuracy, {way[1]:.0%} in mean IoU")
 print(f"L1 to the true photo {m['l1']:.3f} (the mean photo: {m['l1_floor']:.3f}); "
       f"Fréchet distance (attribute features) {m['fid_attributes']:.2f}")
+print(f"texture (neighbouring pixels' difference) of G's photos: {m['texture']:.2f} times the true photos'")
 print("IoU per part, G's photos / real photos:",
       ", ".join(f"{part} {m['iou'][part]:.2f} / {m['iou_real'][part]:.2f}" for part in m["iou"]))
 
 # %% [markdown]
-# Why are $G$'s photos less crisp than the renders, and why do eyes, mouth and glasses score lower
+# Why do $G$'s photos look muddier than the renders, and why do eyes, mouth and glasses score lower
 # than skin and hair? The label map says *where* each part is, not its **colour**: skin tone, hair
 # colour and background are drawn at random. For one label map many photos are right, and the L1 term
 # pulls $G$ towards their average (a muddy mix); only the adversary pushes it to pick one sharp,
 # plausible answer. Small parts (eyes, mouth, the thin frames of glasses) are a few pixels wide at
-# 64×64, so a blur of one pixel already costs them much of their IoU.
+# 64×64, so a blur of one pixel already costs them much of their IoU. And read the texture line: $G$'s
+# neighbouring pixels differ *more* than the renders' do. The renders are flat colours; what $G$ adds
+# is not detail they have but noise, the checkerboard its transposed convolutions leave.
 #
 # The floor says how much of the score is free: one mean face, the same for every map, already has
 # most pixels right (a face is mostly background and skin, where every face has them), so read $G$'s
@@ -340,11 +343,6 @@ ablations = ck.zoo.extras("faces-pix2pix")["ablations"]
 table = record["metrics"]["ablations"]
 
 
-def busyness(x):
-    # mean difference between neighbouring pixels: how much fine texture (or noise) a picture has
-    return ((x[..., :, 1:] - x[..., :, :-1]).abs().mean() + (x[..., 1:, :] - x[..., :-1, :]).abs().mean()) / 2
-
-
 def colour_variety(x):
     # how much the pictures' average colours differ from one picture to the next
     return x.mean(dim=(2, 3)).std(dim=0).mean()
@@ -357,7 +355,7 @@ print(f"{'variant':<30} {'pixel acc.':>10} {'mean IoU':>9} {'L1':>6} {'Fréchet'
 for name in pix2pix.ABLATIONS:
     r, x = table[name], ablations[name]
     print(f"{name:<30} {r['pixel_accuracy']:>10.1%} {r['mean_iou']:>9.3f} {r['l1']:>6.3f} {r['fid_attributes']:>8.1f} "
-          f"{busyness(x) / busyness(real):>8.1f} {colour_variety(x) / colour_variety(real):>8.2f}")
+          f"{pix2pix.texture(x) / pix2pix.texture(real):>8.1f} {colour_variety(x) / colour_variety(real):>8.2f}")
 fig, axes = plt.subplots(len(pix2pix.ABLATIONS), 1, figsize=(7, 1.4 * len(pix2pix.ABLATIONS)))
 for ax, name in zip(axes, pix2pix.ABLATIONS):
     ck.viz.show(ablations[name], nrow=6, title=name, ax=ax)
