@@ -61,8 +61,8 @@ def has_fast_bf16(dev):
 def autocast(dev, bf16=None):
     """The precision a recipe trains in, as a context: bf16 autocast where ``bf16`` is True, float32 where it is
     False; ``None`` (the recipes' default) as :func:`precision` says: by default bf16 exactly where
-    :func:`has_fast_bf16`.  Inside it the
-    matrix products and convolutions run in bf16; weights, optimizer states and the losses stay float32.
+    :func:`has_fast_bf16`.  Inside it the matrix products and convolutions run in bf16; weights, optimizer
+    states and the losses stay float32.
 
     >>> with ck.core.autocast(dev):
     ...     loss_D, loss_G = train_step(...)
@@ -76,7 +76,7 @@ PRECISIONS = ("auto", "float32", "bf16")
 
 def precision():
     """What a recipe's ``bf16=None`` means: COURSEKIT_PRECISION, ``auto`` (the default: bf16 exactly where
-    :func:`has_fast_bf16`), ``float32`` (the same numbers on every CPU) or ``bf16``.
+    :func:`has_fast_bf16`), ``float32`` (what a CPU without native bf16 trains in) or ``bf16``.
     ``python -m coursekit.train --precision`` sets it."""
     wanted = os.environ.get("COURSEKIT_PRECISION", "").strip().lower() or "auto"
     if wanted not in PRECISIONS:

@@ -110,7 +110,7 @@ def main(argv=None):
                              "the zoo model")
     parser.add_argument("--precision", choices=ck.core.PRECISIONS, default=None,
                         help="auto (the default): bf16 autocast where the hardware has native bf16, float32 elsewhere; "
-                             "float32: the same numbers on every CPU; bf16 (COURSEKIT_PRECISION does the same). "
+                             "float32: as on a machine without native bf16; bf16 (COURSEKIT_PRECISION does the same). "
                              "The CycleGANs stay float32: bf16 does not pay at their size")
     parser.add_argument("--fresh", action="store_true", help="ignore an earlier checkpoint and start over")
     parser.add_argument("--no-publish", dest="publish", action="store_false",
