@@ -120,12 +120,18 @@ def test_every_ablation_builds_a_model_that_runs():
         assert D(x, G(x)).dim() == 4, name
 
 
-def test_the_floor_is_what_one_constant_picture_scores():
+def _untrained_readers():
+    """A small untrained segmenter and attribute predictor: enough to run ``evaluate``'s measures."""
     from coursekit.models import face_eval
-    from coursekit import faces
 
     torch.manual_seed(0)
-    segmenter, attributes = face_eval.Segmenter(face_eval.SegmenterConfig(width=8)), face_eval.AttributePredictor()
+    return face_eval.Segmenter(face_eval.SegmenterConfig(width=8)), face_eval.AttributePredictor()
+
+
+def test_the_floor_is_what_one_constant_picture_scores():
+    from coursekit import faces
+
+    segmenter, attributes = _untrained_readers()
     mean_photo = faces.faces(8, size=64, seed=P.TRAIN_SEED).images.mean(0, keepdim=True)
     m = P.evaluate(None, "labels", segmenter, attributes, n=8, run=lambda G, c: mean_photo.expand(len(c), -1, -1, -1))
     assert m["pixel_accuracy"] == m["pixel_accuracy_floor"] and m["mean_iou"] == m["mean_iou_floor"]
@@ -133,11 +139,9 @@ def test_the_floor_is_what_one_constant_picture_scores():
 
 
 def test_texture_reads_the_true_photos_as_one_a_blur_below_and_noise_above():
-    from coursekit.models import face_eval
     from coursekit import faces
 
-    torch.manual_seed(0)
-    segmenter, attributes = face_eval.Segmenter(face_eval.SegmenterConfig(width=8)), face_eval.AttributePredictor()
+    segmenter, attributes = _untrained_readers()
     photos = faces.faces(8, size=64, seed=P.TEST_SEED).images
     blurred = torch.nn.functional.avg_pool2d(photos, 3, stride=1, padding=1, count_include_pad=False)
     noisy = (photos + 0.1 * torch.randn(photos.shape, generator=torch.Generator().manual_seed(0))).clamp(-1, 1)

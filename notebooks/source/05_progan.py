@@ -433,8 +433,8 @@ lab = ck.check.lab_batch_aware(make_discriminator, seeds=(0,) if ck.QUICK else (
 # of 16, all 8 modes on every seed, and so does one spread per feature over the whole batch (seeds 0-4).
 # The spread of the raw points, only two numbers, is not always enough: over the whole batch it covered
 # 7, 8, 8, 8 and 8 modes (seeds 0-4) on one of the CPUs we measured on. A larger group measures the
-# spread more steadily; a richer statistic of the batch tells $D$ more; Salimans et al. (2016), whose *minibatch discrimination* ProGAN simplified, kept many
-# numbers per image for the same reason. So the claim holds where there is a collapse to catch: a $D$
+# spread more steadily; a richer statistic of the batch tells $D$ more; Salimans et al. (2016), whose
+# *minibatch discrimination* ProGAN simplified, kept many numbers per image for the same reason. So the claim holds where there is a collapse to catch: a $D$
 # that sees the batch's variety makes $G$ keep it.
 
 # %% [markdown]
