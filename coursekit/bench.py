@@ -190,12 +190,13 @@ def ddpm_speed(device="cpu", steps=10, batch_size=128, warmup=3):
     return rows
 
 
-def faces_speed(n=1000, repeats=3):
-    """Rendered faces per second (images, label maps, edge maps and factors) at each size, best of ``repeats``."""
+def faces_speed(n=1000, repeats=3, detail=False):
+    """Rendered faces per second (images, label maps, edge maps and factors) at each size, best of ``repeats``
+    (``detail``: the photos with detail, ``ck.data.faces(..., detail=True)``)."""
     rows = {}
     for size in faces.SIZES:
-        faces.faces(16, size=size)  # warm up
-        best = min(_seconds(lambda: faces.faces(n, size=size, seed=0)) for _ in range(repeats))
+        faces.faces(16, size=size, detail=detail)  # warm up
+        best = min(_seconds(lambda: faces.faces(n, size=size, seed=0, detail=detail)) for _ in range(repeats))
         rows[size] = n / best
     return rows
 
@@ -421,8 +422,9 @@ def main(argv=None):
             print(f"{name:<44} {seconds * 1000:8.1f}")
     if not args.no_throughput:
         devices = ["cpu"] + (["cuda"] if torch.cuda.is_available() else [])
-        print(f"\n{'faces rendered, images/s':<28} " + "  ".join(f"{size}x{size}: {r:,.0f}"
-                                                             for size, r in faces_speed().items()))
+        for detail in (False, True):
+            print(f"\n{'faces' + (' with detail' if detail else '') + ' rendered, images/s':<28} "
+                  + "  ".join(f"{size}x{size}: {r:,.0f}" for size, r in faces_speed(detail=detail).items()))
         print(f"\n{'DCGAN training, images/s':<28} {'course':>8} {'examples':>9} {'ratio':>6}")
         for dev in devices:
             r = dcgan_throughput(dev, steps=40 if dev == "cpu" else 200)

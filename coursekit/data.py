@@ -183,9 +183,9 @@ def _mnist_full(split, root, download):
     return Digits(images, ds.targets.long(), f"full MNIST ({root})", split)
 
 
-def faces(n, size=64, seed=0, start=0, factors=None):
+def faces(n, size=64, seed=0, start=0, factors=None, detail=False):
     """Cartoon faces with their factors, label maps and edge maps: see :mod:`coursekit.faces`."""
-    return render_faces(n, size=size, seed=seed, start=start, factors=factors)
+    return render_faces(n, size=size, seed=seed, start=start, factors=factors, detail=detail)
 
 
 def printed_digits(n, seed=0, start=0):

@@ -10,12 +10,20 @@ Rendering is vectorised over the batch: each part is a signed distance
 function on the pixel grid, turned into an anti-aliased coverage by a linear
 ramp one pixel wide, and the parts are composited back to front.  Image ``i`` of
 seed ``s`` is the same whatever batch it is rendered in.
+
+With ``detail=True`` the photos also carry what a real photo carries and a
+label map does not decide: strands in the hair, pores and blotches in the skin,
+a mottled, grainy background, each at two scales and drawn from the image's
+own random numbers (:func:`detail_fields`), not from its factors.  A translator
+from label maps cannot know them; it can only draw detail of the right kind
+(Pix2Pix, notebook 03), or blur it away.
 """
 
 import math
 from dataclasses import dataclass
 
 import torch
+import torch.nn.functional as F
 
 SIZES = (32, 64, 128)
 
@@ -98,11 +106,42 @@ def _ellipse(x, y, cx, cy, rx, ry):
     return (torch.hypot((x - cx) / rx, (y - cy) / ry) - 1) * torch.minimum(rx, ry)
 
 
-def render(factors, size=64):
+#: The random fields of the detail: name -> (rows, columns) of the grid it is drawn on.  A field is
+#: fixed in image coordinates, so a face shows the same detail at every size; bilinear sampling
+#: between the grid's points sets its scale (coarse fields are blotches, fine ones grain).
+DETAIL_GRIDS = {"background_coarse": (6, 6), "background_fine": (32, 32), "skin_coarse": (8, 8),
+                "skin_fine": (64, 64), "strands": (4, 48), "strand_wave": (6, 6)}
+
+
+def detail_fields(seeds):
+    """The detail's random fields of images with these per-image ``seeds`` (N,): {name: (N, 1, rows, cols)}
+    of standard normal values, image i's drawn from its own generator (the same in any batch)."""
+    sizes = [r * c for r, c in DETAIL_GRIDS.values()]
+    draws = torch.stack([torch.randn(sum(sizes), generator=torch.Generator().manual_seed(int(s)))
+                         for s in torch.as_tensor(seeds).view(-1).tolist()])
+    return {name: part.view(-1, 1, *grid)
+            for (name, grid), part in zip(DETAIL_GRIDS.items(), draws.split(sizes, dim=1))}
+
+
+def _sample(field, x, y):
+    """A field (N, 1, rows, cols) read at image coordinates x, y (N, S, S) in [-1, 1]: (N, S, S)."""
+    return F.grid_sample(field, torch.stack([x, y], -1), mode="bilinear", padding_mode="reflection",
+                         align_corners=False).squeeze(1)
+
+
+def detail_seeds(n, seed=0, start=0):
+    """The per-image seeds of the detail of images ``start .. start + n - 1`` of ``seed`` (not those of
+    their factors: the detail is independent of what the label map shows)."""
+    return (seed * 1_000_003 + torch.arange(start, start + n)) * 2 + 1
+
+
+def render(factors, size=64, detail=None):
     """Render faces from their factors: (images (N, 3, S, S) in [-1, 1], label maps (N, S, S) int64).
 
     ``factors`` is a dict of (N,) tensors as :func:`sample_factors` returns (change
-    any of them to redraw the same faces with, e.g., glasses or a smile).
+    any of them to redraw the same faces with, e.g., glasses or a smile).  ``detail``:
+    None for flat colours, or (N,) per-image seeds (:func:`detail_seeds`) of the hair
+    strands, skin and background texture; the label maps are the same either way.
     """
     if size not in SIZES:
         raise ValueError(f"size must be one of {SIZES}, got {size}")
@@ -128,6 +167,14 @@ def render(factors, size=64):
     # background: its colour with a vertical gradient, lit from the side
     bg = BACKGROUNDS[f["background"]].view(n, 3, 1, 1)
     image = bg * (1.0 - 0.15 * Y.unsqueeze(1) + 0.08 * light.unsqueeze(1) * X.unsqueeze(1))
+    grain = {"background": 1.0, "skin": 1.0, "hair": 1.0}  # brightness factors; all 1 without detail
+    if detail is not None:
+        if torch.as_tensor(detail).shape != (n,):
+            raise ValueError(f"detail must be (N,) per-image seeds, N = {n} (ck.faces.detail_seeds), "
+                             f"got shape {tuple(torch.as_tensor(detail).shape)}")
+        d = detail_fields(detail)
+        grain["background"] = 1 + 0.10 * _sample(d["background_coarse"], X, Y) + 0.05 * _sample(d["background_fine"], X, Y)
+        image = image * grain["background"].unsqueeze(1)
     labels = torch.zeros(n, size, size, dtype=torch.long)
 
     def paint(coverage, colour, label):
@@ -137,6 +184,12 @@ def render(factors, size=64):
 
     hair_rgb = HAIR_COLOURS[f["hair_colour"]].view(n, 3, 1, 1)
     style = f["hair_style"].view(n, 1, 1)
+    if detail is not None:
+        # strands run down the head (face coordinates): brightness varies across them, slowly along
+        # them; curly hair's strands wave more
+        bend = 0.03 * (1 + 2 * (style == 3)) * _sample(d["strand_wave"], u, v)
+        grain["hair"] = (1 + 0.22 * _sample(d["strands"], (u + bend) / 0.9, v / 1.2)).unsqueeze(1)
+        grain["skin"] = (1 + 0.04 * _sample(d["skin_coarse"], X, Y) + 0.035 * _sample(d["skin_fine"], X, Y)).unsqueeze(1)
 
     # long hair falls behind the face, down to the shoulders
     back = _ellipse(u, v, 0, 0.12, rx + 0.10, ry + 0.28)
@@ -148,7 +201,7 @@ def render(factors, size=64):
     nu, nv = (u / rx).clamp(-1, 1), (v / ry).clamp(-1, 1)
     nz = torch.sqrt((1 - nu**2 - nv**2).clamp(min=0))
     shade = 0.75 + 0.25 * (nz + 0.6 * light * nu - 0.2 * nv)
-    skin = SKIN_TONES[f["skin_tone"]].view(n, 3, 1, 1) * shade.unsqueeze(1)
+    skin = SKIN_TONES[f["skin_tone"]].view(n, 3, 1, 1) * shade.unsqueeze(1) * grain["skin"]
 
     # the cap of hair over the top of the head; curly hair has a wavy edge
     wave = 0.035 * torch.sin(u / rx * 9.0) * (style == 3)
@@ -178,9 +231,9 @@ def render(factors, size=64):
     bridge = torch.maximum((v - ey).abs() - 0.012, u.abs() - (ex - er * 1.7))
     glasses = _cover(torch.minimum(ring, bridge), px) * col(f["glasses"])
 
-    paint(hair_back, hair_rgb * 0.85, 2)
+    paint(hair_back, hair_rgb * 0.85 * grain["hair"], 2)
     paint(_cover(face_d, px), skin, 1)
-    paint(hair_cap, hair_rgb * (0.85 + 0.25 * (1 - nv.abs())).unsqueeze(1), 2)
+    paint(hair_cap, hair_rgb * (0.85 + 0.25 * (1 - nv.abs())).unsqueeze(1) * grain["hair"], 2)
     paint(eye_white, torch.tensor([0.97, 0.97, 0.97]).view(1, 3, 1, 1), 3)
     paint(iris, torch.tensor([0.12, 0.10, 0.10]).view(1, 3, 1, 1), 3)
     paint(eye_closed, torch.tensor([0.25, 0.15, 0.12]).view(1, 3, 1, 1), 3)
@@ -232,8 +285,12 @@ PART_COLOURS = torch.tensor([[0.0, 0.0, 0.0], [1.0, 0.75, 0.55], [0.55, 0.25, 0.
                              [0.2, 0.4, 1.0], [1.0, 0.0, 0.2], [0.0, 1.0, 0.4]])
 
 
-def faces(n, size=64, seed=0, start=0, factors=None):
+def faces(n, size=64, seed=0, start=0, factors=None, detail=False):
     """``n`` faces of ``size`` pixels, images ``start ..`` of ``seed``, or drawn from given ``factors``.
+
+    ``detail=True``: photos with hair strands, skin and background texture (see the module's
+    docstring); image i's detail comes from (seed, start + i) also when ``factors`` are given, so a
+    face redrawn with a changed factor keeps its detail.
 
     >>> train = ck.data.faces(2000, size=64, seed=0)
     >>> x, parts = train.images, train.labels
@@ -243,9 +300,11 @@ def faces(n, size=64, seed=0, start=0, factors=None):
             raise ValueError(f"n must be a positive int, got {n!r}")
         factors = sample_factors(n, seed, start)
     n = _check_factors(factors)
+    seeds = detail_seeds(n, seed, start) if detail else None
     # render in chunks of about a million pixels: large batches of big images are slower per image
     chunk = max(1, 2**20 // size**2)
-    parts = [render({k: torch.as_tensor(v)[i:i + chunk] for k, v in factors.items()}, size)
+    parts = [render({k: torch.as_tensor(v)[i:i + chunk] for k, v in factors.items()}, size,
+                    None if seeds is None else seeds[i:i + chunk])
              for i in range(0, n, chunk)]
     images, labels = torch.cat([p[0] for p in parts]), torch.cat([p[1] for p in parts])
     return Faces(images, labels, edges(labels), {k: torch.as_tensor(v).clone() for k, v in factors.items()})

@@ -97,3 +97,43 @@ def test_evaluation_models_shapes_and_scores():
     assert all_background["iou"]["skin"] == 0 and 0 < all_background["iou"]["background"] < 1
     with pytest.raises(ValueError, match="RGB images"):
         fe.AttributePredictor()(d.labels.float())
+
+
+def test_detail_changes_the_photos_not_the_label_maps_and_does_not_depend_on_the_batch():
+    flat, rich = faces.faces(6, size=64, seed=3), faces.faces(6, size=64, seed=3, detail=True)
+    assert torch.equal(flat.labels, rich.labels) and torch.equal(flat.edges, rich.edges)
+    assert (rich.images - flat.images).abs().mean() > 0.02
+    later = faces.faces(3, size=64, seed=3, start=3, detail=True)
+    assert torch.equal(rich.images[3:], later.images)
+    assert rich.images.min() >= -1 and rich.images.max() <= 1
+
+
+def test_detail_is_texture_the_label_map_does_not_decide():
+    # two faces with the same factors (so the same label map) but different images differ in their
+    # detail; the detail has more pixel-to-pixel variation than the flat colours, in every part
+    from coursekit.models.pix2pix import texture
+
+    f = faces.sample_factors(8, seed=2)
+    a, b = faces.faces(8, factors=f, seed=2, detail=True), faces.faces(8, factors=f, seed=5, detail=True)
+    assert torch.equal(a.labels, b.labels) and (a.images - b.images).abs().mean() > 0.02
+    flat = faces.faces(8, factors=f)
+    for part in ("background", "skin", "hair"):
+        inside = (a.labels == faces.PARTS.index(part)).unsqueeze(1)
+        shrunk = inside[..., 1:-1, 1:-1] & inside[..., :-2, 1:-1] & inside[..., 2:, 1:-1] \
+            & inside[..., 1:-1, :-2] & inside[..., 1:-1, 2:]  # away from the part's edges
+        across = lambda x: (x[..., 1:-1, 2:] - x[..., 1:-1, 1:-1]).abs()[shrunk.expand(-1, 3, -1, -1)].mean()  # noqa: E731
+        assert across(a.images) > 2 * across(flat.images), part
+    assert texture(a.images) > 1.3 * texture(flat.images)
+
+
+def test_a_face_redrawn_with_a_changed_factor_keeps_its_detail():
+    f = faces.sample_factors(4, seed=1)
+    off = faces.faces(4, factors=_with(f, glasses=0), seed=1, detail=True)
+    on = faces.faces(4, factors=_with(f, glasses=1), seed=1, detail=True)
+    moved = torch.nn.functional.max_pool2d((off.labels != on.labels).float().unsqueeze(1), 5, 1, 2).squeeze(1)
+    assert (on.images - off.images).abs().amax(1)[moved == 0].max() < 1e-5  # away from the glasses: the same
+
+
+def test_detail_seeds_of_the_wrong_shape_are_named():
+    with pytest.raises(ValueError, match="per-image seeds"):
+        faces.render(faces.sample_factors(3), 32, detail=torch.arange(2))

@@ -181,7 +181,7 @@ def test_the_retrain_command_stops_on_kill_and_resumes_where_it_stopped(tmp_path
     assert 0 <= saved["step"] < 100000
 
 
-@pytest.mark.parametrize("name", ["faces-attributes", "faces-segmenter"])
+@pytest.mark.parametrize("name", ["faces-attributes", "faces-segmenter", "faces-segmenter-detail"])
 def test_the_faces_evaluation_models_retrain_and_publish_with_their_scores(tmp_path, name):
     from coursekit.train.__main__ import main
 
@@ -218,4 +218,28 @@ def test_the_pix2pix_recipe_publishes_its_scores_and_the_ablation_table(tmp_path
     table = record["metrics"]["ablations"]
     assert table["steps"] == 1 and set(table) >= {"L1 only", "PixelGAN (1x1)"}
     assert 0 <= record["metrics"]["mean_iou_real"] <= 1 and 0 <= table["L1 only"]["mean_iou"] <= 1
+    assert state["ablations"]["L1 only"].shape[1:] == (3, 64, 64)
+
+
+def test_the_detail_recipe_trains_its_loss_ablations_as_long_as_the_model_it_is_compared_with(tmp_path, monkeypatch):
+    from coursekit.models import face_eval, pix2pix
+    from coursekit.train.__main__ import main
+
+    loaded, trained = [], []
+    monkeypatch.setattr(ck.zoo, "load", lambda name, device=None: loaded.append(name) or {
+        "faces-segmenter-detail": face_eval.Segmenter(face_eval.SegmenterConfig(width=8)),
+        "faces-attributes": face_eval.AttributePredictor(face_eval.AttributeConfig(width=4))}[name])
+    monkeypatch.setattr(pix2pix, "config_for", lambda task, **c: pix2pix.Pix2PixConfig(**{"width": 4, **c}))
+    train = pix2pix.train_pix2pix
+    monkeypatch.setattr(pix2pix, "train_pix2pix", lambda *a, **k: trained.append(k) or train(*a, **k))
+    assert main(["faces-pix2pix-detail", "--steps", "2", "--batch-size", "2",
+                 "--runs", str(tmp_path / "runs"), "--zoo", str(tmp_path)]) == 0
+    state, record = ck.checkpoint.read(tmp_path / "faces-pix2pix-detail")
+    table = record["metrics"]["ablations"]
+    assert table["steps"] == 2 == record["steps"]  # as long as the model
+    assert list(table)[2:] == ["L1 + cGAN (the paper)", "L1 only", "cGAN only"]
+    full = table["L1 + cGAN (the paper)"]  # the model itself, not a second training of it
+    assert full["pixel_accuracy"] == record["metrics"]["pixel_accuracy"] and len(trained) == 3
+    assert all(k["detail"] and k["steps"] == 2 for k in trained)
+    assert "faces-segmenter" not in loaded and record["options"]["detail"] is True
     assert state["ablations"]["L1 only"].shape[1:] == (3, 64, 64)

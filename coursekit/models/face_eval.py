@@ -149,15 +149,16 @@ def segmentation_scores(predicted, target, num_classes=len(_faces.PARTS)):
 TRAIN_SEED, TEST_SEED = 0, 1  # rendered faces: seed 0 streams the training images, seed 1 is held out
 
 
-def _stream(step, batch_size, size):
+def _stream(step, batch_size, size, detail=False):
     """The training batch of ``step``: images step·B .. (step+1)·B − 1 of the training seed (resumable as
     is); under torchrun each rank renders only its slice of it."""
     offset, n = dist.shard_range(batch_size)
-    return _faces.faces(n, size=size, seed=TRAIN_SEED, start=step * batch_size + offset)
+    return _faces.faces(n, size=size, seed=TRAIN_SEED, start=step * batch_size + offset, detail=detail)
 
 
-def _train(model, loss_fn, name, steps, batch_size, size, lr, checkpoint, device, seed):
-    """The loop both evaluation models share: AdamW with a one-cycle learning rate on fresh renders."""
+def _train(model, loss_fn, name, steps, batch_size, size, lr, checkpoint, device, seed, detail=False, bf16=None):
+    """The loop both evaluation models share: AdamW with a one-cycle learning rate on fresh renders
+    (``bf16``: autocast, None where the hardware has native bf16, as ``ck.core.autocast``)."""
     dev = device or ck.device()
     ck.seed(seed)
     model = model.to(dev)
@@ -168,8 +169,9 @@ def _train(model, loss_fn, name, steps, batch_size, size, lr, checkpoint, device
                        checkpoint_every=500, desc=name)
     with run:
         for step in run.steps():
-            batch = _stream(step, batch_size, size)
-            loss = loss_fn(model, batch, dev)
+            batch = _stream(step, batch_size, size, detail)
+            with ck.core.autocast(dev, bf16):
+                loss = loss_fn(model, batch, dev)
             opt.zero_grad(set_to_none=True)
             loss.backward()
             opt.step()
@@ -178,18 +180,20 @@ def _train(model, loss_fn, name, steps, batch_size, size, lr, checkpoint, device
     return model.eval(), run
 
 
-def train_attributes(steps=3000, batch_size=64, size=64, lr=2e-3, checkpoint=None, device=None, seed=0):
+def train_attributes(steps=3000, batch_size=64, size=64, lr=2e-3, checkpoint=None, device=None, seed=0, bf16=None):
     """Train the attribute predictor on a stream of fresh renders; returns (model, run)."""
     torch.manual_seed(seed)
     return _train(AttributePredictor(), lambda net, b, dev: attribute_loss(net(b.images.to(dev)), b.factors),
-                  "attributes", steps, batch_size, size, lr, checkpoint, device, seed)
+                  "attributes", steps, batch_size, size, lr, checkpoint, device, seed, bf16=bf16)
 
 
-def train_segmenter(steps=2000, batch_size=32, size=64, lr=2e-3, checkpoint=None, device=None, seed=0):
-    """Train the segmenter on a stream of fresh renders; returns (model, run)."""
+def train_segmenter(steps=2000, batch_size=32, size=64, lr=2e-3, checkpoint=None, device=None, seed=0, detail=False,
+                    bf16=None):
+    """Train the segmenter on a stream of fresh renders (``detail=True``: photos with detail, as
+    ``ck.faces.faces`` draws them); returns (model, run)."""
     torch.manual_seed(seed)
     return _train(Segmenter(), lambda net, b, dev: F.cross_entropy(net(b.images.to(dev)), b.labels.to(dev)),
-                  "segmenter", steps, batch_size, size, lr, checkpoint, device, seed)
+                  "segmenter", steps, batch_size, size, lr, checkpoint, device, seed, detail, bf16)
 
 
 @torch.no_grad()
@@ -286,9 +290,9 @@ def evaluate_attributes(model, n=1000, size=64):
     return out
 
 
-def evaluate_segmenter(model, n=500, size=64):
-    """Held-out per-pixel accuracy and mean IoU."""
-    test = _faces.faces(n, size=size, seed=TEST_SEED)
+def evaluate_segmenter(model, n=500, size=64, detail=False):
+    """Held-out per-pixel accuracy and mean IoU (on photos with detail if ``detail``)."""
+    test = _faces.faces(n, size=size, seed=TEST_SEED, detail=detail)
     scores = segmentation_scores(segment(model, test.images), test.labels)
     return {"pixel_accuracy": round(scores["pixel_accuracy"], 4), "mean_iou": round(scores["mean_iou"], 4),
             "iou": {part: round(v, 4) for part, v in scores["iou"].items()}}

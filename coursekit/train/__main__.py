@@ -43,20 +43,23 @@ def mnist_judge(args):
     }
 
 
-def _face_eval(name, steps, description, evaluation):
-    """The recipe of a faces evaluation model: trained on a stream of renders, scored on held-out ones."""
+def _face_eval(name, steps, description, evaluation, detail=False):
+    """The recipe of a faces evaluation model: trained on a stream of renders (with detail if ``detail``),
+    scored on held-out ones."""
     def recipe(args):
         train, evaluate = {"faces-attributes": (face_eval.train_attributes, face_eval.evaluate_attributes),
-                           "faces-segmenter": (face_eval.train_segmenter, face_eval.evaluate_segmenter)}[name]
-        options = {"steps": args.steps or steps, **args.batch}
+                           "faces-segmenter": (face_eval.train_segmenter, face_eval.evaluate_segmenter),
+                           "faces-segmenter-detail": (face_eval.train_segmenter, face_eval.evaluate_segmenter)}[name]
+        options = {"steps": args.steps or steps, **args.batch, **({"detail": True} if detail else {})}
         model, run = train(checkpoint=args.runs / name, device=args.device, **options)
         if run.interrupted or not args.publish:
             return run
-        return model, run, evaluate(model.cpu()), {
+        return model, run, evaluate(model.cpu(), **({"detail": True} if detail else {})), {
             "options": ck.train.settings(train, **options),
+            "precision": ck.core.training_precision(args.device),
             "description": description,
-            "data": f"ck.data.faces, seed {face_eval.TRAIN_SEED}, a fresh stream of renders (held out: seed "
-                    f"{face_eval.TEST_SEED})",
+            "data": f"ck.data.faces{'(detail=True)' if detail else ''}, seed {face_eval.TRAIN_SEED}, a fresh "
+                    f"stream of renders (held out: seed {face_eval.TEST_SEED})",
             "evaluation": evaluation,
         }
     return recipe
@@ -71,11 +74,18 @@ faces_segmenter = _face_eval(
     "faces-segmenter", 2000,
     "Face part segmenter (labels from a photo): scores Pix2Pix's labels -> photo (notebook 03).",
     "face_eval.evaluate_segmenter(model): 500 held-out faces")
+faces_segmenter_detail = _face_eval(
+    "faces-segmenter-detail", 2000,
+    "Face part segmenter for photos with detail (hair strands, skin and background texture): scores "
+    "Pix2Pix's labels -> photo on ck.data.faces(detail=True) (notebook 03), as the paper's FCN is trained "
+    "on real photos.",
+    "face_eval.evaluate_segmenter(model, detail=True): 500 held-out faces", detail=True)
 
 
 def recipes():
     """Every zoo model's recipe by name: the shared readers' (here) and each lecture's."""
-    found = {"mnist-judge": mnist_judge, "faces-attributes": faces_attributes, "faces-segmenter": faces_segmenter}
+    found = {"mnist-judge": mnist_judge, "faces-attributes": faces_attributes, "faces-segmenter": faces_segmenter,
+             "faces-segmenter-detail": faces_segmenter_detail}
     for lecture in LECTURES:
         found.update(importlib.import_module(f"coursekit.models.{lecture}.recipes").RECIPES)
     return found

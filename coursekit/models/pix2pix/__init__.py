@@ -242,10 +242,11 @@ def config_for(task, **changes):
 
 
 def train_pix2pix(task="labels", steps=2000, batch_size=16, size=64, config=None, l1_weight=100.0, gan_weight=1.0,
-                  checkpoint=None, device=None, seed=0, plot=None, desc=None, bf16=None):
+                  checkpoint=None, device=None, seed=0, plot=None, desc=None, bf16=None, detail=False):
     """Train Pix2Pix on a stream of fresh faces (batch k = faces k·B .. of the training seed).
 
     Returns (G, D, run).  ``gan_weight=0``: L1 only; ``l1_weight=0``: GAN only (the ablations).
+    ``detail=True``: photos with hair, skin and background texture that the maps do not decide.
     ``bf16``: autocast to bf16 (None: where the hardware has native bf16, ``ck.core.autocast``).
     """
     if task not in TASKS:
@@ -262,7 +263,7 @@ def train_pix2pix(task="labels", steps=2000, batch_size=16, size=64, config=None
     offset, n = dist.shard_range(batch_size)  # this rank renders only its slice of the global batch
     with run:
         for step in run.steps():
-            batch = _faces.faces(n, size=size, seed=TRAIN_SEED, start=step * batch_size + offset)
+            batch = _faces.faces(n, size=size, seed=TRAIN_SEED, start=step * batch_size + offset, detail=detail)
             condition, photo = dist.to_device(*task_pair(batch, task), device=dev)
             with ck.core.autocast(dev, bf16):
                 loss_D, loss_G = train_step(G, D, opt_G, opt_D, condition, photo, l1_weight, gan_weight)
@@ -291,18 +292,19 @@ def texture(x):
     return ((x[..., :, 1:] - x[..., :, :-1]).abs().mean() + (x[..., 1:, :] - x[..., :-1, :]).abs().mean()).item() / 2
 
 
-def evaluate(G, task, segmenter, attributes, n=200, size=64, run=None):
+def evaluate(G, task, segmenter, attributes, n=200, size=64, run=None, detail=False):
     """The paper's measures on held-out faces: the segmenter's scores on G's photos against the input
     labels, between their floor and their ceiling, L1 to the true photo, and the Fréchet distance in
     the attribute predictor's features.  The ceiling: the same scores of the real photos; the floor:
     those of one constant picture, the mean of n training photos, for every face (what a G that ignores
     its input scores).  ``texture``: :func:`texture` of G's photos over that of the true photos (1: as
     detailed; below 1: blurred; above: noisier).  ``run(G, conditions)`` makes the photos (default
-    :func:`translate`)."""
-    test = _faces.faces(n, size=size, seed=TEST_SEED)
+    :func:`translate`).  ``detail=True``: against photos with detail (a G trained on them, and a
+    segmenter trained on them, ``faces-segmenter-detail``)."""
+    test = _faces.faces(n, size=size, seed=TEST_SEED, detail=detail)
     condition, photo = task_pair(test, task)
     fake = (run or translate)(G, condition)
-    mean_photo = task_pair(_faces.faces(n, size=size, seed=TRAIN_SEED), task)[1].mean(0, keepdim=True)
+    mean_photo = task_pair(_faces.faces(n, size=size, seed=TRAIN_SEED, detail=detail), task)[1].mean(0, keepdim=True)
     scores = face_eval.segmentation_scores(face_eval.segment(segmenter, fake), test.labels)
     ceiling = face_eval.segmentation_scores(face_eval.segment(segmenter, photo), test.labels)
     floor = face_eval.segmentation_scores(face_eval.segment(segmenter, mean_photo).expand_as(test.labels), test.labels)
@@ -331,26 +333,26 @@ ABLATIONS = {
 
 
 def ablation_study(task, segmenter, attributes, steps=1000, batch_size=16, names=None, n=200, device=None,
-                   config=None, samples=6, progress=True, checkpoint=None):
+                   config=None, samples=6, progress=True, checkpoint=None, detail=False):
     """Train each of :data:`ABLATIONS` (or ``names``) for ``steps`` steps from the same seed and score it
     with :func:`evaluate`.  Short runs show the trend, not the final quality.  With a ``checkpoint``
     directory each variant's run is resumable (and one trained beforehand, e.g. in another process
     with ``ck.train.ablation_checkpoint``, is only scored).
 
     Returns ``{name: {metric: value, ..., "samples": (samples, 3, S, S)}}``, the samples being G's photos
-    for the first held-out conditions.
+    for the first held-out conditions.  ``detail=True``: trained and scored on photos with detail.
     """
     base = config or config_for(task)
-    condition = task_pair(_faces.faces(samples, seed=TEST_SEED), task)[0]
+    condition = task_pair(_faces.faces(samples, seed=TEST_SEED, detail=detail), task)[0]
 
     def train_one(name, change, where):
         cfg = dataclasses.replace(base, **change.pop("config", {}))
         G, _, run = train_pix2pix(task, steps=steps, batch_size=batch_size, config=cfg, device=device,
-                                  desc=name if progress else None, checkpoint=where, **change)
+                                  desc=name if progress else None, checkpoint=where, detail=detail, **change)
         return G, run
 
     def score(name, G):
-        return {**evaluate(G, task, segmenter, attributes, n=n), "samples": translate(G.cpu(), condition)}
+        return {**evaluate(G, task, segmenter, attributes, n=n, detail=detail), "samples": translate(G.cpu(), condition)}
 
     return _train.ablation_study({name: ABLATIONS[name] for name in names or ABLATIONS}, train_one, score, checkpoint)
 

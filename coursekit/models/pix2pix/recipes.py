@@ -11,34 +11,52 @@ from coursekit.models import pix2pix
 
 
 #: The zoo models' training steps (notebook 04's faces-pix2pix-photo is in its own recipes).
-ZOO_STEPS = {"faces-pix2pix": 3000, "faces-pix2pix-edges": 2000}
+ZOO_STEPS = {"faces-pix2pix": 3000, "faces-pix2pix-edges": 2000, "faces-pix2pix-detail": 3000}
+
+#: The ablations each labels model's record carries: all of the lecture's, 500 steps each, for the flat
+#: photos; for the photos with detail the losses of the paper's table 1 (L1 alone, cGAN alone, against
+#: L1 + cGAN), as long as the model.
+ZOO_ABLATIONS = {"faces-pix2pix": (None, 500), "faces-pix2pix-detail": (("L1 only", "cGAN only"), None)}
+
+#: The paper's full model among the ablations: with detail it is the zoo model itself, trained as long.
+FULL = "L1 + cGAN (the paper)"
 
 
-def _pix2pix(task):
+def _pix2pix(task, detail=False):
+    name = ("faces-pix2pix" if task == "labels" else f"faces-pix2pix-{task}") + ("-detail" if detail else "")
+
     def recipe(args):
-        name = "faces-pix2pix" if task == "labels" else f"faces-pix2pix-{task}"
-        options = {"task": task, "steps": args.steps or ZOO_STEPS[name], **args.batch}
+        options = {"task": task, "steps": args.steps or ZOO_STEPS[name], **args.batch,
+                   **({"detail": True} if detail else {})}
         G, _, run = pix2pix.train_pix2pix(checkpoint=args.runs / name, device=args.device, **options)
         if run.interrupted or not args.publish:
             return run
         cpu = torch.device("cpu")
-        segmenter, attributes = ck.zoo.load("faces-segmenter", device=cpu), ck.zoo.load("faces-attributes", device=cpu)
-        metrics = pix2pix.evaluate(G.cpu(), task, segmenter, attributes)
+        segmenter = ck.zoo.load("faces-segmenter-detail" if detail else "faces-segmenter", device=cpu)
+        attributes = ck.zoo.load("faces-attributes", device=cpu)
+        metrics = pix2pix.evaluate(G.cpu(), task, segmenter, attributes, detail=detail)
         extras = None
-        ablation_steps = 500 if args.ablation_steps is None else args.ablation_steps
-        if task == "labels" and ablation_steps:  # the lecture's ablations, scored the same way
+        names, default_steps = ZOO_ABLATIONS.get(name, (None, 0))
+        ablation_steps = (default_steps or options["steps"]) if args.ablation_steps is None else args.ablation_steps
+        if name in ZOO_ABLATIONS and ablation_steps:  # the lecture's ablations, scored the same way
             rows = pix2pix.ablation_study(task, segmenter, attributes, steps=ablation_steps, device=args.device,
-                                          checkpoint=args.runs / name / "ablations")
-            extras = {"ablations": {name: row.pop("samples") for name, row in rows.items()}}
+                                          names=names, checkpoint=args.runs / name / "ablations", detail=detail)
+            if names is not None and ablation_steps == options["steps"]:  # the model is the full row
+                condition = pix2pix.task_pair(ck.faces.faces(6, seed=pix2pix.TEST_SEED, detail=detail), task)[0]
+                rows = {FULL: {**metrics, "samples": pix2pix.translate(G.cpu(), condition)}, **rows}
+            extras = {"ablations": {variant: row.pop("samples") for variant, row in rows.items()}}
             metrics["ablations"] = {"steps": ablation_steps, "images": 200, **rows}
+        with_detail = " with detail (hair strands, skin and background texture)" if detail else ""
         return G, run, metrics, {
             "options": ck.train.settings(pix2pix.train_pix2pix, **options),
             "precision": ck.core.training_precision(args.device),
             "extras": extras, "weights_dtype": "float16",  # 7 M parameters: 15 MB in git instead of 30
-            "description": f"Pix2Pix U-Net generator, {task} -> photo of a rendered face (notebook 03): "
-                           "cGAN + 100 L1, PatchGAN 70x70 (3 layers), dropout as the noise.",
-            "data": f"ck.data.faces, 64x64, seed {pix2pix.TRAIN_SEED}, a fresh stream of renders",
-            "evaluation": "pix2pix.evaluate(G, task, segmenter, attributes): 200 held-out faces",
+            "description": f"Pix2Pix U-Net generator, {task} -> photo{with_detail} of a rendered face (notebook "
+                           "03): cGAN + 100 L1, PatchGAN 70x70 (3 layers), dropout as the noise.",
+            "data": f"ck.data.faces{'(detail=True)' if detail else ''}, 64x64, seed {pix2pix.TRAIN_SEED}, "
+                    "a fresh stream of renders",
+            "evaluation": f"pix2pix.evaluate(G, task, segmenter, attributes{', detail=True' if detail else ''}): "
+                          f"200 held-out faces{'; segmenter: faces-segmenter-detail' if detail else ''}",
         }
     return recipe
 
@@ -47,4 +65,5 @@ def _pix2pix(task):
 RECIPES = {
     "faces-pix2pix": _pix2pix("labels"),
     "faces-pix2pix-edges": _pix2pix("edges"),
+    "faces-pix2pix-detail": _pix2pix("labels", detail=True),
 }
