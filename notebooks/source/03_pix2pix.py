@@ -467,9 +467,11 @@ plt.show()
 #
 # Is it only training time? Trained three times as long (9,000 steps; measured once on the course's
 # 2-core CPU, not in the record), L1 + cGAN keeps gaining: 85% of pixels, mean IoU 0.56, and a Fréchet
-# distance of 61, half its 3,000-step value, still below *L1 only* in what the segmenter reads. Its grain
-# stays (1.77 times the real texture): the realism the adversary buys grows fast with training, the
-# segmenter's score slowly, and the paper's FCN result needs far more training than a CPU lecture has.
+# distance of 61, half its 3,000-step value. *L1 only* trained as long reads 99.6% of pixels (mean IoU
+# 0.95), Fréchet 112, and its texture falls to 0.82: ever more faithful to the map, ever blurrier. The
+# cGAN's grain stays (1.77 times the real texture). The realism the adversary buys grows fast with
+# training, its segmentation score slowly; the paper's FCN result needs far more training than a CPU
+# lecture has.
 
 # %% [markdown]
 # ## 9. A second task: edges → photo
