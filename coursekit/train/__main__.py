@@ -48,13 +48,14 @@ def _face_eval(name, steps, description, evaluation, detail=False):
     scored on held-out ones."""
     def recipe(args):
         train, evaluate = {"faces-attributes": (face_eval.train_attributes, face_eval.evaluate_attributes),
-                           "faces-segmenter": (face_eval.train_segmenter, face_eval.evaluate_segmenter),
-                           "faces-segmenter-detail": (face_eval.train_segmenter, face_eval.evaluate_segmenter)}[name]
-        options = {"steps": args.steps or steps, **args.batch, **({"detail": True} if detail else {})}
+                           "faces-segmenter": (face_eval.train_segmenter, face_eval.evaluate_segmenter)
+                           }[name.removesuffix("-detail")]
+        with_detail = {"detail": True} if detail else {}  # only the segmenter has a detail variant
+        options = {"steps": args.steps or steps, **args.batch, **with_detail}
         model, run = train(checkpoint=args.runs / name, device=args.device, **options)
         if run.interrupted or not args.publish:
             return run
-        return model, run, evaluate(model.cpu(), **({"detail": True} if detail else {})), {
+        return model, run, evaluate(model.cpu(), **with_detail), {
             "options": ck.train.settings(train, **options),
             "precision": ck.core.training_precision(args.device),
             "description": description,

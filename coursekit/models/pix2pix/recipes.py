@@ -26,8 +26,7 @@ def _pix2pix(task, detail=False):
     name = ("faces-pix2pix" if task == "labels" else f"faces-pix2pix-{task}") + ("-detail" if detail else "")
 
     def recipe(args):
-        options = {"task": task, "steps": args.steps or ZOO_STEPS[name], **args.batch,
-                   **({"detail": True} if detail else {})}
+        options = {"task": task, "steps": args.steps or ZOO_STEPS[name], **args.batch, "detail": detail}
         G, _, run = pix2pix.train_pix2pix(checkpoint=args.runs / name, device=args.device, **options)
         if run.interrupted or not args.publish:
             return run
