@@ -4,6 +4,7 @@ import pytest
 import torch
 import torch.nn.functional as F
 
+from coursekit import faces
 from coursekit.models import stylegan as S
 
 
@@ -130,6 +131,9 @@ def test_a_short_training_runs_tracks_the_mean_w_and_averages_g():
 def test_each_style_input_acts_at_a_known_resolution_and_group():
     assert S.layer_resolutions(S.StyleGANConfig()) == (4, 8, 8, 16, 16, 32, 32, 32)
     assert S.layer_groups(S.StyleGANConfig()) == {"coarse": [0, 1, 2], "middle": [3, 4], "fine": [5, 6, 7]}
+    # 64x64 as the paper groups them: coarse 4-8 px, middle 16-32 px, fine 64 px
+    assert S.layer_groups(S.StyleGANConfig(resolution=64)) == {"coarse": [0, 1, 2], "middle": [3, 4, 5, 6],
+                                                              "fine": [7, 8, 9]}
     assert S.layer_resolutions(SMALL) == (4, 8, 8, 16, 16, 16) and len(S.layer_resolutions(SMALL)) == SMALL.num_ws
     assert S.noise_resolutions(SMALL) == (4, 8, 8, 16, 16)
     a, b = torch.zeros(2, 6, 3), torch.ones(2, 6, 3)
@@ -144,6 +148,14 @@ def test_follows_a_is_one_for_a_copy_of_a_zero_for_b_and_a_half_between():
     assert S.follows_a(read_a, read_a, read_b) == {"hair": 1.0, "smile": 1.0}
     assert S.follows_a(read_b, read_a, read_b) == {"hair": 0.0, "smile": 0.0}
     assert S.follows_a(between, read_a, read_b) == {"hair": 0.5, "smile": 0.5}
+
+
+def test_the_style_split_averages_geometry_and_colour_factors_per_group():
+    scores = {"coarse": {f: 0.9 if f in S.GEOMETRY else 0.1 for f in faces.FACTORS},
+              "fine": {f: 0.2 if f in S.GEOMETRY else 0.7 if f in S.COLOUR else 0.5 for f in faces.FACTORS}}
+    assert S.style_split(scores) == {"coarse": {"geometry": 0.9, "colour": 0.1},
+                                     "fine": {"geometry": 0.2, "colour": 0.7}}
+    assert not set(S.GEOMETRY) & set(S.COLOUR) and set(S.GEOMETRY + S.COLOUR) <= set(faces.FACTORS)
 
 
 def test_the_mixing_grid_has_the_sources_on_its_edges_and_their_mixes_inside():
@@ -176,7 +188,8 @@ def test_the_measures_run_on_a_small_generator_and_a_small_predictor():
     G = S.Generator(SMALL).eval()
     A = face_eval.AttributePredictor(face_eval.AttributeConfig(width=4, features=8)).eval()
     scores = S.style_mixing_scores(G, A, n=8)
-    assert set(scores) == {"coarse", "middle"} and all  # 16x16: no fine layers(0 <= v <= 1 for s in scores.values() for v in s.values())
+    assert set(scores) == {"coarse", "fine"}  # 16x16: its last resolution is its fine group, none between
+    assert all(0 <= v <= 1 for s in scores.values() for v in s.values())
     sep = S.separability(G, A, n=200, min_share=0.0)
     assert set(sep["z"]) == set(sep["w"]) == set(S.binary_attributes(S.read_attributes(A, G(torch.randn(4, 16)))))
     assert all(0 <= v <= 1 for v in sep["z"].values()) and sep["score_z"] >= 1

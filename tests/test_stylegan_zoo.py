@@ -83,3 +83,43 @@ def test_w_is_more_disentangled_than_z(zoo_model, attributes, metrics):
     assert ppl["w"]["median"] < ppl["z"]["median"], ppl
     live = {space: stylegan.path_length(zoo_model, attributes, space, n=200, seed=7)["median"] for space in ("z", "w")}
     assert live["w"] < live["z"], live
+
+
+# -- faces-stylegan-64: the style split's conditions (notebook 06, section 8) ----------------------------
+
+@pytest.fixture(scope="module")
+def model_64():
+    if "faces-stylegan-64" not in ck.zoo.names():
+        pytest.fail("data/zoo/faces-stylegan-64 is missing: python -m coursekit.train faces-stylegan-64")
+    return ck.zoo.load("faces-stylegan-64", device=CPU)
+
+
+def test_the_64_pixel_stylegan_has_the_papers_three_groups_and_is_near_real_faces_with_detail(model_64, attributes):
+    record = ck.zoo.record("faces-stylegan-64")
+    assert model_64.config.resolution == 64 and model_64.config.num_ws == 10
+    assert record["options"]["detail"] is True and record["metrics"]["fid"] <= FID_BAR, record["metrics"]
+    # codes the record never drew, against real faces with detail, and an untrained G far off
+    fresh = face_eval.versus_real(attributes, stylegan.sample(model_64, 300, seed=7), detail=True)
+    assert fresh["fid"] <= FID_BAR * 1.3, fresh
+    torch.manual_seed(0)
+    untrained = stylegan.Generator(model_64.config).eval()
+    assert fresh["fid"] * 5 < face_eval.versus_real(attributes, stylegan.sample(untrained, 300, seed=7),
+                                                    detail=True)["fid"]
+
+
+def test_the_split_turns_the_papers_way_only_with_detail_as_notebook_06_reads_it(model_64, attributes):
+    metrics = ck.zoo.record("faces-stylegan-64")["metrics"]
+    split = stylegan.style_split(metrics["style_mixing"])
+    flat = stylegan.style_split(metrics["ablations"]["flat renders"]["style_mixing"])
+    zoo_32 = stylegan.style_split(ck.zoo.record("faces-stylegan")["metrics"]["style_mixing"])
+    # with detail: geometry ahead in the coarse group, colour ahead in the middle one
+    assert split["coarse"]["geometry"] > split["coarse"]["colour"] and split["middle"]["colour"] > split["middle"]["geometry"]
+    # flat renders, at 64 or 32 px: the coarse styles paint the colours
+    assert flat["coarse"]["colour"] > flat["coarse"]["geometry"] and zoo_32["coarse"]["colour"] > zoo_32["coarse"]["geometry"]
+    # and measured afresh on 500 other pairs (the record's margins are a few hundredths; these pairs move
+    # each number by 0.01-0.02)
+    live = stylegan.style_split(stylegan.style_mixing_scores(model_64, attributes, n=500, seed=7))
+    assert live["coarse"]["geometry"] > live["coarse"]["colour"] and live["middle"]["colour"] > live["middle"]["geometry"]
+    for group in live:
+        for kind in live[group]:
+            assert abs(live[group][kind] - split[group][kind]) < 0.05, (group, kind)

@@ -243,3 +243,26 @@ def test_the_detail_recipe_trains_its_loss_ablations_as_long_as_the_model_it_is_
     assert all(k["detail"] and k["steps"] == 2 for k in trained)
     assert "faces-segmenter" not in loaded and record["options"]["detail"] is True
     assert state["ablations"]["L1 only"].shape[1:] == (3, 64, 64)
+
+
+def test_the_stylegan_64_recipe_trains_detail_and_flat_renders_as_long_and_publishes_both(tmp_path, monkeypatch):
+    from coursekit.models import face_eval, stylegan
+    from coursekit.train.__main__ import main
+
+    monkeypatch.setattr(ck.zoo, "load", lambda name, device=None: {
+        "faces-attributes": face_eval.AttributePredictor(face_eval.AttributeConfig(width=4))}[name])
+    trained, scored = [], []
+    train = stylegan.train_stylegan
+    monkeypatch.setattr(stylegan, "train_stylegan", lambda *a, **k: trained.append(k) or train(*a, **k))
+    monkeypatch.setattr(stylegan, "evaluate", lambda G, A, detail=False: scored.append(detail) or {
+        **face_eval.versus_real(A, stylegan.sample(G, 4), detail=detail),
+        "style_mixing": stylegan.style_mixing_scores(G, A, n=2)})
+    assert main(["faces-stylegan-64", "--steps", "1", "--batch-size", "2",
+                 "--runs", str(tmp_path / "runs"), "--zoo", str(tmp_path)]) == 0
+    state, record = ck.checkpoint.read(tmp_path / "faces-stylegan-64")
+    assert [k["detail"] for k in trained] == [True, False] and all(k["steps"] == 1 for k in trained)
+    assert all(k["config"].resolution == 64 for k in trained) and scored == [True, False]
+    assert record["options"]["detail"] is True and record["config"]["resolution"] == 64
+    assert set(record["metrics"]["ablations"]) == {"flat renders"}
+    assert set(record["metrics"]["style_mixing"]) == {"coarse", "middle", "fine"}
+    assert set(state["mixing"]) == {"faces with detail", "flat renders"}

@@ -227,18 +227,19 @@ def faces_frechet_distance(model, fake, real):
 
 
 @lru_cache(maxsize=4)
-def _held_out_at(n, size, seed):
-    """``n`` real faces of ``seed`` brought down to size x size and back up (nearest) to 64 x 64; kept,
-    since a table of scores compares many generated sets with the same real ones."""
-    real = F.adaptive_avg_pool2d(_faces.faces(n, size=64, seed=seed).images, size)
+def _held_out_at(n, size, seed, detail=False):
+    """``n`` real faces of ``seed`` (with ``detail`` or flat) brought down to size x size and back up
+    (nearest) to 64 x 64; kept, since a table of scores compares many generated sets with the same real ones."""
+    real = F.adaptive_avg_pool2d(_faces.faces(n, size=64, seed=seed, detail=detail).images, size)
     return F.interpolate(real, size=64, mode="nearest")
 
 
-def versus_real(model, fake, seed=TEST_SEED):
+def versus_real(model, fake, seed=TEST_SEED, detail=False):
     """Fréchet distance and :func:`attribute_variety` of generated faces (N, 3, S, S) against as many
     held-out real faces brought down to S x S; both upsampled (nearest) to the predictor's 64 x 64, so
-    that a generator of small images is compared with real faces as small."""
-    real = _held_out_at(len(fake), fake.shape[-1], seed)
+    that a generator of small images is compared with real faces as small.  ``detail``: against real
+    faces with detail (a generator trained on them)."""
+    real = _held_out_at(len(fake), fake.shape[-1], seed, detail)
     (features_fake, read_fake), (features_real, read_real) = read_faces(model, F.interpolate(fake, size=64, mode="nearest")), \
         read_faces(model, real)  # one pass over each set serves both measures
     return {"fid": round(ck.metrics.frechet_distance(features_fake, features_real), 3),

@@ -299,9 +299,10 @@ def r1_penalty(D, real):
 
 
 def train_stylegan(steps=3000, batch_size=32, config=None, lr=2e-3, r1_gamma=1.0, r1_every=16, mixing_prob=0.9,
-                   checkpoint=None, device=None, seed=0, plot=None, desc=None, bf16=None):
+                   checkpoint=None, device=None, seed=0, plot=None, desc=None, bf16=None, detail=False):
     """Train a StyleGAN on the course's faces at ``config.resolution``; returns (G_ema, G, D, run).
-    ``bf16``: autocast to bf16 (None: where the hardware has native bf16, ``ck.core.autocast``)."""
+    ``bf16``: autocast to bf16 (None: where the hardware has native bf16, ``ck.core.autocast``);
+    ``detail``: faces with detail (``ck.data.faces(detail=True)``: strands, pores, grain)."""
     dev = device or ck.device()
     config = config or StyleGANConfig()
     ck.seed(seed)
@@ -313,7 +314,8 @@ def train_stylegan(steps=3000, batch_size=32, config=None, lr=2e-3, r1_gamma=1.0
     render = size if size in _faces.SIZES else 64
     with run:
         for step in run.steps():
-            real = _faces.faces(n, size=render, seed=TRAIN_SEED, start=step * batch_size + offset).images.to(dev)
+            real = _faces.faces(n, size=render, seed=TRAIN_SEED, start=step * batch_size + offset,
+                                detail=detail).images.to(dev)
             if render != size:
                 real = F.adaptive_avg_pool2d(real, size)
             with ck.core.autocast(dev, bf16):  # bf16 where the hardware has it
@@ -427,12 +429,30 @@ def layer_resolutions(config):
 
 
 def layer_groups(config):
-    """The paper's coarse (4-8 px), middle (16 px) and fine (32 px and up) style inputs: {name: indices}."""
+    """The paper's coarse (4-8 px), middle (16-32 px) and fine (64 px and up) style inputs, as
+    ``{name: indices}``; a generator smaller than 64 px has its last resolution for fine (32x32: coarse
+    4-8, middle 16, fine 32)."""
     res = layer_resolutions(config)
+    fine = min(64, res[-1])
     groups = {"coarse": [i for i, r in enumerate(res) if r <= 8],
-              "middle": [i for i, r in enumerate(res) if 8 < r <= 16],
-              "fine": [i for i, r in enumerate(res) if r > 16]}
+              "middle": [i for i, r in enumerate(res) if 8 < r < fine],
+              "fine": [i for i, r in enumerate(res) if r >= fine and r > 8]}
     return {name: idx for name, idx in groups.items() if idx}
+
+
+#: The paper's split of what styles decide, by kind of factor: the coarse styles carry geometry (pose,
+#: face shape, hair style), the fine ones the colour scheme.
+GEOMETRY = ("face_shape", "hair_style", "tilt", "x", "y")
+COLOUR = ("skin_tone", "hair_colour", "background")
+
+
+def style_split(scores):
+    """The paper's claim in two numbers per group, from :func:`style_mixing_scores`: the mean share of
+    the :data:`GEOMETRY` factors and of the :data:`COLOUR` factors that follow the group's source.
+    The claim holds when geometry leads in the coarse group and colour in the fine one.
+    Returns ``{group: {"geometry": share, "colour": share}}``."""
+    mean = lambda group, factors: round(sum(scores[group][f] for f in factors) / len(factors), 3)  # noqa: E731
+    return {group: {"geometry": mean(group, GEOMETRY), "colour": mean(group, COLOUR)} for group in scores}
 
 
 def mix_layers(ws_a, ws_b, layers):
@@ -636,11 +656,12 @@ def path_length(G, attributes, space="w", n=1000, eps=1e-3, seed=0):
     return {"mean": four_digits(d[(d >= lo) & (d <= hi)].mean().item()), "median": four_digits(d.median().item())}
 
 
-def evaluate(G, attributes, n=1000):
+def evaluate(G, attributes, n=1000, detail=False):
     """The zoo's numbers for a StyleGAN: quality (Fréchet distance and variety, ψ = 1), Fréchet distance
-    of faces from mixed styles, and the style-mixing scores."""
-    return {**face_eval.versus_real(attributes, sample(G, n)),
-            "fid_mixed_styles": face_eval.versus_real(attributes, sample_mixed(G, n))["fid"],
+    of faces from mixed styles, and the style-mixing scores; ``detail``: against real faces with detail
+    (a G trained on them)."""
+    return {**face_eval.versus_real(attributes, sample(G, n), detail=detail),
+            "fid_mixed_styles": face_eval.versus_real(attributes, sample_mixed(G, n), detail=detail)["fid"],
             "style_mixing": style_mixing_scores(G, attributes)}
 
 
