@@ -343,6 +343,29 @@ def utilisation(device="cpu"):
     return {k: (min(v), max(v)) for k, v in peaks.items() if v}, rows
 
 
+def face_gan_compute(device="cpu"):
+    """The training compute of the face GANs' zoo schedules, counted as a step of :func:`utilisation` is
+    (matrix products and convolutions, forward and backward): ProGAN's 4,900 steps, whose phases cost
+    what their resolution costs (its 7 phases counted at 2 steps each, times 350), and StyleGAN's 3,000
+    steps at 32x32 and 64x64.  Returns ``{name: (steps, FLOPs)}``; what "equal compute" means in notebook 06."""
+    dev = torch.device(device)
+
+    def counted(fn):
+        with _FlopCount() as counter:
+            _quietly(fn)
+        return counter.total
+
+    per_phase = 4900 // 7
+    progan_flops = counted(lambda: progan.train_progan(steps_per_phase=2, lr=progan.ZOO_LR, device=dev, bf16=False))
+    out = {"faces-progan (4x4 to 32x32)": (4900, progan_flops * per_phase / 2)}
+    for size in (32, 64):
+        config = stylegan.StyleGANConfig(resolution=size)
+        step = step_flops(lambda n: stylegan.train_stylegan(steps=n, config=config, device=dev, desc="bench",
+                                                              bf16=False), 16)
+        out[f"faces-stylegan{'-64' if size == 64 else ''} ({size}x{size})"] = (3000, 3000 * step)
+    return out
+
+
 def precision_quality(dcgan_steps=1500, ddpm_steps=1500, stylegan_steps=1500, seeds=(0, 1), device="cpu"):
     """Equal quality after equal steps (issue 25): the DCGAN, the StyleGAN (R1's second derivatives in bf16
     too) and the DDPM trained from the same seed in float32 and in bf16 autocast, their time and the judges'
@@ -447,6 +470,9 @@ def main(argv=None):
                 print(f"{name:<40} {r['gflop']:7.2f} {r['ms']:8.1f} {r['share_of_peak']:7.1%}"
                       + (f" {r['ms_bf16']:8.1f} {r['bf16_speedup']:5.2f} {r['share_of_bf16_peak']:11.1%}" if bf16 else ""),
                       flush=True)
+        print(f"\n{'face GANs, zoo schedule':<40} {'steps':>7} {'TFLOP':>8}")
+        for name, (steps, flops) in face_gan_compute().items():
+            print(f"{name:<40} {steps:7,} {flops / 1e12:8.1f}", flush=True)
     if args.quality:
         print(f"\n{'equal quality after equal steps (cpu)':<40} {'seconds':>8} {'Fréchet':>8}  other scores")
         for name, r in precision_quality().items():

@@ -64,3 +64,13 @@ def test_a_convolutions_backward_counts_as_many_products_as_its_forward_per_grad
         for _ in range(n):
             conv(x).sum().backward()
     assert bench.step_flops(train, 1) == pytest.approx(3 * forward)  # forward, the input's gradient, the weight's
+
+
+def test_the_face_gans_zoo_schedules_are_counted_whole():
+    compute = bench.face_gan_compute()
+    progan_steps, progan_flops = compute["faces-progan (4x4 to 32x32)"]
+    last_stage = bench.step_flops(bench._progan_last_stage(torch.device("cpu"), False), 2)
+    # the 1,400 steps of the 32x32 phases cost at least that; the smaller stages before them cost less each
+    assert progan_steps == 4900 and 1400 * last_stage < progan_flops < 4900 * last_stage
+    (s32, f32), (s64, f64) = compute["faces-stylegan (32x32)"], compute["faces-stylegan-64 (64x64)"]
+    assert s32 == s64 == 3000 and 1.2 < f64 / f32 < 2  # 64x64 adds two layers of 32 channels
