@@ -266,3 +266,28 @@ def test_the_stylegan_64_recipe_trains_detail_and_flat_renders_as_long_and_publi
     assert set(record["metrics"]["ablations"]) == {"flat renders"}
     assert set(record["metrics"]["style_mixing"]) == {"coarse", "middle", "fine"}
     assert set(state["mixing"]) == {"faces with detail", "flat renders"}
+
+
+def test_the_equal_compute_recipe_runs_the_race_again_from_other_seeds_for_both_gans(tmp_path, monkeypatch):
+    from coursekit.models import face_eval, progan, stylegan
+    from coursekit.train.__main__ import main
+
+    monkeypatch.setattr(ck.zoo, "load", lambda name, device=None: {
+        "faces-attributes": face_eval.AttributePredictor(face_eval.AttributeConfig(width=4))}[name])
+    styled, grown = [], []
+    train_s, train_p = stylegan.train_stylegan, progan.train_progan
+    monkeypatch.setattr(stylegan, "train_stylegan", lambda *a, **k: styled.append(k) or train_s(*a, **k))
+    monkeypatch.setattr(progan, "train_progan", lambda *a, **k: grown.append(k) or train_p(*a, **k))
+    sample, evaluate = stylegan.sample, progan.evaluate  # scored on 8 faces, not 1,000: the wiring is tested
+    monkeypatch.setattr(stylegan, "sample", lambda G, n=16, seed=0: sample(G, min(n, 8), seed))
+    monkeypatch.setattr(progan, "evaluate", lambda G, A, n=1000, seed=0: evaluate(G, A, 8, seed))
+    assert main(["faces-stylegan-equal-compute", "--steps", "2", "--batch-size", "2",
+                 "--runs", str(tmp_path / "runs"), "--zoo", str(tmp_path)]) == 0
+    record = ck.checkpoint.read_record(tmp_path / "faces-stylegan-equal-compute")
+    race = record["metrics"]["race"]
+    assert set(race) == {f"{gan}, seed {seed}" for gan in ("StyleGAN", "ProGAN") for seed in (1, 2)}
+    assert all(row["fid"] >= 0 and row["variety"] >= 0 for row in race.values())
+    # StyleGAN: the model (seed 0) and the race's seeds, as long; ProGAN: its zoo schedule scaled alike, float32
+    assert [k.get("seed", 0) for k in styled] == [0, 1, 2] and all(k["steps"] == 2 for k in styled)
+    assert [k["seed"] for k in grown] == [1, 2] and all(k["bf16"] is False and k["lr"] == progan.ZOO_LR for k in grown)
+    assert all(k["steps_per_phase"] == 1 for k in grown)  # 4,900 x 2 / 3,900 steps, 7 phases: at least 1 each

@@ -7,7 +7,7 @@ A recipe trains (resuming from ``args.runs / NAME``), then, when asked to publis
 import torch
 
 import coursekit as ck
-from coursekit.models import face_eval, stylegan
+from coursekit.models import face_eval, progan, stylegan
 
 
 def faces_stylegan(args):
@@ -96,6 +96,39 @@ def faces_stylegan_64(args):
 #: (``python -m coursekit.bench`` counts both); 3,900 steps are 99% of it.
 EQUAL_COMPUTE_STEPS = 3900
 
+#: The race's other training seeds (seed 0 is the zoo models'): one run each says little when seeds of
+#: this recipe differ by up to 16 in Fréchet distance.
+RACE_SEEDS = (1, 2)
+
+
+def race_seeds(steps, attributes, args):
+    """The race again from :data:`RACE_SEEDS`: faces-stylegan's recipe for ``steps`` steps and faces-progan's
+    (its zoo schedule, scaled as ``steps`` is to :data:`EQUAL_COMPUTE_STEPS`; in float32, as the zoo model
+    was trained) from each seed, scored alike.  Returns ``{"StyleGAN, seed k": {"fid", "variety"},
+    "ProGAN, seed k": ...}``."""
+    config = progan.ProGANConfig()
+    progan_steps = ck.zoo.record("faces-progan")["steps"] * steps / EQUAL_COMPUTE_STEPS
+    steps_per_phase = max(1, round(progan_steps) // (1 + 2 * config.max_stage))
+
+    def train_one(name, change, checkpoint):
+        if change["gan"] == "stylegan":
+            G, _, _, run = stylegan.train_stylegan(steps=steps, seed=change["seed"], checkpoint=checkpoint,
+                                                   device=args.device, desc=name, **args.batch)
+        else:
+            G, _, _, run, _ = progan.train_progan(steps_per_phase=steps_per_phase, config=config, lr=progan.ZOO_LR,
+                                                  seed=change["seed"], bf16=False, checkpoint=checkpoint,
+                                                  device=args.device, desc=name, **args.batch)
+        return G.cpu(), run
+
+    def score(name, G):
+        m = (face_eval.versus_real(attributes, stylegan.sample(G, 1000)) if isinstance(G, stylegan.Generator)
+             else progan.evaluate(G, attributes, n=1000))
+        return {"fid": m["fid"], "variety": m["variety"]["mean"]}
+
+    variants = {f"{label}, seed {seed}": {"gan": gan, "seed": seed}
+                for seed in RACE_SEEDS for gan, label in (("stylegan", "StyleGAN"), ("progan", "ProGAN"))}
+    return ck.train.ablation_study(variants, train_one, score, args.runs / "faces-stylegan-equal-compute" / "race")
+
 
 def faces_stylegan_equal_compute(args):
     """faces-stylegan's recipe given faces-progan's training compute (the lecture's race, issue 24), scored
@@ -106,7 +139,10 @@ def faces_stylegan_equal_compute(args):
     if run.interrupted or not args.publish:
         return run
     G = G.cpu()
-    metrics = face_eval.versus_real(ck.zoo.load("faces-attributes", device=torch.device("cpu")), stylegan.sample(G, 1000))
+    attributes = ck.zoo.load("faces-attributes", device=torch.device("cpu"))
+    metrics = face_eval.versus_real(attributes, stylegan.sample(G, 1000))
+    if args.ablation_steps != 0:  # the same race from other seeds, ProGAN's runs too
+        metrics["race"] = race_seeds(steps, attributes, args)
     return G, run, metrics, {
         "extras": {"samples": stylegan.sample(G, 16).half()},
         "weights_dtype": "float16",
@@ -116,7 +152,8 @@ def faces_stylegan_equal_compute(args):
                        "compute (3,900 steps of 62.0 GFLOP against ProGAN's 243 TFLOP), notebook 06's race.",
         "data": "ck.data.faces, seed 0, a fresh stream of renders",
         "evaluation": "face_eval.versus_real: Frechet distance and variety of 1,000 faces (stylegan.sample, seed 0) "
-                      "against held-out renders, as faces-progan's",
+                      "against held-out renders, as faces-progan's; metrics.race: the same race from training "
+                      "seeds 1 and 2 (StyleGAN in this record's precision, ProGAN in float32 as faces-progan)",
     }
 
 
