@@ -137,3 +137,22 @@ def test_a_face_redrawn_with_a_changed_factor_keeps_its_detail():
 def test_detail_seeds_of_the_wrong_shape_are_named():
     with pytest.raises(ValueError, match="per-image seeds"):
         faces.render(faces.sample_factors(3), 32, detail=torch.arange(2))
+
+
+def test_the_camera_blurs_grains_and_casts_some_photos_repeatably():
+    from coursekit.models import face_eval, pix2pix
+
+    photos = ck.data.faces(64, seed=3, detail=True).images
+    seen = face_eval.through_camera(photos, torch.Generator().manual_seed(0))
+    again = face_eval.through_camera(photos, torch.Generator().manual_seed(0))
+    assert seen.shape == photos.shape and torch.equal(seen, again) and seen.abs().max() <= 1
+    changed = (seen - photos).abs().flatten(1).mean(1) > 0.01
+    assert 0.6 < changed.float().mean() < 1  # about 7 in 8 photos get at least one of the three
+    torch.manual_seed(5)
+    a = face_eval.through_camera(photos)
+    torch.manual_seed(5)
+    assert torch.equal(a, face_eval.through_camera(photos))  # the global generator: a resumed training repeats it
+    # each nuisance alone, as the camera draws it: a blur removes texture, a grain adds it
+    blurred = face_eval.through_camera(photos[:1].expand(200, -1, -1, -1), torch.Generator().manual_seed(1))
+    textures = torch.tensor([pix2pix.texture(x[None]) for x in blurred]) / pix2pix.texture(photos[:1])
+    assert textures.min() < 0.8 and textures.max() > 1.2

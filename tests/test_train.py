@@ -181,7 +181,8 @@ def test_the_retrain_command_stops_on_kill_and_resumes_where_it_stopped(tmp_path
     assert 0 <= saved["step"] < 100000
 
 
-@pytest.mark.parametrize("name", ["faces-attributes", "faces-segmenter", "faces-segmenter-detail"])
+@pytest.mark.parametrize("name", ["faces-attributes", "faces-segmenter", "faces-segmenter-detail",
+                                  "faces-segmenter-camera"])
 def test_the_faces_evaluation_models_retrain_and_publish_with_their_scores(tmp_path, name):
     from coursekit.train.__main__ import main
 
@@ -191,6 +192,9 @@ def test_the_faces_evaluation_models_retrain_and_publish_with_their_scores(tmp_p
     assert record["command"] == f"python -m coursekit.train {name} --steps 2 --batch-size 8"
     metric = "glasses_accuracy" if name == "faces-attributes" else "mean_iou"
     assert 0 <= record["metrics"][metric] <= 1
+    # the camera's judge is trained and scored on photos with detail seen through the camera too
+    assert ("camera_mean_iou" in record["metrics"]) == (name == "faces-segmenter-camera")
+    assert record["options"].get("camera", False) == (name == "faces-segmenter-camera")
 
 
 def test_the_pix2pix_recipe_trains_and_resumes(tmp_path):
@@ -228,6 +232,7 @@ def test_the_detail_recipe_trains_its_loss_ablations_as_long_as_the_model_it_is_
     loaded, trained = [], []
     monkeypatch.setattr(ck.zoo, "load", lambda name, device=None: loaded.append(name) or {
         "faces-segmenter-detail": face_eval.Segmenter(face_eval.SegmenterConfig(width=8)),
+        "faces-segmenter-camera": face_eval.Segmenter(face_eval.SegmenterConfig(width=8)),
         "faces-attributes": face_eval.AttributePredictor(face_eval.AttributeConfig(width=4))}[name])
     monkeypatch.setattr(pix2pix, "config_for", lambda task, **c: pix2pix.Pix2PixConfig(**{"width": 4, **c}))
     train = pix2pix.train_pix2pix
@@ -243,6 +248,10 @@ def test_the_detail_recipe_trains_its_loss_ablations_as_long_as_the_model_it_is_
     assert all(k["detail"] and k["steps"] == 2 for k in trained)
     assert "faces-segmenter" not in loaded and record["options"]["detail"] is True
     assert state["ablations"]["L1 only"].shape[1:] == (3, 64, 64)
+    # both judges read every row: the one trained on clean photos and the one that has seen a camera
+    assert "faces-segmenter-camera" in loaded
+    assert all(0 <= table[name]["camera_judge"]["mean_iou"] <= 1 for name in ("L1 only", "cGAN only"))
+    assert record["metrics"]["camera_judge"]["pixel_accuracy_real"] >= 0
 
 
 def test_the_stylegan_64_recipe_trains_detail_and_flat_renders_as_long_and_publishes_both(tmp_path, monkeypatch):

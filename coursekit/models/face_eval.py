@@ -187,12 +187,35 @@ def train_attributes(steps=3000, batch_size=64, size=64, lr=2e-3, checkpoint=Non
                   "attributes", steps, batch_size, size, lr, checkpoint, device, seed, bf16=bf16)
 
 
+def through_camera(images, generator=None):
+    """What a camera adds to a photo and a render lacks, drawn for each image of ``images`` (N, C, H, W) in
+    [-1, 1]: on about half of them a blur (Gaussian, σ 0.3 to 1.5 px), on half a grain (up to 0.12 per pixel),
+    on half a colour cast (0.2 per channel).  Random numbers from ``generator`` (None: the global ones, which
+    a resumed training restores)."""
+    n, c = images.shape[:2]
+    blur, grain, cast = (torch.rand(n, 3, generator=generator) < 0.5).unbind(1)
+    sigma = 0.3 + 1.2 * torch.rand(n, 1, generator=generator)
+    taps = torch.arange(-3, 4, dtype=images.dtype)
+    kernel = torch.exp(-taps ** 2 / (2 * sigma ** 2))
+    kernel = torch.where(blur[:, None], kernel / kernel.sum(1, keepdim=True), (taps == 0).to(images.dtype))
+    k = kernel.repeat_interleave(c, 0)  # one separable kernel per image and channel: (N·C, 7)
+    x = F.pad(images.reshape(1, n * c, *images.shape[-2:]), (3, 3, 3, 3), mode="reflect")
+    x = F.conv2d(F.conv2d(x, k[:, None, None, :], groups=n * c), k[:, None, :, None], groups=n * c).view_as(images)
+    amount = grain.view(n, 1, 1, 1) * 0.12 * torch.rand(n, 1, 1, 1, generator=generator)
+    x = x + amount * torch.randn(images.shape, generator=generator)
+    x = x + cast.view(n, 1, 1, 1) * 0.2 * torch.randn(n, c, 1, 1, generator=generator)
+    return x.clamp(-1, 1)
+
+
 def train_segmenter(steps=2000, batch_size=32, size=64, lr=2e-3, checkpoint=None, device=None, seed=0, detail=False,
-                    bf16=None):
+                    camera=False, bf16=None):
     """Train the segmenter on a stream of fresh renders (``detail=True``: photos with detail, as
-    ``ck.faces.faces`` draws them); returns (model, run)."""
+    ``ck.faces.faces`` draws them; ``camera=True``: each photo passed through :func:`through_camera` first, so
+    that the segmenter has seen blur, grain and colour casts, as a segmenter trained on real photos
+    has); returns (model, run)."""
     torch.manual_seed(seed)
-    return _train(Segmenter(), lambda net, b, dev: F.cross_entropy(net(b.images.to(dev)), b.labels.to(dev)),
+    look = through_camera if camera else (lambda x: x)
+    return _train(Segmenter(), lambda net, b, dev: F.cross_entropy(net(look(b.images).to(dev)), b.labels.to(dev)),
                   "segmenter", steps, batch_size, size, lr, checkpoint, device, seed, detail, bf16)
 
 
@@ -291,12 +314,19 @@ def evaluate_attributes(model, n=1000, size=64):
     return out
 
 
-def evaluate_segmenter(model, n=500, size=64, detail=False):
-    """Held-out per-pixel accuracy and mean IoU (on photos with detail if ``detail``)."""
+def evaluate_segmenter(model, n=500, size=64, detail=False, camera=False):
+    """Held-out per-pixel accuracy and mean IoU (on photos with detail if ``detail``); ``camera=True`` adds
+    the same on those photos passed through :func:`through_camera` (``camera_pixel_accuracy``, ``camera_mean_iou``)."""
     test = _faces.faces(n, size=size, seed=TEST_SEED, detail=detail)
     scores = segmentation_scores(segment(model, test.images), test.labels)
-    return {"pixel_accuracy": round(scores["pixel_accuracy"], 4), "mean_iou": round(scores["mean_iou"], 4),
-            "iou": {part: round(v, 4) for part, v in scores["iou"].items()}}
+    out = {"pixel_accuracy": round(scores["pixel_accuracy"], 4), "mean_iou": round(scores["mean_iou"], 4),
+           "iou": {part: round(v, 4) for part, v in scores["iou"].items()}}
+    if camera:
+        seen = through_camera(test.images, torch.Generator().manual_seed(TEST_SEED))
+        spoilt = segmentation_scores(segment(model, seen), test.labels)
+        out.update(camera_pixel_accuracy=round(spoilt["pixel_accuracy"], 4),
+                   camera_mean_iou=round(spoilt["mean_iou"], 4))
+    return out
 
 
 # The zoo saves and rebuilds this lecture's models by these names.

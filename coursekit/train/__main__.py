@@ -43,19 +43,21 @@ def mnist_judge(args):
     }
 
 
-def _face_eval(name, steps, description, evaluation, detail=False):
-    """The recipe of a faces evaluation model: trained on a stream of renders (with detail if ``detail``),
-    scored on held-out ones."""
+def _face_eval(name, steps, description, evaluation, detail=False, camera=False):
+    """The recipe of a faces evaluation model: trained on a stream of renders (with detail if ``detail``;
+    through :func:`face_eval.through_camera` if ``camera``), scored on held-out ones."""
     def recipe(args):
-        train, evaluate = {"faces-attributes": (face_eval.train_attributes, face_eval.evaluate_attributes),
-                           "faces-segmenter": (face_eval.train_segmenter, face_eval.evaluate_segmenter)
-                           }[name.removesuffix("-detail")]
-        with_detail = {"detail": True} if detail else {}  # only the segmenter has a detail variant
-        options = {"steps": args.steps or steps, **args.batch, **with_detail}
+        train, evaluate = ((face_eval.train_attributes, face_eval.evaluate_attributes) if name == "faces-attributes"
+                           else (face_eval.train_segmenter, face_eval.evaluate_segmenter))
+        # only the segmenter has variants: photos with detail, seen through a camera
+        variant = {"detail": True} if detail else {}
+        if camera:
+            variant["camera"] = True
+        options = {"steps": args.steps or steps, **args.batch, **variant}
         model, run = train(checkpoint=args.runs / name, device=args.device, **options)
         if run.interrupted or not args.publish:
             return run
-        return model, run, evaluate(model.cpu(), **with_detail), {
+        return model, run, evaluate(model.cpu(), **variant), {
             "options": ck.train.settings(train, **options),
             "precision": ck.core.training_precision(args.device),
             "description": description,
@@ -81,12 +83,19 @@ faces_segmenter_detail = _face_eval(
     "Pix2Pix's labels -> photo on ck.data.faces(detail=True) (notebook 03), as the paper's FCN is trained "
     "on real photos.",
     "face_eval.evaluate_segmenter(model, detail=True): 500 held-out faces", detail=True)
+faces_segmenter_camera = _face_eval(
+    "faces-segmenter-camera", 2000,
+    "Face part segmenter for photos with detail, trained on them passed through face_eval.through_camera "
+    "(blur, grain, colour casts): a judge of Pix2Pix's photos that has seen a camera's nuisances, as an FCN "
+    "trained on real photos has (notebook 03, section 8).",
+    "face_eval.evaluate_segmenter(model, detail=True, camera=True): 500 held-out faces, as they are and "
+    "through the camera", detail=True, camera=True)
 
 
 def recipes():
     """Every zoo model's recipe by name: the shared readers' (here) and each lecture's."""
     found = {"mnist-judge": mnist_judge, "faces-attributes": faces_attributes, "faces-segmenter": faces_segmenter,
-             "faces-segmenter-detail": faces_segmenter_detail}
+             "faces-segmenter-detail": faces_segmenter_detail, "faces-segmenter-camera": faces_segmenter_camera}
     for lecture in LECTURES:
         found.update(importlib.import_module(f"coursekit.models.{lecture}.recipes").RECIPES)
     return found

@@ -292,7 +292,20 @@ def texture(x):
     return ((x[..., :, 1:] - x[..., :, :-1]).abs().mean() + (x[..., 1:, :] - x[..., :-1, :]).abs().mean()).item() / 2
 
 
-def evaluate(G, task, segmenter, attributes, n=200, size=64, run=None, detail=False):
+def _judged(segmenter, fake, photo, mean_photo, labels):
+    """One segmenter's scores of G's photos against the given ``labels``, with their ceiling (the true
+    photos) and their floor (the mean photo for every face)."""
+    scores = face_eval.segmentation_scores(face_eval.segment(segmenter, fake), labels)
+    ceiling = face_eval.segmentation_scores(face_eval.segment(segmenter, photo), labels)
+    floor = face_eval.segmentation_scores(face_eval.segment(segmenter, mean_photo).expand_as(labels), labels)
+    return {"pixel_accuracy": round(scores["pixel_accuracy"], 4), "mean_iou": round(scores["mean_iou"], 4),
+            "pixel_accuracy_real": round(ceiling["pixel_accuracy"], 4), "mean_iou_real": round(ceiling["mean_iou"], 4),
+            "pixel_accuracy_floor": round(floor["pixel_accuracy"], 4), "mean_iou_floor": round(floor["mean_iou"], 4),
+            "iou": {part: round(v, 4) for part, v in scores["iou"].items()},
+            "iou_real": {part: round(v, 4) for part, v in ceiling["iou"].items()}}
+
+
+def evaluate(G, task, segmenter, attributes, n=200, size=64, run=None, detail=False, camera_segmenter=None):
     """The paper's measures on held-out faces: the segmenter's scores on G's photos against the input
     labels, between their floor and their ceiling, L1 to the true photo, and the Fréchet distance in
     the attribute predictor's features.  The ceiling: the same scores of the real photos; the floor:
@@ -300,23 +313,21 @@ def evaluate(G, task, segmenter, attributes, n=200, size=64, run=None, detail=Fa
     its input scores).  ``texture``: :func:`texture` of G's photos over that of the true photos (1: as
     detailed; below 1: blurred; above: noisier).  ``run(G, conditions)`` makes the photos (default
     :func:`translate`).  ``detail=True``: against photos with detail (a G trained on them, and a
-    segmenter trained on them, ``faces-segmenter-detail``)."""
+    segmenter trained on them, ``faces-segmenter-detail``).  ``camera_segmenter``: a second judge, one
+    that has seen a camera's blur, grain and colour casts (``faces-segmenter-camera``); its scores under
+    ``"camera_judge"``."""
     test = _faces.faces(n, size=size, seed=TEST_SEED, detail=detail)
     condition, photo = task_pair(test, task)
     fake = (run or translate)(G, condition)
     mean_photo = task_pair(_faces.faces(n, size=size, seed=TRAIN_SEED, detail=detail), task)[1].mean(0, keepdim=True)
-    scores = face_eval.segmentation_scores(face_eval.segment(segmenter, fake), test.labels)
-    ceiling = face_eval.segmentation_scores(face_eval.segment(segmenter, photo), test.labels)
-    floor = face_eval.segmentation_scores(face_eval.segment(segmenter, mean_photo).expand_as(test.labels), test.labels)
-    return {"pixel_accuracy": round(scores["pixel_accuracy"], 4), "mean_iou": round(scores["mean_iou"], 4),
-            "pixel_accuracy_real": round(ceiling["pixel_accuracy"], 4), "mean_iou_real": round(ceiling["mean_iou"], 4),
-            "pixel_accuracy_floor": round(floor["pixel_accuracy"], 4), "mean_iou_floor": round(floor["mean_iou"], 4),
-            "iou": {part: round(v, 4) for part, v in scores["iou"].items()},
-            "iou_real": {part: round(v, 4) for part, v in ceiling["iou"].items()},
-            "l1": round(F.l1_loss(fake, photo).item(), 4),
-            "l1_floor": round(F.l1_loss(mean_photo.expand_as(photo), photo).item(), 4),
-            "texture": round(texture(fake) / texture(photo), 3),
-            "fid_attributes": round(face_eval.faces_frechet_distance(attributes, fake, photo), 3), "images": n}
+    out = {**_judged(segmenter, fake, photo, mean_photo, test.labels),
+           "l1": round(F.l1_loss(fake, photo).item(), 4),
+           "l1_floor": round(F.l1_loss(mean_photo.expand_as(photo), photo).item(), 4),
+           "texture": round(texture(fake) / texture(photo), 3),
+           "fid_attributes": round(face_eval.faces_frechet_distance(attributes, fake, photo), 3), "images": n}
+    if camera_segmenter is not None:
+        out["camera_judge"] = _judged(camera_segmenter, fake, photo, mean_photo, test.labels)
+    return out
 
 
 #: The lecture's ablations (Isola et al., tables 1, 2 and 3), each a change to the full model's training.
@@ -333,14 +344,15 @@ ABLATIONS = {
 
 
 def ablation_study(task, segmenter, attributes, steps=1000, batch_size=16, names=None, n=200, device=None,
-                   config=None, samples=6, progress=True, checkpoint=None, detail=False):
+                   config=None, samples=6, progress=True, checkpoint=None, detail=False, camera_segmenter=None):
     """Train each of :data:`ABLATIONS` (or ``names``) for ``steps`` steps from the same seed and score it
     with :func:`evaluate`.  Short runs show the trend, not the final quality.  With a ``checkpoint``
     directory each variant's run is resumable (and one trained beforehand, e.g. in another process
     with ``ck.train.ablation_checkpoint``, is only scored).
 
     Returns ``{name: {metric: value, ..., "samples": (samples, 3, S, S)}}``, the samples being G's photos
-    for the first held-out conditions.  ``detail=True``: trained and scored on photos with detail.
+    for the first held-out conditions.  ``detail=True``: trained and scored on photos with detail;
+    ``camera_segmenter``: a second judge (:func:`evaluate`).
     """
     base = config or config_for(task)
     condition = task_pair(_faces.faces(samples, seed=TEST_SEED, detail=detail), task)[0]
@@ -352,7 +364,8 @@ def ablation_study(task, segmenter, attributes, steps=1000, batch_size=16, names
         return G, run
 
     def score(name, G):
-        return {**evaluate(G, task, segmenter, attributes, n=n, detail=detail), "samples": translate(G.cpu(), condition)}
+        return {**evaluate(G, task, segmenter, attributes, n=n, detail=detail, camera_segmenter=camera_segmenter),
+                "samples": translate(G.cpu(), condition)}
 
     return _train.ablation_study({name: ABLATIONS[name] for name in names or ABLATIONS}, train_one, score, checkpoint)
 

@@ -33,13 +33,16 @@ def _pix2pix(task, detail=False):
         cpu = torch.device("cpu")
         segmenter = ck.zoo.load("faces-segmenter-detail" if detail else "faces-segmenter", device=cpu)
         attributes = ck.zoo.load("faces-attributes", device=cpu)
-        metrics = pix2pix.evaluate(G.cpu(), task, segmenter, attributes, detail=detail)
+        # with detail, a second judge that has seen a camera's blur, grain and colour casts (notebook 03)
+        judges = {"camera_segmenter": ck.zoo.load("faces-segmenter-camera", device=cpu)} if detail else {}
+        metrics = pix2pix.evaluate(G.cpu(), task, segmenter, attributes, detail=detail, **judges)
         extras = None
         names, default_steps = ZOO_ABLATIONS.get(name, (None, 0))
         ablation_steps = (default_steps or options["steps"]) if args.ablation_steps is None else args.ablation_steps
         if name in ZOO_ABLATIONS and ablation_steps:  # the lecture's ablations, scored the same way
             rows = pix2pix.ablation_study(task, segmenter, attributes, steps=ablation_steps, device=args.device,
-                                          names=names, checkpoint=args.runs / name / "ablations", detail=detail)
+                                          names=names, checkpoint=args.runs / name / "ablations", detail=detail,
+                                          **judges)
             if names is not None and ablation_steps == options["steps"]:  # the model is the full row
                 condition = pix2pix.task_pair(ck.faces.faces(6, seed=pix2pix.TEST_SEED, detail=detail), task)[0]
                 rows = {FULL: {**metrics, "samples": pix2pix.translate(G.cpu(), condition)}, **rows}
@@ -55,7 +58,7 @@ def _pix2pix(task, detail=False):
             "data": f"ck.data.faces{'(detail=True)' if detail else ''}, 64x64, seed {pix2pix.TRAIN_SEED}, "
                     "a fresh stream of renders",
             "evaluation": f"pix2pix.evaluate(G, task, segmenter, attributes{', detail=True' if detail else ''}): "
-                          f"200 held-out faces{'; segmenter: faces-segmenter-detail' if detail else ''}",
+                          f"200 held-out faces{'; segmenter: faces-segmenter-detail, camera_judge: faces-segmenter-camera' if detail else ''}",
         }
     return recipe
 
