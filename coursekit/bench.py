@@ -29,6 +29,8 @@ from torch.utils.flop_counter import conv_flop_count, flop_registry
 import coursekit as ck
 from coursekit import faces
 from coursekit.models import cgan, cyclegan, dcgan, ddpm, face_eval, inversion, pix2pix, progan, stylegan
+from coursekit.models.progan.recipes import ZOO_STEPS as PROGAN_STEPS
+from coursekit.models.stylegan.recipes import ZOO_STEPS as STYLEGAN_STEPS
 
 ROOT = Path(__file__).resolve().parent.parent / "notebooks"
 
@@ -355,14 +357,14 @@ def face_gan_compute(device="cpu"):
             _quietly(fn)
         return counter.total
 
-    per_phase = 4900 // 7
+    per_phase = PROGAN_STEPS // progan.phases(progan.ProGANConfig().max_stage)
     progan_flops = counted(lambda: progan.train_progan(steps_per_phase=2, lr=progan.ZOO_LR, device=dev, bf16=False))
-    out = {"faces-progan (4x4 to 32x32)": (4900, progan_flops * per_phase / 2)}
+    out = {"faces-progan (4x4 to 32x32)": (PROGAN_STEPS, progan_flops * per_phase / 2)}
     for size in (32, 64):
         config = stylegan.StyleGANConfig(resolution=size)
         step = step_flops(lambda n: stylegan.train_stylegan(steps=n, config=config, device=dev, desc="bench",
                                                               bf16=False), 16)
-        out[f"faces-stylegan{'-64' if size == 64 else ''} ({size}x{size})"] = (3000, 3000 * step)
+        out[f"faces-stylegan{'-64' if size == 64 else ''} ({size}x{size})"] = (STYLEGAN_STEPS, STYLEGAN_STEPS * step)
     return out
 
 

@@ -289,9 +289,14 @@ def stage_and_alpha(step, steps_per_phase, max_stage):
     return stage, alpha
 
 
+def phases(max_stage):
+    """The phases of growing to ``max_stage``: 4x4, then a fade-in and a stable phase per added resolution."""
+    return 1 + 2 * max_stage
+
+
 def total_steps(steps_per_phase, max_stage):
     """Steps to grow to ``max_stage`` and train it stable for one phase."""
-    return steps_per_phase * (1 + 2 * max_stage)
+    return steps_per_phase * phases(max_stage)
 
 
 def real_at(images, stage, alpha):

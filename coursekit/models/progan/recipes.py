@@ -8,9 +8,13 @@ import coursekit as ck
 from coursekit.models import progan
 
 
+#: faces-progan's training steps, shared equally by its phases.
+ZOO_STEPS = 4900
+
+
 def faces_progan(args):
     config = progan.ProGANConfig()
-    steps_per_phase = (args.steps or 4900) // (1 + 2 * config.max_stage)  # 4x4, then a fade-in and a stable phase each
+    steps_per_phase = (args.steps or ZOO_STEPS) // progan.phases(config.max_stage)
     attributes = ck.zoo.load("faces-attributes", device=args.device)
     G, _, _, run, snapshots = progan.train_progan(
         steps_per_phase=steps_per_phase, config=config, lr=progan.ZOO_LR,

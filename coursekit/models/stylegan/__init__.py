@@ -451,7 +451,9 @@ def style_split(scores):
     the :data:`GEOMETRY` factors and of the :data:`COLOUR` factors that follow the group's source.
     The claim holds when geometry leads in the coarse group and colour in the fine one.
     Returns ``{group: {"geometry": share, "colour": share}}``."""
-    mean = lambda group, factors: round(sum(scores[group][f] for f in factors) / len(factors), 3)  # noqa: E731
+    def mean(group, factors):
+        return round(sum(scores[group][f] for f in factors) / len(factors), 3)
+
     return {group: {"geometry": mean(group, GEOMETRY), "colour": mean(group, COLOUR)} for group in scores}
 
 

@@ -10,8 +10,12 @@ import coursekit as ck
 from coursekit.models import face_eval, progan, stylegan
 
 
+#: faces-stylegan's (and faces-stylegan-64's) training steps.
+ZOO_STEPS = 3000
+
+
 def faces_stylegan(args):
-    steps = args.steps or 3000
+    steps = args.steps or ZOO_STEPS
     G, _, D, run = stylegan.train_stylegan(steps=steps, checkpoint=args.runs / "faces-stylegan",
                                            device=args.device, **args.batch)
     if run.interrupted or not args.publish:
@@ -53,7 +57,7 @@ def faces_stylegan_64(args):
     """The style split's conditions (issue 24): more layers (64x64: 10 style inputs, the paper's coarse,
     middle and fine groups) and data with detail at fine scales; the same G trained on flat renders
     beside it, as long, so that the two conditions can be told apart."""
-    steps = args.steps or 3000
+    steps = args.steps or ZOO_STEPS
     config = stylegan.StyleGANConfig(resolution=64)
     where = args.runs / "faces-stylegan-64"
 
@@ -108,7 +112,7 @@ def race_seeds(steps, attributes, args):
     "ProGAN, seed k": ...}``."""
     config = progan.ProGANConfig()
     progan_steps = ck.zoo.record("faces-progan")["steps"] * steps / EQUAL_COMPUTE_STEPS
-    steps_per_phase = max(1, round(progan_steps) // (1 + 2 * config.max_stage))
+    steps_per_phase = max(1, round(progan_steps) // progan.phases(config.max_stage))
 
     def train_one(name, change, checkpoint):
         if change["gan"] == "stylegan":
