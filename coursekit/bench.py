@@ -29,8 +29,8 @@ from torch.utils.flop_counter import conv_flop_count, flop_registry
 import coursekit as ck
 from coursekit import faces
 from coursekit.models import cgan, cyclegan, dcgan, ddpm, face_eval, inversion, pix2pix, progan, stylegan
-from coursekit.models.progan.recipes import ZOO_STEPS as PROGAN_STEPS
-from coursekit.models.stylegan.recipes import ZOO_STEPS as STYLEGAN_STEPS
+from coursekit.models.progan.recipes import FACES_PROGAN
+from coursekit.models.stylegan.recipes import FACES_STYLEGAN
 
 ROOT = Path(__file__).resolve().parent.parent / "notebooks"
 
@@ -357,14 +357,15 @@ def face_gan_compute(device="cpu"):
             _quietly(fn)
         return counter.total
 
-    per_phase = PROGAN_STEPS // progan.phases(progan.ProGANConfig().max_stage)
-    progan_flops = counted(lambda: progan.train_progan(steps_per_phase=2, lr=progan.ZOO_LR, device=dev, bf16=False))
-    out = {"faces-progan (4x4 to 32x32)": (PROGAN_STEPS, progan_flops * per_phase / 2)}
+    per_phase = FACES_PROGAN.steps_per_phase
+    progan_flops = counted(lambda: progan.train_progan(FACES_PROGAN, steps_per_phase=2, snapshot_every=0, device=dev))
+    steps = progan.total_steps(per_phase, FACES_PROGAN.model.max_stage)
+    out = {"faces-progan (4x4 to 32x32)": (steps, progan_flops * per_phase / 2)}
     for size in (32, 64):
         config = stylegan.StyleGANConfig(resolution=size)
-        step = step_flops(lambda n: stylegan.train_stylegan(steps=n, config=config, device=dev, desc="bench",
+        step = step_flops(lambda n: stylegan.train_stylegan(steps=n, model=config, device=dev, desc="bench",
                                                               bf16=False), 16)
-        out[f"faces-stylegan{'-64' if size == 64 else ''} ({size}x{size})"] = (STYLEGAN_STEPS, STYLEGAN_STEPS * step)
+        out[f"faces-stylegan{'-64' if size == 64 else ''} ({size}x{size})"] = (FACES_STYLEGAN.steps, FACES_STYLEGAN.steps * step)
     return out
 
 
@@ -396,7 +397,7 @@ def precision_quality(dcgan_steps=1500, ddpm_steps=1500, stylegan_steps=1500, se
         attributes = ck.zoo.load("faces-attributes", device=torch.device("cpu"))
     for bf16, seed in runs if stylegan_steps else []:
         G, seconds = timed(lambda: stylegan.train_stylegan(steps=stylegan_steps, seed=seed, device=dev,
-                                                           bf16=bf16)[0])
+                                                           bf16=bf16).G_ema)
         m = face_eval.versus_real(attributes, stylegan.sample(G.cpu(), 1000))
         rows[name("StyleGAN", stylegan_steps, bf16, seed)] = {"seconds": seconds, "fid": m["fid"],
                                                               "variety": m["variety"]["mean"]}

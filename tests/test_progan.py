@@ -104,7 +104,7 @@ def test_the_gradient_penalty_is_zero_for_a_critic_with_unit_gradients():
 
 
 def test_a_short_growth_ends_at_the_final_size_and_keeps_snapshots():
-    Ge, G, D, run, snaps = P.train_progan(steps_per_phase=2, batch_size=4, config=P.ProGANConfig(
+    Ge, G, D, run, snaps = P.train_progan(steps_per_phase=2, batch_size=4, model=P.ProGANConfig(
         z_dim=16, width=16, max_stage=2), device=torch.device("cpu"), snapshot_every=5, snapshot_z=3)
     assert run.step == 10 and snaps["steps"] == [5, 10] and snaps["stage"] == [1, 2]
     assert snaps["images"].shape == (2, 3, 3, 16, 16)
@@ -120,7 +120,7 @@ def test_snapshots_and_stage_scores_survive_a_resume(tmp_path):
         seen.append(stage)
         return {"score": float(stage + 10)}
 
-    kwargs = dict(steps_per_phase=2, batch_size=4, config=cfg, device=torch.device("cpu"), snapshot_every=2,
+    kwargs = dict(steps_per_phase=2, batch_size=4, model=cfg, device=torch.device("cpu"), snapshot_every=2,
                   snapshot_z=2, stage_end=stage_end, checkpoint=tmp_path)
     P.train_progan(**kwargs, desc=None)  # 6 steps: 4x4 (2), fade to 8x8 (2), stable 8x8 (2)
     assert seen == [0, 1]
@@ -153,8 +153,8 @@ def test_the_ablation_trains_without_the_trick_and_scores_like_the_zoo_model(tmp
 
     cfg = P.ProGANConfig(z_dim=16, width=16, max_stage=1)
     attributes = face_eval.AttributePredictor()  # untrained: the numbers' shape, not their value
-    rows = P.ablation_study(attributes, steps_per_phase=1, batch_size=4, config=cfg, checkpoint=tmp_path,
-                            device=torch.device("cpu"), n=8)
+    training = P.Training(steps_per_phase=1, batch_size=4, model=cfg)
+    rows = P.ablation_study(attributes, training, checkpoint=tmp_path, device=torch.device("cpu"), n=8)
     row = rows["no minibatch std"]
     assert set(row) == {"fid", "variety", "samples"} and row["samples"].shape == (16, 3, 8, 8)
     assert (tmp_path / "no-minibatch-std").is_dir()

@@ -120,7 +120,7 @@ def test_r1_is_the_squared_gradient_of_d_on_real_images():
 
 def test_a_short_training_runs_tracks_the_mean_w_and_averages_g():
     torch.manual_seed(0)
-    G_ema, G, D, run = S.train_stylegan(steps=3, batch_size=4, config=SMALL, device=torch.device("cpu"), r1_every=2)
+    G_ema, G, D, run, _ = S.train_stylegan(steps=3, batch_size=4, model=SMALL, device=torch.device("cpu"), r1_every=2)
     assert run.step == 3 and G.w_avg.abs().sum() > 0
     assert G_ema(torch.randn(2, 16)).shape == (2, 3, 16, 16)
     assert not all(torch.equal(a, b) for a, b in zip(G_ema.parameters(), G.parameters()))

@@ -1,3 +1,4 @@
+import dataclasses
 import os
 import signal
 
@@ -5,7 +6,9 @@ import pytest
 import torch
 
 import coursekit as ck
+from coursekit.models.progan.recipes import FACES_PROGAN
 from coursekit.train import History, Run
+from coursekit.train.config import override
 
 
 def _setup():
@@ -254,6 +257,13 @@ def test_the_detail_recipe_trains_its_loss_ablations_as_long_as_the_model_it_is_
     assert record["metrics"]["camera_judge"]["pixel_accuracy_real"] >= 0
 
 
+def as_trained(training, changes):
+    """The configuration a training function was called with: ``training`` with the call's changes (those
+    that are its fields; the checkpoint, device and label are not)."""
+    fields = {f.name for f in dataclasses.fields(training)}
+    return override(training, {k: v for k, v in changes.items() if k in fields})
+
+
 def test_the_stylegan_64_recipe_trains_detail_and_flat_renders_as_long_and_publishes_both(tmp_path, monkeypatch):
     from coursekit.models import face_eval, stylegan
     from coursekit.train.__main__ import main
@@ -262,15 +272,15 @@ def test_the_stylegan_64_recipe_trains_detail_and_flat_renders_as_long_and_publi
         "faces-attributes": face_eval.AttributePredictor(face_eval.AttributeConfig(width=4))}[name])
     trained, scored = [], []
     train = stylegan.train_stylegan
-    monkeypatch.setattr(stylegan, "train_stylegan", lambda *a, **k: trained.append(k) or train(*a, **k))
+    monkeypatch.setattr(stylegan, "train_stylegan", lambda t, **k: trained.append(as_trained(t, k)) or train(t, **k))
     monkeypatch.setattr(stylegan, "evaluate", lambda G, A, detail=False: scored.append(detail) or {
         **face_eval.versus_real(A, stylegan.sample(G, 4), detail=detail),
         "style_mixing": stylegan.style_mixing_scores(G, A, n=2)})
     assert main(["faces-stylegan-64", "--steps", "1", "--batch-size", "2",
                  "--runs", str(tmp_path / "runs"), "--zoo", str(tmp_path)]) == 0
     state, record = ck.checkpoint.read(tmp_path / "faces-stylegan-64")
-    assert [k["detail"] for k in trained] == [True, False] and all(k["steps"] == 1 for k in trained)
-    assert all(k["config"].resolution == 64 for k in trained) and scored == [True, False]
+    assert [t.detail for t in trained] == [True, False] and all(t.steps == 1 for t in trained)
+    assert all(t.model.resolution == 64 for t in trained) and scored == [True, False]
     assert record["options"]["detail"] is True and record["config"]["resolution"] == 64
     assert set(record["metrics"]["ablations"]) == {"flat renders"}
     assert set(record["metrics"]["style_mixing"]) == {"coarse", "middle", "fine"}
@@ -285,8 +295,8 @@ def test_the_equal_compute_recipe_runs_the_race_again_from_other_seeds_for_both_
         "faces-attributes": face_eval.AttributePredictor(face_eval.AttributeConfig(width=4))}[name])
     styled, grown = [], []
     train_s, train_p = stylegan.train_stylegan, progan.train_progan
-    monkeypatch.setattr(stylegan, "train_stylegan", lambda *a, **k: styled.append(k) or train_s(*a, **k))
-    monkeypatch.setattr(progan, "train_progan", lambda *a, **k: grown.append(k) or train_p(*a, **k))
+    monkeypatch.setattr(stylegan, "train_stylegan", lambda t, **k: styled.append(as_trained(t, k)) or train_s(t, **k))
+    monkeypatch.setattr(progan, "train_progan", lambda t, **k: grown.append(as_trained(t, k)) or train_p(t, **k))
     sample, evaluate = stylegan.sample, progan.evaluate  # scored on 8 faces, not 1,000: the wiring is tested
     monkeypatch.setattr(stylegan, "sample", lambda G, n=16, seed=0: sample(G, min(n, 8), seed))
     monkeypatch.setattr(progan, "evaluate", lambda G, A, n=1000, seed=0: evaluate(G, A, 8, seed))
@@ -297,6 +307,6 @@ def test_the_equal_compute_recipe_runs_the_race_again_from_other_seeds_for_both_
     assert set(race) == {f"{gan}, seed {seed}" for gan in ("StyleGAN", "ProGAN") for seed in (1, 2)}
     assert all(row["fid"] >= 0 and row["variety"] >= 0 for row in race.values())
     # StyleGAN: the model (seed 0) and the race's seeds, as long; ProGAN: its zoo schedule scaled alike, float32
-    assert [k.get("seed", 0) for k in styled] == [0, 1, 2] and all(k["steps"] == 2 for k in styled)
-    assert [k["seed"] for k in grown] == [1, 2] and all(k["bf16"] is False and k["lr"] == progan.ZOO_LR for k in grown)
-    assert all(k["steps_per_phase"] == 1 for k in grown)  # 4,900 x 2 / 3,900 steps, 7 phases: at least 1 each
+    assert [t.seed for t in styled] == [0, 1, 2] and all(t.steps == 2 for t in styled)
+    assert [t.seed for t in grown] == [1, 2] and all(t.bf16 is False and t.lr == FACES_PROGAN.lr for t in grown)
+    assert all(t.steps_per_phase == 1 for t in grown)  # 4,900 x 2 / 3,900 steps, 7 phases: at least 1 each

@@ -269,6 +269,25 @@ def versus_real(model, fake, seed=TEST_SEED, detail=False):
             "variety": _variety(read_fake, read_real)}
 
 
+def texture(images):
+    """The mean absolute difference of neighbouring pixels (across and down): how much fine detail, or
+    speckle, a set of images (N, C, H, W) in [-1, 1] holds."""
+    across = (images[..., :, 1:] - images[..., :, :-1]).abs().mean()
+    down = (images[..., 1:, :] - images[..., :-1, :]).abs().mean()
+    return float(across + down) / 2
+
+
+def quality(model, fake, seed=TEST_SEED, detail=False):
+    """The three numbers a face GAN is judged by, on generated faces (N, 3, S, S) against as many
+    held-out real ones at S x S: the Fréchet distance and the mean variety (:func:`versus_real`), and
+    the texture as a share of the real faces' (:func:`texture`: above 1 speckled, below 1 blurred)."""
+    measured = versus_real(model, fake, seed, detail)
+    size = fake.shape[-1]
+    real = F.avg_pool2d(_held_out_at(len(fake), size, seed, detail), 64 // size)  # back to S x S exactly
+    return {"fid": measured["fid"], "variety": measured["variety"]["mean"],
+            "texture": round(texture(fake.clamp(-1, 1)) / texture(real), 3)}
+
+
 def attribute_variety(model, fake, real):
     """How varied generated faces are, factor by factor, as a share of how varied ``real`` faces are:
     for a class factor the entropy (bits) of the classes the predictor reads, for a value factor the

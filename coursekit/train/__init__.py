@@ -22,6 +22,7 @@ import re
 import sys
 import time
 from pathlib import Path
+from typing import Any, NamedTuple
 
 import torch
 from tqdm.auto import tqdm
@@ -31,6 +32,19 @@ from coursekit.core import QUICK
 from coursekit.data import Batches
 from coursekit.train import distributed
 from coursekit.viz import LivePlot
+
+
+class Trained(NamedTuple):
+    """What a GAN's training function returns, by name: ``result.G_ema``, ``result.run``.
+
+    ``G_ema`` is the moving average of G's weights (what the zoo ships), ``G`` and ``D`` the trained
+    networks, ``run`` the :class:`Run` (history, steps, interrupted), ``extras`` anything else the
+    training kept (ProGAN's snapshots)."""
+    G_ema: Any
+    G: Any
+    D: Any
+    run: Any
+    extras: dict = {}
 
 
 class History:
@@ -125,6 +139,7 @@ class Run:
         self.history = History()
         self.step = 0
         self.seconds = 0.0
+        self.cpu_seconds = 0.0  # processor time of the whole process (all its threads)
         self.interrupted = False
         self._pending = []
         self._bar = None
@@ -138,6 +153,7 @@ class Run:
 
     def __enter__(self):
         self._started = time.perf_counter()
+        self._cpu_started = time.process_time()
         return self
 
     def steps(self):
@@ -161,6 +177,7 @@ class Run:
 
     def __exit__(self, kind, error, tb):
         self.seconds += time.perf_counter() - self._started
+        self.cpu_seconds += time.process_time() - self._cpu_started
         self._started = None
         # A step cut short by Ctrl-C is not counted: drop what it logged; a resumed run redoes it.
         self._pending = [(s, v) for s, v in self._pending if s < self.step]
@@ -179,6 +196,10 @@ class Run:
                       f"and run.history keeps the curves{where}.")
             return True  # swallow the KeyboardInterrupt: the cell ends cleanly
         return False
+
+    def cpu_time(self):
+        """Processor seconds spent in the run so far (all threads; what CPU-hours count)."""
+        return self.cpu_seconds + (time.process_time() - self._cpu_started if self._started else 0.0)
 
     # -- history, plot, checkpoints ----------------------------------------------
 
@@ -210,7 +231,8 @@ class Run:
                  "step": self.step, "rng": torch.get_rng_state(),
                  "history": self.history.to_dict()}
         record = {**self.record, "steps": self.step, "total_steps": self.total,
-                  "wall_time_s": round(self.seconds + (time.perf_counter() - self._started if self._started else 0), 1)}
+                  "wall_time_s": round(self.seconds + (time.perf_counter() - self._started if self._started else 0), 1),
+                  "cpu_time_s": round(self.cpu_time(), 1)}
         _ckpt.save(self.dir / "checkpoint", state, record)
 
     def _resume(self):
@@ -235,9 +257,39 @@ class Run:
                 obj.copy_(saved["state"][name])
         self.step = int(saved["step"])
         self.seconds = float(record.get("wall_time_s", 0.0))
+        self.cpu_seconds = float(record.get("cpu_time_s", 0.0))
         self.history = History(saved["history"])
         torch.set_rng_state(saved["rng"])
         print(f"Resumed from {source}: step {self.step}/{self.total}.")
+
+
+class Curve:
+    """Quality against compute, as a training goes: every ``every`` steps ``score()`` returns
+    ``{name: number}``, recorded in ``run.history`` beside the images seen (``images``) and the
+    processor seconds the training has spent (``cpu_s``; the scoring's own time left out).  The curve
+    lives in the history, so it is kept in checkpoints and continues across a resume.
+
+    >>> curve = Curve(run, every=250, batch_size=32, score=lambda: face_eval.quality(attributes, sample(G)))
+    >>> ... curve.after(step)   # at the end of each step
+    """
+
+    def __init__(self, run, every, batch_size, score):
+        self.run, self.every, self.batch_size, self.score = run, every, batch_size, score
+        self.scoring_s = run.history.last("scoring_s") if "scoring_s" in run.history.names() else 0.0
+
+    def after(self, step):
+        done = step + 1
+        if not self.every or done % self.every or not distributed.is_main():
+            return
+        started = time.process_time()
+        values = self.score()
+        self.scoring_s += time.process_time() - started
+        cpu = self.run.cpu_time() - self.scoring_s
+        self.run.history.record(done, **values, images=done * self.batch_size, cpu_s=round(cpu, 1),
+                                scoring_s=self.scoring_s)
+        shown = "  ".join(f"{k} {v:.4g}" for k, v in values.items())
+        tqdm.write(f"{self.run.desc} step {done}: {shown}  ({done * self.batch_size} images, "
+                   f"{cpu / 3600:.2f} CPU-h)")
 
 
 def ablation_checkpoint(directory, name):

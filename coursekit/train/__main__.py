@@ -22,8 +22,11 @@ import torch
 import coursekit as ck
 from coursekit.metrics import evaluate_judge
 from coursekit.models import LECTURES, face_eval
+from coursekit.models.progan import phases as progan_phases
 from coursekit.models.judge import train_judge
 from coursekit.train import distributed
+from coursekit.train.config import ConfigError, override
+from coursekit.train.config import field_names as config_fields
 
 
 # The readers that score every lecture are trained here; each lecture's own models by the recipes
@@ -101,6 +104,35 @@ def recipes():
     return found
 
 
+def configs():
+    """Every zoo model's declared configuration by name (each lecture's ``recipes.CONFIGS``)."""
+    found = {}
+    for lecture in LECTURES:
+        found.update(getattr(importlib.import_module(f"coursekit.models.{lecture}.recipes"), "CONFIGS", {}))
+    return found
+
+
+def configuration(name, args):
+    """``name``'s declared configuration with the command line's changes: ``--set`` pairs, and the older
+    ``--steps`` (a ProGAN's total steps, shared by its phases) and ``--batch-size``."""
+    declared = configs().get(name)
+    if declared is None:
+        if args.set:
+            raise SystemExit(f"{name} declares no configuration that --set could change")
+        return None
+    changes = {}
+    if args.steps:
+        fields = config_fields(declared)
+        changes = ({"steps": args.steps} if "steps" in fields else
+                   {"steps_per_phase": args.steps // progan_phases(declared.model.max_stage)})
+    if args.batch_size:
+        changes["batch_size"] = args.batch_size
+    try:
+        return override(override(declared, changes), args.set)
+    except ConfigError as error:
+        raise SystemExit(f"--set: {error}") from None
+
+
 def _stop_cleanly_on_sigterm():
     """``kill PID`` stops a training like Ctrl-C does: it saves its checkpoint, and the same command resumes.
 
@@ -132,6 +164,12 @@ def main(argv=None):
                         help="auto (the default): bf16 autocast where the hardware has native bf16, float32 elsewhere; "
                              "float32: as on a machine without native bf16; bf16 (COURSEKIT_PRECISION does the same). "
                              "The CycleGANs stay float32: bf16 does not pay at their size")
+    parser.add_argument("--set", nargs="+", default=[], metavar="NAME=VALUE",
+                        help="change fields of the model's declared configuration (its recipes.CONFIGS), "
+                             "e.g. --set lr=1e-3 steps=500; an unknown name lists the known ones")
+    parser.add_argument("--threads", type=int, default=None,
+                        help="PyTorch's CPU threads (default: its own choice; one per training when two "
+                             "trainings share a machine)")
     parser.add_argument("--fresh", action="store_true", help="ignore an earlier checkpoint and start over")
     parser.add_argument("--no-publish", dest="publish", action="store_false",
                         help="train (or resume) only: no evaluation, nothing written to the zoo")
@@ -142,6 +180,9 @@ def main(argv=None):
     if args.precision:  # what every training's bf16=None means (ck.core.precision)
         os.environ["COURSEKIT_PRECISION"] = args.precision
     args.batch = {"batch_size": args.batch_size} if args.batch_size else {}  # a recipe's **args.batch
+    args.config = configuration(args.model, args)
+    if args.threads:
+        torch.set_num_threads(args.threads)
     if args.fresh and distributed.is_main():
         shutil.rmtree(args.runs / args.model, ignore_errors=True)
     args.device = distributed.setup(args.device)

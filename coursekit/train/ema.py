@@ -26,11 +26,17 @@ class EMA:
             e.copy_(b)
 
 
-def gan_with_ema(G, D, lr, device, betas=(0.0, 0.99)):
+def decay_for_half_life(half_life, batch_size):
+    """The EMA's decay per step that halves a weight's share after ``half_life`` images, at
+    ``batch_size`` images a step (StyleGAN2 states its EMA so, as a half-life in images)."""
+    return 0.5 ** (batch_size / half_life)
+
+
+def gan_with_ema(G, D, lr, device, betas=(0.0, 0.99), ema_decay=0.999):
     """The set-up ProGAN and StyleGAN share: G and D on ``device``, an Adam for each (both papers'
     β = (0, 0.99)), the moving average of G's weights that the zoo ships, and data parallelism under
     torchrun.  Returns (G, D, ema, opt_G, opt_D)."""
     G, D = G.to(device), D.to(device)
     data_parallel(G, D)  # under torchrun: gradients averaged over the ranks
-    return (G, D, EMA(G), torch.optim.Adam(G.parameters(), lr=lr, betas=betas),
+    return (G, D, EMA(G, ema_decay), torch.optim.Adam(G.parameters(), lr=lr, betas=betas),
             torch.optim.Adam(D.parameters(), lr=lr, betas=betas))

@@ -45,6 +45,7 @@ import torch.nn.functional as F
 import coursekit as ck
 from coursekit import faces
 from coursekit.models import face_eval, progan
+from coursekit.models.progan.recipes import FACES_PROGAN
 
 device = ck.device()
 print("device:", device, "| quick mode:", ck.QUICK)
@@ -267,7 +268,7 @@ plt.show()
 # an average over the last thousand or so steps. $G$'s own weights wander as it chases $D$; their
 # average sits in the middle of that wandering and draws steadier, cleaner images (ProGAN and StyleGAN
 # both ship it, as does notebook 08's diffusion model). Adam runs with $\beta_1 = 0$. One change from the paper: its learning rate, $10^{-3}$, goes with phases of 800k
-# images; ours are a few hundred steps, and $3\cdot10^{-3}$ learns more in them (`progan.ZOO_LR`). `train_progan` is the loop of the zoo model; here a short run grows to 16×16
+# images; ours are a few hundred steps, and $3\cdot10^{-3}$ learns more in them (`FACES_PROGAN.lr` in `coursekit.models.progan.recipes`, the zoo model's declared configuration). `train_progan` is the loop of the zoo model; here a short run grows to 16×16
 # (quick mode: a few steps, tiny networks).
 
 # %%
@@ -277,7 +278,7 @@ print(inspect.getsource(progan.d_loss))
 LIVE = progan.ProGANConfig(max_stage=1, width=16, z_dim=32) if ck.QUICK else progan.ProGANConfig(max_stage=2)
 LIVE_PHASE = 2 if ck.QUICK else 200
 G_live, _, _, run, snaps = progan.train_progan(steps_per_phase=LIVE_PHASE, batch_size=8 if ck.QUICK else 32,
-                                                config=LIVE, lr=progan.ZOO_LR, device=device,
+                                                model=LIVE, lr=FACES_PROGAN.lr, device=device,
                                                 snapshot_every=LIVE_PHASE,
                                                 plot=["loss_D", "loss_G"])
 print(f"{run.step} steps in {run.seconds:.0f} s")

@@ -347,8 +347,9 @@ print(inspect.getsource(stylegan.mixed_styles))
 # %%
 LIVE = stylegan.StyleGANConfig(z_dim=32, w_dim=32, mapping_layers=2, resolution=16, width=32) if ck.QUICK \
     else stylegan.StyleGANConfig()
-G_live, _, _, run = stylegan.train_stylegan(steps=4 if ck.QUICK else 200, batch_size=8 if ck.QUICK else 32,
-                                            config=LIVE, device=device, plot=["loss_D", "loss_G"])
+live = stylegan.train_stylegan(steps=4 if ck.QUICK else 200, batch_size=8 if ck.QUICK else 32, model=LIVE,
+                               device=device, plot=["loss_D", "loss_G"])
+G_live, run = live.G_ema, live.run
 print(f"{run.step} steps in {run.seconds:.0f} s")
 ck.viz.show(stylegan.sample(G_live, 16), nrow=8, title=f"after {run.step} steps")
 plt.show()

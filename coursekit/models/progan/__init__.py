@@ -17,8 +17,8 @@ that size.  The StyleGAN notebook reuses these pieces.
 """
 
 import math
-from dataclasses import dataclass
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
+from typing import Optional
 
 import torch
 import torch.nn as nn
@@ -28,8 +28,9 @@ import coursekit as ck
 from coursekit import faces as _faces
 from coursekit import train as _train
 from coursekit.models import face_eval
+from coursekit.train import config as _config
 from coursekit.train import distributed as dist
-from coursekit.train.ema import gan_with_ema
+from coursekit.train.ema import decay_for_half_life, gan_with_ema
 from coursekit.zoo import register
 
 
@@ -310,39 +311,59 @@ def real_at(images, stage, alpha):
 
 
 TRAIN_SEED, TEST_SEED = 0, 1
-#: The zoo model's learning rate.  The paper's 1e-3 goes with phases of 800k images; ours are 300
-#: steps of 32, and 3e-3 learns more in them (grown to 8x8 in 900 steps: Fréchet distance 81 at 3e-3,
-#: 103 at 1e-3 even with twice the steps).
-ZOO_LR = 3e-3
 
 
-def train_progan(steps_per_phase=300, batch_size=32, config=None, lr=1e-3, n_critic=1, checkpoint=None,
-                 device=None, seed=0, snapshot_every=None, snapshot_z=8, stage_end=None, plot=None, desc=None,
-                 bf16=None):
-    """Grow a ProGAN on the course's faces from 4x4 to 4·2^max_stage pixels.
+@dataclass(frozen=True)
+class Training:
+    """Everything a ProGAN training run depends on; a zoo record keeps it whole (``"options"``).
 
-    Adam (lr 1e-3, β = (0, 0.99), as in the paper), WGAN-GP, G's weights averaged (EMA, decay 0.999).
+    The recipes declare one per zoo model (``progan.recipes``); ``--set NAME=VALUE`` changes a field
+    from the command line (``ck.train.config``)."""
+    steps_per_phase: int = 300                   # each fade-in and each stable phase
+    batch_size: int = 32
+    lr: float = 1e-3                             # the paper's
+    betas: tuple[float, float] = (0.0, 0.99)     # Adam's (the paper's)
+    n_critic: int = 1                            # D steps per G step
+    ema_half_life: int = 22170                   # images after which a weight counts half in G's EMA
+    seed: int = 0
+    bf16: Optional[bool] = None                  # None: where the hardware has native bf16
+    snapshot_every: int = 0                      # the EMA's faces of fixed codes every this many steps
+    snapshot_z: int = 8
+    curve_every: int = 0                         # score 500 EMA faces every this many steps (0: never)
+    model: ProGANConfig = field(default_factory=ProGANConfig)
+
+
+def train_progan(training=None, checkpoint=None, device=None, stage_end=None, plot=None, desc=None, **changes):
+    """Grow a ProGAN on the course's faces from 4x4 to 4·2^max_stage pixels, as ``training`` (a
+    :class:`Training`; fields changed by ``changes``, e.g. ``steps_per_phase=2``) says.
+
+    Adam (the paper's lr 1e-3 and β = (0, 0.99) by default), WGAN-GP, G's weights averaged (EMA).
     ``stage_end(stage, G_ema)`` is called when a resolution has finished its stable phase; the numbers
-    it returns go into ``run.history`` (kept in checkpoints).  Returns (G_ema, G, D, run, snapshots):
-    ``snapshots`` = {"steps", "stage", "alpha" (K,), "images" (K, snapshot_z, C, S, S)} with the EMA
-    generator's images of fixed codes, upsampled to the final size, every ``snapshot_every`` steps
-    (the resolution/α scrubber of notebook 05); they are part of the checkpoint, so they survive a resume.
-    ``bf16``: autocast to bf16 (None: where the hardware has native bf16, ``ck.core.autocast``).
-    """
+    it returns go into ``run.history`` (kept in checkpoints).  Returns ``ck.train.Trained(G_ema, G, D,
+    run, extras)`` whose ``extras`` are the snapshots: {"steps", "stage", "alpha" (K,), "images" (K,
+    snapshot_z, C, S, S)}, the EMA generator's images of fixed codes, upsampled to the final size,
+    every ``snapshot_every`` steps (the resolution/α scrubber of notebook 05); they are part of the
+    checkpoint, so they survive a resume.  With ``curve_every`` the history holds the quality curve of
+    the grown G (``ck.train.Curve``; at the final size only)."""
+    t = _config.override(training or Training(), changes)
     dev = device or ck.device()
-    config = config or ProGANConfig()
-    ck.seed(seed)
-    G, D, ema, opt_G, opt_D = gan_with_ema(Generator(config), Discriminator(config), lr, dev)
+    config, steps_per_phase, batch_size = t.model, t.steps_per_phase, t.batch_size
+    ck.seed(t.seed)
+    G, D, ema, opt_G, opt_D = gan_with_ema(Generator(config), Discriminator(config), t.lr, dev, t.betas,
+                                           decay_for_half_life(t.ema_half_life, batch_size))
     steps = total_steps(steps_per_phase, config.max_stage)
     final = 4 * 2 ** config.max_stage
-    fixed_z = torch.randn(snapshot_z, config.z_dim, generator=torch.Generator().manual_seed(seed))
-    k = steps // snapshot_every if snapshot_every else 0
-    snap_images = torch.zeros(k, snapshot_z, config.channels, final, final)
+    fixed_z = torch.randn(t.snapshot_z, config.z_dim, generator=torch.Generator().manual_seed(t.seed))
+    k = steps // t.snapshot_every if t.snapshot_every else 0
+    snap_images = torch.zeros(k, t.snapshot_z, config.channels, final, final)
     snap_meta = torch.zeros(k, 3)  # step, stage, alpha
     run = ck.train.Run({"G": G, "D": D, "G_ema": ema.model, "opt_G": opt_G, "opt_D": opt_D,
                         "snapshot_images": snap_images, "snapshot_meta": snap_meta}, steps=steps,
                        checkpoint=checkpoint, checkpoint_every=500, plot=plot, desc=desc or "progan",
-                       record={"config": {"steps_per_phase": steps_per_phase, "batch_size": batch_size}})
+                       record={"options": _config.as_record(t)})
+    grown = 2 * config.max_stage * steps_per_phase  # the step the final size is stable from
+    curve = _train.Curve(run, t.curve_every, batch_size,
+                         lambda: face_eval.quality(_attributes(), _generated(ema.model, config.max_stage, 500, 0)))
     offset, n = dist.shard_range(batch_size)
     render = 64 if final > 32 else 32
     with run:
@@ -350,8 +371,8 @@ def train_progan(steps_per_phase=300, batch_size=32, config=None, lr=1e-3, n_cri
             stage, alpha = stage_and_alpha(step, steps_per_phase, config.max_stage)
             faces = _faces.faces(n, size=render, seed=TRAIN_SEED, start=step * batch_size + offset).images
             real = real_at(faces.to(dev), stage, alpha)
-            with ck.core.autocast(dev, bf16):  # bf16 where the hardware has it
-                for _ in range(n_critic):
+            with ck.core.autocast(dev, t.bf16):  # bf16 where the hardware has it
+                for _ in range(t.n_critic):
                     fake = G(torch.randn(n, config.z_dim, device=dev), stage, alpha)
                     loss_D = d_loss(D, real, fake.detach(), stage, alpha)
                     opt_D.zero_grad(set_to_none=True)
@@ -365,19 +386,25 @@ def train_progan(steps_per_phase=300, batch_size=32, config=None, lr=1e-3, n_cri
             D.requires_grad_(True)
             ema.update(G, step)
             run.log(loss_D=dist.mean(loss_D.detach()), loss_G=dist.mean(loss_G.detach()), stage=stage, alpha=alpha)
-            if snapshot_every and (step + 1) % snapshot_every == 0:
+            if t.snapshot_every and (step + 1) % t.snapshot_every == 0:
                 with torch.no_grad():
                     img = ema.model(fixed_z.to(dev), stage, alpha).clamp(-1, 1).cpu()
-                i = (step + 1) // snapshot_every - 1
+                i = (step + 1) // t.snapshot_every - 1
                 snap_images[i] = F.interpolate(img, size=final, mode="nearest")
                 snap_meta[i] = torch.tensor([step + 1, stage, alpha])
             last_of_stage = step + 1 == steps or stage_and_alpha(step + 1, steps_per_phase, config.max_stage)[0] != stage
             if stage_end and last_of_stage:
                 run.history.record(step + 1, **stage_end(stage, ema.model))
+            if step >= grown:
+                curve.after(step)
     done = int((snap_meta[:, 0] > 0).sum())
     snapshots = {"steps": snap_meta[:done, 0].long().tolist(), "stage": snap_meta[:done, 1].long().tolist(),
                  "alpha": snap_meta[:done, 2].tolist(), "images": snap_images[:done]}
-    return ema.model.eval(), G.eval(), D.eval(), run, snapshots
+    return _train.Trained(ema.model.eval(), G.eval(), D.eval(), run, snapshots)
+
+
+def _attributes():
+    return ck.zoo.load("faces-attributes", device=torch.device("cpu"))
 
 
 @torch.no_grad()
@@ -426,15 +453,14 @@ def unpack_snapshots(extras):
 ABLATIONS = {"no minibatch std": {"mbstd_group": 0}}
 
 
-def ablation_study(attributes, steps_per_phase, batch_size=32, config=None, lr=ZOO_LR, checkpoint=None, device=None,
-                   n=1000):
-    """Train each of :data:`ABLATIONS` on the zoo model's schedule from the same seed and score it with
-    :func:`evaluate`; with a ``checkpoint`` directory each run is resumable.
-    Returns ``{name: {"fid", "variety", "samples"}}``."""
+def ablation_study(attributes, training, checkpoint=None, device=None, n=1000):
+    """Train each of :data:`ABLATIONS` as ``training`` (the zoo model's schedule and seed) with the
+    ablation's change to the model, and score it with :func:`evaluate`; with a ``checkpoint`` directory
+    each run is resumable.  Returns ``{name: {"fid", "variety", "samples"}}``."""
     def train_one(name, change, where):
-        G, _, _, run, _ = train_progan(steps_per_phase, batch_size, replace(config or ProGANConfig(), **change),
-                                       lr=lr, checkpoint=where, device=device, desc=name)
-        return G.cpu(), run
+        result = train_progan(training, model=replace(training.model, **change), checkpoint=where,
+                              device=device, desc=name)
+        return result.G_ema.cpu(), result.run
 
     def score(name, G):
         return {**evaluate(G, attributes.cpu(), n=n), "samples": sample(G)}

@@ -17,7 +17,8 @@ The equalised learning rate comes from notebook 05 (``progan.EqualizedLinear``).
 """
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Optional
 
 import torch
 import torch.nn as nn
@@ -31,8 +32,9 @@ from coursekit.metrics import fit_linear_classifier
 from coursekit.models import dcgan, face_eval
 from coursekit.models.progan import Discriminator, ProGANConfig
 from coursekit.models.progan import EqualizedLinear, PixelNorm
+from coursekit.train import config as _config
 from coursekit.train import distributed as dist
-from coursekit.train.ema import gan_with_ema
+from coursekit.train.ema import decay_for_half_life, gan_with_ema
 from coursekit.zoo import register
 
 
@@ -108,14 +110,17 @@ class ModulatedConv2d(nn.Module):
 class NoiseInjection(nn.Module):
     """x + B · noise: one noise image per sample (N, 1, H, W), scaled per channel by learned factors B."""
 
-    def __init__(self, channels):
+    def __init__(self, channels, gain=1.0):
         super().__init__()
         self.strength = nn.Parameter(torch.zeros(1, channels, 1, 1))
+        self.gain = gain  # a fixed factor on the learned one (0: no noise at this layer)
 
     def forward(self, x, noise=None):
+        if self.gain == 0:
+            return x
         if noise is None:
             noise = torch.randn(x.shape[0], 1, *x.shape[2:], device=x.device, dtype=x.dtype)
-        return x + self.strength * noise
+        return x + self.gain * self.strength * noise
 
 
 class ConstantInput(nn.Module):
@@ -152,6 +157,7 @@ class StyleGANConfig:
     resolution: int = 32          # 4x4 doubled to this size
     width: int = 128              # features at 4x4 and 8x8, halved per doubling after (at least 32)
     channels: int = 3
+    fine_noise: float = 1.0       # the noise's gain at the finest resolution's layers (0: none there)
 
     @property
     def levels(self):
@@ -171,10 +177,10 @@ class StyleGANConfig:
 class StyledConv(nn.Module):
     """Modulated conv (style from w), noise (B), bias, leaky ReLU: one layer of the synthesis network."""
 
-    def __init__(self, c_in, c_out, w_dim, upsample=False, demodulate=True):
+    def __init__(self, c_in, c_out, w_dim, upsample=False, demodulate=True, noise_gain=1.0):
         super().__init__()
         self.conv = ModulatedConv2d(c_in, c_out, w_dim, upsample=upsample, demodulate=demodulate)
-        self.noise = NoiseInjection(c_out)
+        self.noise = NoiseInjection(c_out, noise_gain)
         self.bias = nn.Parameter(torch.zeros(1, c_out, 1, 1))
 
     def forward(self, x, w, noise=None, use_noise=True):
@@ -195,8 +201,10 @@ class SynthesisNetwork(nn.Module):
         self.first = StyledConv(c.features(0), c.features(0), c.w_dim)
         self.convs = nn.ModuleList()
         for level in range(1, c.levels):
-            self.convs.append(StyledConv(c.features(level - 1), c.features(level), c.w_dim, upsample=True))
-            self.convs.append(StyledConv(c.features(level), c.features(level), c.w_dim))
+            gain = c.fine_noise if level == c.levels - 1 else 1.0
+            self.convs.append(StyledConv(c.features(level - 1), c.features(level), c.w_dim, upsample=True,
+                                         noise_gain=gain))
+            self.convs.append(StyledConv(c.features(level), c.features(level), c.w_dim, noise_gain=gain))
         self.to_rgbs = nn.ModuleList(ToRGB(c.features(level), c.w_dim, c.channels) for level in range(c.levels))
 
     def forward(self, ws, noise=None, use_noise=True):
@@ -263,9 +271,11 @@ def mix_styles(ws_a, ws_b, crossover):
 TRAIN_SEED, TEST_SEED = 0, 1
 
 
-def discriminator(config):
-    """StyleGAN's D here is notebook 05's ProGAN discriminator at the final size (with minibatch std)."""
-    return Discriminator(ProGANConfig(channels=config.channels, width=config.width, max_stage=config.levels - 1))
+def discriminator(config, width=None):
+    """StyleGAN's D here is notebook 05's ProGAN discriminator at the final size (with minibatch std);
+    ``width``: its features at 4x4 and 8x8 (None: the generator's)."""
+    return Discriminator(ProGANConfig(channels=config.channels, width=width or config.width,
+                                      max_stage=config.levels - 1))
 
 
 def mixed_styles(G, n, mixing_prob, device):
@@ -298,39 +308,64 @@ def r1_penalty(D, real):
     return grad.pow(2).flatten(1).sum(1).mean()
 
 
-def train_stylegan(steps=3000, batch_size=32, config=None, lr=2e-3, r1_gamma=1.0, r1_every=16, mixing_prob=0.9,
-                   checkpoint=None, device=None, seed=0, plot=None, desc=None, bf16=None, detail=False):
-    """Train a StyleGAN on the course's faces at ``config.resolution``; returns (G_ema, G, D, run).
-    ``bf16``: autocast to bf16 (None: where the hardware has native bf16, ``ck.core.autocast``);
-    ``detail``: faces with detail (``ck.data.faces(detail=True)``: strands, pores, grain)."""
+@dataclass(frozen=True)
+class Training:
+    """Everything a StyleGAN training run depends on; a zoo record keeps it whole (``"options"``).
+
+    The recipes declare one per zoo model (``stylegan.recipes``); ``--set NAME=VALUE`` changes a field
+    from the command line (``ck.train.config``)."""
+    steps: int = 3000
+    batch_size: int = 32
+    lr: float = 2e-3
+    betas: tuple[float, float] = (0.0, 0.99)     # Adam's, for G and D (the paper's)
+    r1_gamma: float = 1.0                        # R1's weight γ
+    r1_every: int = 16                           # lazy regularisation: R1 every this many steps
+    mixing_prob: float = 0.9                     # share of batches whose styles mix two codes
+    ema_half_life: int = 22170                   # images after which a weight counts half in G's EMA
+    d_width: Optional[int] = None                # D's features at 4x4 and 8x8 (None: G's width)
+    seed: int = 0
+    bf16: Optional[bool] = None                  # None: where the hardware has native bf16
+    detail: bool = False                         # faces with detail (strands, pores, grain)
+    curve_every: int = 0                         # score 500 EMA faces every this many steps (0: never)
+    model: StyleGANConfig = field(default_factory=StyleGANConfig)
+
+
+def train_stylegan(training=None, checkpoint=None, device=None, plot=None, desc=None, **changes):
+    """Train a StyleGAN on the course's faces as ``training`` (a :class:`Training`; fields changed by
+    ``changes``, e.g. ``steps=200``) says.  Returns ``ck.train.Trained(G_ema, G, D, run)``.
+    With ``curve_every`` the run's history holds the quality curve (``ck.train.Curve``)."""
+    t = _config.override(training or Training(), changes)
     dev = device or ck.device()
-    config = config or StyleGANConfig()
-    ck.seed(seed)
-    G, D, ema, opt_G, opt_D = gan_with_ema(Generator(config), discriminator(config), lr, dev)
-    run = ck.train.Run({"G": G, "D": D, "G_ema": ema.model, "opt_G": opt_G, "opt_D": opt_D}, steps=steps,
-                       checkpoint=checkpoint, checkpoint_every=500, plot=plot, desc=desc or "stylegan")
-    offset, n = dist.shard_range(batch_size)
+    config = t.model
+    ck.seed(t.seed)
+    G, D, ema, opt_G, opt_D = gan_with_ema(Generator(config), discriminator(config, t.d_width), t.lr, dev,
+                                           t.betas, decay_for_half_life(t.ema_half_life, t.batch_size))
+    run = ck.train.Run({"G": G, "D": D, "G_ema": ema.model, "opt_G": opt_G, "opt_D": opt_D}, steps=t.steps,
+                       checkpoint=checkpoint, checkpoint_every=500, plot=plot, desc=desc or "stylegan",
+                       record={"options": _config.as_record(t)})
+    curve = _train.Curve(run, t.curve_every, t.batch_size, lambda: _curve_point(ema.model, t.detail))
+    offset, n = dist.shard_range(t.batch_size)
     size = config.resolution
     render = size if size in _faces.SIZES else 64
     with run:
         for step in run.steps():
-            real = _faces.faces(n, size=render, seed=TRAIN_SEED, start=step * batch_size + offset,
-                                detail=detail).images.to(dev)
+            real = _faces.faces(n, size=render, seed=TRAIN_SEED, start=step * t.batch_size + offset,
+                                detail=t.detail).images.to(dev)
             if render != size:
                 real = F.adaptive_avg_pool2d(real, size)
-            with ck.core.autocast(dev, bf16):  # bf16 where the hardware has it
+            with ck.core.autocast(dev, t.bf16):  # bf16 where the hardware has it
                 # D: real -> 1, generated -> 0; every r1_every steps the R1 penalty (lazy regularisation)
                 with torch.no_grad():
-                    fake = G.synthesis(mixed_styles(G, n, mixing_prob, dev))
+                    fake = G.synthesis(mixed_styles(G, n, t.mixing_prob, dev))
                 loss_D = dcgan.d_loss(D(real), D(fake))
-                if r1_gamma and step % r1_every == 0:
-                    loss_D = loss_D + r1_gamma / 2 * r1_every * r1_penalty(D, real)
+                if t.r1_gamma and step % t.r1_every == 0:
+                    loss_D = loss_D + t.r1_gamma / 2 * t.r1_every * r1_penalty(D, real)
                 opt_D.zero_grad(set_to_none=True)
                 loss_D.backward()
                 opt_D.step()
                 # G: the non-saturating loss
                 D.requires_grad_(False)
-                ws = mixed_styles(G, n, mixing_prob, dev)
+                ws = mixed_styles(G, n, t.mixing_prob, dev)
                 loss_G = dcgan.g_loss(D(G.synthesis(ws)))
                 opt_G.zero_grad(set_to_none=True)
                 loss_G.backward()
@@ -340,19 +375,28 @@ def train_stylegan(steps=3000, batch_size=32, config=None, lr=2e-3, r1_gamma=1.0
                 G.w_avg.lerp_(ws[:, 0].float().mean(0), 0.005)
             ema.update(G, step)
             run.log(loss_D=dist.mean(loss_D.detach()), loss_G=dist.mean(loss_G.detach()))
-    return ema.model.eval(), G.eval(), D.eval(), run
+            curve.after(step)
+    return _train.Trained(ema.model.eval(), G.eval(), D.eval(), run)
+
+
+def _curve_point(G, detail):
+    """The quality curve's point: :func:`face_eval.quality` of 500 of G's faces (seed 0)."""
+    attributes = ck.zoo.load("faces-attributes", device=torch.device("cpu"))
+    with torch.no_grad():
+        faces = sample(G, 500)
+    return face_eval.quality(attributes, faces.float().cpu(), detail=detail)
 
 
 # The lecture's ablation: the same run without mixing regularisation (every image from one w).
 ABLATIONS = {"no mixing regularisation": {"mixing_prob": 0.0}}
 
 
-def train_ablations(steps, batch_size=32, checkpoint=None, device=None):
-    """Train each of :data:`ABLATIONS` on the zoo model's schedule and seed; with a ``checkpoint``
-    directory each run is resumable.  Returns ``{name: G_ema}``."""
+def train_ablations(training, checkpoint=None, device=None):
+    """Train each of :data:`ABLATIONS` as ``training`` (the zoo model's schedule and seed) with the
+    ablation's change; with a ``checkpoint`` directory each run is resumable.  Returns ``{name: G_ema}``."""
     def train_one(name, change, where):
-        G, _, _, run = train_stylegan(steps, batch_size, checkpoint=where, device=device, desc=name, **change)
-        return G, run
+        result = train_stylegan(training, checkpoint=where, device=device, desc=name, **change)
+        return result.G_ema, result.run
 
     return _train.ablation_study(ABLATIONS, train_one, lambda name, G: G.cpu(), checkpoint)
 

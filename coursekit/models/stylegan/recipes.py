@@ -1,23 +1,31 @@
-"""Notebook 06's zoo models: what ``python -m coursekit.train NAME`` runs for each (:data:`RECIPES`).
+"""Notebook 06's zoo models: what ``python -m coursekit.train NAME`` runs for each (:data:`RECIPES`),
+and the configuration each is trained with (:data:`CONFIGS`; ``--set NAME=VALUE`` changes a field).
 
-A recipe trains (resuming from ``args.runs / NAME``), then, when asked to publish, returns
-``(model, run, metrics, record)`` for the zoo; interrupted or not publishing, it returns the run.
+A recipe trains as ``args.config`` says (resuming from ``args.runs / NAME``), then, when asked to
+publish, returns ``(model, run, metrics, record)`` for the zoo; interrupted or not publishing, the run.
 """
+
+from dataclasses import replace
 
 import torch
 
 import coursekit as ck
 from coursekit.models import face_eval, progan, stylegan
+from coursekit.models.progan.recipes import FACES_PROGAN
+from coursekit.train.config import as_record
 
-
-#: faces-stylegan's (and faces-stylegan-64's) training steps.
-ZOO_STEPS = 3000
+#: faces-stylegan: the lecture's recipe at 32x32 on flat renders.
+FACES_STYLEGAN = stylegan.Training(steps=3000)
+#: faces-stylegan-64: the same schedule at 64x64 on faces with detail (the style split's conditions).
+FACES_STYLEGAN_64 = stylegan.Training(steps=3000, detail=True, model=stylegan.StyleGANConfig(resolution=64))
+#: faces-stylegan-equal-compute: faces-stylegan's recipe for faces-progan's compute; counted by
+#: ``python -m coursekit.bench`` (a 32x32 StyleGAN step against faces-progan's whole schedule).
+FACES_STYLEGAN_EQUAL_COMPUTE = stylegan.Training(steps=3900)
 
 
 def faces_stylegan(args):
-    steps = args.steps or ZOO_STEPS
-    G, _, D, run = stylegan.train_stylegan(steps=steps, checkpoint=args.runs / "faces-stylegan",
-                                           device=args.device, **args.batch)
+    G, _, D, run, _ = stylegan.train_stylegan(args.config, checkpoint=args.runs / "faces-stylegan",
+                                              device=args.device)
     if run.interrupted or not args.publish:
         return run
     G, cpu = G.cpu(), torch.device("cpu")
@@ -30,14 +38,14 @@ def faces_stylegan(args):
     extras = {"samples": stylegan.sample(G, 16).half(), "mixing": {"zoo model": stylegan.mixing_grid(G).half()},
               "discriminator": D.cpu()}
     if args.ablation_steps != 0:  # the lecture's ablation, on the zoo model's own schedule
-        models = stylegan.train_ablations(steps, checkpoint=args.runs / "faces-stylegan" / "ablations",
-                                          device=args.device, **args.batch)
+        models = stylegan.train_ablations(args.config, checkpoint=args.runs / "faces-stylegan" / "ablations",
+                                          device=args.device)
         metrics["ablations"] = {name: stylegan.evaluate(model, attributes) for name, model in models.items()}
         extras["mixing"].update({name: stylegan.mixing_grid(model).half() for name, model in models.items()})
     return G, run, metrics, {
         "extras": extras,
-        "options": ck.train.settings(stylegan.train_stylegan, steps=steps, **args.batch),
-        "precision": ck.core.training_precision(args.device),
+        "options": as_record(args.config),
+        "precision": ck.core.training_precision(args.device, args.config.bf16),
         "description": "StyleGAN generator (EMA) for 32x32 faces (notebook 06): mapping network, modulated and "
                        "demodulated convs (StyleGAN2), noise, mixing regularisation (p 0.9), R1; "
                        "ProGAN's discriminator.",
@@ -57,14 +65,12 @@ def faces_stylegan_64(args):
     """The style split's conditions (issue 24): more layers (64x64: 10 style inputs, the paper's coarse,
     middle and fine groups) and data with detail at fine scales; the same G trained on flat renders
     beside it, as long, so that the two conditions can be told apart."""
-    steps = args.steps or ZOO_STEPS
-    config = stylegan.StyleGANConfig(resolution=64)
     where = args.runs / "faces-stylegan-64"
 
     def train(detail, checkpoint, desc):
-        G, _, _, run = stylegan.train_stylegan(steps=steps, config=config, detail=detail, checkpoint=checkpoint,
-                                               device=args.device, desc=desc, **args.batch)
-        return G, run
+        result = stylegan.train_stylegan(args.config, detail=detail, checkpoint=checkpoint, device=args.device,
+                                         desc=desc)
+        return result.G_ema, result.run
 
     G, run = train(True, where, "stylegan 64 detail")
     if run.interrupted or not args.publish:
@@ -84,8 +90,8 @@ def faces_stylegan_64(args):
     return G, run, metrics, {
         "extras": extras,
         "weights_dtype": "float16",
-        "options": ck.train.settings(stylegan.train_stylegan, steps=steps, detail=True, **args.batch),
-        "precision": ck.core.training_precision(args.device),
+        "options": as_record(args.config),
+        "precision": ck.core.training_precision(args.device, args.config.bf16),
         "description": "StyleGAN generator (EMA) for 64x64 faces with detail (notebook 06, the style split): "
                        "faces-stylegan's recipe at 64x64, 10 style inputs; the same schedule on flat renders "
                        "beside it.",
@@ -96,33 +102,27 @@ def faces_stylegan_64(args):
     }
 
 
-#: faces-progan's compute in StyleGAN steps: its 4,900 steps cost 243 TFLOP, a 32x32 StyleGAN step 62.0 GFLOP
-#: (``python -m coursekit.bench`` counts both); 3,900 steps are 99% of it.
-EQUAL_COMPUTE_STEPS = 3900
-
 #: The race's other training seeds (seed 0 is the zoo models'): one run each says little when seeds of
 #: this recipe differ by up to 16 in Fréchet distance.
 RACE_SEEDS = (1, 2)
 
 
-def race_seeds(steps, attributes, args):
-    """The race again from :data:`RACE_SEEDS`: faces-stylegan's recipe for ``steps`` steps and faces-progan's
-    (its zoo schedule, scaled as ``steps`` is to :data:`EQUAL_COMPUTE_STEPS`; in float32, as the zoo model
-    was trained) from each seed, scored alike.  Returns ``{"StyleGAN, seed k": {"fid", "variety"},
-    "ProGAN, seed k": ...}``."""
-    config = progan.ProGANConfig()
-    progan_steps = ck.zoo.record("faces-progan")["steps"] * steps / EQUAL_COMPUTE_STEPS
-    steps_per_phase = max(1, round(progan_steps) // progan.phases(config.max_stage))
+def race_seeds(attributes, args):
+    """The race again from :data:`RACE_SEEDS`: this record's StyleGAN configuration and faces-progan's
+    (its schedule scaled as this one's steps are to :data:`FACES_STYLEGAN_EQUAL_COMPUTE`'s) from each
+    seed, scored alike.  Returns ``{"StyleGAN, seed k": {"fid", "variety"}, "ProGAN, seed k": ...}``."""
+    scale = args.config.steps / FACES_STYLEGAN_EQUAL_COMPUTE.steps
+    grown = replace(FACES_PROGAN, steps_per_phase=max(1, round(FACES_PROGAN.steps_per_phase * scale)),
+                    snapshot_every=0)
 
     def train_one(name, change, checkpoint):
         if change["gan"] == "stylegan":
-            G, _, _, run = stylegan.train_stylegan(steps=steps, seed=change["seed"], checkpoint=checkpoint,
-                                                   device=args.device, desc=name, **args.batch)
+            result = stylegan.train_stylegan(args.config, seed=change["seed"], checkpoint=checkpoint,
+                                             device=args.device, desc=name)
         else:
-            G, _, _, run, _ = progan.train_progan(steps_per_phase=steps_per_phase, config=config, lr=progan.ZOO_LR,
-                                                  seed=change["seed"], bf16=False, checkpoint=checkpoint,
-                                                  device=args.device, desc=name, **args.batch)
-        return G.cpu(), run
+            result = progan.train_progan(grown, seed=change["seed"], checkpoint=checkpoint, device=args.device,
+                                         desc=name)
+        return result.G_ema.cpu(), result.run
 
     def score(name, G):
         m = (face_eval.versus_real(attributes, stylegan.sample(G, 1000)) if isinstance(G, stylegan.Generator)
@@ -137,21 +137,20 @@ def race_seeds(steps, attributes, args):
 def faces_stylegan_equal_compute(args):
     """faces-stylegan's recipe given faces-progan's training compute (the lecture's race, issue 24), scored
     as faces-progan is: the Fréchet distance and variety of 1,000 faces."""
-    steps = args.steps or EQUAL_COMPUTE_STEPS
-    G, _, _, run = stylegan.train_stylegan(steps=steps, checkpoint=args.runs / "faces-stylegan-equal-compute",
-                                           device=args.device, **args.batch)
+    G, _, _, run, _ = stylegan.train_stylegan(args.config, checkpoint=args.runs / "faces-stylegan-equal-compute",
+                                              device=args.device)
     if run.interrupted or not args.publish:
         return run
     G = G.cpu()
     attributes = ck.zoo.load("faces-attributes", device=torch.device("cpu"))
     metrics = face_eval.versus_real(attributes, stylegan.sample(G, 1000))
     if args.ablation_steps != 0:  # the same race from other seeds, ProGAN's runs too
-        metrics["race"] = race_seeds(steps, attributes, args)
+        metrics["race"] = race_seeds(attributes, args)
     return G, run, metrics, {
         "extras": {"samples": stylegan.sample(G, 16).half()},
         "weights_dtype": "float16",
-        "options": ck.train.settings(stylegan.train_stylegan, steps=steps, **args.batch),
-        "precision": ck.core.training_precision(args.device),
+        "options": as_record(args.config),
+        "precision": ck.core.training_precision(args.device, args.config.bf16),
         "description": "StyleGAN generator (EMA) for 32x32 faces: faces-stylegan's recipe trained for faces-progan's "
                        "compute (3,900 steps of 62.0 GFLOP against ProGAN's 243 TFLOP), notebook 06's race.",
         "data": "ck.data.faces, seed 0, a fresh stream of renders",
@@ -160,6 +159,13 @@ def faces_stylegan_equal_compute(args):
                       "seeds 1 and 2 (StyleGAN in this record's precision, ProGAN in float32 as faces-progan)",
     }
 
+
+#: The configuration each zoo model of this lecture is trained with.
+CONFIGS = {
+    "faces-stylegan": FACES_STYLEGAN,
+    "faces-stylegan-64": FACES_STYLEGAN_64,
+    "faces-stylegan-equal-compute": FACES_STYLEGAN_EQUAL_COMPUTE,
+}
 
 #: The zoo models of this lecture and the recipe that trains each.
 RECIPES = {
