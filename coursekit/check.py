@@ -17,11 +17,14 @@ notebook 00's check.  Each lecture keeps its own checks and hints beside its cod
 """
 
 import importlib
+import inspect
+import math
 from dataclasses import dataclass, field
 
 import torch
 
 from coursekit import data as _data
+from coursekit import feedback
 from coursekit.models import LECTURES
 
 
@@ -43,6 +46,21 @@ class Mistake:
 
     hint: str
     fn: object
+
+
+@dataclass
+class Terms:
+    """A loss that adds weighted terms, for diagnosis: ``split(*args)`` gives the terms' values,
+    ``weights(*args)`` the reference's weight of each, ``names`` says each in words.  A wrong loss that
+    is another weighing of the same terms (one dropped, a sign flipped, a weight lost or moved, the terms
+    averaged) is then named."""
+
+    names: tuple
+    split: object
+    weights: object
+    # optional: each term as (kind, input, target), kind one of feedback.FORMS ("l1", "mse", "bce"):
+    # a term computed as another distance (an MSE for an L1, a sum for a mean...) is then named too
+    forms: object = None
 
 
 @dataclass
@@ -116,8 +134,18 @@ class Check:
     """An exercise check: the reference, the cases, and the mistakes it recognises."""
 
     def __init__(self, name, reference, cases, mistakes=(), atol=1e-5, dtype_kind="float", observe=None, hints=(),
-                 alternatives=()):
+                 alternatives=(), variants=(), time_arg=None, terms=None, counts=None, behaviours=None,
+                 formula=True):
         self.name, self.reference, self.hints = name, reference, tuple(hints)
+        # Diagnosis by relation (coursekit.feedback), for mistakes the registry does not name:
+        # variants: (words, fn) the reference with one of the exercise's parameters changed;
+        # time_arg: the position of a time index t among the arguments (t - 1 and t + 1 are tried);
+        # terms: (names, weights, fn(*args) -> the terms' values, {weight: its name}) of a loss that adds
+        #   weighted terms; counts: fn(*args) -> {name: number} a factor may equal besides the shapes';
+        # behaviours: for an observed vector of behaviours, one sentence per entry saying what failed;
+        # formula: False where the exercise has no formula to compare with (a behaviour, a lab).
+        self.variants, self.time_arg, self.terms, self.counts = list(variants), time_arg, terms, counts
+        self.behaviours, self.formula = behaviours, formula and behaviours is None
         # other correct answers that give other numbers (e.g. G updated before D): (description, fn)
         self.alternatives = list(alternatives)
         self.cases, self.mistakes, self.atol, self.dtype_kind = list(cases), list(mistakes), atol, dtype_kind
@@ -147,8 +175,11 @@ class Check:
             problem, hint = self._compare(got, expected)
             if problem:
                 if problem == "values differ":
-                    problem = _difference(got, expected)
-                # a recognised mistake names the cause better than the symptom
+                    problem = self._symptom(got, expected)
+                    # a recognised mistake names the cause better than the symptom; then a relation
+                    hint = self._recognise(fn) or self._relate(fn) or hint
+                    if self.behaviours is not None and not self._recognise(fn):
+                        problem, hint = "it behaves otherwise than the task asks", problem[0].upper() + problem[1:] + "."
                 return self._fail(rep, case, problem, self._recognise(fn) or hint)
             rep.passed += 1
             outputs.append(got)
@@ -176,9 +207,121 @@ class Check:
         if self.dtype_kind == "float" and not got.is_floating_point():
             return (f"returned dtype {got.dtype}, expected a float tensor",
                     "Integer tensors cannot hold values between -1 and 1: convert with x.float() first.")
+        if got.dtype == torch.float64 and expected.dtype == torch.float32:
+            return ("returned float64, expected float32",
+                    "A float64 value (a NumPy number, or torch.tensor(..., dtype=torch.float64)) promoted your "
+                    "result; the networks compute in float32: build constants with dtype=torch.float32.")
+        if expected.requires_grad and not got.requires_grad:
+            return ("returned a tensor cut from the graph (requires_grad is False)",
+                    "Nothing can be trained through your result: a .detach(), .item(), torch.no_grad() or a "
+                    "new torch.tensor(...) cut the path back to the inputs. Keep the computation in tensors.")
+        if got.requires_grad and not expected.requires_grad:
+            return ("returned a tensor still attached to the graph (requires_grad is True)",
+                    "The result should be a plain tensor: return it .detach()ed (or computed under "
+                    "torch.no_grad()), so that no gradient flows back through it.")
         if not _close(got, expected, self.atol):
-            return "values differ", "Compare your formula with the one in the markdown cell above."
+            return ("values differ", "Compare your formula with the one in the markdown cell above." if self.formula
+                    else "Read the task again: the case above names the situation in which yours differs.")
         return None, ""
+
+    def _symptom(self, got, expected):
+        """The failed case in words: for a vector of behaviours the first one that failed, else where the
+        values differ most."""
+        if callable(self.behaviours) and got.shape == expected.shape:
+            return self.behaviours(got.detach(), expected.detach())
+        if self.behaviours is not None and got.shape == expected.shape:
+            for i, sentence in enumerate(self.behaviours):
+                if i < got.numel() and not math.isclose(float(got.flatten()[i]), float(expected.flatten()[i]),
+                                                        abs_tol=1e-6):
+                    return sentence
+        return _difference(got, expected)
+
+    def _outputs(self, fn, args_of=None):
+        """(got, expected, args) per case, ``fn``'s output None where it raised."""
+        out = []
+        for case in self.cases:
+            args = case.make()
+            try:
+                got = self.observe(fn, *case.make())
+            except Exception:
+                got = None
+            out.append((got, self.observe(self.reference, *args), args))
+        return out
+
+    def _relate(self, fn):
+        """A hint from the relation between ``fn``'s outputs and the expected ones (coursekit.feedback), or
+        None: a variant of the reference, a time step off, a relation of the values, the terms reweighed."""
+        outputs = self._outputs(fn)
+        if any(got is None or not torch.is_tensor(got) for got, _, _ in outputs):
+            return None
+        if self.behaviours is not None:  # a vector of behaviours: the symptom says it; no formula to relate
+            return None
+        for words, variant in self._variants():
+            if all(self._agrees(fn, variant, case) for case in self.cases):
+                return words
+        cases = [(got, expected, {**feedback.counts_of(args), **self._parameters(args),
+                                  **(self.counts(*args) if self.counts else {})}) for got, expected, args in outputs]
+        said = feedback.diagnose(cases, weak=False)
+        if not said and self.terms is not None and all(got.numel() == 1 for got, _, _ in outputs):
+            said = self._reweighed(outputs)
+        said = said or feedback.diagnose(cases)
+        return said[0].upper() + said[1:] + ("" if said.endswith(".") else ".") if said else None
+
+    def _reweighed(self, outputs):
+        """How ``outputs`` (scalar losses) weigh the reference's terms, in words, or None: as constant
+        coefficients of the terms, or as constant multiples of the reference's weighted terms."""
+        t = self.terms
+        got = [float(g) for g, _, _ in outputs]
+        raw = [[float(v) for v in t.split(*args)] for _, _, args in outputs]
+        weights = [[float(w) for w in t.weights(*args)] for _, _, args in outputs]
+        words = {}
+        for _, _, args in outputs:
+            words.update({v: k for k, v in self._parameters(args).items()})
+        fitted = feedback.fit_terms(got, raw)
+        if fitted is not None:
+            return feedback.describe_weights(fitted, t.names, weights[0], words)
+        multiples = feedback.fit_terms(got, [[v * w for v, w in zip(r, ws)] for r, ws in zip(raw, weights)])
+        if multiples is not None:
+            said = feedback.describe_weights([m * w for m, w in zip(multiples, weights[0])], t.names, weights[0],
+                                             words)
+            if said:
+                return said
+        if t.forms is not None:
+            forms = [t.forms(*args) for _, _, args in outputs]
+            return feedback.replaced_term(got, raw, weights, forms, t.names)
+        return None
+
+    def _parameters(self, args):
+        """The case's number arguments by their names in the reference (λ, ψ, the gain...): factors a
+        relation may name."""
+        try:
+            names = list(inspect.signature(self.reference).parameters)
+        except (TypeError, ValueError):
+            return {}
+        found = {f"{feedback.symbol(name)} (= {a:g})": float(a) for name, a in zip(names, args)
+                 if isinstance(a, (int, float)) and not isinstance(a, bool) and a not in (0, 1)}
+        pairs = list(found.items())
+        for i, (a, x) in enumerate(pairs):  # a weight may be the product of two (λ · λ_idt)
+            for b, y in pairs[i + 1:]:
+                found[f"{a.split(' (= ')[0]}·{b.split(' (= ')[0]} (= {x * y:g})"] = x * y
+        return found
+
+    def _variants(self):
+        """The reference with one thing changed, as (words, fn): the declared variants, and t ± 1."""
+        yield from self.variants
+        if self.time_arg is not None:
+            i = self.time_arg
+
+            def shifted(by):
+                def variant(*args):
+                    args = list(args)
+                    args[i] = args[i] + by
+                    return self.reference(*args)
+                return variant
+            yield ("Your result is the expected one a time step later (the reference at t + 1): the lecture "
+                   "counts t from 1 and the code from 0, or t + 1 was given where t belongs."), shifted(1)
+            yield ("Your result is the expected one a time step earlier (the reference at t − 1): the "
+                   "lecture's t counts from 1, the code's from 0; index the schedule with t as given."), shifted(-1)
 
     def _recognise(self, fn):
         # A mistake is recognised when the student's function agrees with it on every case.

@@ -25,7 +25,7 @@ from coursekit.models import LECTURES, face_eval
 from coursekit.models.progan import phases as progan_phases
 from coursekit.models.judge import train_judge
 from coursekit.train import distributed
-from coursekit.train.config import ConfigError, override
+from coursekit.train.config import ConfigError, as_record, override
 from coursekit.train.config import field_names as config_fields
 
 
@@ -33,20 +33,20 @@ from coursekit.train.config import field_names as config_fields
 # beside its code (coursekit/models/<lecture>/recipes.py).
 
 def mnist_judge(args):
-    options = {"steps": args.steps or 1500, **args.batch}
-    model, run = train_judge(checkpoint=args.runs / "mnist-judge", device=args.device, **options)
+    options = args.config
+    model, run = train_judge(**options, checkpoint=args.runs / "mnist-judge", device=args.device)
     if run.interrupted or not args.publish:
         return run
     metrics = evaluate_judge(model)
     return model, run, metrics, {
-        "options": ck.train.settings(train_judge, **options),
+        "options": as_record(options),
         "description": "MNIST evaluation classifier ('judge'), trained on real training digits only; "
                        "its 128-d penultimate features are the space of the course's Fréchet distance.",
         "data": f"{ck.data.mnist('train', verbose=False).source}, train split (held-out split only for metrics)",
     }
 
 
-def _face_eval(name, steps, description, evaluation, detail=False, camera=False):
+def _face_eval(name, description, evaluation, detail=False, camera=False):
     """The recipe of a faces evaluation model: trained on a stream of renders (with detail if ``detail``;
     through :func:`face_eval.through_camera` if ``camera``), scored on held-out ones."""
     def recipe(args):
@@ -56,12 +56,12 @@ def _face_eval(name, steps, description, evaluation, detail=False, camera=False)
         variant = {"detail": True} if detail else {}
         if camera:
             variant["camera"] = True
-        options = {"steps": args.steps or steps, **args.batch, **variant}
-        model, run = train(checkpoint=args.runs / name, device=args.device, **options)
+        options = args.config
+        model, run = train(**options, checkpoint=args.runs / name, device=args.device)
         if run.interrupted or not args.publish:
             return run
         return model, run, evaluate(model.cpu(), **variant), {
-            "options": ck.train.settings(train, **options),
+            "options": as_record(options),
             "precision": ck.core.training_precision(args.device),
             "description": description,
             "data": f"ck.data.faces{'(detail=True)' if detail else ''}, seed {face_eval.TRAIN_SEED}, a fresh "
@@ -72,22 +72,22 @@ def _face_eval(name, steps, description, evaluation, detail=False, camera=False)
 
 
 faces_attributes = _face_eval(
-    "faces-attributes", 3000,
+    "faces-attributes",
     "Attribute predictor for the rendered faces (notebooks 03-07): reads every factor back from a 64x64 "
     "image; its 128-d features are the space of the faces' Frechet distance.",
     "face_eval.evaluate_attributes(model): 1,000 held-out faces")
 faces_segmenter = _face_eval(
-    "faces-segmenter", 2000,
+    "faces-segmenter",
     "Face part segmenter (labels from a photo): scores Pix2Pix's labels -> photo (notebook 03).",
     "face_eval.evaluate_segmenter(model): 500 held-out faces")
 faces_segmenter_detail = _face_eval(
-    "faces-segmenter-detail", 2000,
+    "faces-segmenter-detail",
     "Face part segmenter for photos with detail (hair strands, skin and background texture): scores "
     "Pix2Pix's labels -> photo on ck.data.faces(detail=True) (notebook 03), as the paper's FCN is trained "
     "on real photos.",
     "face_eval.evaluate_segmenter(model, detail=True): 500 held-out faces", detail=True)
 faces_segmenter_camera = _face_eval(
-    "faces-segmenter-camera", 2000,
+    "faces-segmenter-camera",
     "Face part segmenter for photos with detail, trained on them passed through face_eval.through_camera "
     "(blur, grain, colour casts): a judge of Pix2Pix's photos that has seen a camera's nuisances, as an FCN "
     "trained on real photos has (notebook 03, section 8).",
@@ -104,9 +104,20 @@ def recipes():
     return found
 
 
+#: The configuration each reader is trained with (the training function's settings).
+CONFIGS = {
+    "mnist-judge": ck.train.settings(train_judge, steps=1500),
+    "faces-attributes": ck.train.settings(face_eval.train_attributes, steps=3000),
+    "faces-segmenter": ck.train.settings(face_eval.train_segmenter, steps=2000),
+    "faces-segmenter-detail": ck.train.settings(face_eval.train_segmenter, steps=2000, detail=True),
+    "faces-segmenter-camera": ck.train.settings(face_eval.train_segmenter, steps=2000, detail=True, camera=True),
+}
+
+
 def configs():
-    """Every zoo model's declared configuration by name (each lecture's ``recipes.CONFIGS``)."""
-    found = {}
+    """Every zoo model's declared configuration by name: the readers' (here) and each lecture's
+    (``recipes.CONFIGS``)."""
+    found = dict(CONFIGS)
     for lecture in LECTURES:
         found.update(getattr(importlib.import_module(f"coursekit.models.{lecture}.recipes"), "CONFIGS", {}))
     return found

@@ -7,9 +7,12 @@ changes any field by name, checked against the declaration::
     python -m coursekit.train faces-stylegan --set lr=1e-3 steps=500 model.mapping_layers=8
 
 A nested dataclass's fields are reached with a dot, or by their bare name when no other field has it.
+A lecture whose training function takes keyword arguments declares a dict of them instead; ``--set``
+changes its keys the same way, each value parsed to the kind of the declared one.
 """
 
 import dataclasses
+import ast
 import types
 import typing
 
@@ -20,11 +23,15 @@ class ConfigError(ValueError):
 
 def as_record(config):
     """The configuration as a zoo record keeps it: a plain dict (nested dataclasses as dicts)."""
+    if isinstance(config, dict):
+        return {k: dataclasses.asdict(v) if dataclasses.is_dataclass(v) else v for k, v in config.items()}
     return dataclasses.asdict(config)
 
 
 def field_names(config, prefix=""):
     """Every settable field of ``config``, nested ones dotted: ``["steps", ..., "model.width"]``."""
+    if isinstance(config, dict):
+        return list(config)
     names = []
     for f in dataclasses.fields(config):
         value = getattr(config, f.name)
@@ -38,14 +45,15 @@ def field_names(config, prefix=""):
 def _resolve(config, name):
     """The dotted path of ``name`` in ``config``: itself if it is one, else the one field that ends so."""
     known = field_names(config)
-    if name in known or name in {f.name for f in dataclasses.fields(config)}:  # a nested one given whole too
-        return name
+    if name in known or (not isinstance(config, dict) and name in {f.name for f in dataclasses.fields(config)}):
+        return name  # a nested dataclass may be given whole too
     matches = [k for k in known if k.rsplit(".", 1)[-1] == name]
     if len(matches) == 1:
         return matches[0]
     if matches:
         raise ConfigError(f"{name!r} is ambiguous: say which one of {', '.join(matches)}")
-    raise ConfigError(f"{type(config).__name__} has no field {name!r}; its fields: {', '.join(known)}")
+    kind = "configuration" if isinstance(config, dict) else type(config).__name__
+    raise ConfigError(f"{kind} has no field {name!r}; its fields: {', '.join(known)}")
 
 
 def _parse(text, kind, name):
@@ -74,6 +82,14 @@ def _parse(text, kind, name):
     return text
 
 
+def _literal(text, name):
+    """A value written as Python writes it (None, a tuple, a list), or the text itself."""
+    try:
+        return ast.literal_eval(text)
+    except (ValueError, SyntaxError):
+        return text
+
+
 def override(config, assignments):
     """A copy of ``config`` with ``assignments`` applied: ``["lr=1e-3", "steps=500"]`` (strings, from
     the command line) or ``{"lr": 1e-3}`` (values).  Unknown fields are an error that lists the known."""
@@ -93,6 +109,12 @@ def override(config, assignments):
 
 
 def _replace(config, path, value, name):
+    if isinstance(config, dict):  # a declared dict: parse to the declared value's kind
+        current = config[path[0]]
+        if isinstance(value, str) and not isinstance(current, str):
+            value = (_parse(value, type(current), name) if isinstance(current, (bool, int, float))
+                     else _literal(value, name))
+        return {**config, path[0]: value}
     hints = typing.get_type_hints(type(config))
     head = path[0]
     if len(path) > 1:

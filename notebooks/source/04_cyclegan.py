@@ -280,7 +280,7 @@ plt.show()
 # %%
 # NBVAL_CHECK_OUTPUT
 record = ck.zoo.record("mnist-cyclegan")
-print(f"mnist-cyclegan: {record['steps']:,} steps of {cyclegan.ZOO_OPTIONS['mnist-cyclegan'].get('batch_size', 16)}, "
+print(f"mnist-cyclegan: {record['steps']:,} steps of {record['options']['batch_size']}, "
       f"{record['wall_time_s'] / 60:.0f} min on {record['device']}")
 
 # %%
@@ -501,7 +501,7 @@ plt.show()
 # %%
 faces_zoo = ck.zoo.load("faces-cyclegan-labels", device=cpu)
 rec = ck.zoo.record("faces-cyclegan-labels")
-print(f"faces-cyclegan-labels: {rec['steps']:,} steps of {cyclegan.ZOO_OPTIONS['faces-cyclegan-labels']['batch_size']}, "
+print(f"faces-cyclegan-labels: {rec['steps']:,} steps of {rec['options']['batch_size']}, "
       f"{rec['wall_time_s'] / 60:.0f} min on {rec['device']}")
 s = ck.zoo.extras("faces-cyclegan-labels")["samples"]
 ck.viz.show(torch.cat([s[0, :6], s[1, :6], s[3, :6], s[4, :6]]), nrow=6,

@@ -9,7 +9,7 @@ import torch.nn.functional as F
 
 import coursekit as _ck
 from coursekit import train as _train
-from coursekit.check import Case, Check, Goal, Lab, Mistake, random_logits
+from coursekit.check import Case, Check, Goal, Lab, Mistake, Terms, random_logits
 from coursekit.models import cgan as _cgan
 from coursekit.models import dcgan as _dcgan
 
@@ -85,6 +85,12 @@ discriminator_input = Check(
 
 conditional_d_loss = Check(
     "conditional_d_loss",
+    terms=Terms(("the real pairs' term", "the generated pairs' term", "the mismatched pairs' term"),
+                lambda r, f, m=None: (_bce(r, torch.ones_like(r)), _bce(f, torch.zeros_like(f)),
+                                      _bce(m, torch.zeros_like(m))),
+                lambda r, f, m=None: (1, 1, 1),
+                lambda r, f, m=None: (("bce", r, torch.ones_like(r)), ("bce", f, torch.zeros_like(f)),
+                                      ("bce", m, torch.zeros_like(m)))),
     hints=(
         'One binary cross-entropy with logits per kind, each averaged over its batch.',
         'Targets: ones for the real logits, zeros for the fake and for the mismatched ones; add the three terms.',
@@ -93,7 +99,8 @@ conditional_d_loss = Check(
     cases=[Case("D unsure everywhere", (torch.zeros(3), torch.zeros(3), torch.zeros(3))),
            Case("D right on real pairs, fooled by wrong labels",
                 (torch.tensor([3.0, 2.0]), torch.tensor([-2.0, -4.0]), torch.tensor([2.5, 1.0]))),
-           Case("a batch of random logits", lambda: (*random_logits(2), random_logits(3)[0]))],
+           Case("a batch of random logits", lambda: (*random_logits(2), random_logits(3)[0])),
+           Case("another batch, D sure of the real pairs", lambda: (random_logits(4)[0] + 3, *random_logits(5)))],
     mistakes=[
         Mistake("A real image with the wrong label must count as *fake* (label 0), or G is free to ignore y.",
                 lambda r, f, m: _dcgan.d_loss(r, f) + _bce(m, torch.ones_like(m))),

@@ -1,20 +1,25 @@
 """Notebook 02's zoo models: what ``python -m coursekit.train NAME`` runs for each (:data:`RECIPES`).
 
-A recipe trains (resuming from ``args.runs / NAME``), then, when asked to publish, returns
+A recipe trains as its declared configuration says (:data:`CONFIGS`, ``args.config`` with the command
+line's ``--set`` changes), resuming from ``args.runs / NAME``; then, when asked to publish, returns
 ``(model, run, metrics, record)`` for the zoo; interrupted or not publishing, it returns the run.
 """
 
 import coursekit as ck
 from coursekit.models import cgan
+from coursekit.train.config import as_record
+
+
+#: mnist-cgan: train_cgan's settings, for 6,000 steps.
+MNIST_CGAN = ck.train.settings(cgan.train_cgan, steps=6000)
 
 
 def mnist_cgan(args):
-    options = {"steps": args.steps or 6000, **args.batch}
-    G, _, run = cgan.train_cgan(checkpoint=args.runs / "mnist-cgan", device=args.device, **options)
+    G, _, run = cgan.train_cgan(**args.config, checkpoint=args.runs / "mnist-cgan", device=args.device)
     if run.interrupted or not args.publish:
         return run
     return G, run, cgan.evaluate(G.cpu(), per_class=100, seed=0), {
-        "options": ck.train.settings(cgan.train_cgan, **options),
+        "options": as_record(args.config),
         "precision": ck.core.training_precision(args.device),
         "description": "Conditional DCGAN for 28x28 digits (notebook 02): [z, one_hot(y)] into G, "
                        "10 label channels into D, real images with wrong labels count as fake.",
@@ -22,6 +27,9 @@ def mnist_cgan(args):
         "evaluation": "cgan.evaluate(G, per_class=100, seed=0): 1,000 samples, 100 per digit, read by mnist-judge",
     }
 
+
+#: The configuration each zoo model of this lecture is trained with.
+CONFIGS = {"mnist-cgan": MNIST_CGAN}
 
 #: The zoo models of this lecture and the recipe that trains each.
 RECIPES = {

@@ -210,10 +210,7 @@ class ImagePool:
         self.images = list(state["images"].split(1)) if len(state["images"]) else []
 
 
-LR = 2e-4
-
-
-def make_optimizers(G_AB, G_BA, D_A, D_B, lr=LR):
+def make_optimizers(G_AB, G_BA, D_A, D_B, lr=2e-4):
     """Adam, lr 2e-4, β1 = 0.5 (the paper's): one optimizer for both generators, one for both Ds."""
     return (torch.optim.Adam([*G_AB.parameters(), *G_BA.parameters()], lr=lr, betas=(0.5, 0.999)),
             torch.optim.Adam([*D_A.parameters(), *D_B.parameters()], lr=lr, betas=(0.5, 0.999)))
@@ -275,10 +272,9 @@ def train_step(nets, opts, pools, real_a, real_b, lambda_cycle=10.0, lambda_iden
 
 
 # --------------------------------------------------------------------------------------------
-# The course's tasks: MNIST digits <-> printed digits, faces' label maps <-> photos, and faces
-# without <-> with glasses.
+# The course's tasks: MNIST digits <-> printed digits, and faces' label maps <-> photos.
 
-TASKS = ("digits", "labels", "glasses")
+TASKS = ("digits", "labels")
 TRAIN_SEED, TEST_SEED = 0, 1
 
 #: The lecture's ablation: the cycle loss in both directions, in one, or none (GAN alone).
@@ -304,7 +300,6 @@ class Domains:
 
     digits:  A = MNIST training digits (shuffled), B = fresh printed digits.
     labels:  A = label maps (as colour pictures) of fresh faces, B = photos of *other* faces.
-    glasses: A = fresh faces drawn without glasses, B = other faces drawn with them.
     Labels and factors are never used in training; ``state_dict`` makes the order resumable.
     """
 
@@ -324,11 +319,9 @@ class Domains:
         self.step += 1
         if self.task == "digits":
             return to_rgb(next(self.mnist)[0]), ck.data.printed_digits(n, seed=self.seed, start=start).images
-        if self.task == "labels":  # faces start .. give the maps, the next n faces the photos: never a pair
-            return ck.data.faces(n, self.size, self.seed, start).label_images(), \
-                ck.data.faces(n, self.size, self.seed, start + n).images
-        return glasses_faces(n, False, self.size, self.seed, start).images, \
-            glasses_faces(n, True, self.size, self.seed, start + n).images
+        # labels: faces start .. give the maps, the next n faces the photos: never a pair
+        return ck.data.faces(n, self.size, self.seed, start).label_images(), \
+            ck.data.faces(n, self.size, self.seed, start + n).images
 
     def state_dict(self):
         state = {"step": self.step}
@@ -341,13 +334,6 @@ class Domains:
         if self.task == "digits":
             self.generator.set_state(state["generator"])
             self.mnist.load_state_dict(state["mnist"])
-
-
-def glasses_faces(n, glasses, size=64, seed=TRAIN_SEED, start=0):
-    """Faces ``start ..`` of ``seed`` redrawn with (``glasses=True``) or without glasses, all else kept."""
-    f = _faces.sample_factors(n, seed=seed, start=start)
-    f["glasses"][:] = int(glasses)
-    return _faces.faces(n, size=size, factors=f)
 
 
 def build(config=None):
@@ -374,13 +360,13 @@ class CycleGAN(nn.Module):
 
 def train_cyclegan(task="digits", steps=2000, batch_size=16, size=64, config=None, lambda_cycle=10.0,
                    lambda_identity=0.5, cycle="both", pool_size=50, classifier=None, lambda_semantic=1.0,
-                   checkpoint=None, device=None, seed=0, plot=None, desc=None, bf16=False):
+                   lr=2e-4, checkpoint=None, device=None, seed=0, plot=None, desc=None, bf16=False):
     """Train CycleGAN on a task's unpaired domains; returns ((G_AB, G_BA, D_A, D_B), run).
 
     ``classifier``: a frozen classifier of domain A's classes that reads RGB images (CyCADA's
     semantic loss, :func:`semantic_loss`, weighed by ``lambda_semantic``); None for plain CycleGAN.
 
-    The learning rate, 2e-4, follows :func:`linear_decay` over ``steps``: a function of the step, so a
+    The learning rate, ``lr`` (the paper's 2e-4), follows :func:`linear_decay` over ``steps``: a function of the step, so a
     resumed run picks it up where it stands (and one resumed with more steps stretches it).
 
     ``bf16``: autocast to bf16 (None: where the hardware has native bf16, ``ck.core.autocast``).  Float32 by
@@ -393,7 +379,7 @@ def train_cyclegan(task="digits", steps=2000, batch_size=16, size=64, config=Non
         classifier = classifier.to(dev).eval().requires_grad_(False)
     nets = tuple(m.to(dev) for m in build(config))
     dist.data_parallel(*nets)  # under torchrun: gradients averaged over the ranks
-    opts = make_optimizers(*nets)
+    opts = make_optimizers(*nets, lr=lr)
     pools = ImagePool(pool_size), ImagePool(pool_size)
     data = Domains(task, batch_size, size=size, seed=TRAIN_SEED)
     run = ck.train.Run({"G_AB": nets[0], "G_BA": nets[1], "D_A": nets[2], "D_B": nets[3], "opt_G": opts[0],
@@ -404,7 +390,7 @@ def train_cyclegan(task="digits", steps=2000, batch_size=16, size=64, config=Non
         for step in run.steps():
             for opt in opts:
                 for group in opt.param_groups:
-                    group["lr"] = LR * linear_decay(step, steps)
+                    group["lr"] = lr * linear_decay(step, steps)
             real_a, real_b = dist.to_device(*dist.shard(*next(data)), device=dev)  # this rank's slice
             with ck.core.autocast(dev, bf16):
                 losses = train_step(nets, opts, pools, real_a, real_b, lambda_cycle, lambda_identity, cycle,
@@ -509,35 +495,6 @@ def adaptation_table(translators, steps=400, batch_size=128, n=1000, seed=0, dev
     return table
 
 
-def evaluate_glasses(G_AB, G_BA, attributes, n=200, size=64, seed=TEST_SEED):
-    """Faces without glasses -> with (A -> B) and back (B -> A), read by the attribute predictor:
-    how often the glasses are flipped as asked, and how often every other class factor is kept
-    (``n`` faces of ``seed``, drawn once without and once with glasses)."""
-    out = {}
-    for name, G, src, dst in (("a_to_b", G_AB, False, True), ("b_to_a", G_BA, True, False)):
-        faces = glasses_faces(n, src, size=size, seed=seed)
-        pred = face_eval.predict_attributes(attributes, translate(G, faces.images))
-        out[f"glasses_{'added' if dst else 'removed'}"] = round((pred["glasses"] == int(dst)).float().mean().item(), 4)
-        has_hair = faces.factors["hair_style"] != _faces.HAIR_STYLES.index("bald")  # a bald head shows no colour
-        kept = {f: (pred[f] == faces.factors[f])[has_hair if f == "hair_colour" else slice(None)].float().mean().item()
-                for f in _faces.CLASS_FACTORS if f != "glasses"}
-        out[f"others_kept_{name}"] = round(sum(kept.values()) / len(kept), 4)
-        out[f"worst_kept_{name}"] = min(kept, key=kept.get) + f" {min(kept.values()):.3f}"
-    out["images"] = n
-    return out
-
-
-#: The zoo's CycleGANs: the options of :func:`train_cyclegan` each is trained with.
-ZOO_OPTIONS = {
-    # identity weight lambda_cycle * 1.0 = 10: with the paper's 0.5, F swapped digits wholesale (2 -> 7, 7 -> 1)
-    "mnist-cyclegan": {"task": "digits", "steps": 2000, "lambda_identity": 1.0},
-    "mnist-cyclegan-semantic": {"task": "digits", "steps": 2000, "lambda_semantic": 1.0},
-    # the paper's Cityscapes labels <-> photos: no identity loss (a label map is no photo)
-    "faces-cyclegan-labels": {"task": "labels", "steps": 1200, "batch_size": 8, "lambda_identity": 0.0},
-    "faces-cyclegan-glasses": {"task": "glasses", "steps": 2000, "batch_size": 8},
-}
-
-
 def labels_of(label_images):
     """The part labels (N, H, W) of colour label pictures (N, 3, H, W) in [-1, 1]: each pixel's nearest
     colour of ``ck.faces.PART_COLOURS``.  How a photo -> labels translation is read."""
@@ -591,14 +548,6 @@ def label_samples(G_AB, G_BA, n=8, size=64):
     photo, G_BA(photo), G_AB(G_BA(photo)) (map and photo of the same face, which training never saw)."""
     test = _faces.faces(n, size=size, seed=TEST_SEED)
     a, b = test.label_images(), test.images
-    fake_b, fake_a = translate(G_AB, a), translate(G_BA, b)
-    return torch.stack([a, fake_b, translate(G_BA, fake_b), b, fake_a, translate(G_AB, fake_a)])
-
-
-def glasses_samples(G_AB, G_BA, n=8, size=64):
-    """(6, n, 3, S, S): faces without glasses, G_AB's, back; faces with glasses, G_BA's, back (held out)."""
-    a = glasses_faces(n, False, size=size, seed=TEST_SEED).images
-    b = glasses_faces(n, True, size=size, seed=TEST_SEED + 1).images
     fake_b, fake_a = translate(G_AB, a), translate(G_BA, b)
     return torch.stack([a, fake_b, translate(G_BA, fake_b), b, fake_a, translate(G_AB, fake_a)])
 

@@ -8,7 +8,7 @@ import torch
 import torch.nn.functional as F
 
 import coursekit as _ck
-from coursekit.check import Case, Check, Goal, Lab, Mistake
+from coursekit.check import Case, Check, Goal, Lab, Mistake, Terms
 from coursekit.models import cyclegan as _cyclegan
 
 _l1, _mse = F.l1_loss, F.mse_loss
@@ -21,6 +21,9 @@ def _pairs(seed, n=2, size=8):
 
 cycle_loss = Check(
     "cycle_loss",
+    terms=Terms(("the A → B → A cycle's term", "the B → A → B cycle's term"),
+                lambda a, ra, b, rb, lam=10.0: (_l1(ra, a), _l1(rb, b)), lambda a, ra, b, rb, lam=10.0: (lam, lam),
+                lambda a, ra, b, rb, lam=10.0: (("l1", ra, a), ("l1", rb, b))),
     hints=(
         'The distance is L1: the mean absolute difference over every pixel (F.l1_loss).',
         'F(G(a)) is compared with a, G(F(b)) with b: two terms, added, then multiplied by lambda_cycle.',
@@ -48,6 +51,10 @@ cycle_loss = Check(
 
 identity_loss = Check(
     "identity_loss",
+    terms=Terms(("the A images' identity term", "the B images' identity term"),
+                lambda a, ia, b, ib, lam=10.0, idt=0.5: (_l1(ia, a), _l1(ib, b)),
+                lambda a, ia, b, ib, lam=10.0, idt=0.5: (lam * idt, lam * idt),
+                lambda a, ia, b, ib, lam=10.0, idt=0.5: (("l1", ia, a), ("l1", ib, b))),
     hints=(
         "idt_a is F's output for an A image: it should equal real_a; likewise idt_b and real_b.",
         'The weight is the product lambda_cycle · lambda_identity (5 in the paper), on the sum of the two L1 terms.',
@@ -130,6 +137,16 @@ def _pool_with(replace=True, always=False, fill_returns="image"):
 
 image_pool = Check(
     "image_pool",
+    behaviours=(
+        "the pool's answer does not hold one image per new image",
+        "some answers are neither a new image nor a stored one: answer with the images themselves",
+        "the pool ends holding the wrong number of images: it grows by one per new image until it holds "
+        "`size`, then stays that size (a swap puts the new image in the returned one's place; nothing is appended)",
+        "an image was lost or answered twice: every new image must either come back or be stored, and a stored "
+        "image that comes back must leave its slot to the new one (read the slot before you overwrite it)",
+        "the share of answers taken from the history is wrong: while the pool fills every new image comes back "
+        "itself; once it is full, a fair coin per image decides, so about half come from the history",
+    ),
     hints=(
         'Three cases per image: the pool is not full yet; it is full and the coin says swap; it is full and the coin says keep.',
         'A swap answers with the stored image at a random index and puts the new image in its place; join the answers with torch.cat.',
@@ -167,6 +184,15 @@ def _class_logits(seed, n=8, k=10, agree=None):
 
 semantic_loss = Check(
     "semantic_loss",
+    variants=[
+        ("The target is taken from the wrong side: the class f reads in the *source* image (argmax of "
+         "logits_source) is the target for the translation's logits.",
+         lambda lt, ls: F.cross_entropy(lt, lt.detach().argmax(1))),
+        ("The logits are swapped: the translation's logits are judged against the source's class, not the "
+         "other way round.", lambda lt, ls: F.cross_entropy(ls, lt.argmax(1))),
+        ("The target is f's probabilities (a soft label); the loss takes its hard class, argmax.",
+         lambda lt, ls: F.cross_entropy(lt, ls.softmax(1))),
+    ],
     hints=(
         "The target is f's class for the source image, one index per image, read from logits_source (argmax over the classes).",
         "The translation's logits are judged against that target with the mean cross-entropy.",

@@ -11,14 +11,15 @@ from coursekit.models import cyclegan
 from coursekit.models.cyclegan import recoloured_mnist, to_rgb
 from coursekit.models import pix2pix
 from coursekit.models.judge import PRINTED_JUDGE_2, train_colour_judge, train_printed_judge
+from coursekit.train.config import as_record
 
 
 def printed_judge(args):
-    model, run = train_printed_judge(steps=args.steps or 400, checkpoint=args.runs / "printed-judge",
-                                     device=args.device, **args.batch)
+    model, run = train_printed_judge(**args.config, checkpoint=args.runs / "printed-judge", device=args.device)
     if run.interrupted or not args.publish:
         return run
     return model, run, _printed_judge_metrics(model), {
+        "options": as_record(args.config),
         "description": "Classifier of the printed digits (notebook 04), trained on fresh renders only: "
                        "it reads CycleGAN's MNIST -> printed translations.",
         "data": "ck.data.printed_digits, seed 0, a fresh stream of renders (held out: seed 1)",
@@ -28,11 +29,11 @@ def printed_judge(args):
 
 
 def printed_judge_2(args):
-    model, run = train_printed_judge(steps=args.steps or 400, checkpoint=args.runs / "printed-judge-2",
-                                     device=args.device, **PRINTED_JUDGE_2, **args.batch)
+    model, run = train_printed_judge(**args.config, checkpoint=args.runs / "printed-judge-2", device=args.device)
     if run.interrupted or not args.publish:
         return run
     return model, run, _printed_judge_metrics(model), {
+        "options": as_record(args.config),
         "weights_dtype": "float16",
         "description": "A second classifier of the printed digits (notebook 04): another architecture (width 48, "
                        "256 features), seed and stream of renders than printed-judge. No training loss sees "
@@ -52,8 +53,7 @@ def _printed_judge_metrics(model):
 
 
 def mnist_colour_judge(args):
-    model, run = train_colour_judge(steps=args.steps or 1500, checkpoint=args.runs / "mnist-colour-judge",
-                                    device=args.device, **args.batch)
+    model, run = train_colour_judge(**args.config, checkpoint=args.runs / "mnist-colour-judge", device=args.device)
     if run.interrupted or not args.publish:
         return run
     model = model.cpu()
@@ -65,6 +65,7 @@ def mnist_colour_judge(args):
                                                                judge=model), 4),
         "printed_accuracy": round(ck.metrics.class_accuracy(printed.images, printed.labels, judge=model), 4),
         "images": len(test)}, {
+        "options": as_record(args.config),
         "description": "Classifier of MNIST's digits in any colours (notebook 04): CyCADA's source classifier, "
                        "frozen in the semantic loss of mnist-cyclegan-semantic. Trained on MNIST's labels only.",
         "data": f"{test.source}, train split, shifted, rotated and painted in random colours",
@@ -76,14 +77,15 @@ def mnist_colour_judge(args):
 def faces_pix2pix_photo(args):
     """Notebook 03's Pix2Pix the other way, photo -> label map: the paired reference of CycleGAN's photo -> labels."""
     config = pix2pix.config_for("photo", width=16)  # a reference, kept small
-    G, _, run = pix2pix.train_pix2pix("photo", steps=args.steps or 600, checkpoint=args.runs / "faces-pix2pix-photo",
-                                      device=args.device, config=config, **args.batch)
+    G, _, run = pix2pix.train_pix2pix(**args.config, checkpoint=args.runs / "faces-pix2pix-photo",
+                                      device=args.device, config=config)
     if run.interrupted or not args.publish:
         return run
     test = ck.faces.faces(200, size=64, seed=pix2pix.TEST_SEED)
     torch.manual_seed(0)  # dropout, the paper's only noise, stays on
     scores = cyclegan.map_scores(cyclegan.labels_of(pix2pix.translate(G.cpu(), test.images)), test.labels)
     return G, run, {**scores, "images": 200}, {
+        "options": {**as_record(args.config), "width": 16},
         "weights_dtype": "float16",
         "description": "Pix2Pix U-Net generator (width 16), photo -> label map of a rendered face (notebook "
                        "04's paired reference for CycleGAN's photo -> labels): cGAN + 100 L1, PatchGAN 70x70.",
@@ -91,6 +93,23 @@ def faces_pix2pix_photo(args):
         "evaluation": "cyclegan.labels_of(G's label picture) against the true map, 200 held-out faces",
     }
 
+
+#: The configuration each CycleGAN of the zoo is trained with: train_cyclegan's settings.
+CONFIGS = {
+    # identity weight lambda_cycle * 1.0 = 10: with the paper's 0.5, F swapped digits wholesale (2 -> 7, 7 -> 1)
+    "mnist-cyclegan": ck.train.settings(cyclegan.train_cyclegan, task="digits", steps=2000, lambda_identity=1.0,
+                                        lambda_semantic=0.0),
+    "mnist-cyclegan-semantic": ck.train.settings(cyclegan.train_cyclegan, task="digits", steps=2000,
+                                                 lambda_semantic=1.0),
+    # the paper's Cityscapes labels <-> photos: no identity loss (a label map is no photo)
+    "faces-cyclegan-labels": ck.train.settings(cyclegan.train_cyclegan, task="labels", steps=1200, batch_size=8,
+                                               lambda_identity=0.0, lambda_semantic=0.0),
+    # the classifiers that read the translations, and the paired reference for photo -> labels
+    "printed-judge": ck.train.settings(train_printed_judge, steps=400),
+    "printed-judge-2": {**ck.train.settings(train_printed_judge, steps=400), **PRINTED_JUDGE_2},
+    "mnist-colour-judge": ck.train.settings(train_colour_judge, steps=1500),
+    "faces-pix2pix-photo": ck.train.settings(pix2pix.train_pix2pix, task="photo", steps=600),
+}
 
 #: What each CycleGAN's record says it is.
 DESCRIPTIONS = {
@@ -101,22 +120,18 @@ DESCRIPTIONS = {
                                "G_BA(b) as the digit it reads in b.",
     "faces-cyclegan-labels": "CycleGAN between label maps (A) and photos (B) of different faces, 64x64, notebook 04: "
                              "the CycleGAN paper's Cityscapes task, no identity loss.",
-    "faces-cyclegan-glasses": "CycleGAN between faces without (A) and with glasses (B), 64x64, notebook 04.",
 }
 
 
 def _cyclegan(name):
-    task = {"mnist-cyclegan": "digits", "mnist-cyclegan-semantic": "digits", "faces-cyclegan-labels": "labels",
-            "faces-cyclegan-glasses": "glasses"}[name]
-
     def recipe(args):
         cpu = torch.device("cpu")
-        options = {**cyclegan.ZOO_OPTIONS[name], **args.batch}
-        if args.steps:
-            options["steps"] = args.steps
-        if name == "mnist-cyclegan-semantic":
-            options["classifier"] = ck.zoo.load("mnist-colour-judge", device=args.device)
-        (G_AB, G_BA, _, _), run = cyclegan.train_cyclegan(checkpoint=args.runs / name, device=args.device, **options)
+        options = args.config
+        task = options["task"]
+        # the semantic loss's frozen classifier: a zoo model, named in the record's description
+        classifier = ck.zoo.load("mnist-colour-judge", device=args.device) if options["lambda_semantic"] else None
+        (G_AB, G_BA, _, _), run = cyclegan.train_cyclegan(**options, classifier=classifier,
+                                                          checkpoint=args.runs / name, device=args.device)
         if run.interrupted or not args.publish:
             return run
         pair, extras = cyclegan.CycleGAN.of(G_AB.cpu(), G_BA.cpu()), None
@@ -139,19 +154,15 @@ def _cyclegan(name):
                 metrics["adaptation"] = cyclegan.adaptation_table(
                     {"CycleGAN (mnist-cyclegan)": plain.G_AB, "CycleGAN + semantic loss": pair.G_AB})
                 evaluation += "; adaptation: cyclegan.adaptation_table, 1,000 held-out printed digits"
-        elif task == "labels":
+        else:  # labels
             cpu_models = [ck.zoo.load(m, device=cpu) if m in ck.zoo.names() else None
                           for m in ("faces-segmenter", "faces-pix2pix", "faces-pix2pix-photo")]
             metrics = cyclegan.evaluate_labels(pair.G_AB, pair.G_BA, *cpu_models)
             extras = {"samples": cyclegan.label_samples(pair.G_AB, pair.G_BA).half()}
             evaluation = ("cyclegan.evaluate_labels: the 200 held-out faces of notebook 03, labels -> photo read by "
                           "faces-segmenter, photo -> labels against the true label maps")
-        else:
-            metrics = cyclegan.evaluate_glasses(pair.G_AB, pair.G_BA, ck.zoo.load("faces-attributes", device=cpu))
-            extras = {"samples": cyclegan.glasses_samples(pair.G_AB, pair.G_BA).half()}
-            evaluation = "cyclegan.evaluate_glasses: 200 held-out faces per direction, read by faces-attributes"
         return pair, run, metrics, {"extras": extras, "weights_dtype": "float16",  # the zoo stays small in git
-                                    "options": ck.train.settings(cyclegan.train_cyclegan, **options),
+                                    "options": as_record(options),
                                     "precision": ck.core.training_precision(args.device, options.get("bf16", False)),
                                     "description": DESCRIPTIONS[name],
                                     "evaluation": evaluation,
@@ -168,5 +179,4 @@ RECIPES = {
     "mnist-cyclegan": _cyclegan("mnist-cyclegan"),
     "mnist-cyclegan-semantic": _cyclegan("mnist-cyclegan-semantic"),
     "faces-cyclegan-labels": _cyclegan("faces-cyclegan-labels"),
-    "faces-cyclegan-glasses": _cyclegan("faces-cyclegan-glasses"),
 }

@@ -7,7 +7,7 @@ import torch
 import torch.nn.functional as F
 
 import coursekit as _ck
-from coursekit.check import Case, Check, Goal, Lab, Mistake, random_logits
+from coursekit.check import Case, Check, Goal, Lab, Mistake, Terms, random_logits
 from coursekit.models import dcgan as _dcgan
 
 
@@ -16,6 +16,9 @@ _bce = F.binary_cross_entropy_with_logits
 
 d_loss = Check(
     "d_loss",
+    terms=Terms(("the real images' term", "the fake images' term"),
+                lambda r, f: (_bce(r, torch.ones_like(r)), _bce(f, torch.zeros_like(f))), lambda r, f: (1, 1),
+                lambda r, f: (("bce", r, torch.ones_like(r)), ("bce", f, torch.zeros_like(f)))),
     hints=(
         'The inputs are logits, not probabilities: use the loss that applies the sigmoid itself (…_with_logits).',
         "The targets are tensors of the logits' shape filled with ones for the real logits and zeros for the fake ones (torch.ones_like, torch.zeros_like).",
@@ -41,6 +44,12 @@ d_loss = Check(
 
 g_loss = Check(
     "g_loss",
+    terms=Terms(("G's term",), lambda f: (_bce(f, torch.ones_like(f)),), lambda f: (1,),
+                lambda f: (("bce", f, torch.ones_like(f)),)),
+    variants=[
+        ("You used D's loss on the fakes (target 0) with the sign flipped: that is the saturating minimax "
+         "loss; the non-saturating loss is the cross-entropy against 1.", lambda f: -_bce(f, torch.zeros_like(f))),
+    ],
     hints=(
         "It is D's loss on the fake logits, with the label flipped.",
         'Binary cross-entropy with logits against a target of ones shaped like the fake logits.',
@@ -106,6 +115,33 @@ def _wrong_step(g_loss_fn=_dcgan.g_loss, zero_D_grads=True, zero_G_grads=True, s
     return step
 
 
+def _step_symptom(got, expected):
+    """What two steps of a student's train_step did wrong, read from :func:`_two_steps`'s vector: the four
+    losses (D's and G's, two steps), then G's parameters, then D's."""
+    G, D, *_ = _tiny_gan(0)
+    n_G = sum(p.numel() for p in G.parameters())
+    differ = lambda a, b: not torch.allclose(a, b, atol=1e-4, equal_nan=True)  # noqa: E731
+    first, second = [differ(a, b) for a, b in ((got[:2], expected[:2]), (got[2:4], expected[2:4]))]
+    g_wrong, d_wrong = differ(got[4:4 + n_G], expected[4:4 + n_G]), differ(got[4 + n_G:], expected[4 + n_G:])
+    if differ(got[0:1], expected[0:1]):
+        return ("D's loss on the first step is not the expected one: it should read D's logits on the real "
+                "batch and on G(z) for the z given (fresh noise, or other inputs, give other numbers)")
+    if first:
+        return ("D's loss on the first step is right but G's is not: G's loss should read D's logits on the "
+                "same fakes G(z), after D's update")
+    if second and not g_wrong and not d_wrong:
+        return "the weights end right but the losses returned are not those of each step"
+    if d_wrong and not g_wrong:
+        return ("D ends with other weights than the expected while G's are right: D's update is wrong (its "
+                "gradients cleared before loss_D.backward(), then opt_D.step(), and nothing else in D's .grad)")
+    if g_wrong and not d_wrong:
+        return ("G ends with other weights than the expected while D's are right: G's update is wrong (its "
+                "gradients cleared before loss_G.backward(), then opt_G.step())")
+    return ("both networks end with other weights than the expected: D's gradients reached G's update or the "
+            "other way round (each loss's backward must feed only its own network's step: zero_grad, "
+            "backward, step, for D and then for G)")
+
+
 def _step_g_first(G, D, opt_G, opt_D, real, z):
     loss_G = _dcgan.g_loss(D(G(z)))
     opt_G.zero_grad()
@@ -128,6 +164,7 @@ train_step = Check(
     reference=_dcgan.train_step,
     alternatives=[("G updated before D: also a valid alternating update", _step_g_first)],
     observe=_two_steps,
+    behaviours=lambda got, expected: _step_symptom(got, expected),
     atol=1e-4,
     cases=[Case("two steps of a tiny DCGAN", lambda: _tiny_gan(0)),
            Case("two steps from another start", lambda: _tiny_gan(1))],

@@ -1,6 +1,7 @@
 """Notebook 01's zoo models: what ``python -m coursekit.train NAME`` runs for each (:data:`RECIPES`).
 
-A recipe trains (resuming from ``args.runs / NAME``), then, when asked to publish, returns
+A recipe trains as its declared configuration says (:data:`CONFIGS`, ``args.config`` with the command
+line's ``--set`` changes), resuming from ``args.runs / NAME``; then, when asked to publish, returns
 ``(model, run, metrics, record)`` for the zoo; interrupted or not publishing, it returns the run.
 """
 
@@ -9,11 +10,16 @@ import torch
 import coursekit as ck
 from coursekit.metrics import evaluate_generator
 from coursekit.models.dcgan import Generator, sample, train_dcgan
+from coursekit.train.config import as_record
+
+
+#: mnist-dcgan: train_dcgan's settings, for 14,000 steps.
+MNIST_DCGAN = ck.train.settings(train_dcgan, steps=14000)
 
 
 def mnist_dcgan(args):
-    options = {"steps": args.steps or 14000, **args.batch}
-    G, _, run, frames, frame_steps = train_dcgan(checkpoint=args.runs / "mnist-dcgan", device=args.device, **options)
+    G, _, run, frames, frame_steps = train_dcgan(**args.config, checkpoint=args.runs / "mnist-dcgan",
+                                                 device=args.device)
     if run.interrupted or not args.publish:
         return run
     g = torch.Generator().manual_seed(0)
@@ -25,9 +31,12 @@ def mnist_dcgan(args):
         "data": f"{ck.data.mnist('train', verbose=False).source}, train split",
         "precision": ck.core.training_precision(args.device),
         "extras": {"frames": frames, "frame_steps": frame_steps},
-        "options": ck.train.settings(train_dcgan, **options),
+        "options": as_record(args.config),
     }
 
+
+#: The configuration each zoo model of this lecture is trained with.
+CONFIGS = {"mnist-dcgan": MNIST_DCGAN}
 
 #: The zoo models of this lecture and the recipe that trains each.
 RECIPES = {

@@ -8,7 +8,7 @@ import torch
 import torch.nn.functional as F
 
 import coursekit as _ck
-from coursekit.check import Case, Check, Goal, Lab, Mistake
+from coursekit.check import Case, Check, Goal, Lab, Mistake, Terms
 from coursekit.models import ddpm as _ddpm
 
 
@@ -25,8 +25,24 @@ def _abar_view(t, x):
     return _SCHEDULE.alphas_cumprod[t].view(-1, 1, 1, 1)
 
 
+def _q(abar_of=lambda ac, t: ac[t], root=True, swap=False):
+    """q_sample along the axes its mistakes take: ᾱ taken elsewhere, the roots forgotten, the weights swapped."""
+    def f(x0, t, noise, ac):
+        abar = abar_of(ac, t).view(-1, *[1] * (x0.dim() - 1))
+        a, b = (abar.sqrt(), (1 - abar).sqrt()) if root else (abar, 1 - abar)
+        return b * x0 + a * noise if swap else a * x0 + b * noise
+    return f
+
+
 q_sample = Check(
     "q_sample",
+    variants=[
+        ("The square roots are missing: x_t = √ᾱ_t·x_0 + √(1 − ᾱ_t)·ε.", _q(root=False)),
+        ("The two weights are swapped: x_0 takes √ᾱ_t, the noise √(1 − ᾱ_t).", _q(swap=True)),
+        ("You used α_t = 1 − β_t (one step) where the closed form needs ᾱ_t, the product of all α up to t.",
+         _q(abar_of=lambda ac, t: (ac / torch.cat([torch.ones(1), ac[:-1]]))[t])),
+    ],
+    time_arg=1,
     hints=(
         'ᾱ_t = alphas_cumprod[t], one value per image: reshape it to (N, 1, 1, 1) to broadcast over the image.',
         'The scales are the square roots of ᾱ_t (for x_0) and of 1 − ᾱ_t (for the noise).',
@@ -84,6 +100,17 @@ def _loss_with(target=None, feed=None, reduction="mean", time=None, fresh_noise=
 
 diffusion_loss = Check(
     "diffusion_loss",
+    terms=Terms(("the noise-prediction error",),
+                lambda model, x0, t, noise, ac: (_ddpm.simple_loss(model, x0, t, noise, ac),),
+                lambda model, x0, t, noise, ac: (1,),
+                lambda model, x0, t, noise, ac: (("mse", model(_ddpm.q_sample(x0, t, noise, ac), t), noise),)),
+    variants=[
+        ("The target is x_0; the network predicts the noise ε that was added (ε-prediction).",
+         lambda model, x0, t, noise, ac: F.mse_loss(model(_ddpm.q_sample(x0, t, noise, ac), t), x0)),
+        ("The network sees x_0 instead of the noisy x_t: give it q_sample(x_0, t, ε).",
+         lambda model, x0, t, noise, ac: F.mse_loss(model(x0, t), noise)),
+    ],
+    time_arg=2,
     hints=(
         'x_t comes from your q_sample with the given t and noise.',
         "The loss is the mean squared error between the model's output at (x_t, t) and the noise that was added.",
@@ -130,6 +157,15 @@ def _step_with(mean_coef="abar", noise="sqrt", noise_at_zero=False, eps_coef="sq
 
 reverse_step = Check(
     "reverse_step",
+    variants=[
+        ("σ_t is √β_t: you added β_t · z (the variance where its square root belongs).",
+         lambda eps, t, x, b, ac, z: _ddpm.reverse_step(eps, t, x, b, ac, z) - (b[t].sqrt() - b[t]) * z * (t > 0)),
+        ("No noise is added: x_{t−1} gets σ_t·z for every t > 0.",
+         lambda eps, t, x, b, ac, z: _ddpm.reverse_step(eps, t, x, b, ac, torch.zeros_like(z))),
+        ("Noise is added at t = 0 too: the last step returns the mean alone.",
+         lambda eps, t, x, b, ac, z: _ddpm.reverse_step(eps, t, x, b, ac, z) + (b[t].sqrt() * z if t == 0 else 0)),
+    ],
+    time_arg=1,
     hints=(
         'alpha_t = 1 − beta_t; the mean subtracts beta_t / sqrt(1 − ᾱ_t) times eps from x_t, then divides by sqrt(alpha_t).',
         'sigma_t = sqrt(beta_t); at t = 0 return the mean alone.',

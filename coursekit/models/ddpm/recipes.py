@@ -1,22 +1,27 @@
 """Notebook 08's zoo models: what ``python -m coursekit.train NAME`` runs for each (:data:`RECIPES`).
 
-A recipe trains (resuming from ``args.runs / NAME``), then, when asked to publish, returns
+A recipe trains as its declared configuration says (:data:`CONFIGS`, ``args.config`` with the command
+line's ``--set`` changes), resuming from ``args.runs / NAME``; then, when asked to publish, returns
 ``(model, run, metrics, record)`` for the zoo; interrupted or not publishing, it returns the run.
 """
 
 import coursekit as ck
 from coursekit.models import ddpm
+from coursekit.train.config import as_record
+
+
+#: mnist-ddpm: train_ddpm's settings, for 6,000 steps of 64.
+MNIST_DDPM = ck.train.settings(ddpm.train_ddpm, steps=6000, batch_size=64)
 
 
 def mnist_ddpm(args):
-    options = {"steps": args.steps or 6000, "batch_size": 64, **args.batch}
-    model, _, run = ddpm.train_ddpm(checkpoint=args.runs / "mnist-ddpm", device=args.device, **options)
+    model, _, run = ddpm.train_ddpm(**args.config, checkpoint=args.runs / "mnist-ddpm", device=args.device)
     if run.interrupted or not args.publish:
         return run
     metrics = ddpm.evaluate(model.cpu(), unconditional=1000, per_class=50, guidance_scales=(1.0, 3.0))
     metrics["fid_floor"] = ck.zoo.record("mnist-judge")["metrics"]["fid_floor"]
     return model, run, metrics, {
-        "options": ck.train.settings(ddpm.train_ddpm, **options),
+        "options": as_record(args.config),
         "description": "Denoising diffusion U-Net for 28x28 digits (notebook 08): epsilon prediction, linear "
                        "schedule T=1000, labels dropped 10% of the time so one network is both the "
                        "unconditional model (label 10) and the class-conditional one (classifier-free "
@@ -27,6 +32,9 @@ def mnist_ddpm(args):
                       "DDIM 50 steps, eta 0, seed 0, read by mnist-judge",
     }
 
+
+#: The configuration each zoo model of this lecture is trained with.
+CONFIGS = {"mnist-ddpm": MNIST_DDPM}
 
 #: The zoo models of this lecture and the recipe that trains each.
 RECIPES = {

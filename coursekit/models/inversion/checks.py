@@ -9,7 +9,7 @@ import torch.nn.functional as F
 
 import coursekit as _ck
 from coursekit import faces as _faces
-from coursekit.check import Case, Check, Goal, Lab, Mistake, randn
+from coursekit.check import Case, Check, Goal, Lab, Mistake, Terms, randn
 from coursekit.models import inversion as _inversion
 
 
@@ -38,6 +38,12 @@ def _inversion_loss_with(pixel="mse", perceptual=True, features_of="both", weigh
 
 inversion_loss = Check(
     "inversion_loss",
+    terms=Terms(("the pixel term", "the feature term"),
+                lambda fake, target, features, weight: (F.mse_loss(fake, target),
+                                                        F.mse_loss(features(fake), features(target))),
+                lambda fake, target, features, weight: (1, weight),
+                lambda fake, target, features, weight: (("mse", fake, target), ("mse", features(fake),
+                                                                                 features(target)))),
     hints=(
         'Both are mean squared errors (F.mse_loss).',
         'The feature distance compares features(fake) with features(target) and is weighed by weight; add the pixel term.',
@@ -90,6 +96,12 @@ def _gradient_step_with(sign=-1.0, loss="mse", lr_used=True, normalise=False):
 
 gradient_step = Check(
     "gradient_step",
+    variants=[
+        ("You step up the gradient: a descent step is code − lr · gradient.",
+         lambda code, target, synth, lr: _inversion.gradient_step(code, target, synth, -lr)),
+        ("The step is not scaled by lr: code − lr · gradient.",
+         lambda code, target, synth, lr: _inversion.gradient_step(code, target, synth, 1.0)),
+    ],
     hints=(
         'Start from a leaf copy of the code that requires a gradient (detach, then requires_grad_).',
         'torch.autograd.grad of the mean squared error between synthesize(code) and target gives the gradient; step against it by lr and return a detached tensor.',
@@ -125,6 +137,14 @@ def _project_with(normalise_other=True, renormalise=True, sign=-1.0, keep="ortho
 
 project_out = Check(
     "project_out",
+    variants=[
+        ("The other direction is not normalised: project onto other / ‖other‖.",
+         lambda d, o: (lambda r: r / r.norm())(d - (d @ o) * o)),
+        ("The result is not normalised: divide it by its own length.",
+         lambda d, o: d - (d @ (o / o.norm())) * (o / o.norm())),
+        ("The roles are swapped: take the other direction's component out of the direction you edit, not the "
+         "reverse.", lambda d, o: (lambda u, r: r / r.norm())(None, o - (o @ (d / d.norm())) * (d / d.norm()))),
+    ],
     hints=(
         'Project onto the *unit* other direction: normalise it first.',
         'Subtract (direction · o) o, then divide the result by its norm.',

@@ -8,14 +8,18 @@ import torch
 
 import coursekit as ck
 from coursekit.models import inversion
+from coursekit.train.config import as_record
+
+
+#: faces-stylegan-encoder: train_encoder's settings, for 2,000 steps.
+FACES_STYLEGAN_ENCODER = ck.train.settings(inversion.train_encoder, steps=2000)
 
 
 def faces_stylegan_encoder(args):
     cpu = torch.device("cpu")
     G = ck.zoo.load("faces-stylegan", device=args.device)
-    options = {"steps": args.steps or 2000, **args.batch}
-    E, run = inversion.train_encoder(G, checkpoint=args.runs / "faces-stylegan-encoder", device=args.device,
-                                     desc="encoder", **options)
+    E, run = inversion.train_encoder(G, **args.config, checkpoint=args.runs / "faces-stylegan-encoder",
+                                     device=args.device)
     if run.interrupted or not args.publish:
         return run
     G, E = G.cpu(), E.cpu()
@@ -27,7 +31,7 @@ def faces_stylegan_encoder(args):
         metrics = {"held_out_real": inversion.reconstruction_scores(attributes, inversion.synthesize(G, E(targets), "w+"), targets),
                    "generated": inversion.reconstruction_scores(attributes, inversion.synthesize(G, E(generated), "w+"), generated)}
     return E, run, metrics, {
-        "options": ck.train.settings(inversion.train_encoder, **options),
+        "options": as_record(args.config),
         "description": "Encoder image -> W+ code of faces-stylegan (notebook 07), trained on pairs G draws itself "
                        "(code loss + pixel loss of the redrawn image).",
         "data": "faces-stylegan's own samples, noise off",
@@ -35,6 +39,9 @@ def faces_stylegan_encoder(args):
                       "generated faces (codes of seed 5)",
     }
 
+
+#: The configuration each zoo model of this lecture is trained with.
+CONFIGS = {"faces-stylegan-encoder": FACES_STYLEGAN_ENCODER}
 
 #: The zoo models of this lecture and the recipe that trains each.
 RECIPES = {

@@ -9,7 +9,7 @@ import torch
 import torch.nn.functional as F
 
 import coursekit as _ck
-from coursekit.check import Case, Check, Goal, Lab, Mistake, expect_images
+from coursekit.check import Case, Check, Goal, Lab, Mistake, Terms, expect_images
 from coursekit.models import pix2pix as _pix2pix
 
 
@@ -129,6 +129,10 @@ def _g_loss_case(seed):
 
 pix2pix_g_loss = Check(
     "pix2pix_g_loss",
+    terms=Terms(("the GAN term", "the L1 term"),
+                lambda logits, fake, target, lam: (_bce(logits, torch.ones_like(logits)), _l1(fake, target)),
+                lambda logits, fake, target, lam: (1, lam),
+                lambda logits, fake, target, lam: (("bce", logits, torch.ones_like(logits)), ("l1", fake, target))),
     hints=(
         "The GAN term is the non-saturating loss on D's fake logits (target: real).",
         'The reconstruction term is the mean absolute error between fake and target (F.l1_loss), times lambda_L1.',

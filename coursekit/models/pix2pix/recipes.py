@@ -1,6 +1,7 @@
 """Notebook 03's zoo models: what ``python -m coursekit.train NAME`` runs for each (:data:`RECIPES`).
 
-A recipe trains (resuming from ``args.runs / NAME``), then, when asked to publish, returns
+A recipe trains as its declared configuration says (:data:`CONFIGS`, ``args.config`` with the command
+line's ``--set`` changes), resuming from ``args.runs / NAME``; then, when asked to publish, returns
 ``(model, run, metrics, record)`` for the zoo; interrupted or not publishing, it returns the run.
 """
 
@@ -8,10 +9,16 @@ import torch
 
 import coursekit as ck
 from coursekit.models import pix2pix
+from coursekit.train.config import as_record
 
 
-#: The zoo models' training steps (notebook 04's faces-pix2pix-photo is in its own recipes).
-ZOO_STEPS = {"faces-pix2pix": 3000, "faces-pix2pix-edges": 2000, "faces-pix2pix-detail": 3000}
+#: The configuration each zoo model of this lecture is trained with: train_pix2pix's settings
+#: (notebook 04's faces-pix2pix-photo is in its own recipes).
+CONFIGS = {
+    "faces-pix2pix": ck.train.settings(pix2pix.train_pix2pix, task="labels", steps=3000),
+    "faces-pix2pix-edges": ck.train.settings(pix2pix.train_pix2pix, task="edges", steps=2000),
+    "faces-pix2pix-detail": ck.train.settings(pix2pix.train_pix2pix, task="labels", steps=3000, detail=True),
+}
 
 #: The ablations each labels model's record carries: all of the lecture's, 500 steps each, for the flat
 #: photos; for the photos with detail the losses of the paper's table 1 (L1 alone, cGAN alone, against
@@ -26,8 +33,8 @@ def _pix2pix(task, detail=False):
     name = ("faces-pix2pix" if task == "labels" else f"faces-pix2pix-{task}") + ("-detail" if detail else "")
 
     def recipe(args):
-        options = {"task": task, "steps": args.steps or ZOO_STEPS[name], **args.batch, "detail": detail}
-        G, _, run = pix2pix.train_pix2pix(checkpoint=args.runs / name, device=args.device, **options)
+        options = args.config
+        G, _, run = pix2pix.train_pix2pix(**options, checkpoint=args.runs / name, device=args.device)
         if run.interrupted or not args.publish:
             return run
         cpu = torch.device("cpu")
@@ -50,7 +57,7 @@ def _pix2pix(task, detail=False):
             metrics["ablations"] = {"steps": ablation_steps, "images": 200, **rows}
         with_detail = " with detail (hair strands, skin and background texture)" if detail else ""
         return G, run, metrics, {
-            "options": ck.train.settings(pix2pix.train_pix2pix, **options),
+            "options": as_record(options),
             "precision": ck.core.training_precision(args.device),
             "extras": extras, "weights_dtype": "float16",  # 7 M parameters: 15 MB in git instead of 30
             "description": f"Pix2Pix U-Net generator, {task} -> photo{with_detail} of a rendered face (notebook "

@@ -11,8 +11,37 @@ from coursekit.models import toy as _toy
 from coursekit.models.dcgan import checks as _dcgan_checks
 
 
+def _rms_over(dims, eps=1e-8, centre=False, unbiased=False, root=True):
+    """x divided by a statistic of x over ``dims``: the root mean square (or, ``centre``, the standard
+    deviation), plus ε, square-rooted or not: pixel norm and its variants along the axes mistakes take."""
+    def norm(x):
+        v = x.var(dim=dims, keepdim=True, unbiased=unbiased) if centre else x.pow(2).mean(dim=dims, keepdim=True)
+        return x / ((v + eps).sqrt() if root else v + eps)
+    return norm
+
+
+def _mbstd(x, group_size, groups_of="strided", unbiased=False, eps=1e-8, root=True, stat_dims=(1, 2, 3)):
+    """Minibatch standard deviation along the axes its mistakes take: groups of neighbours instead of
+    strided members, the unbiased variance, ε, no square root, another averaging."""
+    n, c, h, w = x.shape
+    g = min(group_size, n)
+    y = x.view(g, n // g, c, h, w) if groups_of == "strided" else x.view(n // g, g, c, h, w).transpose(0, 1)
+    v = y.var(dim=0, unbiased=unbiased) + eps
+    s = (v.sqrt() if root else v).mean(dim=stat_dims).view(n // g, 1, 1, 1)
+    s = s.repeat(g, 1, h, w) if groups_of == "strided" else s.repeat_interleave(g, 0).expand(n, 1, h, w)
+    return torch.cat([x, s], dim=1)
+
+
 fade_in = Check(
     "fade_in",
+    variants=[
+        ("α and 1 − α are swapped: at α = 0 the result must be the old output, at α = 1 the new one.",
+         lambda alpha, old, new: alpha * old + (1 - alpha) * new),
+        ("The old output's weight is missing: (1 − α)·old + α·new, both weighted.",
+         lambda alpha, old, new: old + alpha * new),
+        ("The new output's weight is missing: (1 − α)·old + α·new, both weighted.",
+         lambda alpha, old, new: (1 - alpha) * old + new),
+    ],
     hints=(
         'At alpha = 0 the result is the old output alone, at alpha = 1 the new one alone.',
         'A linear interpolation between the two (torch.lerp does it, or weights that sum to 1).',
@@ -45,6 +74,13 @@ def _pixel_norm_with(dims=(1,), rms=True, eps=1e-8):
 
 pixel_norm = Check(
     "pixel_norm",
+    variants=[
+        *[(f"Your mean of the squares runs over dimension {d}; pixel norm takes it over dim 1, the channels "
+           "of each pixel.", _rms_over(d)) for d in (0, 2, 3, (2, 3), (1, 2, 3))],
+        ("You divide by the standard deviation (the mean subtracted); pixel norm divides by the root mean "
+         "square, nothing subtracted.", _rms_over(1, centre=True)),
+        ("The square root is missing: divide by sqrt(mean of squares + ε).", _rms_over(1, root=False)),
+    ],
     hints=(
         'The mean of the squares is taken over dim 1 (the channels), keeping the dimension for broadcasting.',
         'Add 1e-8 inside the square root so a zero vector does not divide by zero.',
@@ -87,6 +123,15 @@ def _mbstd_with(strided=True, unbiased=False, average=True, eps=1e-8, whole_batc
 
 minibatch_std = Check(
     "minibatch_std",
+    variants=[
+        ("Your groups are neighbours (images 0-3, 4-7...); the layer groups every g-th image, x.view(g, N/g, ...), "
+         "and the group's value goes back to its members in the same order (repeat, not repeat_interleave).",
+         lambda x, g: _mbstd(x, g, groups_of="neighbours")),
+        ("You take the unbiased variance (divided by g − 1); the layer's is biased (unbiased=False).",
+         lambda x, g: _mbstd(x, g, unbiased=True)),
+        ("The square root is missing: the standard deviation, not the variance, is averaged.",
+         lambda x, g: _mbstd(x, g, root=False)),
+    ],
     hints=(
         'Reshape to (group size, N / group size, C, H, W): the first dimension runs across a group (image i goes to group i mod N/g).',
         'Population standard deviation over dim 0 (unbiased=False, +1e-8 inside the root), then the mean over C, H, W: one number per group.',
@@ -123,6 +168,16 @@ def _equalized_with(scale="he", bias_scaled=False):
 
 equalized_linear = Check(
     "equalized_linear",
+    variants=[
+        ("The gain is missing: the weight is scaled by gain / sqrt(fan_in).",
+         lambda x, w, b, gain: torch.nn.functional.linear(x, w / w.shape[1] ** 0.5, b)),
+        ("The square root is missing: scale by gain / sqrt(fan_in), not gain / fan_in.",
+         lambda x, w, b, gain: torch.nn.functional.linear(x, w * gain / w.shape[1], b)),
+        ("The fan-in is each output's number of inputs, weight.shape[1]; you used weight.shape[0] (the fan-out).",
+         lambda x, w, b, gain: torch.nn.functional.linear(x, w * gain / w.shape[0] ** 0.5, b)),
+        ("The bias is missing: add it after the scaled product.",
+         lambda x, w, b, gain: torch.nn.functional.linear(x, w * gain / w.shape[1] ** 0.5)),
+    ],
     hints=(
         "He's constant is gain / sqrt(fan_in); a linear layer's fan-in is its number of inputs, weight.shape[1].",
         'Scale the weight by the constant, then apply it as an ordinary linear layer (F.linear) with the bias unscaled.',

@@ -25,8 +25,44 @@ def _adain_with(unbiased=False, swap=False, per="image and channel", root=True, 
     return adain
 
 
+def _adain(dims=(2, 3), unbiased=False, eps=1e-8, centre=True, root=True, bias_inside=False):
+    """AdaIN along the axes its mistakes take: statistics over other dimensions, the unbiased variance, no
+    centring (the root mean square), no square root, the bias added before the scale."""
+    def f(x, ys, yb, *rest):
+        mu = x.mean(dim=dims, keepdim=True) if centre else 0
+        v = x.var(dim=dims, keepdim=True, unbiased=unbiased) if centre else x.pow(2).mean(dim=dims, keepdim=True)
+        norm = (x - mu) / ((v + eps).sqrt() if root else v + eps)
+        ys, yb = ys[:, :, None, None], yb[:, :, None, None]
+        return ys * (norm + yb) if bias_inside else ys * norm + yb
+    return f
+
+
+def _modulated(demod_dims=(1, 2, 3), root=True, style_axis="in", mean=False):
+    """The modulated and demodulated convolution written as the paper does (one kernel per image), along
+    the axes its mistakes take."""
+    def f(x, weight, style):
+        n, c_in, h, w = x.shape
+        s = style[:, None, :, None, None] if style_axis == "in" else style[:, :, None, None, None]
+        wk = weight[None] * s                                              # (N, C_out, C_in, k, k)
+        sq = wk.pow(2).mean(dim=demod_dims, keepdim=True) if mean else wk.pow(2).sum(dim=demod_dims, keepdim=True)
+        wk = wk / ((sq + 1e-8).sqrt() if root else sq + 1e-8)
+        out = F.conv2d(x.reshape(1, n * c_in, h, w), wk.reshape(-1, c_in, *weight.shape[2:]),
+                       padding=weight.shape[-1] // 2, groups=n)
+        return out.view(n, -1, h, w)
+    return f
+
+
 adain = Check(
     "adain",
+    variants=[
+        *[(f"Your statistics run over dimension(s) {d}; AdaIN takes the mean and standard deviation of each "
+           "image's channel over its pixels, dims (2, 3).", _adain(dims=d)) for d in (2, 3, (1, 2, 3), 0, 1)],
+        ("You divide by the unbiased standard deviation; instance norm uses the biased one (unbiased=False).",
+         _adain(unbiased=True)),
+        ("The mean is not subtracted: normalise (x − μ) / σ, then scale and shift.", _adain(centre=False)),
+        ("The square root is missing: σ is the square root of the variance (+ ε).", _adain(root=False)),
+        ("The bias is added before the scale: y_s · norm + y_b, the scale first.", _adain(bias_inside=True)),
+    ],
     hints=(
         'The statistics are per image and per channel: over the spatial dims (2, 3), keeping them for broadcasting.',
         'The spread is the population standard deviation (unbiased=False) with 1e-8 inside the root; the style vectors (N, C) need two trailing dimensions.',
@@ -75,6 +111,14 @@ def _demod_with(demod_dims=(2, 3, 4), modulate=True, demodulate=True, order="mod
 
 demodulation = Check(
     "demodulation",
+    variants=[
+        *[(f"Your demodulation sums over dimension(s) {d} of the (N, C_out, C_in, k, k) kernels; it sums each "
+           "output channel's weights over its inputs and the kernel, dims (2, 3, 4).", _modulated(demod_dims=d))
+          for d in ((1, 3, 4), (3, 4), (1, 2, 3, 4))],
+        ("The square root is missing: divide by sqrt(Σ w'² + ε).", _modulated(root=False)),
+        ("You take the mean of the squared weights; demodulation divides by the root of their sum.",
+         _modulated(mean=True)),
+    ],
     hints=(
         'Modulated weights per image: (N, C_out, C_in, k, k), the style multiplying the input-channel dimension.',
         'Demodulate: divide by the root of the sum of squares over (C_in, k, k), +1e-8 inside the root.',
@@ -112,6 +156,15 @@ def _truncate_with(form="paper"):
 
 truncation = Check(
     "truncation",
+    variants=[
+        ("The sign of the truncation is flipped: w' = w̄ + ψ (w − w̄) moves w toward the mean, not past it.",
+         lambda w, w_avg, psi: w_avg - psi * (w - w_avg)),
+        ("ψ and 1 − ψ are swapped: at ψ = 1 the code is unchanged, at ψ = 0 it is the mean w̄.",
+         lambda w, w_avg, psi: w_avg + (1 - psi) * (w - w_avg)),
+        ("The mean is not added back: w' = w̄ + ψ (w − w̄).", lambda w, w_avg, psi: psi * (w - w_avg)),
+        ("The truncation starts from w instead of the mean w̄: w' = w̄ + ψ (w − w̄).",
+         lambda w, w_avg, psi: w + psi * (w - w_avg)),
+    ],
     hints=(
         'psi = 1 leaves w alone, psi = 0 gives the average for every code.',
         'A linear interpolation from w_avg towards w with weight psi.',
@@ -140,6 +193,13 @@ def _noise_case(seed):
 
 noise_injection = Check(
     "noise_injection",
+    variants=[
+        ("The noise is missing: x + strength · noise, each pixel's noise scaled per channel.",
+         lambda x, strength, noise: x + strength),
+        ("The strength is missing: the noise must be scaled by the learned per-channel strength.",
+         lambda x, strength, noise: x + noise),
+        ("The scaled noise is subtracted; it is added.", lambda x, strength, noise: x - strength * noise),
+    ],
     hints=(
         'noise is (N, 1, H, W) and strength (1, C, 1, 1): broadcasting makes (N, C, H, W).',
         'Nothing else is needed: no normalisation, no new noise.',
