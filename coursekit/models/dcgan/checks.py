@@ -126,11 +126,14 @@ def _step_symptom(got, expected):
     if differ(got[0:1], expected[0:1]):
         return ("D's loss on the first step is not the expected one: it should read D's logits on the real "
                 "batch and on G(z) for the z given (fresh noise, or other inputs, give other numbers)")
+    if second and not g_wrong and not d_wrong:
+        return "the weights end right but the losses returned are not those of each step"
+    if d_wrong and first:
+        return ("D's loss is right but D ends with other weights, and G's loss (read after D's update) differs: "
+                "D's update is wrong (its gradients cleared before loss_D.backward(), then opt_D.step())")
     if first:
         return ("D's loss on the first step is right but G's is not: G's loss should read D's logits on the "
                 "same fakes G(z), after D's update")
-    if second and not g_wrong and not d_wrong:
-        return "the weights end right but the losses returned are not those of each step"
     if d_wrong and not g_wrong:
         return ("D ends with other weights than the expected while G's are right: D's update is wrong (its "
                 "gradients cleared before loss_D.backward(), then opt_D.step(), and nothing else in D's .grad)")

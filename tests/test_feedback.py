@@ -1,0 +1,104 @@
+"""Diagnosis by relation (coursekit.feedback): feedback for mistakes no check was told about."""
+
+import pytest
+import torch
+
+from coursekit import feedback
+from coursekit.check import checks
+
+GENERIC = ("Compare your formula", "Read the task again", "Read the error above", "Two tensors' shapes",
+           "Check which dimension")
+
+
+def x(*shape, seed=0):
+    return torch.randn(*shape, generator=torch.Generator().manual_seed(seed))
+
+
+@pytest.mark.parametrize("got, says", [
+    (lambda e: -e, "exactly the negative"),
+    (lambda e: e * 4, "4 times the expected: a sum over the batch size"),
+    (lambda e: e / 64, "1/64 of the expected: an average over the pixels of one image"),
+    (lambda e: e * 2, "a factor 2 too many"),
+    (lambda e: e + 0.25, "plus 0.25 everywhere"),
+    (lambda e: e.flip(3), "reverse order along dimension 3"),
+    (lambda e: e.transpose(2, 3), "transposed (dimensions 2 and 3 swapped)"),
+    (lambda e: e * e, "the square of the expected"),
+    (lambda e: (e + 1) / 2, "(expected + 1) / 2"),
+    (lambda e: torch.where(e > 1, torch.nan, e), "holds NaN"),
+    (lambda e: torch.cat([e[:, :2], e[:, 2:] * 3], 1), "right except at indices 2..2 of dimension 1"),
+])
+def test_a_relation_between_a_wrong_output_and_the_expected_is_named(got, says):
+    expected = x(4, 3, 8, 8).abs() + 0.1 if "square" in says else x(4, 3, 8, 8)
+    counts = feedback.counts_of((expected,))
+    assert says in feedback.diagnose([(got(expected), expected, counts)])
+
+
+def test_a_relation_counts_only_when_every_failing_case_shows_it():
+    a, b = x(4, 8), x(4, 8, seed=1)
+    assert feedback.diagnose([(-a, a, {}), (2 * b, b, {})]) is None  # negated once, doubled once: no diagnosis
+    assert "negative" in feedback.diagnose([(-a, a, {}), (b, b, {}), (-b, b, {})])  # a passing case is neutral
+    assert feedback.diagnose([(x(4, 8, seed=2), a, {})]) is None  # unrelated numbers: nothing invented
+
+
+def test_a_loss_whose_terms_are_weighed_otherwise_is_named_term_by_term():
+    d_loss = checks()["d_loss"]
+    bce = torch.nn.functional.binary_cross_entropy_with_logits
+    only_fake = lambda r, f: bce(f, torch.zeros_like(f))  # noqa: E731
+    assert "the real images' term is missing" in d_loss.report(only_fake).hint
+    pix2pix = checks()["pix2pix_g_loss"]
+    no_lambda = lambda logits, fake, target, lam: bce(logits, torch.ones_like(logits)) + (fake - target).abs().mean()  # noqa: E731
+    assert "the L1 term lacks its weight λ" in pix2pix.report(no_lambda).hint
+    summed = lambda logits, fake, target, lam: bce(logits, torch.ones_like(logits)) + lam * (fake - target).abs().sum()  # noqa: E731
+    assert "the L1 term is a sum over every value, not a mean" in pix2pix.report(summed).hint
+
+
+def test_a_time_index_off_by_one_is_named():
+    from coursekit.models import ddpm
+
+    q_sample = checks()["q_sample"]
+    lecture_t = lambda x0, t, noise, ac: ddpm.q_sample(x0, t - 1, noise, ac)  # noqa: E731
+    assert "a time step earlier" in q_sample.report(lecture_t).hint
+    diffusion_loss = checks()["diffusion_loss"]
+    told_t_plus_1 = lambda model, x0, t, noise, ac: torch.nn.functional.mse_loss(  # noqa: E731
+        model(ddpm.q_sample(x0, t, noise, ac), t + 1), noise)
+    assert "a time step later" in diffusion_loss.report(told_t_plus_1).hint
+
+
+def test_a_behaviour_check_says_which_behaviour_failed_never_to_compare_a_formula():
+    from coursekit.models.cyclegan import query_pool
+
+    def grows(pool, images, size):  # a swap that appends instead of replacing
+        out = query_pool(pool, images, size)
+        pool.extend(images.split(1)[:1])
+        return out
+
+    report = checks()["image_pool"].report(grows)
+    assert not report.ok and "wrong number of images" in report.hint and "formula" not in report.hint
+
+
+def test_a_float64_result_and_a_result_cut_from_the_graph_are_named():
+    from coursekit.models import dcgan
+
+    g_loss = checks()["g_loss"]
+    assert "float64" in g_loss.report(lambda f: dcgan.g_loss(f).double()).hint
+    d_loss = checks()["d_loss"]
+    assert d_loss.report(dcgan.d_loss).ok
+
+
+@pytest.mark.parametrize("module", ["wrong_answers", "wrong_answers_2"])
+def test_wrong_answers_written_blind_all_fail_and_most_get_a_named_hint(module):
+    """The blind sets (tests/blind): every answer fails its check; the share that gets a hint naming
+    the mistake (not a generic line) stays at least what this version reaches (issue 37's goal is 80%)."""
+    wrong = pytest.importorskip(f"tests.blind.{module}").WRONG
+    found, total, named = checks(), 0, 0
+    for name, answers in wrong.items():
+        for description, fn in answers:
+            report = found[name].report(fn)
+            assert not report.ok, (name, description)
+            total += 1
+            named += bool(report.hint) and not report.hint.startswith(GENERIC)
+    assert named / total >= FLOOR[module], f"{named}/{total} named"
+
+
+#: The share of each blind set named by this version (measured: python /tmp/... see the issue 37 note).
+FLOOR = {"wrong_answers": 0.45, "wrong_answers_2": 0.0}
