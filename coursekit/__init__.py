@@ -5,6 +5,7 @@
     ck.device()         # CUDA, then Apple MPS, then CPU (override: COURSEKIT_DEVICE=cpu)
     ck.seed(0)          # same samples for the same seed on the CPU
     ck.hint("cycle_loss")   # the next hint for an exercise, one step at a time
+    ck.progress()       # every exercise and lab of the course, and where you stand in each
 
 The submodules (``ck.data``, ``ck.viz``, ``ck.train``, ``ck.checkpoint``,
 ``ck.zoo``, ``ck.metrics``, ``ck.widgets``, ``ck.check``, ``ck.models``, ``ck.latent``) load
@@ -18,7 +19,7 @@ from coursekit.core import QUICK, DATA_DIR, device, seed
 __version__ = "0.1.0"
 
 _SUBMODULES = ("data", "viz", "train", "checkpoint", "zoo", "metrics", "widgets", "check", "models", "latent",
-               "faces")
+               "faces", "progress")
 
 __all__ = ["QUICK", "DATA_DIR", "device", "seed", "hint", *_SUBMODULES]
 

@@ -25,6 +25,7 @@ import torch
 
 from coursekit import data as _data
 from coursekit import feedback
+from coursekit import progress as _progress
 from coursekit.models import LECTURES
 
 
@@ -122,6 +123,10 @@ def _explain(error):
         return ("A network's weights changed between its forward pass and its backward pass: an optimizer stepped "
                 "in between. Call each optimizer's step() right after its own loss's backward(), opt_D's after "
                 "D's loss and opt_G's after G's, and check that the two are not crossed.")
+    if ("expected scalar type Double" in text or "must have the same dtype" in text
+            or "found dtype Double" in text or ("Double" in text and "Float" in text)):
+        return ("A float64 tensor met the network's float32 weights (NumPy arrays and torch.tensor of Python "
+                "floats with dtype=torch.float64 are float64): convert the input with x.float().")
     if "Sizes of tensors must match except in dimension" in text:
         return ("torch.cat joins tensors that agree in every dimension but the joined one: print the shapes you "
                 "join (in a U-Net, each decoder output meets the encoder output of its own resolution).")
@@ -194,6 +199,8 @@ class Check:
             print(f"  Hint: {rep.hint}")
         if rep.status == "failed":
             print("  The notebook goes on with the reference implementation; fix yours and run the check again.")
+        _progress.record(self.name, "exercise", {"passed": "done", "failed": "failing"}.get(rep.status, rep.status),
+                         rep.hint)
         return fn if rep.ok else self.reference
 
     def _compare(self, got, expected):
@@ -426,6 +433,8 @@ class Lab:
         print(rep)
         if rep.hint:
             print(f"  Hint: {rep.hint}")
+        _progress.record(self.name, "lab", {"met": "done", "not met": "failing", "failed": "failing"}.get(
+            rep.status, rep.status), rep.hint, {k: v for k, v in rep.numbers.items() if isinstance(v, (int, float))})
         return rep
 
 
@@ -527,8 +536,12 @@ def hint(name):
     steps = found[name].hints
     k = _hints_given.get(name, 0)
     if k >= len(steps):
-        print(f"That was the last hint for {name}. Compare your code with the equation in the text above, line "
-              f"by line, and run the check: it names the mistakes it recognises.")
+        if isinstance(found[name], Lab):
+            print(f"That was the last hint for lab {name}. Any approach that reaches the goal passes: the numbers "
+                  f"the lab prints say how far yours is, so change one thing at a time and run it again.")
+        else:
+            print(f"That was the last hint for {name}. Compare your code with the equation in the text above, "
+                  f"line by line, and run the check: it names the mistakes it recognises.")
         return
     _hints_given[name] = k + 1
     print(f"Hint {k + 1} of {len(steps)} for {name}: {steps[k]}")

@@ -99,6 +99,23 @@ def training_precision(dev, bf16=None):
     return "bf16 autocast, float32 weights" if uses_bf16(dev, bf16) else "float32"
 
 
+def guard_inputs(module):
+    """Make ``module`` refuse float64 inputs with an error that says the fix (PyTorch's own says
+    "expected scalar type Double but found Float").  Returns the module.  The zoo's models and the
+    lectures' networks are guarded."""
+    def check(mod, args):
+        weight = next(mod.parameters(), None)
+        if weight is None or weight.dtype != torch.float32:
+            return  # a network made float64 on purpose takes float64
+        for a in args:
+            if torch.is_tensor(a) and a.dtype == torch.float64:
+                raise TypeError(f"{type(mod).__name__} got a float64 input of shape {tuple(a.shape)}; its weights "
+                                "are float32. Convert the input with x.float() (NumPy arrays become float64 "
+                                "tensors: torch.from_numpy(a).float()).")
+    module.register_forward_pre_hook(check)
+    return module
+
+
 def seed(n):
     """Seed Python, NumPy and PyTorch so that a run repeats exactly on the CPU.
 

@@ -37,7 +37,7 @@ def _judge_or_default(j):
 
 
 def _digits(images, name="images", channels=1):
-    check_images(images, name, channels=channels)
+    check_images(images, name, channels=channels, values=True)
     if tuple(images.shape[2:]) != (28, 28):
         raise ValueError(f"{name} must be MNIST-sized (B, {channels}, 28, 28) in [-1, 1], got {tuple(images.shape)}")
     return images
@@ -118,6 +118,10 @@ def frechet_distance(feats_a, feats_b):
             raise ValueError(f"{name} must have shape (N, D) with N >= 2, got {tuple(f.shape)}")
     if feats_a.shape[1] != feats_b.shape[1]:
         raise ValueError(f"feature sizes differ: {feats_a.shape[1]} vs {feats_b.shape[1]}")
+    for name, f in (("feats_a", feats_a), ("feats_b", feats_b)):
+        if not torch.isfinite(f).all():
+            raise ValueError(f"{name} hold NaN or infinite values: the images they were read from had some "
+                             "(a generator that diverged); the Fréchet distance of such a set is undefined")
     a, b = feats_a.double(), feats_b.double()
     return gaussian_frechet(a.mean(0), torch.cov(a.T), b.mean(0), torch.cov(b.T))
 

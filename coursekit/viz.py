@@ -2,6 +2,7 @@
 
 import io
 import time
+import warnings
 
 import torch
 from torchvision.utils import make_grid
@@ -9,8 +10,10 @@ from torchvision.utils import make_grid
 from coursekit.core import QUICK
 
 
-def check_images(x, name="images", channels=None):
-    """Raise a clear error unless ``x`` is a float image batch (B, C, H, W) in [-1, 1]."""
+def check_images(x, name="images", channels=None, values=False):
+    """Raise a clear error unless ``x`` is a float image batch (B, C, H, W) in [-1, 1].  With ``values``
+    the values are read too: NaN or infinities, pixels in 0..255 are errors; a batch that only spans
+    [0, 1] gets a warning (it may be images in [0, 1] where the course's live in [-1, 1])."""
     if not torch.is_tensor(x):
         raise TypeError(f"{name} must be a torch.Tensor of shape (B, C, H, W), got {type(x).__name__}")
     if x.dim() != 4:
@@ -20,6 +23,19 @@ def check_images(x, name="images", channels=None):
         raise ValueError(f"{name} must have {channels} channel(s) (shape (B, C, H, W)), got {tuple(x.shape)}")
     if not x.is_floating_point():
         raise TypeError(f"{name} must be float in [-1, 1], got {x.dtype}; use ck.data.to_model_range(x)")
+    if values and x.numel():
+        if not torch.isfinite(x).all():
+            bad = int((~torch.isfinite(x)).sum())
+            raise ValueError(f"{name} hold {bad} NaN or infinite values: the generator or the step before it "
+                             "diverged (a learning rate too high, a division by zero); look at the losses")
+        low, high = float(x.min()), float(x.max())
+        if high > 1.5:
+            raise ValueError(f"{name} span {low:.3g} .. {high:.3g}: they look like pixels in 0..255, while the "
+                             "course's images live in [-1, 1]; convert with ck.data.to_model_range(x)")
+        if low >= 0 and high > 0.5 and x.numel() >= 64:
+            warnings.warn(f"{name} only span {low:.3g} .. {high:.3g}: if they are images in [0, 1], map them to "
+                          "the course's [-1, 1] with x * 2 - 1 (a tanh's range), or scores will be off",
+                          stacklevel=3)
     return x
 
 

@@ -16,7 +16,8 @@ from dataclasses import asdict
 import torch
 
 from coursekit import checkpoint as _ckpt
-from coursekit.core import DATA_DIR, device as _device
+from coursekit.core import DATA_DIR, guard_inputs
+from coursekit.core import device as _device
 
 ZOO_DIR = DATA_DIR / "zoo"
 
@@ -97,7 +98,7 @@ def load(name, device=None):
         raise _ckpt.CheckpointError(f"{_path(name)}.json has a config that {config_cls.__name__} does not accept ({e}).") from None
     model = cls(config)
     _ckpt.load_weights(model, state["model"], f"{_path(name)}.safetensors")
-    return model.to(device or _device()).eval()
+    return guard_inputs(model.to(device or _device()).eval())
 
 
 def extras(name):

@@ -13,6 +13,8 @@ os.environ.setdefault("COURSEKIT_QUICK", "1")
 os.environ["COURSEKIT_TEST_GUARD"] = "1"
 os.environ["PYTHONPATH"] = os.pathsep.join([str(GUARD), *filter(None, [os.environ.get("PYTHONPATH")])])
 os.environ.setdefault("COURSEKIT_DEVICE", "cpu")
+# The notebooks' checks record progress: in a file of the test run's own, never the user's.
+os.environ.setdefault("COURSEKIT_PROGRESS", str(Path(__import__("tempfile").mkdtemp()) / "progress.json"))
 
 # This process started before the variables above: apply the guard here too.
 sys.path.insert(0, str(GUARD))

@@ -101,4 +101,24 @@ def test_wrong_answers_written_blind_all_fail_and_most_get_a_named_hint(module):
 
 
 #: The share of each blind set named by this version (measured: python /tmp/... see the issue 37 note).
-FLOOR = {"wrong_answers": 0.45, "wrong_answers_2": 0.0}
+FLOOR = {"wrong_answers": 0.45, "wrong_answers_2": 0.45}
+
+
+def test_bad_inputs_get_an_error_or_warning_that_names_the_fix():
+    import coursekit as ck
+    from coursekit.models import dcgan
+
+    digits = ck.data.mnist("test", verbose=False)
+    images, labels = digits.images[:64], digits.labels[:64]
+    with pytest.raises(ValueError, match="0..255.*to_model_range"):
+        ck.metrics.class_accuracy((images + 1) * 127.5, labels)
+    with pytest.warns(UserWarning, match=r"\[0, 1\].*x \* 2 - 1"):
+        ck.metrics.class_accuracy((images + 1) / 2, labels)
+    with pytest.raises(ValueError, match="NaN or infinite"):
+        ck.metrics.class_accuracy(images * torch.nan, labels)
+    with pytest.raises(ValueError, match="NaN or infinite"):
+        ck.metrics.frechet_distance(torch.full((8, 4), torch.nan), torch.randn(8, 4))
+    G = dcgan.Generator()
+    with pytest.raises(TypeError, match=r"float64 input.*x\.float\(\)"):
+        G(torch.randn(2, G.config.z_dim, dtype=torch.float64))
+    assert G.double()(torch.randn(2, G.config.z_dim, dtype=torch.float64)).dtype == torch.float64  # on purpose

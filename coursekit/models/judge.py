@@ -14,6 +14,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 import coursekit as ck
+from coursekit.core import guard_inputs
 from coursekit.train import distributed as dist
 from coursekit.zoo import register
 
@@ -48,6 +49,7 @@ class Judge(nn.Module):
         self.body = nn.Sequential(_conv_block(self.config.channels, c), _conv_block(c, 2 * c), nn.Flatten(),
                                   nn.Linear(2 * c * 7 * 7, self.config.features), nn.ReLU(inplace=True))
         self.head = nn.Sequential(nn.Dropout(self.config.dropout), nn.Linear(self.config.features, self.config.num_classes))
+        guard_inputs(self)  # a float64 input gets an error that names the fix
 
     def features(self, x):
         """Penultimate activations (B, features) of images (B, C, 28, 28) in [-1, 1]."""

@@ -22,6 +22,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 import coursekit as ck
+from coursekit.core import guard_inputs
 from coursekit.models import dcgan
 from coursekit.train import distributed as dist
 from coursekit.zoo import register
@@ -113,6 +114,7 @@ class ConditionalGenerator(nn.Module):
         super().__init__()
         self.config = config = config or CGANConfig()
         self.G = dcgan.Generator(dcgan.DCGANConfig(z_dim=config.z_dim + config.num_classes, width=config.width))
+        guard_inputs(self)  # a float64 input gets an error that names the fix
 
     def forward(self, z, y):
         self._check_z(z)
@@ -140,6 +142,7 @@ class ConditionalDiscriminator(nn.Module):
         super().__init__()
         self.config = config = config or CGANConfig()
         self.D = dcgan.Discriminator(dcgan.DCGANConfig(width=config.width, image_channels=1 + config.num_classes))
+        guard_inputs(self)  # a float64 input gets an error that names the fix
 
     def forward(self, x, y):
         if x.dim() != 4 or tuple(x.shape[1:]) != (1, 28, 28):

@@ -22,6 +22,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 import coursekit as ck
+from coursekit.core import guard_inputs
 from coursekit.train import distributed as dist
 from coursekit.zoo import register
 
@@ -55,6 +56,7 @@ class Generator(nn.Module):
             nn.ConvTranspose2d(2 * c, config.image_channels, 4, 2, 1), nn.Tanh(),                              # 28x28
         )
         self.apply(init_weights)
+        guard_inputs(self)  # a float64 input gets an error that names the fix
 
     def forward(self, z):
         if z.dim() != 2 or z.shape[1] != self.config.z_dim:
@@ -80,6 +82,7 @@ class Discriminator(nn.Module):
             nn.Conv2d(2 * c, 1, 7, 1, 0),                                                               # 1x1
         )
         self.apply(init_weights)
+        guard_inputs(self)  # a float64 input gets an error that names the fix
 
     def forward(self, x):
         if x.dim() != 4 or tuple(x.shape[1:]) != (self.config.image_channels, 28, 28):
