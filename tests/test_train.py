@@ -310,3 +310,28 @@ def test_the_equal_compute_recipe_runs_the_race_again_from_other_seeds_for_both_
     assert [t.seed for t in styled] == [0, 1, 2] and all(t.steps == 2 for t in styled)
     assert [t.seed for t in grown] == [1, 2] and all(t.bf16 is False and t.lr == FACES_PROGAN.lr for t in grown)
     assert all(t.steps_per_phase == 1 for t in grown)  # 4,900 x 2 / 3,900 steps, 7 phases: at least 1 each
+
+
+def test_a_run_trains_on_the_cores_other_programs_leave_free_and_restores_the_threads(monkeypatch):
+    import coursekit.train as train
+
+    monkeypatch.setattr(train, "training_threads", lambda: 1)
+    before, seen = torch.get_num_threads(), []
+    torch.set_num_threads(2)
+    try:
+        run = Run({}, steps=3)
+        with run:
+            for _ in run.steps():
+                seen.append(torch.get_num_threads())
+        assert seen == [1, 1, 1] and torch.get_num_threads() == 2
+    finally:
+        torch.set_num_threads(before)
+
+
+def test_the_bar_says_when_steps_run_far_slower_than_earlier():
+    run = Run({}, steps=1)
+    run._bar = type("Bar", (), {"set_description_str": lambda self, s, refresh=False: setattr(self, "text", s)})()
+    run._watch_speed(10, 1.0)
+    assert run._bar.text == run.desc
+    run._watch_speed(10, 4.0)
+    assert "4.0x slower" in run._bar.text and "another program" in run._bar.text

@@ -28,7 +28,7 @@ import torch
 from tqdm.auto import tqdm
 
 from coursekit import checkpoint as _ckpt
-from coursekit.core import QUICK
+from coursekit.core import QUICK, training_threads
 from coursekit.data import Batches
 from coursekit.train import distributed
 from coursekit.viz import LivePlot
@@ -161,7 +161,9 @@ class Run:
         if self._started is None:
             raise RuntimeError("use the run as `with run: for step in run.steps(): ...`")
         self._bar = tqdm(total=self.total, initial=self.step, desc=self.desc, leave=True, dynamic_ncols=True,
-                         mininterval=0.5, disable=(QUICK and not sys.stderr.isatty()) or not distributed.is_main())
+                         mininterval=0.5, disable=(QUICK and not sys.stderr.isatty()) or not distributed.is_main(),
+                         unit="step")
+        self._fit_threads()
         while self.step < self.total:
             yield self.step
             self.step += 1
@@ -170,6 +172,36 @@ class Run:
                 self._flush()
             if self.dir is not None and self.checkpoint_every and self.step % self.checkpoint_every == 0:
                 self.save()
+
+    def _fit_threads(self):
+        """Train on one thread per core that other programs leave free: on a busy laptop PyTorch's threads
+        otherwise wait for each other.  Restored when the run ends."""
+        self._threads = None
+        if self.step >= self.total or torch.get_num_threads() == 1 or distributed.world_size() > 1:
+            return
+        free = training_threads()
+        if free < torch.get_num_threads():
+            self._threads = torch.get_num_threads()
+            torch.set_num_threads(free)
+            self._note(f"other programs keep {self._threads - free} of the cores busy: training on {free} "
+                       f"thread{'s' * (free > 1)} instead of {self._threads}, which would wait for each other")
+
+    def _note(self, text):
+        if self._bar is not None and not self._bar.disable:
+            tqdm.write(f"{self.desc}: {text}")
+
+    def _watch_speed(self, steps, seconds):
+        """Say on the bar when steps run far slower than the run's own best: another program took the CPU."""
+        if steps <= 0 or seconds <= 0:
+            return
+        per_step = seconds / steps
+        self._best_step = min(getattr(self, "_best_step", per_step), per_step)
+        slow = per_step / self._best_step
+        if slow > 2.5 and self._bar is not None:
+            self._bar.set_description_str(f"{self.desc} (steps {slow:.1f}x slower than earlier: is another "
+                                          f"program using the CPU?)", refresh=False)
+        elif self._bar is not None:
+            self._bar.set_description_str(self.desc, refresh=False)
 
     def log(self, **values):
         """Record values for the current step (tensors stay on the device until the next flush)."""
@@ -184,6 +216,8 @@ class Run:
         self._flush()
         if self._bar is not None:
             self._bar.close()
+        if getattr(self, "_threads", None):
+            torch.set_num_threads(self._threads)
         self.interrupted = kind is KeyboardInterrupt
         if self.dir is not None and (kind is None or self.interrupted):
             self.save()
@@ -213,6 +247,10 @@ class Run:
             self.history.record(step, **{k: next(numbers) for k in vals})
         self._pending.clear()
         if self._bar is not None:
+            now, last = time.perf_counter(), getattr(self, "_last_flush", None)
+            if last is not None:
+                self._watch_speed(self.step - last[0], now - last[1])
+            self._last_flush = (self.step, now)
             self._bar.set_postfix({k: f"{self.history.last(k):.3g}" for k in self.history.names()}, refresh=False)
         if self._plot_names and distributed.is_main():
             if self._plot is None:
