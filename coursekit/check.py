@@ -278,8 +278,8 @@ class Check:
         """How ``outputs`` (scalar losses) weigh the reference's terms, in words, or None: as constant
         coefficients of the terms, or as constant multiples of the reference's weighted terms."""
         t = self.terms
-        got = [float(g) for g, _, _ in outputs]
-        raw = [[float(v) for v in t.split(*args)] for _, _, args in outputs]
+        got = [float(g.detach()) for g, _, _ in outputs]
+        raw = [[float(torch.as_tensor(v).detach()) for v in t.split(*args)] for _, _, args in outputs]
         weights = [[float(w) for w in t.weights(*args)] for _, _, args in outputs]
         words = {}
         for _, _, args in outputs:

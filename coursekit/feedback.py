@@ -346,7 +346,7 @@ def replaced_term(outputs, values, weights, forms, names):
         meant, others = FORMS[kind]
         for words, fn in others:
             try:
-                alt = [sum(w * (float(fn(f[i][1], f[i][2])) if j == i else v)
+                alt = [sum(w * (float(fn(f[i][1], f[i][2]).detach()) if j == i else v)
                            for j, (v, w) in enumerate(zip(vals, ws)))
                        for vals, ws, f in zip(values, weights, forms)]
             except (RuntimeError, ValueError):

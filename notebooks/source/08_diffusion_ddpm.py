@@ -291,13 +291,16 @@ ck.viz.show(x_short, nrow=16, title=f"after {run.step} steps: shapes of ink, not
 plt.show()
 
 # %% [markdown]
-# The zoo model is the same network trained the same way for many more steps (the record says how
-# many, on what, in how long, and the command that retrains it):
+# The zoo model is the same network and loss trained for many more steps by `ddpm.train_ddpm`, with
+# two differences its record keeps under `options`: batches of 64, and each step's gradients clipped to
+# norm 1 (a guard against the rare large step). The record also says on what, in how long, and the
+# command that retrains it:
 
 # %%
 model = ck.zoo.load("mnist-ddpm", device=device)
 record = ck.zoo.record("mnist-ddpm")
-print(f"mnist-ddpm: {record['steps']:,} steps, {record['wall_time_s'] / 3600:.1f} h on {record['device']}")
+print(f"mnist-ddpm: {record['steps']:,} steps of {record['options']['batch_size']}, gradients clipped to norm "
+      f"{record['options']['clip_grad']}, {record['wall_time_s'] / 3600:.1f} h on {record['device']}")
 print("retrain:", record["command"])
 
 

@@ -367,7 +367,7 @@ def guided_eps(model, x, t, y, guidance_scale=1.0):
 
 @torch.no_grad()
 def sample(model, schedule, n=None, labels=None, sampler="ddim", steps=50, guidance_scale=1.0, eta=0.0,
-           generator=None, trajectory_every=None, device=None, batch_size=256):
+           generator=None, trajectory_every=None, device=None, batch_size=256, size=28):
     """Draw images from the reverse process.
 
     Args:
@@ -377,7 +377,8 @@ def sample(model, schedule, n=None, labels=None, sampler="ddim", steps=50, guida
         guidance_scale: classifier-free guidance scale (with labels).
         trajectory_every: also return ``[(t, x_t, x̂_0), ...]`` every so many steps
             (for the first batch only).
-    Returns images (N, C, 28, 28) in [-1, 1] on the CPU (and the trajectory).
+        size: the images' height and width (the network's data: 28 for the digits).
+    Returns images (N, C, size, size) in [-1, 1] on the CPU (and the trajectory).
     """
     if labels is not None:
         labels = torch.as_tensor(labels).long().reshape(-1)
@@ -392,7 +393,7 @@ def sample(model, schedule, n=None, labels=None, sampler="ddim", steps=50, guida
     for start in range(0, n, batch_size):
         m = min(batch_size, n - start)
         y = labels[start:start + m].to(dev) if labels is not None else None
-        x = torch.randn((m, c.image_channels, 28, 28), generator=generator).to(dev)
+        x = torch.randn((m, c.image_channels, size, size), generator=generator).to(dev)
         if sampler == "ddpm":
             ts = list(range(schedule.num_train_timesteps))[::-1]
         elif sampler == "ddim":
@@ -416,9 +417,12 @@ def sample(model, schedule, n=None, labels=None, sampler="ddim", steps=50, guida
 
 
 def train_ddpm(steps=2000, batch_size=128, lr=1e-3, seed=0, checkpoint=None, device=None, config=None,
-               schedule=None, p_uncond=0.1, plot=None, checkpoint_every=500, bf16=None):
-    """Train the ε-prediction U-Net on the training digits; returns (ema_model, model, run).
+               schedule=None, p_uncond=0.1, plot=None, checkpoint_every=500, bf16=None, clip_grad=1.0, data=None):
+    """Train the ε-prediction U-Net (Algorithm 1); returns (ema_model, model, run).
 
+    ``data``: what it learns from, anything with ``.batches(batch_size, generator=g)`` yielding
+    (images (B, C, H, W) in [-1, 1], labels (B,)) (default: the MNIST training digits, ``ck.data.mnist``);
+    ``config`` sizes the network for it.  ``clip_grad``: the gradients' norm is clipped to it (None: not).
     Runs unchanged under torchrun: ``batch_size`` is the global batch, split among the ranks.
     ``bf16``: autocast to bf16 (None: where the hardware has native bf16, ``ck.core.autocast``).
     """
@@ -431,7 +435,8 @@ def train_ddpm(steps=2000, batch_size=128, lr=1e-3, seed=0, checkpoint=None, dev
     dist.data_parallel(model)  # under torchrun: gradients averaged over the ranks
     opt = torch.optim.Adam(model.parameters(), lr=lr)
     abar = schedule.alphas_cumprod.to(dev)
-    batches = ck.data.mnist("train", verbose=dist.is_main()).batches(batch_size, generator=g)
+    data = data if data is not None else ck.data.mnist("train", verbose=dist.is_main())
+    batches = data.batches(batch_size, generator=g)
     run = ck.train.Run({"model": model, "ema": ema.model, "opt": opt, "data_rng": g, "data": batches}, steps=steps,
                        checkpoint=checkpoint, checkpoint_every=checkpoint_every, desc="DDPM", plot=plot)
     with run:
@@ -443,7 +448,8 @@ def train_ddpm(steps=2000, batch_size=128, lr=1e-3, seed=0, checkpoint=None, dev
                 l = simple_loss(lambda x_t, t: model(x_t, t, y), x0, t, noise, abar)
             opt.zero_grad(set_to_none=True)
             l.backward()
-            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            if clip_grad:
+                torch.nn.utils.clip_grad_norm_(model.parameters(), clip_grad)
             opt.step()
             ema.update(model, step)
             run.log(loss=dist.mean(l))
