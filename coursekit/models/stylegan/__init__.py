@@ -76,8 +76,8 @@ def modulated_conv2d(x, weight, style, demodulate=True, padding=None, eps=1e-8):
     channel i of the kernel by s_i is scaling input channel i of the *image* by s_i, and the
     demodulation factor of output channel j is ``1 / sqrt(Σ_i s_i² Σ_k w_ijk² + ε)``, a (N, C_out)
     product, applied to the output.  One shared convolution over the batch instead of N kernels of
-    C_out·C_in·k² numbers each: the zoo recipe's training step 1.45x faster in float32 and 1.8x in bf16
-    autocast on a 2-core CPU (524 -> 361 ms and 420 -> 235 ms a step); notebook 06 times one layer both ways.
+    C_out·C_in·k² numbers each, and a faster training step (``python -m coursekit.bench`` times the
+    zoo recipe's step; notebook 06 times one layer both ways).
     """
     n, c_in = x.shape[:2]
     k = weight.shape[-1]

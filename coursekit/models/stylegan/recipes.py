@@ -152,7 +152,8 @@ def faces_stylegan_equal_compute(args):
         "options": as_record(args.config),
         "precision": ck.core.training_precision(args.device, args.config.bf16),
         "description": "StyleGAN generator (EMA) for 32x32 faces: faces-stylegan's recipe trained for faces-progan's "
-                       "compute (3,900 steps of 62.0 GFLOP against ProGAN's 243 TFLOP), notebook 06's race.",
+                       "compute (its steps' FLOPs counted by python -m coursekit.bench against faces-progan's "
+                       "whole schedule), notebook 06's race.",
         "data": "ck.data.faces, seed 0, a fresh stream of renders",
         "evaluation": "face_eval.versus_real: Frechet distance and variety of 1,000 faces (stylegan.sample, seed 0) "
                       "against held-out renders, as faces-progan's; metrics.race: the same race from training "
