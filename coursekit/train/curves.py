@@ -1,14 +1,16 @@
 """Quality against compute: the curves that trainings with ``curve_every`` keep, printed and compared.
 
-    python -m coursekit.train.curves RUN_DIR [RUN_DIR ...] [--at CPU_HOURS]
+    python -m coursekit.train.curves RUN_DIR [RUN_DIR ...] [--at CPU_HOURS] [--save FILE.json]
 
 Each ``RUN_DIR`` holds a run's checkpoint (``checkpoint.json`` and ``.safetensors``, as ``--runs``
 leaves them; folders are searched).  For each run the table of its curve (steps, images seen,
 CPU-hours, Fréchet distance, variety, texture), then every run compared at the same CPU time: the
-largest that all of them reached, or ``--at``.
+largest that all of them reached, or ``--at``.  ``--save`` keeps the curves and each run's settings
+in a JSON file (``data/curves/``), from which notebook 06 draws them.
 """
 
 import argparse
+import json
 import sys
 from pathlib import Path
 
@@ -33,6 +35,24 @@ def curve(directory):
     return rows
 
 
+def settings(directory):
+    """The configuration a run's checkpoint records (``"options"``), or {}."""
+    return _ckpt.read_record(Path(directory) / "checkpoint").get("options", {})
+
+
+def save(runs, folders, file):
+    """Write ``{"runs": {name: {"options", "curve"}}}`` to ``file`` (JSON)."""
+    out = {"runs": {name: {"options": settings(folders[name]), "curve": rows} for name, rows in runs.items()}}
+    Path(file).parent.mkdir(parents=True, exist_ok=True)
+    Path(file).write_text(json.dumps(out, indent=1) + "\n")
+    return file
+
+
+def load(file):
+    """The curves a ``--save`` kept: ``{name: {"options", "curve": [rows]}}``."""
+    return json.loads(Path(file).read_text())["runs"]
+
+
 def at_cpu(rows, cpu_h):
     """The curve's measures at ``cpu_h`` CPU-hours: the mean of its last two points at or before it (a
     GAN's Fréchet distance moves from one point to the next; two points steady it), or None."""
@@ -50,7 +70,8 @@ def find_runs(paths):
     for path in map(Path, paths):
         for record in sorted([path / "checkpoint.json"] if (path / "checkpoint.json").exists()
                              else path.rglob("checkpoint.json")):
-            name = str(record.parent.relative_to(path)) if record.parent != path else path.name
+            rel = record.parent.relative_to(path).parts if record.parent != path else (path.name,)
+            name = rel[0] if len(rel) == 2 else "/".join(rel)  # <run>/<model>/checkpoint, as --runs leaves it
             found[name] = record.parent
     return found
 
@@ -69,9 +90,10 @@ def main(argv=None):
     parser.add_argument("paths", nargs="+", help="run folders, or folders that hold them")
     parser.add_argument("--at", type=float, default=None, help="compare at this many CPU-hours")
     parser.add_argument("--quiet", action="store_true", help="only the comparison")
+    parser.add_argument("--save", metavar="FILE", help="keep the curves and the runs' settings in this JSON file")
     args = parser.parse_args(argv)
-    runs = {}
-    for name, folder in find_runs(args.paths).items():
+    runs, folders = {}, find_runs(args.paths)
+    for name, folder in folders.items():
         try:
             runs[name] = curve(folder)
         except ValueError as error:
@@ -89,6 +111,8 @@ def main(argv=None):
                       key=lambda item: item[1]["fid"] if item[1] else float("inf"))
     print(f"\nat {budget:.3f} CPU-hours (mean of each run's last two points by then), best first")
     print(_table([{"run": name, **(row or {})} for name, row in compared], ["run", *columns]))
+    if args.save:
+        print(f"Saved {save(runs, folders, args.save)}")
     return 0
 
 

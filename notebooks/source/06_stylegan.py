@@ -409,6 +409,43 @@ plt.show()
 # that.
 
 # %% [markdown]
+# ### How quality grows with compute
+#
+# Both zoo GANs saw about a hundred thousand faces; the papers' models saw millions. How fast does the
+# Fréchet distance fall as a run goes on, and which settings make it fall fastest? Each run below is the
+# zoo recipe with one setting changed (`python -m coursekit.train faces-stylegan --set r1_gamma=0.1
+# curve_every=100 ...`), trained on one CPU thread; every 100 steps 500 faces of its moving-average
+# generator were scored. The curves are kept in `data/curves/faces-stylegan.json`
+# (`python -m coursekit.train.curves RUNS --save ...` prints and writes them).
+
+# %%
+from coursekit.train import curves
+
+runs = curves.load(ck.DATA_DIR / "curves" / "faces-stylegan.json")
+fig, (ax_fid, ax_tex) = plt.subplots(1, 2, figsize=(11, 3.8))
+for name, run_ in runs.items():
+    hours = [r["cpu_h"] for r in run_["curve"]]
+    ax_fid.plot(hours, [r["fid"] for r in run_["curve"]], marker=".", label=name)
+    ax_tex.plot(hours, [r["texture"] for r in run_["curve"]], marker=".", label=name)
+ax_fid.set(xlabel="CPU-hours of training (one thread)", ylabel="Fréchet distance (500 faces)", yscale="log",
+           title="quality: lower is better")
+ax_tex.set(xlabel="CPU-hours of training (one thread)", ylabel="texture / real faces'",
+           title="texture: 1 is the real faces' (above: speckle)")
+ax_tex.axhline(1.0, color="grey", lw=0.8)
+ax_tex.legend(loc="center left", bbox_to_anchor=(1.02, 0.5), fontsize=8)
+fig.tight_layout()
+plt.show()
+print(f"{'run':<16} {'CPU-h':>6} {'images':>8} {'Fréchet':>8} {'variety':>8} {'texture':>8}   (last point)")
+for name, run_ in runs.items():
+    r = run_["curve"][-1]
+    print(f"{name:<16} {r['cpu_h']:6.2f} {r['images']:8,} {r['fid']:8.1f} {r['variety']:8.2f} {r['texture']:8.2f}")
+
+# %% [markdown]
+# The plot shows each run's Fréchet distance (left) and texture (right) against the CPU time it had
+# spent. Early on the curves jump: the moving average of a young generator follows it closely, and
+# one bad stretch of the game shows at once; only the longer runs say which settings pay.
+
+# %% [markdown]
 # ## 8. Style mixing, measured
 #
 # Take two faces, A and B. Give the generator A's $w$ for some layers and B's for the others. In the
