@@ -136,8 +136,8 @@ def test_given_progans_compute_the_stylegan_recipe_finishes_ahead_as_notebook_06
     from coursekit.models.stylegan.recipes import RACE_SEEDS
 
     race = record["metrics"]["race"]
-    styled = [record["metrics"]["fid"]] + [race[f"StyleGAN, seed {k}"]["fid"] for k in RACE_SEEDS]
-    grown = [progan["metrics"]["fid_final_1000"]] + [race[f"ProGAN, seed {k}"]["fid"] for k in RACE_SEEDS]
+    styled = [record["metrics"]["fid"]] + [race[f"stylegan-seed-{k}"]["fid"] for k in RACE_SEEDS]
+    grown = [progan["metrics"]["fid_final_1000"]] + [race[f"progan-seed-{k}"]["fid"] for k in RACE_SEEDS]
     assert len(styled) == len(grown) == 3 and max(styled) < min(grown), (styled, grown)
     G = ck.zoo.load("faces-stylegan-equal-compute", device=CPU)
     fresh = face_eval.versus_real(attributes, stylegan.sample(G, 300, seed=7))  # codes the record never drew

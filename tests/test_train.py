@@ -304,7 +304,9 @@ def test_the_equal_compute_recipe_runs_the_race_again_from_other_seeds_for_both_
                  "--runs", str(tmp_path / "runs"), "--zoo", str(tmp_path)]) == 0
     record = ck.checkpoint.read_record(tmp_path / "faces-stylegan-equal-compute")
     race = record["metrics"]["race"]
-    assert set(race) == {f"{gan}, seed {seed}" for gan in ("StyleGAN", "ProGAN") for seed in (1, 2)}
+    assert set(race) == {f"{gan}-seed-{seed}" for gan in ("stylegan", "progan") for seed in (1, 2)}
+    assert race["progan-seed-2"]["label"] == "ProGAN, seed 2"  # identifiers as keys, the label for display
+    assert (tmp_path / "runs" / "faces-stylegan-equal-compute" / "race" / "stylegan-seed-1").is_dir()
     assert all(row["fid"] >= 0 and row["variety"] >= 0 for row in race.values())
     # StyleGAN: the model (seed 0) and the race's seeds, as long; ProGAN: its zoo schedule scaled alike, float32
     assert [t.seed for t in styled] == [0, 1, 2] and all(t.steps == 2 for t in styled)

@@ -71,7 +71,8 @@ def find_runs(paths):
         for record in sorted([path / "checkpoint.json"] if (path / "checkpoint.json").exists()
                              else path.rglob("checkpoint.json")):
             rel = record.parent.relative_to(path).parts if record.parent != path else (path.name,)
-            name = rel[0] if len(rel) == 2 else "/".join(rel)  # <run>/<model>/checkpoint, as --runs leaves it
+            # <run>/<model>/checkpoint, as --runs leaves it: the run's folder names it
+            name = rel[0] if len(rel) == 2 else path.name if len(rel) == 1 else "/".join(rel)
             found[name] = record.parent
     return found
 

@@ -378,9 +378,8 @@ for name, (fid, variety, steps) in rows.items():
 # the same race from other training seeds (seed 0: the zoo models above)
 seeds = {"ProGAN (05)": {0: rows["ProGAN (05)"][0]},
          "StyleGAN, ProGAN's compute": {0: rows["StyleGAN, ProGAN's compute"][0]}}
-for name, row in race["metrics"]["race"].items():  # "ProGAN, seed 1": {"fid": ..., "variety": ...}
-    gan, seed = name.split(", seed ")
-    seeds["ProGAN (05)" if gan == "ProGAN" else "StyleGAN, ProGAN's compute"][int(seed)] = row["fid"]
+for row in race["metrics"]["race"].values():  # "progan-seed-1": {"gan", "seed", "label", "fid", "variety"}
+    seeds["ProGAN (05)" if row["gan"] == "progan" else "StyleGAN, ProGAN's compute"][row["seed"]] = row["fid"]
 print("\nFréchet distance by training seed:", " ".join(f"{k:>6}" for k in seeds["ProGAN (05)"]), "   mean")
 for name, fids in seeds.items():
     print(f"{name:<34} " + " ".join(f"{fid:>6.1f}" for fid in fids.values())

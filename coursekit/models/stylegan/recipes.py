@@ -110,7 +110,8 @@ RACE_SEEDS = (1, 2)
 def race_seeds(attributes, args):
     """The race again from :data:`RACE_SEEDS`: this record's StyleGAN configuration and faces-progan's
     (its schedule scaled as this one's steps are to :data:`FACES_STYLEGAN_EQUAL_COMPUTE`'s) from each
-    seed, scored alike.  Returns ``{"StyleGAN, seed k": {"fid", "variety"}, "ProGAN, seed k": ...}``."""
+    seed, scored alike.  Returns ``{"stylegan-seed-k": {"gan", "seed", "label", "fid", "variety"}, "progan-seed-k":
+    ...}``: identifiers as keys (they name the checkpoint folders too), the label for display."""
     scale = args.config.steps / FACES_STYLEGAN_EQUAL_COMPUTE.steps
     grown = replace(FACES_PROGAN, steps_per_phase=max(1, round(FACES_PROGAN.steps_per_phase * scale)),
                     snapshot_every=0)
@@ -127,9 +128,10 @@ def race_seeds(attributes, args):
     def score(name, G):
         m = (face_eval.versus_real(attributes, stylegan.sample(G, 1000)) if isinstance(G, stylegan.Generator)
              else progan.evaluate(G, attributes, n=1000))
-        return {"fid": m["fid"], "variety": m["variety"]["mean"]}
+        return {**{k: variants[name][k] for k in ("gan", "seed", "label")}, "fid": m["fid"],
+                "variety": m["variety"]["mean"]}
 
-    variants = {f"{label}, seed {seed}": {"gan": gan, "seed": seed}
+    variants = {f"{gan}-seed-{seed}": {"gan": gan, "seed": seed, "label": f"{label}, seed {seed}"}
                 for seed in RACE_SEEDS for gan, label in (("stylegan", "StyleGAN"), ("progan", "ProGAN"))}
     return ck.train.ablation_study(variants, train_one, score, args.runs / "faces-stylegan-equal-compute" / "race")
 
