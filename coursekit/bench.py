@@ -60,11 +60,13 @@ def widget_latency(repeats=20):
         results["01 interpolation (seeds, path)"] = statistics.median(
             [interp.update(seed_a=i, path=("linear", "spherical")[i % 2]) for i in range(repeats)])
         sliders = ck.widgets.latent_sliders(G)
-        results["01 latent sliders"] = statistics.median([sliders.update(d0=(i % 12) / 4 - 1.5) for i in range(repeats)])
+        results["01 latent sliders"] = statistics.median(
+            [sliders.update(d0=(i % 12) / 4 - 1.5) for i in range(repeats)])
         extra = ck.zoo.extras("mnist-dcgan")
         rep = ck.widgets.replay(extra["frames"], extra["frame_steps"])
         steps = [int(s) for s in extra["frame_steps"]]
-        results["01 training replay"] = statistics.median([rep.update(step=steps[i % len(steps)]) for i in range(repeats)])
+        results["01 training replay"] = statistics.median(
+            [rep.update(step=steps[i % len(steps)]) for i in range(repeats)])
     if "mnist-cgan" in ck.zoo.names():
         G = ck.zoo.load("mnist-cgan", device=torch.device("cpu"))
         w = ck.widgets.class_and_style(G)
@@ -92,7 +94,8 @@ def widget_latency(repeats=20):
         G = ck.zoo.load("faces-cyclegan-labels", device=torch.device("cpu")).G_AB
         w = ck.widgets.face_factors(G, translate=cyclegan.translate, paint=True)
         results["04 label map -> photo (paint, glasses)"] = statistics.median(
-            [w.update(part=("glasses", "hair", "no paint")[i % 3], x=(i % 10) / 10, glasses=("on", "off")[i % 2])
+            [w.update(part=("glasses", "hair", "no paint")[i % 3], x=(i % 10) / 10,
+                      glasses=("on", "off")[i % 2])
              for i in range(repeats)])
     if "faces-progan" in ck.zoo.names():
         snapshots = progan.unpack_snapshots(ck.zoo.extras("faces-progan"))
@@ -109,13 +112,16 @@ def widget_latency(repeats=20):
         results["06 style mixing (seeds, crossover)"] = statistics.median(
             [w.update(seed_a=i, crossover=1 + i % 7) for i in range(repeats)])
         w = ck.widgets.truncation(G)
-        results["06 truncation (psi)"] = statistics.median([w.update(psi=(i % 20) / 10 - 0.5) for i in range(repeats)])
+        results["06 truncation (psi)"] = statistics.median(
+            [w.update(psi=(i % 20) / 10 - 0.5) for i in range(repeats)])
         w = ck.widgets.noise_layers(G)
         results["06 noise per layer (seed, on/off)"] = statistics.median(
             [w.update(seed=i, noise_32=bool(i % 2)) for i in range(repeats)])
-        directions = {f"d{k}": torch.nn.functional.normalize(torch.randn(G.config.w_dim), dim=0) for k in range(4)}
+        directions = {f"d{k}": torch.nn.functional.normalize(torch.randn(G.config.w_dim), dim=0)
+                      for k in range(4)}
         w = ck.widgets.style_directions(G, directions)
-        results["06 directions in W"] = statistics.median([w.update(d0=(i % 13) / 4 - 1.5) for i in range(repeats)])
+        results["06 directions in W"] = statistics.median(
+            [w.update(d0=(i % 13) / 4 - 1.5) for i in range(repeats)])
         if "faces-stylegan-encoder" in ck.zoo.names():
             targets = inversion.held_out_targets(8, size=G.config.resolution)
             with torch.no_grad():
@@ -125,13 +131,16 @@ def widget_latency(repeats=20):
                 [w.update(face=i % 8, d1=(i % 13) / 4 - 1.5) for i in range(repeats)])
     if "mnist-ddpm" in ck.zoo.names():
         model = ck.zoo.load("mnist-ddpm", device=torch.device("cpu"))
-        schedules = {"linear": ddpm.DDPMSchedule(), "cosine": ddpm.DDPMSchedule(beta_schedule="squaredcos_cap_v2")}
+        schedules = {"linear": ddpm.DDPMSchedule(),
+                     "cosine": ddpm.DDPMSchedule(beta_schedule="squaredcos_cap_v2")}
         w = ck.widgets.forward_process(ck.data.mnist("train", verbose=False).images[:8], schedules)
-        results["08 forward process (t)"] = statistics.median([w.update(t=(i * 97) % 1000) for i in range(repeats)])
+        results["08 forward process (t)"] = statistics.median(
+            [w.update(t=(i * 97) % 1000) for i in range(repeats)])
         _, trajectory = ddpm.sample(model, schedules["linear"], n=10, steps=20, trajectory_every=1)
         w = ck.widgets.reverse_trajectory(trajectory)
         ts = [t for t, _, _ in trajectory]
-        results["08 reverse trajectory (t)"] = statistics.median([w.update(t=ts[i % len(ts)]) for i in range(repeats)])
+        results["08 reverse trajectory (t)"] = statistics.median(
+            [w.update(t=ts[i % len(ts)]) for i in range(repeats)])
         w = ck.widgets.guidance(model, schedules["linear"])
         results["08 guidance, first view of a setting"] = statistics.median(
             [w.update(digit=i % 10, scale=(0.0, 5.0)[i // 10 % 2]) for i in range(repeats)])
@@ -251,8 +260,8 @@ def zoo_steps(dev, bf16=False):
     StyleGAN's window holds one lazy R1 step)."""
     quiet = {"device": dev, "desc": "bench", "bf16": bf16}
     return {
-        "mnist-dcgan (batch 64)": (lambda n: dcgan.train_dcgan(steps=n, device=dev, checkpoint=None, snapshots=1,
-                                                               bf16=bf16), 6),
+        "mnist-dcgan (batch 64)": (lambda n: dcgan.train_dcgan(steps=n, device=dev, checkpoint=None,
+                                                               snapshots=1, bf16=bf16), 6),
         "mnist-cgan (batch 64)": (lambda n: cgan.train_cgan(steps=n, device=dev, bf16=bf16), 6),
         "faces-pix2pix (batch 16)": (lambda n: pix2pix.train_pix2pix("labels", steps=n, **quiet), 4),
         "mnist-cyclegan (batch 16)": (lambda n: cyclegan.train_cyclegan("digits", steps=n, **quiet), 4),
@@ -349,7 +358,8 @@ def face_gan_compute(device="cpu"):
     """The training compute of the face GANs' zoo schedules, counted as a step of :func:`utilisation` is
     (matrix products and convolutions, forward and backward): ProGAN's 4,900 steps, whose phases cost
     what their resolution costs (its 7 phases counted at 2 steps each, times 350), and StyleGAN's 3,000
-    steps at 32x32 and 64x64.  Returns ``{name: (steps, FLOPs)}``; what "equal compute" means in notebook 06."""
+    steps at 32x32 and 64x64.  Returns ``{name: (steps, FLOPs)}``; what "equal compute" means in
+    notebook 06."""
     dev = torch.device(device)
 
     def counted(fn):
@@ -358,14 +368,16 @@ def face_gan_compute(device="cpu"):
         return counter.total
 
     per_phase = FACES_PROGAN.steps_per_phase
-    progan_flops = counted(lambda: progan.train_progan(FACES_PROGAN, steps_per_phase=2, snapshot_every=0, device=dev))
+    progan_flops = counted(lambda: progan.train_progan(FACES_PROGAN, steps_per_phase=2, snapshot_every=0,
+                                                       device=dev))
     steps = progan.total_steps(per_phase, FACES_PROGAN.model.max_stage)
     out = {"faces-progan (4x4 to 32x32)": (steps, progan_flops * per_phase / 2)}
     for size in (32, 64):
         config = stylegan.StyleGANConfig(resolution=size)
         step = step_flops(lambda n: stylegan.train_stylegan(steps=n, model=config, device=dev, desc="bench",
                                                               bf16=False), 16)
-        out[f"faces-stylegan{'-64' if size == 64 else ''} ({size}x{size})"] = (FACES_STYLEGAN.steps, FACES_STYLEGAN.steps * step)
+        out[f"faces-stylegan{'-64' if size == 64 else ''} ({size}x{size})"] = (
+            FACES_STYLEGAN.steps, FACES_STYLEGAN.steps * step)
     return out
 
 
@@ -387,8 +399,8 @@ def precision_quality(dcgan_steps=1500, ddpm_steps=1500, stylegan_steps=1500, se
         return f"{model} {steps} steps, {'bf16' if bf16 else 'float32'}, seed {seed}"
 
     for bf16, seed in runs if dcgan_steps else []:
-        G, seconds = timed(lambda: dcgan.train_dcgan(steps=dcgan_steps, seed=seed, checkpoint=None, device=dev,
-                                                      bf16=bf16)[0])
+        G, seconds = timed(lambda: dcgan.train_dcgan(steps=dcgan_steps, seed=seed, checkpoint=None,
+                                                     device=dev, bf16=bf16)[0])
         m = evaluate_generator(dcgan.sample(G.cpu(), 1000, generator=torch.Generator().manual_seed(0)))
         rows[name("DCGAN", dcgan_steps, bf16, seed)] = {
             "seconds": seconds, "fid": m["fid"], "class_share_min": m["class_share_min"],
@@ -402,12 +414,13 @@ def precision_quality(dcgan_steps=1500, ddpm_steps=1500, stylegan_steps=1500, se
         rows[name("StyleGAN", stylegan_steps, bf16, seed)] = {"seconds": seconds, "fid": m["fid"],
                                                               "variety": m["variety"]["mean"]}
     for bf16 in (False, True) if ddpm_steps else ():
-        model, seconds = timed(lambda: ddpm.train_ddpm(steps=ddpm_steps, batch_size=64, seed=seeds[0], device=dev,
-                                                       bf16=bf16)[0])
-        m = ddpm.evaluate(model.eval(), unconditional=300, per_class=30, guidance_scales=(1.0,), sampler_images=0)
+        model, seconds = timed(lambda: ddpm.train_ddpm(steps=ddpm_steps, batch_size=64, seed=seeds[0],
+                                                       device=dev, bf16=bf16)[0])
+        m = ddpm.evaluate(model.eval(), unconditional=300, per_class=30, guidance_scales=(1.0,),
+                          sampler_images=0)
         rows[name("DDPM", ddpm_steps, bf16, seeds[0])] = {
-            "seconds": seconds, "fid": m["guided_1"]["fid"], "class_accuracy": m["guided_1"]["class_accuracy"],
-            "fid_unconditional": m["fid_unconditional"]}
+            "seconds": seconds, "fid": m["guided_1"]["fid"],
+            "class_accuracy": m["guided_1"]["class_accuracy"], "fid_unconditional": m["fid_unconditional"]}
     return rows
 
 
@@ -420,17 +433,19 @@ def _seconds(fn):
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m coursekit.bench", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--full", action="store_true", help="full mode (the real course) instead of quick mode")
+    parser.add_argument("--full", action="store_true",
+                        help="full mode (the real course) instead of quick mode")
     parser.add_argument("--only", default="", help="run only notebooks whose name contains this")
     parser.add_argument("--no-widgets", action="store_true")
     parser.add_argument("--no-notebooks", action="store_true")
     parser.add_argument("--no-throughput", action="store_true")
     parser.add_argument("--busy", action="store_true",
-                        help="only the DCGAN step's time, idle and with one core kept busy by another program, "
-                             "for PyTorch's threads, one thread, and the course's choice (training_threads)")
+                        help="only the DCGAN step's time, idle and with one core kept busy by another "
+                             "program, for PyTorch's threads, one thread, and the course's choice "
+                             "(training_threads)")
     parser.add_argument("--quality", action="store_true",
-                        help="also train the DCGAN, the StyleGAN and the DDPM in float32 and bf16 and compare "
-                             "the judges' scores (about 75 minutes on 2 CPU cores)")
+                        help="also train the DCGAN, the StyleGAN and the DDPM in float32 and bf16 and "
+                             "compare the judges' scores (about 75 minutes on 2 CPU cores)")
     args = parser.parse_args(argv)
     if args.busy:
         print(f"{'DCGAN step (batch 64), ms':<36} {'idle':>7} {'1 core busy':>12}")
@@ -438,8 +453,9 @@ def main(argv=None):
             print(f"{name:<36} {row['idle']:7.0f} {row['busy']:12.0f}", flush=True)
         return 0
 
-    print(f"# {platform.processor() or platform.machine()}, {os.cpu_count()} cores, torch {torch.__version__}, "
-          f"{'full' if args.full else 'quick'} mode, device {os.environ.get('COURSEKIT_DEVICE', 'auto')}")
+    print(f"# {platform.processor() or platform.machine()}, {os.cpu_count()} cores, torch "
+          f"{torch.__version__}, {'full' if args.full else 'quick'} mode, device "
+          f"{os.environ.get('COURSEKIT_DEVICE', 'auto')}")
     print(f"{'notebook':<44} {'seconds':>8}")
     total = 0.0
     for path in sorted(ROOT.glob("*.ipynb")) + sorted((ROOT / "solutions").glob("*.ipynb")):
@@ -462,7 +478,8 @@ def main(argv=None):
         for dev in devices:
             r = dcgan_throughput(dev, steps=40 if dev == "cpu" else 200)
             print(f"{dev:<28} {r['course']:8.0f} {r['examples']:9.0f} {r['ratio']:6.2f}")
-        print(f"\n{'DDPM U-Net, batch 128':<28} {'train steps/s':>14} {'×':>5} {'DDIM-50 images/s':>17} {'×':>5}")
+        print(f"\n{'DDPM U-Net, batch 128':<28} {'train steps/s':>14} {'×':>5} "
+              f"{'DDIM-50 images/s':>17} {'×':>5}")
         for dev in devices:
             for name, r in ddpm_speed(dev, steps=10 if dev == "cpu" else 50).items():
                 print(f"{dev + ', ' + name:<28} {r['train_steps_per_s']:14.2f} {r['train_speedup']:5.2f} "
@@ -475,10 +492,12 @@ def main(argv=None):
                 f"{k} {lo / 1e9:,.0f}-{hi / 1e9:,.0f} GFLOP/s" for k, (lo, hi) in peaks.items()))
             bf16 = "bf16" in peaks
             print(f"{'zoo training step':<40} {'GFLOP':>7} {'ms':>8} {'% peak':>7}"
-                  + (f" {'ms bf16':>8} {'×':>5} {'% bf16 peak':>11}" if bf16 else "  (bf16: no native bf16 here)"))
+                  + (f" {'ms bf16':>8} {'×':>5} {'% bf16 peak':>11}" if bf16
+                     else "  (bf16: no native bf16 here)"))
             for name, r in rows.items():
                 print(f"{name:<40} {r['gflop']:7.2f} {r['ms']:8.1f} {r['share_of_peak']:7.1%}"
-                      + (f" {r['ms_bf16']:8.1f} {r['bf16_speedup']:5.2f} {r['share_of_bf16_peak']:11.1%}" if bf16 else ""),
+                      + (f" {r['ms_bf16']:8.1f} {r['bf16_speedup']:5.2f} {r['share_of_bf16_peak']:11.1%}"
+                         if bf16 else ""),
                       flush=True)
         print(f"\n{'face GANs, zoo schedule':<40} {'steps':>7} {'TFLOP':>8}")
         for name, (steps, flops) in face_gan_compute().items():

@@ -34,7 +34,8 @@ class CheckpointError(ValueError):
 
 
 def paths(path):
-    """The two files of a checkpoint: ``(x.safetensors, x.json)`` for ``x``, ``x.json`` or ``x.safetensors``."""
+    """The two files of a checkpoint: ``(x.safetensors, x.json)`` for ``x``, ``x.json`` or
+    ``x.safetensors``."""
     path = Path(path)
     if path.suffix in (".safetensors", ".json"):
         path = path.with_suffix("")
@@ -93,8 +94,8 @@ def read_record(path):
     try:
         record = json.loads(meta.read_text())
     except (json.JSONDecodeError, UnicodeDecodeError) as e:
-        raise CheckpointError(f"{meta} is not valid JSON ({e}); the file is damaged. "
-                              "Restore it from git (`git checkout -- <file>`) or retrain the model.") from None
+        raise CheckpointError(f"{meta} is not valid JSON ({e}); the file is damaged. Restore it "
+                              "from git (`git checkout -- <file>`) or retrain the model.") from None
     if not isinstance(record, dict) or record.get("format") != FORMAT:
         raise CheckpointError(f"{meta} is not a coursekit checkpoint record "
                               f"(expected \"format\": \"{FORMAT}\").")
@@ -112,7 +113,8 @@ def read(path, verify=True):
     record = read_record(path)
     if not weights.exists():
         raise CheckpointError(f"No weights file at {weights} (its record {paths(path)[1].name} exists). "
-                              "Restore it from git or retrain with: " + record.get("command", "the model's training command"))
+                              "Restore it from git or retrain with: "
+                              + record.get("command", "the model's training command"))
     if verify and sha256(weights) != record.get("sha256"):
         raise CheckpointError(f"{weights} is damaged: its SHA-256 does not match the one in its record. "
                               "Restore it from git (`git checkout -- <file>`) or retrain with: "
@@ -174,7 +176,8 @@ def _flatten(obj, prefix, tensors):
         for k in obj:
             if not isinstance(k, (str, int)) or "/" in str(k):
                 raise TypeError(f"checkpoint keys must be str or int without '/', got {k!r} at {prefix!r}")
-        return {"dict": [[k, _flatten(v, f"{prefix}/{k}" if prefix else str(k), tensors)] for k, v in obj.items()]}
+        return {"dict": [[k, _flatten(v, f"{prefix}/{k}" if prefix else str(k), tensors)]
+                         for k, v in obj.items()]}
     if isinstance(obj, (list, tuple)):
         return {"list": [_flatten(v, f"{prefix}/{i}", tensors) for i, v in enumerate(obj)]}
     if obj is None or isinstance(obj, (bool, int, float, str)):
@@ -188,8 +191,8 @@ def _unflatten(layout, tensors, source):
     if isinstance(layout, dict):
         if "tensor" in layout:
             if layout["tensor"] not in tensors:
-                raise CheckpointError(f"{source} lacks the tensor {layout['tensor']!r} that its record lists; "
-                                      "the two files do not belong together.")
+                raise CheckpointError(f"{source} lacks the tensor {layout['tensor']!r} that its record "
+                                      "lists; the two files do not belong together.")
             return tensors[layout["tensor"]]
         if "dict" in layout:
             return {k: _unflatten(v, tensors, source) for k, v in layout["dict"]}

@@ -60,8 +60,8 @@ def has_fast_bf16(dev):
 
 
 def autocast(dev, bf16=None):
-    """The precision a recipe trains in, as a context: bf16 autocast where ``bf16`` is True, float32 where it is
-    False; ``None`` (the recipes' default) as :func:`precision` says: by default bf16 exactly where
+    """The precision a recipe trains in, as a context: bf16 autocast where ``bf16`` is True, float32 where it
+    is False; ``None`` (the recipes' default) as :func:`precision` says: by default bf16 exactly where
     :func:`has_fast_bf16`.  Inside it the matrix products and convolutions run in bf16; weights, optimizer
     states and the losses stay float32.
 
@@ -136,9 +136,9 @@ def guard_inputs(module):
             return  # a network made float64 on purpose takes float64
         for a in args:
             if torch.is_tensor(a) and a.dtype == torch.float64:
-                raise TypeError(f"{type(mod).__name__} got a float64 input of shape {tuple(a.shape)}; its weights "
-                                "are float32. Convert the input with x.float() (NumPy arrays become float64 "
-                                "tensors: torch.from_numpy(a).float()).")
+                raise TypeError(f"{type(mod).__name__} got a float64 input of shape {tuple(a.shape)}; its "
+                                "weights are float32. Convert the input with x.float() (NumPy arrays become "
+                                "float64 tensors: torch.from_numpy(a).float()).")
     module.register_forward_pre_hook(check)
     return module
 

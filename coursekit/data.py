@@ -192,7 +192,8 @@ def printed_digits(n, seed=0, start=0):
     """Digits printed in a street-number style, RGB 28x28 (CycleGAN's second domain, notebook 04):
     see :mod:`coursekit.printed`."""
     images, labels = printed.printed_images(n, seed=seed, start=start)
-    return Digits(images, labels, f"printed digits (ck.printed, seed {seed})", "train" if seed == 0 else f"seed {seed}")
+    return Digits(images, labels, f"printed digits (ck.printed, seed {seed})",
+                  "train" if seed == 0 else f"seed {seed}")
 
 
 def paired_folder(root, size=64, direction="AtoB", limit=None):

@@ -19,7 +19,6 @@ from label maps cannot know them; it can only draw detail of the right kind
 (Pix2Pix, notebook 03), or blur it away.
 """
 
-import math
 from dataclasses import dataclass
 
 import torch
@@ -85,14 +84,16 @@ def sample_factors(n, seed=0, start=0):
 def _check_factors(f):
     missing = [name for name in FACTORS if name not in f]
     if missing:
-        raise ValueError(f"factors lack {missing}; start from ck.faces.sample_factors(n) and change what you want")
+        raise ValueError(
+            f"factors lack {missing}; start from ck.faces.sample_factors(n) and change what you want")
     n = len(f["smile"])
     for name, (kind, spec) in FACTORS.items():
         v = torch.as_tensor(f[name])
         if v.shape != (n,):
             raise ValueError(f"factor {name!r} has shape {tuple(v.shape)}, expected ({n},) like the others")
         if kind == "class" and (v.min() < 0 or v.max() >= spec):
-            raise ValueError(f"factor {name!r} must be a class in 0..{spec - 1}, got values {v.unique().tolist()}")
+            raise ValueError(f"factor {name!r} must be a class in 0..{spec - 1}, got values "
+                             f"{v.unique().tolist()}")
     return n
 
 
@@ -173,7 +174,8 @@ def render(factors, size=64, detail=None):
             raise ValueError(f"detail must be (N,) per-image seeds, N = {n} (ck.faces.detail_seeds), "
                              f"got shape {tuple(torch.as_tensor(detail).shape)}")
         d = detail_fields(detail)
-        grain["background"] = 1 + 0.10 * _sample(d["background_coarse"], X, Y) + 0.05 * _sample(d["background_fine"], X, Y)
+        grain["background"] = (1 + 0.10 * _sample(d["background_coarse"], X, Y)
+                               + 0.05 * _sample(d["background_fine"], X, Y))
         image = image * grain["background"].unsqueeze(1)
     labels = torch.zeros(n, size, size, dtype=torch.long)
 
@@ -189,7 +191,8 @@ def render(factors, size=64, detail=None):
         # them; curly hair's strands wave more
         bend = 0.03 * (1 + 2 * (style == 3)) * _sample(d["strand_wave"], u, v)
         grain["hair"] = (1 + 0.22 * _sample(d["strands"], (u + bend) / 0.9, v / 1.2)).unsqueeze(1)
-        grain["skin"] = (1 + 0.04 * _sample(d["skin_coarse"], X, Y) + 0.035 * _sample(d["skin_fine"], X, Y)).unsqueeze(1)
+        grain["skin"] = (1 + 0.04 * _sample(d["skin_coarse"], X, Y)
+                         + 0.035 * _sample(d["skin_fine"], X, Y)).unsqueeze(1)
 
     # long hair falls behind the face, down to the shoulders
     back = _ellipse(u, v, 0, 0.12, rx + 0.10, ry + 0.28)
@@ -215,7 +218,8 @@ def render(factors, size=64, detail=None):
     eye_white = _cover(torch.minimum(eye_l, eye_r), px) * openness
     iris = _cover(torch.minimum(_ellipse(u, v, -ex, ey, er * 0.5, er * 0.5),
                                 _ellipse(u, v, ex, ey, er * 0.5, er * 0.5)), px) * openness
-    lid = torch.minimum(torch.maximum((v - ey).abs() - 0.012, torch.minimum((u + ex).abs(), (u - ex).abs()) - er),
+    lid = torch.minimum(torch.maximum((v - ey).abs() - 0.012,
+                                      torch.minimum((u + ex).abs(), (u - ex).abs()) - er),
                         torch.tensor(9.0))
     eye_closed = _cover(lid, px) * (1 - openness)
 
@@ -243,7 +247,8 @@ def render(factors, size=64, detail=None):
 
 
 def edges(labels):
-    """Edge maps (N, 1, S, S) in {-1, 1}: 1 where a pixel's label differs from its right or lower neighbour."""
+    """Edge maps (N, 1, S, S) in {-1, 1}: 1 where a pixel's label differs from its right or lower
+    neighbour."""
     e = torch.zeros(labels.shape, dtype=torch.bool)
     e[:, :, :-1] |= labels[:, :, 1:] != labels[:, :, :-1]
     e[:, :-1, :] |= labels[:, 1:, :] != labels[:, :-1, :]

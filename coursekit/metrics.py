@@ -39,7 +39,8 @@ def _judge_or_default(j):
 def _digits(images, name="images", channels=1):
     check_images(images, name, channels=channels, values=True)
     if tuple(images.shape[2:]) != (28, 28):
-        raise ValueError(f"{name} must be MNIST-sized (B, {channels}, 28, 28) in [-1, 1], got {tuple(images.shape)}")
+        raise ValueError(f"{name} must be MNIST-sized (B, {channels}, 28, 28) in [-1, 1], got "
+                         f"{tuple(images.shape)}")
     return images
 
 
@@ -87,7 +88,8 @@ def confusion_matrix(images, labels, judge=None):
     """(10, 10) counts: row = asked label, column = the judge's label."""
     labels = _labels(labels, len(images))
     pred = predicted_labels(images, judge)
-    return torch.bincount(labels * NUM_CLASSES + pred, minlength=NUM_CLASSES**2).view(NUM_CLASSES, NUM_CLASSES)
+    return torch.bincount(labels * NUM_CLASSES + pred,
+                          minlength=NUM_CLASSES**2).view(NUM_CLASSES, NUM_CLASSES)
 
 
 def features(images, judge=None):
@@ -172,7 +174,8 @@ def fid(images, reference=None, judge=None):
 def reference():
     """The floor and ceiling that make a Fréchet distance readable, from the judge's record."""
     m = zoo.record("mnist-judge")["metrics"]
-    return {"floor (1,000 held-out real digits)": m["fid_floor"], "ceiling (1,000 uniform noise images)": m["fid_noise"]}
+    return {"floor (1,000 held-out real digits)": m["fid_floor"],
+            "ceiling (1,000 uniform noise images)": m["fid_noise"]}
 
 
 def evaluate_judge(model, seed=0):

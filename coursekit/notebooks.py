@@ -97,9 +97,11 @@ def student_version(nb, name="notebook"):
     for i, cell in enumerate(student.cells):
         if cell.cell_type == "code" and BEGIN in cell.source:
             cell.source = stub_source(cell.source, f"{name}, cell {i}")
-            check = re.search(r"ck\.check\.(\w+)", student.cells[i + 1].source) if i + 1 < len(student.cells) else None
+            check = (re.search(r"ck\.check\.(\w+)", student.cells[i + 1].source)
+                     if i + 1 < len(student.cells) else None)
             if check:  # the steps beyond the stub's hint come on request
-                cell.source += f"\n# Stuck? ck.hint({check.group(1)!r}) gives a hint; call it again for the next one."
+                cell.source += (f"\n# Stuck? ck.hint({check.group(1)!r}) gives a hint; "
+                                "call it again for the next one.")
         if cell.cell_type == "code" and CHECK_OUTPUT in cell.source and "ck.check." in cell.source:
             cell.source = "\n".join(line for line in cell.source.splitlines() if line.strip() != CHECK_OUTPUT)
             cell.outputs, cell.execution_count = [], None
@@ -197,8 +199,10 @@ def main(argv=None):
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--check", action="store_true", help="only report what is out of date")
     parser.add_argument("--no-execute", dest="execute_changed", action="store_false",
-                        help="do not run the notebooks whose source changed (compared outputs may go missing)")
-    parser.add_argument("--execute", action="store_true", help="run the notebooks named by --only even if unchanged")
+                        help="do not run the notebooks whose source changed "
+                             "(compared outputs may go missing)")
+    parser.add_argument("--execute", action="store_true",
+                        help="run the notebooks named by --only even if unchanged")
     parser.add_argument("--only", default="", help="with --execute: the notebooks whose name contains this")
     args = parser.parse_args(argv)
     rerun = (args.only or ".ipynb") if args.execute else ""

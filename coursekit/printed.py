@@ -122,7 +122,7 @@ def _blur(images, sigma):
 
 
 def printed_images(n, seed=0, start=0):
-    """Images ``start ..`` of ``seed``: (images (n, 3, 28, 28) in [-1, 1], labels (n,)).  ``ck.data.printed_digits``
-    wraps them as a data set."""
+    """Images ``start ..`` of ``seed``: (images (n, 3, 28, 28) in [-1, 1], labels (n,)).
+    ``ck.data.printed_digits`` wraps them as a data set."""
     style = sample_style(n, seed=seed, start=start)
     return render(style, noise_seed=seed * 1_000_033 + start), style["label"]

@@ -30,11 +30,11 @@ def check_images(x, name="images", channels=None, values=False):
                              "diverged (a learning rate too high, a division by zero); look at the losses")
         low, high = float(x.min()), float(x.max())
         if high > 1.5:
-            raise ValueError(f"{name} span {low:.3g} .. {high:.3g}: they look like pixels in 0..255, while the "
-                             "course's images live in [-1, 1]; convert with ck.data.to_model_range(x)")
+            raise ValueError(f"{name} span {low:.3g} .. {high:.3g}: they look like pixels in 0..255, while "
+                             "the course's images live in [-1, 1]; convert with ck.data.to_model_range(x)")
         if low >= 0 and high > 0.5 and x.numel() >= 64:
-            warnings.warn(f"{name} only span {low:.3g} .. {high:.3g}: if they are images in [0, 1], map them to "
-                          "the course's [-1, 1] with x * 2 - 1 (a tanh's range), or scores will be off",
+            warnings.warn(f"{name} only span {low:.3g} .. {high:.3g}: if they are images in [0, 1], map them "
+                          "to the course's [-1, 1] with x * 2 - 1 (a tanh's range), or scores will be off",
                           stacklevel=3)
     return x
 
@@ -173,7 +173,8 @@ class LivePlot:
 
 
 def diagram_box(ax, x, y, text, colour, size=8, pad=0.3):
-    """A labelled, rounded box centred at (x, y): a block of the lectures' diagrams (U-Net, StyleGAN, cycles)."""
+    """A labelled, rounded box centred at (x, y): a block of the lectures' diagrams (U-Net, StyleGAN,
+    cycles)."""
     ax.text(x, y, text, ha="center", va="center", fontsize=size,
             bbox=dict(boxstyle=f"round,pad={pad}", fc=colour, ec="black"))
 

@@ -9,7 +9,8 @@ shows its error inside the widget, in red, and the widget keeps working.
 Tests drive an explorer without a browser: ``explorer.update(label=3)`` sets
 the control, renders, and returns the seconds the render took.
 
-    >>> ex = ck.widgets.Explorer(lambda n: ck.viz.to_png(x[:n]), {"n": ck.widgets.slider("images", 1, 64, 16)})
+    >>> ex = ck.widgets.Explorer(lambda n: ck.viz.to_png(x[:n]),
+    ...                          {"n": ck.widgets.slider("images", 1, 64, 16)})
     >>> ex          # in a notebook cell: shows the controls and the picture
 
 This module is the framework and the widgets more than one lecture uses (browsing digits, walking
@@ -59,7 +60,8 @@ class ImageView(W.Image):
         self.add_class("coursekit-pixelated")
 
 
-_CSS = W.HTML("<style>.coursekit-pixelated img, img.coursekit-pixelated {image-rendering: pixelated;}</style>")
+_CSS = W.HTML(
+    "<style>.coursekit-pixelated img, img.coursekit-pixelated {image-rendering: pixelated;}</style>")
 
 
 class Explorer(W.VBox):
@@ -179,7 +181,8 @@ def interpolation(G, steps=10, z_dim=None):
         zs = (slerp if path == "spherical" else lerp)(z0, z1, t)
         return G(zs.to(next(G.parameters()).device)).cpu()
 
-    return Explorer(render, {"seed_a": slider("start (seed)", 0, 99, 0), "seed_b": slider("end (seed)", 0, 99, 1),
+    return Explorer(render, {"seed_a": slider("start (seed)", 0, 99, 0),
+                             "seed_b": slider("end (seed)", 0, 99, 1),
                              "path": picker("path", ["linear", "spherical"])},
                     title="Latent interpolation: G(z) along the path from z0 to z1", nrow=steps, scale=2)
 
@@ -207,12 +210,12 @@ def latent_sliders(G, directions=4, samples=8, seed=0, span=3.0):
     def draw(codes):
         return G(codes.to(next(G.parameters()).device)).cpu()
 
-    return direction_sliders(draw, z, {f"direction {i + 1}": basis[:, i] for i in range(directions)}, span=span,
-                             title=f"{samples} samples moved along {directions} directions of z")
+    return direction_sliders(draw, z, {f"direction {i + 1}": basis[:, i] for i in range(directions)},
+                             span=span, title=f"{samples} samples moved along {directions} directions of z")
 
 
-def replay(frames, frame_steps, title="What G draws for the same 64 z as training goes", captions=None, nrow=8,
-           scale=2):
+def replay(frames, frame_steps, title="What G draws for the same 64 z as training goes", captions=None,
+           nrow=8, scale=2):
     """Scrub through images saved during training: ``frames`` (T, B, C, H, W), uint8 or floats in
     [-1, 1], ``frame_steps`` (T,), the slider's values; ``captions`` (T strings) label them instead."""
     if len(frames) != len(frame_steps) or (captions is not None and len(captions) != len(frames)):
@@ -240,8 +243,9 @@ def spread_map(images):
 
 
 def __getattr__(name):
-    # PEP 562: ck.widgets.cycle_explorer is the widget of notebook 04's lecture (coursekit/models/cyclegan/
-    # widgets.py).  Imported on first use: a lecture's widgets import this framework, so it cannot import them.
+    # PEP 562: ck.widgets.cycle_explorer is the widget of notebook 04's lecture
+    # (coursekit/models/cyclegan/widgets.py).  Imported on first use: a lecture's widgets import this
+    # framework, so it cannot import them.
     if not name.startswith("__"):
         for lecture in LECTURES:
             try:

@@ -32,7 +32,8 @@ RENAMED_CONFIG_FIELDS = {"nz": "z_dim", "latent_dim": "z_dim"}
 
 
 def register(name, cls, config_cls):
-    """Let the zoo save and rebuild ``cls`` (built as ``cls(config_cls(**record["config"]))``) under ``name``."""
+    """Let the zoo save and rebuild ``cls`` (built as ``cls(config_cls(**record["config"]))``) under
+    ``name``."""
     ARCHITECTURES[name] = (cls, config_cls)
     return cls
 
@@ -52,7 +53,8 @@ def _architecture(model):
     for name, (cls, _) in ARCHITECTURES.items():
         if type(model) is cls:
             return name
-    raise ValueError(f"register {type(model).__name__} with ck.zoo.register(name, cls, config_cls) before publishing it")
+    raise ValueError(
+        f"register {type(model).__name__} with ck.zoo.register(name, cls, config_cls) before publishing it")
 
 
 def names():
@@ -76,7 +78,8 @@ def available(show=True):
             print(f"The zoo at {ZOO_DIR} is empty.")
         for name, rec in records.items():
             size = _ckpt.paths(ZOO_DIR / name)[0].stat().st_size / 1e6
-            metrics = ", ".join(f"{k} {_fmt(v)}" for k, v in rec.get("metrics", {}).items() if not isinstance(v, (list, dict)))
+            metrics = ", ".join(f"{k} {_fmt(v)}" for k, v in rec.get("metrics", {}).items()
+                                if not isinstance(v, (list, dict)))
             print(f"{name:<14} {rec['architecture']:<10} {size:5.1f} MB  {metrics}")
     return records
 
@@ -89,13 +92,15 @@ def load(name, device=None):
     state, rec = _ckpt.read(_path(name))
     arch = rec.get("architecture")
     if _architecture_of(arch) is None:
-        raise _ckpt.CheckpointError(f"{_path(name)}.json names architecture {arch!r}, which no lecture of this "
-                                    "coursekit registers. Update coursekit (git pull) or retrain the model.")
+        raise _ckpt.CheckpointError(f"{_path(name)}.json names architecture {arch!r}, which no lecture of "
+                                    "this coursekit registers. Update coursekit (git pull) or retrain "
+                                    "the model.")
     cls, config_cls = _architecture_of(arch)
     try:
         config = config_cls(**{RENAMED_CONFIG_FIELDS.get(k, k): v for k, v in rec.get("config", {}).items()})
     except TypeError as e:
-        raise _ckpt.CheckpointError(f"{_path(name)}.json has a config that {config_cls.__name__} does not accept ({e}).") from None
+        raise _ckpt.CheckpointError(
+            f"{_path(name)}.json has a config that {config_cls.__name__} does not accept ({e}).") from None
     model = cls(config)
     _ckpt.load_weights(model, state["model"], f"{_path(name)}.safetensors")
     return guard_inputs(model.to(device or _device()).eval())

@@ -60,7 +60,8 @@ def test_train_step_updates_g_and_d(small):
     G, D = small
     opt_G, opt_D = ck.models.dcgan.make_optimizers(G, D)
     before = [p.clone() for p in [*G.parameters(), *D.parameters()]]
-    cgan.train_step(G, D, opt_G, opt_D, torch.rand(4, 1, 28, 28) * 2 - 1, torch.tensor([1, 2, 3, 4]), torch.randn(4, 6))
+    cgan.train_step(G, D, opt_G, opt_D, torch.rand(4, 1, 28, 28) * 2 - 1, torch.tensor([1, 2, 3, 4]),
+                    torch.randn(4, 6))
     assert all(not torch.equal(a, b) for a, b in zip(before, [*G.parameters(), *D.parameters()]))
 
 

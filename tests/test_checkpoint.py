@@ -24,7 +24,8 @@ def _trained():
 
 def test_round_trip_restores_weights_optimizer_and_plain_values(tmp_path):
     model, opt = _trained()
-    checkpoint.save(tmp_path / "run", {"model": model, "opt": opt, "step": 3, "note": "hi", "lrs": [0.1, 0.2]},
+    checkpoint.save(tmp_path / "run", {"model": model, "opt": opt, "step": 3, "note": "hi",
+                                       "lrs": [0.1, 0.2]},
                     {"config": {"width": 4}})
     state, record = checkpoint.read(tmp_path / "run")
     fresh = _model()
@@ -52,8 +53,9 @@ def test_weights_are_safetensors_not_pickle(tmp_path):
 
     assert set(load_file(tmp_path / "m.safetensors")) == {"model/0.weight", "model/0.bias", "model/1.weight",
                                                           "model/1.bias", "model/1.running_mean",
-                                                          "model/1.running_var", "model/1.num_batches_tracked",
-                                                          "model/2.weight", "model/2.bias"}
+                                                          "model/1.running_var",
+                                                          "model/1.num_batches_tracked", "model/2.weight",
+                                                          "model/2.bias"}
 
 
 def test_damaged_weights_are_detected_by_their_hash(tmp_path):

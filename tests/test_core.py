@@ -9,7 +9,8 @@ import coursekit as ck
 
 
 def _run(code, **env):
-    out = subprocess.run([sys.executable, "-c", code], env={**os.environ, **env}, capture_output=True, text=True)
+    out = subprocess.run([sys.executable, "-c", code], env={**os.environ, **env}, capture_output=True,
+                         text=True)
     return out.returncode, out.stdout.strip(), out.stderr
 
 
@@ -76,7 +77,8 @@ def test_autocast_follows_the_hardware_unless_told(monkeypatch):
 
 def test_coursekit_precision_says_what_the_hardware_default_means(monkeypatch):
     monkeypatch.setattr(ck.core, "has_fast_bf16", lambda dev: True)
-    for wanted, expected in (("", True), ("auto", True), ("float32", False), ("bf16", True), (" Float32 ", False)):
+    for wanted, expected in (("", True), ("auto", True), ("float32", False), ("bf16", True),
+                             (" Float32 ", False)):
         monkeypatch.setenv("COURSEKIT_PRECISION", wanted)
         assert ck.core.uses_bf16("cpu") is expected, wanted
         assert ck.core.uses_bf16("cpu", True) is True and ck.core.uses_bf16("cpu", False) is False  # asked wins
@@ -104,7 +106,9 @@ def test_a_gan_trains_the_same_in_bf16_for_the_same_seed():
     from coursekit.models import stylegan
 
     config = stylegan.StyleGANConfig(resolution=8, width=32, z_dim=8, w_dim=8, mapping_layers=1)
-    runs = [stylegan.train_stylegan(steps=3, batch_size=4, model=config, device=torch.device("cpu"), bf16=True).G
+    runs = [stylegan.train_stylegan(steps=3, batch_size=4, model=config, device=torch.device("cpu"),
+                                    bf16=True).G
             for _ in range(2)]
-    assert all(torch.equal(a, b) for a, b in zip(runs[0].state_dict().values(), runs[1].state_dict().values()))
+    assert all(torch.equal(a, b) for a, b in zip(runs[0].state_dict().values(),
+                                                 runs[1].state_dict().values()))
     assert all(p.dtype == torch.float32 for p in runs[0].parameters())  # the weights stay float32

@@ -173,7 +173,8 @@ def test_a_semantic_training_step_adds_the_classifier_loss_only_when_given_one()
     pools = (C.ImagePool(), C.ImagePool())
     plain = C.train_step(nets, C.make_optimizers(*nets), pools, x, x)
     assert plain["loss_sem"] == 0
-    semantic = C.train_step(nets, C.make_optimizers(*nets), pools, x, x, classifier=Judge(JudgeConfig(channels=3)).eval())
+    semantic = C.train_step(nets, C.make_optimizers(*nets), pools, x, x,
+                            classifier=Judge(JudgeConfig(channels=3)).eval())
     assert semantic["loss_sem"] > 0
 
 
@@ -190,8 +191,10 @@ def test_the_labels_task_never_pairs_a_map_with_its_own_photo():
 
 
 @pytest.mark.parametrize("bad, message", [(torch.zeros(3, 28, 28), "add the batch dimension"),
-                                          (torch.zeros(2, 2, 28, 28), r"expected an image batch \(N, 3, H, W\)"),
-                                          (torch.full((2, 3, 28, 28), 255.0), "expected images in \\[-1, 1\\]")])
+                                          (torch.zeros(2, 2, 28, 28),
+                                           r"expected an image batch \(N, 3, H, W\)"),
+                                          (torch.full((2, 3, 28, 28), 255.0),
+                                           "expected images in \\[-1, 1\\]")])
 def test_a_translation_names_what_it_expected(bad, message):
     with pytest.raises(ValueError, match=message):
         C.translate(C.ResnetGenerator(TINY), bad)

@@ -40,7 +40,8 @@ def test_translation_to_print_keeps_the_digit_about_as_well_as_recolouring_it(ju
     x, y = digits.images[:500], digits.labels[:500]
     kept = ck.metrics.class_accuracy(cyclegan.translate(zoo_model("mnist-cyclegan-semantic").G_AB, x), y,
                                      judge=judges[1])
-    assert kept >= 0.85 * ck.metrics.class_accuracy(cyclegan.recoloured_mnist(x, seed=FRESH_SEED), y, judge=judges[1])
+    assert kept >= 0.85 * ck.metrics.class_accuracy(cyclegan.recoloured_mnist(x, seed=FRESH_SEED), y,
+                                                    judge=judges[1])
 
 
 def test_the_second_printed_reader_caps_a_shape_keeping_translation_as_the_first_does():

@@ -66,7 +66,8 @@ def test_batch_size_larger_than_the_set_is_refused(splits):
 
 
 def test_to_model_range_maps_0_and_255_to_minus_one_and_one():
-    assert torch.equal(data.to_model_range(torch.tensor([0, 255], dtype=torch.uint8)), torch.tensor([-1.0, 1.0]))
+    assert torch.equal(data.to_model_range(torch.tensor([0, 255], dtype=torch.uint8)),
+                       torch.tensor([-1.0, 1.0]))
 
 
 # -- the full MNIST through torchvision, from files the test writes -----------------------
@@ -79,7 +80,8 @@ def _write_idx(raw, prefix, n):
         count = n if p == prefix else 3
         images = rng.integers(0, 256, (count, 28, 28), dtype=np.uint8)
         labels = rng.integers(0, 10, count, dtype=np.uint8)
-        (raw / f"{p}-images-idx3-ubyte").write_bytes(struct.pack(">IIII", 2051, count, 28, 28) + images.tobytes())
+        (raw / f"{p}-images-idx3-ubyte").write_bytes(struct.pack(">IIII",
+                                                                 2051, count, 28, 28) + images.tobytes())
         (raw / f"{p}-labels-idx1-ubyte").write_bytes(struct.pack(">II", 2049, count) + labels.tobytes())
         if p == prefix:
             written = images, labels
@@ -119,7 +121,8 @@ def test_truncated_full_mnist_is_reported_as_damaged(tmp_path):
 def test_garbage_full_mnist_files_are_reported_as_damaged(tmp_path):
     raw = tmp_path / "MNIST" / "raw"
     raw.mkdir(parents=True)
-    for name in ("train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"):
+    for name in ("train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte",
+                 "t10k-labels-idx1-ubyte"):
         (raw / name).write_bytes(b"not an idx file")
     with pytest.raises(OSError, match="damaged"):
         ck.data.mnist("test", root=tmp_path)

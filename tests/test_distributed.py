@@ -20,7 +20,8 @@ def _train(directory, steps, processes):
     for key in ("RANK", "WORLD_SIZE", "LOCAL_RANK", "MASTER_ADDR", "MASTER_PORT"):
         env.pop(key, None)
     # --standalone: torchrun picks a free local port for the rendezvous
-    launcher = [sys.executable] if processes == 1 else [str(TORCHRUN), "--standalone", "--nproc_per_node", str(processes)]
+    launcher = [sys.executable] if processes == 1 else [str(TORCHRUN), "--standalone", "--nproc_per_node",
+                                                        str(processes)]
     done = subprocess.run([*launcher, str(JOB), str(directory), str(steps)], env=env, capture_output=True,
                           text=True, timeout=300)
     assert done.returncode == 0, done.stderr[-3000:]
@@ -84,10 +85,13 @@ def test_shard_splits_the_global_batch_evenly(monkeypatch):
 def test_the_training_command_runs_under_torchrun_and_records_how_it_ran(tmp_path):
     env = {**os.environ, "OMP_NUM_THREADS": "1", "COURSEKIT_DEVICE": "cpu"}
     done = subprocess.run([str(TORCHRUN), "--standalone", "--nproc_per_node", "2", "-m", "coursekit.train",
-                           "mnist-judge", "--steps", "3", "--batch-size", "16", "--runs", str(tmp_path / "runs"),
-                           "--zoo", str(tmp_path / "zoo")], env=env, capture_output=True, text=True, timeout=300)
+                           "mnist-judge", "--steps", "3", "--batch-size", "16", "--runs",
+                           str(tmp_path / "runs"), "--zoo",
+                           str(tmp_path / "zoo")], env=env, capture_output=True, text=True,
+                          timeout=300)
     # On failure show what each rank said first (torchrun's own report fills the end of stderr).
-    said = [line for line in done.stderr.splitlines() if "[rank" in line or "terminate" in line or "Error" in line]
+    said = [line
+            for line in done.stderr.splitlines() if "[rank" in line or "terminate" in line or "Error" in line]
     assert done.returncode == 0, "\n".join(said[:40]) + "\n...\n" + done.stderr[-1500:]
     record = checkpoint.read_record(tmp_path / "zoo" / "mnist-judge")
     assert record["command"] == "torchrun --nproc_per_node 2 -m coursekit.train mnist-judge --steps 3 --batch-size 16"

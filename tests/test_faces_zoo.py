@@ -40,7 +40,8 @@ def test_the_attribute_predictor_reads_every_factor(fresh):
 def test_the_segmenter_finds_the_parts_of_real_renders(fresh):
     m = ck.zoo.record("faces-segmenter")["metrics"]
     assert m["pixel_accuracy"] >= 0.99 and m["mean_iou"] >= 0.95
-    scores = face_eval.segmentation_scores(face_eval.segment(zoo_model("faces-segmenter"), fresh.images), fresh.labels)
+    scores = face_eval.segmentation_scores(face_eval.segment(zoo_model("faces-segmenter"), fresh.images),
+                                           fresh.labels)
     assert scores["pixel_accuracy"] >= 0.98
 
 
@@ -48,8 +49,8 @@ def test_the_detail_segmenter_finds_the_parts_of_photos_with_detail():
     m = ck.zoo.record("faces-segmenter-detail")["metrics"]
     assert m["pixel_accuracy"] >= 0.99 and m["mean_iou"] >= 0.95
     rich = ck.data.faces(64, size=64, seed=FRESH_SEED, detail=True)
-    scores = face_eval.segmentation_scores(face_eval.segment(zoo_model("faces-segmenter-detail"), rich.images),
-                                           rich.labels)
+    scores = face_eval.segmentation_scores(
+        face_eval.segment(zoo_model("faces-segmenter-detail"), rich.images), rich.labels)
     assert scores["pixel_accuracy"] >= 0.98
 
 
@@ -73,10 +74,12 @@ def test_the_detail_segmenter_forgives_a_little_blur_but_not_grain_or_a_colour_c
     cast = torch.randn(64, 3, 1, 1, generator=torch.Generator().manual_seed(1))
 
     def read(x):
-        return face_eval.segmentation_scores(face_eval.segment(zoo_model("faces-segmenter-detail"), x), rich.labels)
+        return face_eval.segmentation_scores(face_eval.segment(zoo_model("faces-segmenter-detail"), x),
+                                             rich.labels)
 
     little, strong = read(gaussian_blur(rich.images, 7, 0.5)), read(gaussian_blur(rich.images, 7, 1.0))
-    grain, colour = read((rich.images + 0.05 * noise).clamp(-1, 1)), read((rich.images + 0.2 * cast).clamp(-1, 1))
+    grain, colour = read((rich.images + 0.05 * noise).clamp(-1, 1)), read(
+        (rich.images + 0.2 * cast).clamp(-1, 1))
     assert little["pixel_accuracy"] >= 0.98 and little["mean_iou"] >= 0.9
     assert strong["mean_iou"] < little["mean_iou"] - 0.2 and strong["pixel_accuracy"] > grain["pixel_accuracy"]
     assert grain["pixel_accuracy"] < little["pixel_accuracy"] - 0.04
@@ -87,7 +90,8 @@ def test_the_detail_study_is_trained_as_long_as_its_model_and_reads_as_notebook_
     table, pictures = record["metrics"]["ablations"], ck.zoo.extras("faces-pix2pix-detail")["ablations"]
     assert table["steps"] == record["steps"] == record["options"]["steps"] and record["options"]["detail"]
     full, l1, gan = table["L1 + cGAN (the paper)"], table["L1 only"], table["cGAN only"]
-    assert all(pictures[name].shape == (6, 3, 64, 64) for name in ("L1 + cGAN (the paper)", "L1 only", "cGAN only"))
+    assert all(pictures[name].shape == (6, 3, 64, 64)
+               for name in ("L1 + cGAN (the paper)", "L1 only", "cGAN only"))
     # notebook 03's reading: the adversary brings the photos nearer real ones (Fréchet; cGAN alone the
     # nearest) and adds texture where L1 alone smooths (below the real photos' 1), but too much, and the
     # segmenter, trained on real photos with detail, reads L1 alone's average faces best; cGAN alone

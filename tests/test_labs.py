@@ -50,8 +50,9 @@ def test_the_ddim_lab_says_not_implemented_for_a_stub_and_not_met_for_a_sampler_
 
 
 def test_the_ddim_lab_names_a_wrong_shape():
-    report = ck.check.lab_ddim.report(lambda model, schedule, labels, steps, generator: torch.zeros(len(labels), 28, 28),
-                                      per_class=1, steps=2)
+    report = ck.check.lab_ddim.report(
+        lambda model, schedule, labels, steps, generator: torch.zeros(len(labels), 28, 28), per_class=1,
+        steps=2)
     assert report.status == "failed" and "(10, 1, 28, 28)" in str(report)
 
 
@@ -113,7 +114,8 @@ def _recolour(steps=60, keep_others=True):
 @pytest.fixture(scope="module")
 def face_models():
     cpu = torch.device("cpu")
-    return {"G": ck.zoo.load("faces-stylegan", device=cpu), "attributes": ck.zoo.load("faces-attributes", device=cpu)}
+    return {"G": ck.zoo.load("faces-stylegan", device=cpu),
+            "attributes": ck.zoo.load("faces-attributes", device=cpu)}
 
 
 def test_the_recolour_lab_meets_its_goal_when_the_other_factors_are_asked_to_stay(face_models):
@@ -199,7 +201,8 @@ def test_the_printed_reader_lab_meets_its_goal_with_a_reader_trained_on_recolour
 
 
 def test_the_printed_reader_lab_is_not_met_by_the_plain_cyclegan_or_the_mnist_judge_alone(digit_models):
-    swapping = ck.check.lab_printed_reader.report(_through(digit_models["mnist-cyclegan"], digit_models["mnist-judge"]))
+    swapping = ck.check.lab_printed_reader.report(_through(digit_models["mnist-cyclegan"],
+                                                           digit_models["mnist-judge"]))
     assert swapping.status == "not met" and 0.6 < swapping.numbers["accuracy"] < 0.9, str(swapping)
     untranslated = ck.check.lab_printed_reader.report(
         lambda unlabelled: lambda x: digit_models["mnist-judge"](cyclegan.to_gray(x)))
@@ -222,7 +225,8 @@ def _quieter(scale, only_finest=False, psi=1.0, clamp=True):
     finest resolution's), truncation ``psi``, clamped to [-1, 1] unless ``clamp=False``."""
     def sample(G, z, noise):
         res = stylegan.noise_resolutions(G.config)
-        noise = [b * (scale if r == G.config.resolution or not only_finest else 1) for b, r in zip(noise, res)]
+        noise = [b * (scale if r == G.config.resolution or not only_finest else 1)
+                 for b, r in zip(noise, res)]
         x = G(z, psi=psi, noise=noise)
         return x.clamp(-1, 1) if clamp else x
     return sample
@@ -236,7 +240,8 @@ def test_the_sampler_lab_meets_its_goal_with_every_layers_noise_turned_down(face
 
 def test_the_sampler_lab_is_not_met_by_the_zoo_sampler_noise_switched_off_or_truncation(face_models):
     # the zoo sampler (88.2) and truncation (93.7) are far from the goal: 250 faces tell; noise off (80.2) is near it
-    for wrong, n in ((_quieter(1.0), 250), (_quieter(1.0, psi=0.7), 250), (_quieter(0.0, only_finest=True), 1000)):
+    for wrong, n in ((_quieter(1.0), 250), (_quieter(1.0, psi=0.7), 250),
+                     (_quieter(0.0, only_finest=True), 1000)):
         report = ck.check.lab_sampler.report(wrong, n=n, **face_models)
         assert report.status == "not met" and report.numbers["fid"] > 79.5, str(report)
 
@@ -245,14 +250,16 @@ def test_the_sampler_lab_says_not_implemented_and_names_unclamped_or_misshapen_i
     assert ck.check.lab_sampler.report(_stub, **face_models).status == "not implemented"
     raw = ck.check.lab_sampler.report(_quieter(0.5, clamp=False), n=250, **face_models)
     assert raw.status == "failed" and ".clamp(-1, 1)" in str(raw)
-    big = ck.check.lab_sampler.report(lambda G, z, noise: torch.zeros(len(z), 3, 64, 64), n=250, **face_models)
+    big = ck.check.lab_sampler.report(lambda G, z, noise: torch.zeros(len(z), 3, 64, 64), n=250,
+                                      **face_models)
     assert big.status == "failed" and "(250, 3, 32, 32)" in str(big)
 
 
 @pytest.fixture(scope="module")
 def pix2pix_models():
     cpu = torch.device("cpu")
-    return {"G": ck.zoo.load("faces-pix2pix", device=cpu), "segmenter": ck.zoo.load("faces-segmenter", device=cpu),
+    return {"G": ck.zoo.load("faces-pix2pix", device=cpu),
+            "segmenter": ck.zoo.load("faces-segmenter", device=cpu),
             "attributes": ck.zoo.load("faces-attributes", device=cpu)}
 
 
@@ -287,7 +294,8 @@ def test_the_inference_lab_says_not_implemented_and_names_changed_weights_or_a_w
         return pix2pix.translate(G, conditions)
     report = ck.check.lab_inference.report(nudged, **pix2pix_models)
     assert report.status == "failed" and "weights changed" in str(report)
-    small = ck.check.lab_inference.report(lambda G, c: pix2pix.translate(G, c)[:, :, ::2, ::2], **pix2pix_models)
+    small = ck.check.lab_inference.report(lambda G, c: pix2pix.translate(G, c)[:, :, ::2, ::2],
+                                          **pix2pix_models)
     assert small.status == "failed" and "(200, 3, 64, 64)" in str(small)
 
 
@@ -307,7 +315,8 @@ class _SpreadD(torch.nn.Module):
 
     def forward(self, x):
         f = self.features(x)
-        spread = f.std(dim=0, keepdim=True).expand_as(f) if self.over == "batch" else f.std(dim=1, keepdim=True)
+        spread = f.std(dim=0, keepdim=True).expand_as(f) if self.over == "batch" else f.std(
+            dim=1, keepdim=True)
         return self.head(torch.cat([f, spread], dim=1)).flatten()
 
 

@@ -17,12 +17,14 @@ def test_frechet_of_gaussians_matches_the_closed_form_for_diagonal_covariances()
     s1, s2 = torch.tensor([1.0, 4.0, 9.0]), torch.tensor([4.0, 1.0, 9.0])
     # diagonal: d² = ‖mu1 − mu2‖² + Σ (σ1 − σ2)²
     expected = (mu1 - mu2).square().sum() + (s1.sqrt() - s2.sqrt()).square().sum()
-    assert metrics.gaussian_frechet(mu1, torch.diag(s1), mu2, torch.diag(s2)) == pytest.approx(expected.item(), rel=1e-9)
+    assert metrics.gaussian_frechet(mu1, torch.diag(s1), mu2, torch.diag(s2)) == pytest.approx(
+        expected.item(), rel=1e-9)
 
 
 def test_frechet_of_gaussians_matches_scipy_for_full_covariances():
     g = torch.Generator().manual_seed(0)
-    a, b = torch.randn(6, 6, generator=g, dtype=torch.float64), torch.randn(6, 6, generator=g, dtype=torch.float64)
+    a, b = torch.randn(6, 6, generator=g, dtype=torch.float64), torch.randn(6,
+                                                                            6, generator=g, dtype=torch.float64)
     c1, c2 = a @ a.T + 0.1 * torch.eye(6), b @ b.T + 0.1 * torch.eye(6)
     mu1, mu2 = torch.randn(6, generator=g, dtype=torch.float64), torch.zeros(6, dtype=torch.float64)
     root = scipy.linalg.sqrtm(c1.numpy() @ c2.numpy())
@@ -64,7 +66,8 @@ def test_the_judges_record_matches_a_fresh_measurement(test_digits):
 
 
 def test_fid_orders_real_below_blurred_below_noise(test_digits):
-    blurred = torch.nn.functional.avg_pool2d(test_digits.images, 3, stride=1, padding=1, count_include_pad=False)
+    blurred = torch.nn.functional.avg_pool2d(test_digits.images, 3, stride=1, padding=1,
+                                             count_include_pad=False)
     noise = torch.rand(1000, 1, 28, 28, generator=torch.Generator().manual_seed(0)) * 2 - 1
     real, blur, rand = (metrics.fid(x) for x in (test_digits.images, blurred, noise))
     assert real < blur < rand

@@ -7,7 +7,8 @@ import pytest
 from coursekit import notebooks
 from coursekit.notebooks import SolutionMarkerError, stub_source
 
-ALL_NOTEBOOKS = sorted(notebooks.ROOT.glob("*.ipynb")) + sorted((notebooks.ROOT / "solutions").glob("*.ipynb"))
+ALL_NOTEBOOKS = sorted(notebooks.ROOT.glob("*.ipynb")) + sorted(
+    (notebooks.ROOT / "solutions").glob("*.ipynb"))
 
 
 def test_the_solved_and_student_notebooks_are_in_sync_with_their_sources():
@@ -48,13 +49,17 @@ def test_nbval_fails_a_notebook_whose_compared_output_changes(tmp_path):
 
     def notebook(expected):
         cell = nbformat.v4.new_code_cell(f"{notebooks.CHECK_OUTPUT}\nprint(6 * 7)", execution_count=1,
-                                         outputs=[nbformat.v4.new_output("stream", name="stdout", text=expected)])
-        return nbformat.v4.new_notebook(cells=[cell], metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}})
+                                         outputs=[
+                                             nbformat.v4.new_output("stream", name="stdout", text=expected)])
+        return nbformat.v4.new_notebook(cells=[cell],
+                                        metadata={"kernelspec": {"name": "python3",
+                                                                 "display_name": "Python 3", "language": "python"}})
 
     nbformat.write(notebook("42\n"), tmp_path / "right.ipynb")
     nbformat.write(notebook("41\n"), tmp_path / "wrong.ipynb")
-    run = lambda name: subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--nbval-lax",
-                                       "--nbval-current-env", "--rootdir", str(tmp_path), str(tmp_path / name)],
+    run = lambda name: subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+                                       "--nbval-lax", "--nbval-current-env", "--rootdir", str(tmp_path),
+                                       str(tmp_path / name)],
                                       capture_output=True, text=True, cwd=tmp_path)  # noqa: E731
     assert run("right.ipynb").returncode == 0
     assert run("wrong.ipynb").returncode == 1
@@ -116,7 +121,8 @@ def _lecture(root, source=SOURCE):
 
 def test_build_writes_the_solved_and_the_student_notebook_from_the_one_source(tmp_path):
     _lecture(tmp_path)
-    assert notebooks.build(tmp_path, check=True) == [f"{tmp_path.name}/solutions/x.ipynb", f"{tmp_path.name}/x.ipynb"]
+    assert notebooks.build(tmp_path, check=True) == [f"{tmp_path.name}/solutions/x.ipynb",
+                                                     f"{tmp_path.name}/x.ipynb"]
     notebooks.build(tmp_path, execute_changed=False)
     assert notebooks.build(tmp_path, check=True) == []
     solved = nbformat.read(tmp_path / "solutions" / "x.ipynb", as_version=4)
@@ -155,7 +161,8 @@ def test_a_built_notebook_without_a_source_is_reported(tmp_path):
     _lecture(tmp_path)
     notebooks.build(tmp_path, execute_changed=False)
     nbformat.write(nbformat.v4.new_notebook(), tmp_path / "solutions" / "y.ipynb")
-    assert notebooks.build(tmp_path, check=True) == [f"{tmp_path.name}/solutions/y.ipynb (no source in notebooks/source/)"]
+    assert notebooks.build(tmp_path, check=True) == [f"{tmp_path.name}/solutions/y.ipynb (no source in "
+                                                     "notebooks/source/)"]
 
 def _solutions(source):
     """{check name: the solution's code lines} of a notebook source."""
@@ -179,7 +186,8 @@ def _expression(line):
     return "".join(line.split())
 
 
-@pytest.mark.parametrize("source", sorted((notebooks.ROOT / notebooks.SOURCE).glob("*.py")), ids=lambda p: p.stem)
+@pytest.mark.parametrize("source", sorted((notebooks.ROOT / notebooks.SOURCE).glob("*.py")),
+                         ids=lambda p: p.stem)
 def test_a_student_notebook_never_shows_a_solutions_code(source):
     from coursekit.check import ALL, LABS
 

@@ -73,10 +73,10 @@ def test_a_short_training_and_its_evaluation_run_on_faces(task):
                                 device=torch.device("cpu"))
     assert run.step == 3 and len(run.history.values("loss_G")) == 3
     torch.manual_seed(0)
-    m = P.evaluate(G, task, face_eval.Segmenter(face_eval.SegmenterConfig(width=8)), face_eval.AttributePredictor(),
-                   n=8)
-    assert {"pixel_accuracy", "mean_iou", "pixel_accuracy_real", "pixel_accuracy_floor", "mean_iou_floor", "l1",
-            "l1_floor", "fid_attributes"} <= set(m)
+    m = P.evaluate(G, task, face_eval.Segmenter(face_eval.SegmenterConfig(width=8)),
+                   face_eval.AttributePredictor(), n=8)
+    assert {"pixel_accuracy", "mean_iou", "pixel_accuracy_real", "pixel_accuracy_floor", "mean_iou_floor",
+            "l1", "l1_floor", "fid_attributes"} <= set(m)
     with pytest.raises(ValueError, match="task must be one of"):
         P.train_pix2pix("sketch", steps=1)
 
@@ -133,7 +133,8 @@ def test_the_floor_is_what_one_constant_picture_scores():
 
     segmenter, attributes = _untrained_readers()
     mean_photo = faces.faces(8, size=64, seed=P.TRAIN_SEED).images.mean(0, keepdim=True)
-    m = P.evaluate(None, "labels", segmenter, attributes, n=8, run=lambda G, c: mean_photo.expand(len(c), -1, -1, -1))
+    m = P.evaluate(None, "labels", segmenter, attributes, n=8,
+                   run=lambda G, c: mean_photo.expand(len(c), -1, -1, -1))
     assert m["pixel_accuracy"] == m["pixel_accuracy_floor"] and m["mean_iou"] == m["mean_iou_floor"]
     assert m["l1"] == m["l1_floor"]
 
@@ -144,7 +145,9 @@ def test_texture_reads_the_true_photos_as_one_a_blur_below_and_noise_above():
     segmenter, attributes = _untrained_readers()
     photos = faces.faces(8, size=64, seed=P.TEST_SEED).images
     blurred = torch.nn.functional.avg_pool2d(photos, 3, stride=1, padding=1, count_include_pad=False)
-    noisy = (photos + 0.1 * torch.randn(photos.shape, generator=torch.Generator().manual_seed(0))).clamp(-1, 1)
-    texture = {name: P.evaluate(None, "labels", segmenter, attributes, n=8, run=lambda G, c, x=x: x)["texture"]
+    noisy = (photos + 0.1 * torch.randn(photos.shape,
+                                        generator=torch.Generator().manual_seed(0))).clamp(-1, 1)
+    texture = {name: P.evaluate(None, "labels", segmenter, attributes, n=8,
+                                run=lambda G, c, x=x: x)["texture"]
                for name, x in (("true", photos), ("blurred", blurred), ("noisy", noisy))}
     assert texture["true"] == 1.0 and texture["blurred"] < 0.9 and texture["noisy"] > 1.5, texture

@@ -142,7 +142,8 @@ def test_attribute_variety_is_one_for_real_faces_and_near_zero_for_a_collapsed_g
     collapsed = face_eval.attribute_variety(attributes, real[:1].expand(200, -1, -1, -1), real)
     assert collapsed["mean"] < 0.05
     # half the faces one face: less varied than real, more than collapsed
-    half = face_eval.attribute_variety(attributes, torch.cat([real[:100], real[:1].expand(100, -1, -1, -1)]), real)
+    half = face_eval.attribute_variety(attributes, torch.cat([real[:100], real[:1].expand(100, -1, -1, -1)]),
+                                       real)
     assert collapsed["mean"] < half["mean"] < same["mean"]
     with pytest.raises(ValueError, match="at least 2 faces"):
         face_eval.attribute_variety(attributes, real[:1], real)
@@ -158,7 +159,8 @@ def test_the_ablation_trains_without_the_trick_and_scores_like_the_zoo_model(tmp
     row = rows["no minibatch std"]
     assert set(row) == {"fid", "variety", "samples"} and row["samples"].shape == (16, 3, 8, 8)
     assert (tmp_path / "no-minibatch-std").is_dir()
-    assert not any(isinstance(m, P.MinibatchStdDev) for m in P.Discriminator(P.ProGANConfig(mbstd_group=0)).modules())
+    assert not any(isinstance(m, P.MinibatchStdDev)
+                   for m in P.Discriminator(P.ProGANConfig(mbstd_group=0)).modules())
     assert set(P.evaluate(P.Generator(cfg), attributes, n=8)) == {"fid", "variety"}
 
 

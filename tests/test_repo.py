@@ -37,7 +37,8 @@ def test_the_constraints_pin_the_torch_the_tests_run_with():
 def test_ci_runs_the_readme_test_command():
     readme = (ROOT / "README.md").read_text()
     assert "make test" in readme and "make lab" in readme
-    ci = [line for line in (ROOT / ".ci" / "run").read_text().splitlines() if line and not line.startswith("#")]
+    ci = [
+        line for line in (ROOT / ".ci" / "run").read_text().splitlines() if line and not line.startswith("#")]
     assert "make test" in ci and "make test-browser" in ci and "make test-browser" in readme
 
 
@@ -83,6 +84,7 @@ def test_the_library_has_no_import_circles_and_a_lecture_imports_no_later_lectur
     for module, targets in graph.items():
         here = next((i for name, i in order.items() if module == name or module.startswith(name + ".")), None)
         for target in targets:
-            there = next((i for name, i in order.items() if target == name or target.startswith(name + ".")), None)
+            there = next((i for name, i in order.items() if target == name or target.startswith(name + ".")),
+                         None)
             if here is not None and there is not None:
                 assert there <= here, f"{module} imports {target}, a later lecture"

@@ -20,7 +20,8 @@ def test_the_mapping_network_turns_z_into_w():
 
 def test_adain_gives_each_channel_the_styles_mean_and_std():
     x = torch.randn(2, 3, 8, 8) * 5 + 2
-    scale, bias = torch.tensor([[1.0, 2.0, 0.5], [3.0, 1.0, 1.0]]), torch.tensor([[0.0, -1.0, 4.0], [1.0, 1.0, 1.0]])
+    scale, bias = torch.tensor([[1.0, 2.0, 0.5], [3.0, 1.0, 1.0]]), torch.tensor(
+        [[0.0, -1.0, 4.0], [1.0, 1.0, 1.0]])
     y = S.adain(x, scale, bias)
     assert torch.allclose(y.mean(dim=(2, 3)), bias, atol=1e-5)
     assert torch.allclose(y.std(dim=(2, 3), unbiased=False), scale, atol=1e-4)
@@ -120,7 +121,8 @@ def test_r1_is_the_squared_gradient_of_d_on_real_images():
 
 def test_a_short_training_runs_tracks_the_mean_w_and_averages_g():
     torch.manual_seed(0)
-    G_ema, G, D, run, _ = S.train_stylegan(steps=3, batch_size=4, model=SMALL, device=torch.device("cpu"), r1_every=2)
+    G_ema, G, D, run, _ = S.train_stylegan(steps=3, batch_size=4, model=SMALL, device=torch.device("cpu"),
+                                           r1_every=2)
     assert run.step == 3 and G.w_avg.abs().sum() > 0
     assert G_ema(torch.randn(2, 16)).shape == (2, 3, 16, 16)
     assert not all(torch.equal(a, b) for a, b in zip(G_ema.parameters(), G.parameters()))
@@ -191,7 +193,8 @@ def test_the_measures_run_on_a_small_generator_and_a_small_predictor():
     assert set(scores) == {"coarse", "fine"}  # 16x16: its last resolution is its fine group, none between
     assert all(0 <= v <= 1 for s in scores.values() for v in s.values())
     sep = S.separability(G, A, n=200, min_share=0.0)
-    assert set(sep["z"]) == set(sep["w"]) == set(S.binary_attributes(S.read_attributes(A, G(torch.randn(4, 16)))))
+    assert set(sep["z"]) == set(sep["w"]) == set(
+        S.binary_attributes(S.read_attributes(A, G(torch.randn(4, 16)))))
     assert all(0 <= v <= 1 for v in sep["z"].values()) and sep["score_z"] >= 1
     for space in ("z", "w"):
         assert S.path_length(G, A, space, n=20)["mean"] > 0

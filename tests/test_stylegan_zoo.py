@@ -43,7 +43,8 @@ def test_the_zoo_model_is_close_to_real_faces_and_varied(zoo_model, attributes, 
     assert fresh["fid"] <= FID_BAR * 1.3
     torch.manual_seed(0)
     untrained = stylegan.Generator(zoo_model.config).eval()
-    assert fresh["fid"] * 5 < face_eval.versus_real(attributes, stylegan.sample(untrained, 300, seed=7))["fid"]
+    assert fresh["fid"] * 5 < face_eval.versus_real(attributes,
+                                                    stylegan.sample(untrained, 300, seed=7))["fid"]
 
 
 def test_style_mixing_scores_are_in_the_record_and_reproduce(zoo_model, attributes, metrics):
@@ -81,7 +82,8 @@ def test_w_is_more_disentangled_than_z(zoo_model, attributes, metrics):
     assert sep["score_w"] < sep["score_z"], sep  # the paper's exp(sum of conditional entropies): lower is better
     ppl = metrics["path_length"]
     assert ppl["w"]["median"] < ppl["z"]["median"], ppl
-    live = {space: stylegan.path_length(zoo_model, attributes, space, n=200, seed=7)["median"] for space in ("z", "w")}
+    live = {space: stylegan.path_length(zoo_model, attributes, space, n=200, seed=7)["median"]
+            for space in ("z", "w")}
     assert live["w"] < live["z"], live
 
 

@@ -133,7 +133,8 @@ def test_same_seed_same_training_on_the_cpu():
 def test_retrain_command_publishes_a_zoo_model_with_its_record(tmp_path):
     from coursekit.train.__main__ import main
 
-    assert main(["mnist-judge", "--steps", "3", "--runs", str(tmp_path / "runs"), "--zoo", str(tmp_path)]) == 0
+    assert main(["mnist-judge", "--steps", "3", "--runs", str(tmp_path / "runs"), "--zoo",
+                 str(tmp_path)]) == 0
     record = ck.checkpoint.read_record(tmp_path / "mnist-judge")
     assert record["command"] == "python -m coursekit.train mnist-judge --steps 3"
     assert record["steps"] == 3 and record["architecture"] == "Judge"
@@ -162,8 +163,8 @@ def test_the_retrain_command_stops_on_kill_and_resumes_where_it_stopped(tmp_path
     import time
 
     runs = tmp_path / "runs"
-    cmd = [sys.executable, "-u", "-m", "coursekit.train", "mnist-judge", "--steps", "100000", "--runs", str(runs),
-           "--no-publish"]
+    cmd = [sys.executable, "-u", "-m", "coursekit.train", "mnist-judge", "--steps", "100000", "--runs",
+           str(runs), "--no-publish"]
     # started as a background job is: SIGINT ignored, so `kill` (SIGTERM) is how it is stopped
     env = {**os.environ, "COURSEKIT_QUICK": "0"}  # the progress bar on: it tells when training has begun
     job = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env,
@@ -218,7 +219,8 @@ def test_the_pix2pix_recipe_publishes_its_scores_and_the_ablation_table(tmp_path
         "faces-segmenter": face_eval.Segmenter(face_eval.SegmenterConfig(width=8)),
         "faces-attributes": face_eval.AttributePredictor(face_eval.AttributeConfig(width=4))}[name])
     monkeypatch.setattr(pix2pix, "config_for", lambda task, **c: pix2pix.Pix2PixConfig(**{"width": 4, **c}))
-    monkeypatch.setattr(pix2pix, "ABLATIONS", {k: pix2pix.ABLATIONS[k] for k in ["L1 only", "PixelGAN (1x1)"]})
+    monkeypatch.setattr(pix2pix, "ABLATIONS",
+                        {k: pix2pix.ABLATIONS[k] for k in ["L1 only", "PixelGAN (1x1)"]})
     assert main(["faces-pix2pix", "--steps", "1", "--batch-size", "2", "--ablation-steps", "1",
                  "--runs", str(tmp_path / "runs"), "--zoo", str(tmp_path)]) == 0
     state, record = ck.checkpoint.read(tmp_path / "faces-pix2pix")
@@ -272,7 +274,8 @@ def test_the_stylegan_64_recipe_trains_detail_and_flat_renders_as_long_and_publi
         "faces-attributes": face_eval.AttributePredictor(face_eval.AttributeConfig(width=4))}[name])
     trained, scored = [], []
     train = stylegan.train_stylegan
-    monkeypatch.setattr(stylegan, "train_stylegan", lambda t, **k: trained.append(as_trained(t, k)) or train(t, **k))
+    monkeypatch.setattr(stylegan, "train_stylegan",
+                        lambda t, **k: trained.append(as_trained(t, k)) or train(t, **k))
     monkeypatch.setattr(stylegan, "evaluate", lambda G, A, detail=False: scored.append(detail) or {
         **face_eval.versus_real(A, stylegan.sample(G, 4), detail=detail),
         "style_mixing": stylegan.style_mixing_scores(G, A, n=2)})
@@ -295,8 +298,10 @@ def test_the_equal_compute_recipe_runs_the_race_again_from_other_seeds_for_both_
         "faces-attributes": face_eval.AttributePredictor(face_eval.AttributeConfig(width=4))}[name])
     styled, grown = [], []
     train_s, train_p = stylegan.train_stylegan, progan.train_progan
-    monkeypatch.setattr(stylegan, "train_stylegan", lambda t, **k: styled.append(as_trained(t, k)) or train_s(t, **k))
-    monkeypatch.setattr(progan, "train_progan", lambda t, **k: grown.append(as_trained(t, k)) or train_p(t, **k))
+    monkeypatch.setattr(stylegan, "train_stylegan",
+                        lambda t, **k: styled.append(as_trained(t, k)) or train_s(t, **k))
+    monkeypatch.setattr(progan, "train_progan",
+                        lambda t, **k: grown.append(as_trained(t, k)) or train_p(t, **k))
     sample, evaluate = stylegan.sample, progan.evaluate  # scored on 8 faces, not 1,000: the wiring is tested
     monkeypatch.setattr(stylegan, "sample", lambda G, n=16, seed=0: sample(G, min(n, 8), seed))
     monkeypatch.setattr(progan, "evaluate", lambda G, A, n=1000, seed=0: evaluate(G, A, 8, seed))
@@ -310,7 +315,8 @@ def test_the_equal_compute_recipe_runs_the_race_again_from_other_seeds_for_both_
     assert all(row["fid"] >= 0 and row["variety"] >= 0 for row in race.values())
     # StyleGAN: the model (seed 0) and the race's seeds, as long; ProGAN: its zoo schedule scaled alike, float32
     assert [t.seed for t in styled] == [0, 1, 2] and all(t.steps == 2 for t in styled)
-    assert [t.seed for t in grown] == [1, 2] and all(t.bf16 is False and t.lr == FACES_PROGAN.lr for t in grown)
+    assert [t.seed for t in grown] == [1, 2] and all(t.bf16 is False and t.lr == FACES_PROGAN.lr
+                                                     for t in grown)
     assert all(t.steps_per_phase == 1 for t in grown)  # 4,900 x 2 / 3,900 steps, 7 phases: at least 1 each
 
 
@@ -332,7 +338,8 @@ def test_a_run_trains_on_the_cores_other_programs_leave_free_and_restores_the_th
 
 def test_the_bar_says_when_steps_run_far_slower_than_earlier():
     run = Run({}, steps=1)
-    run._bar = type("Bar", (), {"set_description_str": lambda self, s, refresh=False: setattr(self, "text", s)})()
+    run._bar = type(
+        "Bar", (), {"set_description_str": lambda self, s, refresh=False: setattr(self, "text", s)})()
     run._watch_speed(10, 1.0)
     assert run._bar.text == run.desc
     run._watch_speed(10, 4.0)

@@ -88,7 +88,8 @@ def test_forward_process_rows_follow_each_schedule():
     from coursekit.models import ddpm
 
     x0 = ck.data.mnist("test", verbose=False).images[:3]
-    schedules = {"linear": ddpm.DDPMSchedule(), "cosine": ddpm.DDPMSchedule(beta_schedule="squaredcos_cap_v2")}
+    schedules = {"linear": ddpm.DDPMSchedule(),
+                 "cosine": ddpm.DDPMSchedule(beta_schedule="squaredcos_cap_v2")}
     w = ck.widgets.forward_process(x0, schedules)
     assert torch.allclose(w.render_fn(t=0)[:3], x0, atol=0.05)  # t = 0: almost the clean digits
     late = w.render_fn(t=999)
@@ -99,11 +100,13 @@ def test_forward_process_rows_follow_each_schedule():
 
 
 def test_reverse_trajectory_shows_the_saved_step_without_sampling():
-    traj = [(t, torch.full((2, 1, 4, 4), t / 1000), torch.full((2, 1, 4, 4), -t / 1000)) for t in (900, 500, 0)]
+    traj = [(t, torch.full((2, 1, 4, 4), t / 1000), torch.full((2, 1, 4, 4), -t / 1000))
+            for t in (900, 500, 0)]
     w = ck.widgets.reverse_trajectory(traj)
     assert w.controls["t"].value == 900
     shown = w.render_fn(t=500)
-    assert torch.allclose(shown[:2], torch.full((2, 1, 4, 4), 0.5)) and torch.allclose(shown[2:], torch.full((2, 1, 4, 4), -0.5))
+    assert torch.allclose(shown[:2], torch.full((2, 1, 4, 4), 0.5)) and torch.allclose(
+        shown[2:], torch.full((2, 1, 4, 4), -0.5))
     w.update(t=0)
     assert w.renders == 2
 
@@ -207,7 +210,8 @@ def _stylegan():
     from coursekit.models import stylegan
 
     torch.manual_seed(0)
-    G = stylegan.Generator(stylegan.StyleGANConfig(z_dim=16, w_dim=16, mapping_layers=2, resolution=16, width=32))
+    G = stylegan.Generator(stylegan.StyleGANConfig(z_dim=16, w_dim=16, mapping_layers=2, resolution=16,
+                                                   width=32))
     for m in G.modules():
         if isinstance(m, stylegan.NoiseInjection):
             torch.nn.init.constant_(m.strength, 0.5)
@@ -270,7 +274,8 @@ def test_edit_inverted_shows_the_face_its_inversion_and_the_edit():
     codes = G.styles(torch.randn(3, c.z_dim)).detach()
     targets = torch.zeros(3, 3, 16, 16)
     seen = []
-    w = ck.widgets.edit_inverted(G, targets, codes, {"smile": torch.nn.functional.normalize(torch.randn(c.w_dim), dim=0)})
+    w = ck.widgets.edit_inverted(G, targets, codes,
+                                 {"smile": torch.nn.functional.normalize(torch.randn(c.w_dim), dim=0)})
     render = w.render_fn
     w.render_fn = lambda **v: seen.append(render(**v)) or seen[-1]
     w.update(face=2, d0=0.0)

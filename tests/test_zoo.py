@@ -23,7 +23,8 @@ def test_every_record_says_how_to_retrain_and_what_it_cost():
     for name in zoo.names():
         record = zoo.record(name)
         assert record["command"].startswith(("python -m coursekit.train ", "torchrun "))
-        assert {"config", "data", "steps", "wall_time_s", "device", "metrics", "versions", "sha256"} <= set(record)
+        assert {"config", "data", "steps", "wall_time_s", "device", "metrics", "versions",
+                "sha256"} <= set(record)
 
 
 def test_the_zoo_stays_small():
@@ -57,7 +58,8 @@ def test_a_damaged_zoo_file_says_so(zoo_copy):
 
 
 def test_a_record_with_an_unknown_architecture_is_refused(zoo_copy):
-    text = (zoo_copy / "mnist-judge.json").read_text().replace('"architecture": "Judge"', '"architecture": "Nope"')
+    text = (zoo_copy / "mnist-judge.json").read_text().replace(
+        '"architecture": "Judge"', '"architecture": "Nope"')
     (zoo_copy / "mnist-judge.json").write_text(text)
     with pytest.raises(CheckpointError, match="names architecture 'Nope'"):
         ck.zoo.load("mnist-judge")

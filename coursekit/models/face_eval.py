@@ -23,8 +23,9 @@ from coursekit.zoo import register
 
 
 def _block(c_in, c_out):
-    return nn.Sequential(nn.Conv2d(c_in, c_out, 3, padding=1, bias=False), nn.BatchNorm2d(c_out), nn.ReLU(inplace=True),
-                         nn.Conv2d(c_out, c_out, 3, padding=1, bias=False), nn.BatchNorm2d(c_out), nn.ReLU(inplace=True))
+    return nn.Sequential(nn.Conv2d(c_in, c_out, 3, padding=1, bias=False), nn.BatchNorm2d(c_out),
+                         nn.ReLU(inplace=True), nn.Conv2d(c_out, c_out, 3, padding=1, bias=False),
+                         nn.BatchNorm2d(c_out), nn.ReLU(inplace=True))
 
 
 @dataclass
@@ -42,7 +43,8 @@ class AttributePredictor(nn.Module):
         w = c.width
         self.body = nn.Sequential(_block(3, w), nn.MaxPool2d(2), _block(w, 2 * w), nn.MaxPool2d(2),
                                   _block(2 * w, 4 * w), nn.MaxPool2d(2), _block(4 * w, 4 * w),
-                                  nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(4 * w, c.features), nn.ReLU())
+                                  nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(4 * w, c.features),
+                                  nn.ReLU())
         self.heads = nn.ModuleDict({name: nn.Linear(c.features, spec if kind == "class" else 1)
                                     for name, (kind, spec) in _faces.FACTORS.items()})
 
@@ -111,7 +113,8 @@ class Segmenter(nn.Module):
 
     def forward(self, x):
         if x.dim() != 4 or x.shape[1] != 3 or x.shape[-1] % 4:
-            raise ValueError(f"expected RGB images (N, 3, H, W) with H, W multiples of 4, got shape {tuple(x.shape)}")
+            raise ValueError("expected RGB images (N, 3, H, W) with H, W multiples of 4, got shape "
+                             f"{tuple(x.shape)}")
         e1 = self.enc1(x)
         e2 = self.enc2(F.max_pool2d(e1, 2))
         e3 = self.enc3(F.max_pool2d(e2, 2))
@@ -156,7 +159,8 @@ def _stream(step, batch_size, size, detail=False):
     return _faces.faces(n, size=size, seed=TRAIN_SEED, start=step * batch_size + offset, detail=detail)
 
 
-def _train(model, loss_fn, name, steps, batch_size, size, lr, checkpoint, device, seed, detail=False, bf16=None):
+def _train(model, loss_fn, name, steps, batch_size, size, lr, checkpoint, device, seed, detail=False,
+           bf16=None):
     """The loop both evaluation models share: AdamW with a one-cycle learning rate on fresh renders
     (``bf16``: autocast, None where the hardware has native bf16, as ``ck.core.autocast``)."""
     dev = device or ck.device()
@@ -180,7 +184,8 @@ def _train(model, loss_fn, name, steps, batch_size, size, lr, checkpoint, device
     return model.eval(), run
 
 
-def train_attributes(steps=3000, batch_size=64, size=64, lr=2e-3, checkpoint=None, device=None, seed=0, bf16=None):
+def train_attributes(steps=3000, batch_size=64, size=64, lr=2e-3, checkpoint=None, device=None, seed=0,
+                     bf16=None):
     """Train the attribute predictor on a stream of fresh renders; returns (model, run)."""
     torch.manual_seed(seed)
     return _train(AttributePredictor(), lambda net, b, dev: attribute_loss(net(b.images.to(dev)), b.factors),
@@ -200,23 +205,25 @@ def through_camera(images, generator=None):
     kernel = torch.where(blur[:, None], kernel / kernel.sum(1, keepdim=True), (taps == 0).to(images.dtype))
     k = kernel.repeat_interleave(c, 0)  # one separable kernel per image and channel: (N·C, 7)
     x = F.pad(images.reshape(1, n * c, *images.shape[-2:]), (3, 3, 3, 3), mode="reflect")
-    x = F.conv2d(F.conv2d(x, k[:, None, None, :], groups=n * c), k[:, None, :, None], groups=n * c).view_as(images)
+    x = F.conv2d(F.conv2d(x, k[:, None, None, :], groups=n * c), k[:, None, :, None],
+                 groups=n * c).view_as(images)
     amount = grain.view(n, 1, 1, 1) * 0.12 * torch.rand(n, 1, 1, 1, generator=generator)
     x = x + amount * torch.randn(images.shape, generator=generator)
     x = x + cast.view(n, 1, 1, 1) * 0.2 * torch.randn(n, c, 1, 1, generator=generator)
     return x.clamp(-1, 1)
 
 
-def train_segmenter(steps=2000, batch_size=32, size=64, lr=2e-3, checkpoint=None, device=None, seed=0, detail=False,
-                    camera=False, bf16=None):
+def train_segmenter(steps=2000, batch_size=32, size=64, lr=2e-3, checkpoint=None, device=None, seed=0,
+                    detail=False, camera=False, bf16=None):
     """Train the segmenter on a stream of fresh renders (``detail=True``: photos with detail, as
     ``ck.faces.faces`` draws them; ``camera=True``: each photo passed through :func:`through_camera` first, so
     that the segmenter has seen blur, grain and colour casts, as a segmenter trained on real photos
     has); returns (model, run)."""
     torch.manual_seed(seed)
     look = through_camera if camera else (lambda x: x)
-    return _train(Segmenter(), lambda net, b, dev: F.cross_entropy(net(look(b.images).to(dev)), b.labels.to(dev)),
-                  "segmenter", steps, batch_size, size, lr, checkpoint, device, seed, detail, bf16)
+    return _train(
+        Segmenter(), lambda net, b, dev: F.cross_entropy(net(look(b.images).to(dev)), b.labels.to(dev)),
+        "segmenter", steps, batch_size, size, lr, checkpoint, device, seed, detail, bf16)
 
 
 @torch.no_grad()
@@ -263,7 +270,9 @@ def versus_real(model, fake, seed=TEST_SEED, detail=False):
     that a generator of small images is compared with real faces as small.  ``detail``: against real
     faces with detail (a generator trained on them)."""
     real = _held_out_at(len(fake), fake.shape[-1], seed, detail)
-    (features_fake, read_fake), (features_real, read_real) = read_faces(model, F.interpolate(fake, size=64, mode="nearest")), \
+    (features_fake, read_fake), (features_real, read_real) = read_faces(model,
+                                                                        F.interpolate(
+                                                                            fake, size=64, mode="nearest")), \
         read_faces(model, real)  # one pass over each set serves both measures
     return {"fid": round(ck.metrics.frechet_distance(features_fake, features_real), 3),
             "variety": _variety(read_fake, read_real)}
@@ -300,7 +309,8 @@ def _variety(pf, pr):
     """:func:`attribute_variety` from the factors read from the generated (``pf``) and the real faces (``pr``)."""
     n_fake, n_real = (len(next(iter(p.values()))) for p in (pf, pr))
     if n_fake < 2 or n_real < 2:
-        raise ValueError(f"variety needs at least 2 faces in each set, got {n_fake} generated and {n_real} real")
+        raise ValueError(
+            f"variety needs at least 2 faces in each set, got {n_fake} generated and {n_real} real")
 
     def spread(values, kind, spec):
         if kind == "value":

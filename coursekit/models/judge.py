@@ -48,14 +48,16 @@ class Judge(nn.Module):
         c = self.config.width
         self.body = nn.Sequential(_conv_block(self.config.channels, c), _conv_block(c, 2 * c), nn.Flatten(),
                                   nn.Linear(2 * c * 7 * 7, self.config.features), nn.ReLU(inplace=True))
-        self.head = nn.Sequential(nn.Dropout(self.config.dropout), nn.Linear(self.config.features, self.config.num_classes))
+        self.head = nn.Sequential(nn.Dropout(self.config.dropout),
+                                  nn.Linear(self.config.features, self.config.num_classes))
         guard_inputs(self)  # a float64 input gets an error that names the fix
 
     def features(self, x):
         """Penultimate activations (B, features) of images (B, C, 28, 28) in [-1, 1]."""
         c = self.config.channels
         if x.dim() != 4 or tuple(x.shape[1:]) != (c, 28, 28):
-            raise ValueError(f"this judge reads MNIST-sized images (B, {c}, 28, 28) in [-1, 1], got {tuple(x.shape)}"
+            raise ValueError(f"this judge reads MNIST-sized images (B, {c}, 28, 28) in [-1, 1], got "
+                             f"{tuple(x.shape)}"
                              + (": an MNIST digit as RGB? use cyclegan.to_gray(x)" if c == 1 and x.dim() == 4
                                 and x.shape[1] == 3 else ""))
         return self.body(x)
@@ -116,8 +118,9 @@ def train_judge(steps=3000, batch_size=128, lr=2e-3, seed=0, checkpoint="runs/ju
     opt = torch.optim.AdamW(judge.parameters(), lr=lr, weight_decay=5e-4)
     sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=lr, total_steps=max(steps, 1), pct_start=0.15)
     batches = train.batches(batch_size, generator=g)
-    run = ck.train.Run({"judge": judge, "opt": opt, "sched": sched, "data_rng": g, "data": batches}, steps=steps, checkpoint=checkpoint,
-                       checkpoint_every=500, record={"config": asdict(judge.config)}, desc="judge")
+    run = ck.train.Run({"judge": judge, "opt": opt, "sched": sched, "data_rng": g, "data": batches},
+                       steps=steps, checkpoint=checkpoint, checkpoint_every=500,
+                       record={"config": asdict(judge.config)}, desc="judge")
     with run:
         for _ in run.steps():
             x, y = next(batches)
@@ -172,7 +175,8 @@ def train_colour_judge(steps=1500, batch_size=128, lr=2e-3, seed=0, checkpoint=N
 
 #: A second reader of the printed digits that no training loss ever sees (notebook 04 scores the
 #: semantic variant of CycleGAN with it): another architecture, seed and stream of renders.
-PRINTED_JUDGE_2 = {"config": JudgeConfig(channels=3, width=48, features=256, dropout=0.5), "seed": 2, "data_seed": 2}
+PRINTED_JUDGE_2 = {"config": JudgeConfig(channels=3, width=48, features=256, dropout=0.5), "seed": 2,
+                   "data_seed": 2}
 
 
 def train_printed_judge(steps=400, batch_size=128, lr=2e-3, seed=0, checkpoint=None, device=None, config=None,

@@ -161,7 +161,8 @@ class Run:
         if self._started is None:
             raise RuntimeError("use the run as `with run: for step in run.steps(): ...`")
         self._bar = tqdm(total=self.total, initial=self.step, desc=self.desc, leave=True, dynamic_ncols=True,
-                         mininterval=0.5, disable=(QUICK and not sys.stderr.isatty()) or not distributed.is_main(),
+                         mininterval=0.5,
+                         disable=(QUICK and not sys.stderr.isatty()) or not distributed.is_main(),
                          unit="step")
         self._fit_threads()
         while self.step < self.total:
@@ -205,7 +206,8 @@ class Run:
 
     def log(self, **values):
         """Record values for the current step (tensors stay on the device until the next flush)."""
-        self._pending.append((self.step, {k: v.detach() if torch.is_tensor(v) else v for k, v in values.items()}))
+        self._pending.append((self.step,
+                              {k: v.detach() if torch.is_tensor(v) else v for k, v in values.items()}))
 
     def __exit__(self, kind, error, tb):
         self.seconds += time.perf_counter() - self._started
@@ -251,7 +253,8 @@ class Run:
             if last is not None:
                 self._watch_speed(self.step - last[0], now - last[1])
             self._last_flush = (self.step, now)
-            self._bar.set_postfix({k: f"{self.history.last(k):.3g}" for k in self.history.names()}, refresh=False)
+            self._bar.set_postfix({k: f"{self.history.last(k):.3g}" for k in self.history.names()},
+                                  refresh=False)
         if self._plot_names and distributed.is_main():
             if self._plot is None:
                 names = None if self._plot_names is True else list(self._plot_names)  # None: all, as logged
@@ -265,11 +268,13 @@ class Run:
         self._flush()
         if not distributed.is_main():
             return
-        state = {"state": {k: v.get_state() if isinstance(v, torch.Generator) else v for k, v in self.state.items()},
+        state = {"state": {k: v.get_state() if isinstance(v, torch.Generator) else v
+                           for k, v in self.state.items()},
                  "step": self.step, "rng": torch.get_rng_state(),
                  "history": self.history.to_dict()}
         record = {**self.record, "steps": self.step, "total_steps": self.total,
-                  "wall_time_s": round(self.seconds + (time.perf_counter() - self._started if self._started else 0), 1),
+                  "wall_time_s": round(
+                      self.seconds + (time.perf_counter() - self._started if self._started else 0), 1),
                   "cpu_time_s": round(self.cpu_time(), 1)}
         _ckpt.save(self.dir / "checkpoint", state, record)
 
@@ -348,7 +353,8 @@ def ablation_study(variants, train_one, score, checkpoint=None):
     """
     rows = {}
     for name, change in variants.items():
-        model, run = train_one(name, dict(change), ablation_checkpoint(checkpoint, name) if checkpoint else None)
+        model, run = train_one(name, dict(change),
+                               ablation_checkpoint(checkpoint, name) if checkpoint else None)
         if run.interrupted:
             raise KeyboardInterrupt
         rows[name] = score(name, model)

@@ -97,8 +97,9 @@ faces_segmenter_camera = _face_eval(
 
 def recipes():
     """Every zoo model's recipe by name: the shared readers' (here) and each lecture's."""
-    found = {"mnist-judge": mnist_judge, "faces-attributes": faces_attributes, "faces-segmenter": faces_segmenter,
-             "faces-segmenter-detail": faces_segmenter_detail, "faces-segmenter-camera": faces_segmenter_camera}
+    found = {"mnist-judge": mnist_judge, "faces-attributes": faces_attributes,
+             "faces-segmenter": faces_segmenter, "faces-segmenter-detail": faces_segmenter_detail,
+             "faces-segmenter-camera": faces_segmenter_camera}
     for lecture in LECTURES:
         found.update(importlib.import_module(f"coursekit.models.{lecture}.recipes").RECIPES)
     return found
@@ -110,7 +111,8 @@ CONFIGS = {
     "faces-attributes": ck.train.settings(face_eval.train_attributes, steps=3000),
     "faces-segmenter": ck.train.settings(face_eval.train_segmenter, steps=2000),
     "faces-segmenter-detail": ck.train.settings(face_eval.train_segmenter, steps=2000, detail=True),
-    "faces-segmenter-camera": ck.train.settings(face_eval.train_segmenter, steps=2000, detail=True, camera=True),
+    "faces-segmenter-camera": ck.train.settings(face_eval.train_segmenter, steps=2000, detail=True,
+                                                camera=True),
 }
 
 
@@ -167,14 +169,15 @@ def main(argv=None):
     parser.add_argument("--runs", default="runs", help="directory of resumable training checkpoints")
     parser.add_argument("--zoo", default=None, help="zoo directory to publish to (default: data/zoo)")
     parser.add_argument("--ablation-steps", type=int, default=None,
-                        help="faces-pix2pix, mnist-cyclegan: training steps of each ablation run (default: the "
-                             "zoo's, 500 and 1000; 0: none); "
-                             "faces-progan, faces-stylegan: 0 skips the ablation, which otherwise trains as long as "
-                             "the zoo model")
+                        help="faces-pix2pix, mnist-cyclegan: training steps of each ablation run (default: "
+                             "the zoo's, 500 and 1000; 0: none); "
+                             "faces-progan, faces-stylegan: 0 skips the ablation, which otherwise trains as "
+                             "long as the zoo model")
     parser.add_argument("--precision", choices=ck.core.PRECISIONS, default=None,
-                        help="auto (the default): bf16 autocast where the hardware has native bf16, float32 elsewhere; "
-                             "float32: as on a machine without native bf16; bf16 (COURSEKIT_PRECISION does the same). "
-                             "The CycleGANs stay float32: bf16 does not pay at their size")
+                        help="auto (the default): bf16 autocast where the hardware has native bf16, float32 "
+                             "elsewhere; float32: as on a machine without native bf16; bf16 "
+                             "(COURSEKIT_PRECISION does the same). The CycleGANs stay float32: bf16 does not "
+                             "pay at their size")
     parser.add_argument("--set", nargs="+", default=[], metavar="NAME=VALUE",
                         help="change fields of the model's declared configuration (its recipes.CONFIGS), "
                              "e.g. --set lr=1e-3 steps=500; an unknown name lists the known ones")

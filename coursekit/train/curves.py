@@ -65,14 +65,16 @@ def at_cpu(rows, cpu_h):
 
 
 def find_runs(paths):
-    """Every run folder (one holding ``checkpoint.json``) under ``paths``, by its name."""
+    """Every run folder (one holding ``checkpoint.json``) under ``paths``, by name: a folder given alone
+    names its run; in a folder of runs each run is named by its own folder (``<run>/<model>/``, as
+    ``--runs`` leaves it, is named ``<run>``)."""
     found = {}
     for path in map(Path, paths):
-        for record in sorted([path / "checkpoint.json"] if (path / "checkpoint.json").exists()
-                             else path.rglob("checkpoint.json")):
-            rel = record.parent.relative_to(path).parts if record.parent != path else (path.name,)
-            # <run>/<model>/checkpoint, as --runs leaves it: the run's folder names it
-            name = rel[0] if len(rel) == 2 else path.name if len(rel) == 1 else "/".join(rel)
+        records = sorted([path / "checkpoint.json"] if (path / "checkpoint.json").exists()
+                         else path.rglob("checkpoint.json"))
+        for record in records:
+            rel = record.parent.relative_to(path).parts
+            name = path.name if len(records) == 1 else rel[0] if len(rel) <= 2 else "/".join(rel)
             found[name] = record.parent
     return found
 

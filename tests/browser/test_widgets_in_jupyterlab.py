@@ -45,7 +45,8 @@ def lab(tmp_path_factory):
     settings = home / "settings" / "@jupyterlab" / "apputils-extension"
     settings.mkdir(parents=True)
     # no news or update notification over the page
-    (settings / "notification.jupyterlab-settings").write_text(json.dumps({"fetchNews": "false", "checkForUpdates": False}))
+    (settings / "notification.jupyterlab-settings").write_text(
+        json.dumps({"fetchNews": "false", "checkForUpdates": False}))
     # every cell in the page (no windowing), so that the checks below see all prompts and outputs
     tracker = home / "settings" / "@jupyterlab" / "notebook-extension"
     tracker.mkdir(parents=True)
@@ -86,13 +87,13 @@ def browser():
     from playwright.sync_api import Error, sync_playwright
 
     if not Path(CHROMIUM).exists():
-        pytest.fail(f"Chromium not found at {CHROMIUM}: install Debian's chromium (`apt-get install chromium`, "
-                    "as `make test-browser` does) or set COURSEKIT_CHROMIUM to a Chromium binary.")
+        pytest.fail(f"Chromium not found at {CHROMIUM}: install Debian's chromium (`apt-get install "
+                    "chromium`, as `make test-browser` does) or set COURSEKIT_CHROMIUM to a Chromium binary.")
     with sync_playwright() as p:
         try:
             b = p.chromium.launch(executable_path=CHROMIUM, args=[
-                "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                "--disable-sync", "--no-first-run"])
+                "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--no-first-run"])
         except Error as e:
             pytest.fail(f"Chromium at {CHROMIUM} could not start: {e}")
         try:

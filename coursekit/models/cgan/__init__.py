@@ -36,13 +36,15 @@ def check_labels(y, n=None, num_classes=NUM_CLASSES):
         raise TypeError(f"labels must be a torch tensor of class numbers (B,), got {type(y).__name__}; "
                         "use torch.tensor([...])")
     if y.is_floating_point() or y.dtype == torch.bool:
-        raise TypeError(f"labels must be integers (torch.long), got {y.dtype}; use y.long() if they are whole numbers")
+        raise TypeError(
+            f"labels must be integers (torch.long), got {y.dtype}; use y.long() if they are whole numbers")
     if y.dim() != 1:
         raise ValueError(f"labels must have shape (B,), got {tuple(y.shape)}")
     if n is not None and len(y) != n:
         raise ValueError(f"got {len(y)} labels for a batch of {n}: give one label per z (or per image)")
     if len(y) and (y.min() < 0 or y.max() >= num_classes):
-        raise ValueError(f"labels must be classes 0..{num_classes - 1}, got values from {y.min().item()} to {y.max().item()}")
+        raise ValueError(f"labels must be classes 0..{num_classes - 1}, got values from {y.min().item()} to "
+                         f"{y.max().item()}")
     return y
 
 
@@ -81,7 +83,8 @@ def draw_inputs(z, image, label):
     left, right = fig.add_axes([0.04, 0.72, 0.66, 0.12]), fig.add_axes([0.72, 0.72, 0.24, 0.12])
     left.imshow(g_in[None, :len(z)].cpu(), aspect="auto", cmap="RdBu_r", vmin=-2.5, vmax=2.5)
     right.imshow(g_in[None, len(z):].cpu(), aspect="auto", cmap="gray", vmin=0, vmax=1)
-    for ax, text in ((left, f"z: {len(z)} numbers drawn from N(0, 1)"), (right, f"one_hot({label}): 10 numbers")):
+    for ax, text in ((left, f"z: {len(z)} numbers drawn from N(0, 1)"),
+                     (right, f"one_hot({label}): 10 numbers")):
         ax.set_yticks([])
         ax.set_xticks([])
         ax.set_xlabel(text, fontsize=9)
@@ -94,7 +97,8 @@ def draw_inputs(z, image, label):
         ax.imshow(d_in[k].cpu(), cmap="gray", vmin=-1 if k == 0 else 0, vmax=1)
         ax.set_xticks([])
         ax.set_yticks([])
-        ax.set_title("image" if k == 0 else f"y = {k - 1}", fontsize=9, color="#b00020" if k == 1 + label else "black")
+        ax.set_title("image" if k == 0 else f"y = {k - 1}", fontsize=9,
+                     color="#b00020" if k == 1 + label else "black")
     fig.text(0.5, 0.47, f"D reads {n} channels: the image, then one map per digit, all ones (white) for the "
              f"label ({label}), all zeros (black) for the others", ha="center", fontsize=10)
     return fig
@@ -113,7 +117,8 @@ class ConditionalGenerator(nn.Module):
     def __init__(self, config=None):
         super().__init__()
         self.config = config = config or CGANConfig()
-        self.G = dcgan.Generator(dcgan.DCGANConfig(z_dim=config.z_dim + config.num_classes, width=config.width))
+        self.G = dcgan.Generator(dcgan.DCGANConfig(z_dim=config.z_dim + config.num_classes,
+                                                   width=config.width))
         guard_inputs(self)  # a float64 input gets an error that names the fix
 
     def forward(self, z, y):
@@ -124,7 +129,8 @@ class ConditionalGenerator(nn.Module):
         """G with the label given as a vector (B, 10), e.g. a blend of two one-hot labels."""
         self._check_z(z)
         if y_vec.shape != (len(z), self.config.num_classes):
-            raise ValueError(f"label vectors must have shape ({len(z)}, {self.config.num_classes}), got {tuple(y_vec.shape)}")
+            raise ValueError(f"label vectors must have shape ({len(z)}, {self.config.num_classes}), got "
+                             f"{tuple(y_vec.shape)}")
         return self.G(torch.cat([z, y_vec.to(z.device, z.dtype)], dim=1))
 
     def _check_z(self, z):
@@ -141,7 +147,8 @@ class ConditionalDiscriminator(nn.Module):
     def __init__(self, config=None):
         super().__init__()
         self.config = config = config or CGANConfig()
-        self.D = dcgan.Discriminator(dcgan.DCGANConfig(width=config.width, image_channels=1 + config.num_classes))
+        self.D = dcgan.Discriminator(dcgan.DCGANConfig(width=config.width,
+                                                       image_channels=1 + config.num_classes))
         guard_inputs(self)  # a float64 input gets an error that names the fix
 
     def forward(self, x, y):
@@ -200,7 +207,8 @@ def d_loss(real_logits, fake_logits, mismatched_logits=None):
     """
     loss = dcgan.d_loss(real_logits, fake_logits)
     if mismatched_logits is not None:
-        loss = loss + F.binary_cross_entropy_with_logits(mismatched_logits, torch.zeros_like(mismatched_logits))
+        loss = loss + F.binary_cross_entropy_with_logits(mismatched_logits,
+                                                         torch.zeros_like(mismatched_logits))
     return loss
 
 
@@ -228,7 +236,8 @@ def sample(G, y, generator=None, batch_size=500):
     was_training = G.training
     G.eval()
     z = G.sample_z(len(y), generator=generator)
-    out = torch.cat([G(zc, yc.to(z.device)).cpu() for zc, yc in zip(z.split(batch_size), y.split(batch_size))])
+    out = torch.cat(
+        [G(zc, yc.to(z.device)).cpu() for zc, yc in zip(z.split(batch_size), y.split(batch_size))])
     G.train(was_training)
     return out
 
@@ -248,8 +257,8 @@ def evaluate(G, per_class=100, seed=0):
             "samples": len(y)}
 
 
-def train_cgan(steps=3000, batch_size=64, seed=0, checkpoint=None, device=None, mismatch=True, lr=5e-4, config=None,
-               bf16=None):
+def train_cgan(steps=3000, batch_size=64, seed=0, checkpoint=None, device=None, mismatch=True, lr=5e-4,
+               config=None, bf16=None):
     """Train a cGAN on the training digits; returns (G, D, run).  ``bf16``: autocast to bf16 (None: where the
     hardware has native bf16, ``ck.core.autocast``)."""
     dev = device or ck.device()
@@ -258,12 +267,13 @@ def train_cgan(steps=3000, batch_size=64, seed=0, checkpoint=None, device=None, 
     opt_G, opt_D = dcgan.make_optimizers(G, D, lr=lr)
     dist.data_parallel(G, D)  # under torchrun: gradients averaged over the ranks
     batches = ck.data.mnist("train", verbose=dist.is_main()).batches(batch_size, generator=g)
-    run = ck.train.Run({"G": G, "D": D, "opt_G": opt_G, "opt_D": opt_D, "data_rng": g, "data": batches}, steps=steps,
-                       checkpoint=checkpoint, checkpoint_every=500, desc="cGAN")
+    run = ck.train.Run({"G": G, "D": D, "opt_G": opt_G, "opt_D": opt_D, "data_rng": g, "data": batches},
+                       steps=steps, checkpoint=checkpoint, checkpoint_every=500, desc="cGAN")
     with run:
         for _ in run.steps():
             real, y = next(batches)
-            real, y, z = dist.to_device(*dist.shard(real, y, torch.randn(batch_size, G.config.z_dim, generator=g)), device=dev)
+            real, y, z = dist.to_device(
+                *dist.shard(real, y, torch.randn(batch_size, G.config.z_dim, generator=g)), device=dev)
             with ck.core.autocast(dev, bf16):
                 loss_D, loss_G = train_step(G, D, opt_G, opt_D, real, y, z, mismatch=mismatch, generator=g)
             run.log(loss_D=dist.mean(loss_D), loss_G=dist.mean(loss_G))

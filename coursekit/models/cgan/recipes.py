@@ -24,7 +24,8 @@ def mnist_cgan(args):
         "description": "Conditional DCGAN for 28x28 digits (notebook 02): [z, one_hot(y)] into G, "
                        "10 label channels into D, real images with wrong labels count as fake.",
         "data": f"{ck.data.mnist('train', verbose=False).source}, train split",
-        "evaluation": "cgan.evaluate(G, per_class=100, seed=0): 1,000 samples, 100 per digit, read by mnist-judge",
+        "evaluation": "cgan.evaluate(G, per_class=100, seed=0): 1,000 samples, 100 per digit, "
+                      "read by mnist-judge",
     }
 
 

@@ -17,8 +17,10 @@ def class_and_style(G, samples=16):
         z = _conditional_z(G, samples, style)
         return G(z.to(next(G.parameters()).device), torch.full((samples,), digit, dtype=torch.long)).cpu()
 
-    return Explorer(render, {"digit": picker("digit", range(10)), "style": slider("style (seed of z)", 0, 99, 0)},
-                    title="G(z, y): y picks the digit, z the handwriting (same z for every digit)", nrow=8, scale=2)
+    return Explorer(render, {"digit": picker("digit", range(10)),
+                             "style": slider("style (seed of z)", 0, 99, 0)},
+                    title="G(z, y): y picks the digit, z the handwriting (same z for every digit)", nrow=8,
+                    scale=2)
 
 
 def ten_classes(G, rows=3):
@@ -47,4 +49,5 @@ def label_interpolation(G, steps=9):
 
     return Explorer(render, {"start": picker("from", range(10), 3), "end": picker("to", range(10), 8),
                              "style": slider("style (seed of z)", 0, 99, 0)},
-                    title="Interpolation in label space: (1 − t)·one_hot(a) + t·one_hot(b)", nrow=steps, scale=2)
+                    title="Interpolation in label space: (1 − t)·one_hot(a) + t·one_hot(b)", nrow=steps,
+                    scale=2)

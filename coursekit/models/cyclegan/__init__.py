@@ -45,8 +45,9 @@ class ResnetBlock(nn.Module):
     def __init__(self, channels):
         super().__init__()
         self.body = nn.Sequential(
-            nn.ReflectionPad2d(1), nn.Conv2d(channels, channels, 3), nn.InstanceNorm2d(channels), nn.ReLU(True),
-            nn.ReflectionPad2d(1), nn.Conv2d(channels, channels, 3), nn.InstanceNorm2d(channels))
+            nn.ReflectionPad2d(1), nn.Conv2d(channels, channels, 3), nn.InstanceNorm2d(channels),
+            nn.ReLU(True), nn.ReflectionPad2d(1), nn.Conv2d(channels, channels, 3),
+            nn.InstanceNorm2d(channels))
 
     def forward(self, x):
         return x + self.body(x)
@@ -76,7 +77,8 @@ class ResnetGenerator(nn.Module):
             return [nn.ConvTranspose2d(c_in, c_out, 3, 2, padding=1, output_padding=1, bias=False),
                     nn.InstanceNorm2d(c_out), nn.ReLU(True)]
 
-        self.encoder = nn.Sequential(*conv(c.channels, w, 7), *conv(w, 2 * w, 3, 2), *conv(2 * w, 4 * w, 3, 2))
+        self.encoder = nn.Sequential(*conv(c.channels, w, 7), *conv(w, 2 * w, 3, 2),
+                                     *conv(2 * w, 4 * w, 3, 2))
         self.transformer = nn.Sequential(*(ResnetBlock(4 * w) for _ in range(c.blocks)))
         self.decoder = nn.Sequential(*up(4 * w, 2 * w), *up(2 * w, w), nn.ReflectionPad2d(3),
                                      nn.Conv2d(w, c.channels, 7), nn.Tanh())
@@ -99,7 +101,8 @@ class Discriminator(nn.Module):
 
     def forward(self, image):
         if image.dim() != 4 or image.shape[1] != self.config.channels:
-            raise ValueError(f"expected images (N, {self.config.channels}, H, W), got shape {tuple(image.shape)}")
+            raise ValueError(f"expected images (N, {self.config.channels}, H, W), got shape "
+                             f"{tuple(image.shape)}")
         return self.net(image)
 
 
@@ -111,8 +114,10 @@ def draw_cycles():
 
     fig, axes = plt.subplots(1, 2, figsize=(10, 3.4))
     for ax, (start, mid, end, g1, g2, d, title) in zip(axes, [
-            ("a", "G(a)", "F(G(a))", "G", "F", "$D_B$", "forward cycle: $a \\to G(a) \\to F(G(a)) \\approx a$"),
-            ("b", "F(b)", "G(F(b))", "F", "G", "$D_A$", "backward cycle: $b \\to F(b) \\to G(F(b)) \\approx b$")]):
+            ("a", "G(a)", "F(G(a))", "G", "F", "$D_B$",
+             "forward cycle: $a \\to G(a) \\to F(G(a)) \\approx a$"),
+            ("b", "F(b)", "G(F(b))", "F", "G", "$D_A$",
+             "backward cycle: $b \\to F(b) \\to G(F(b)) \\approx b$")]):
         ax.set_xlim(0, 10)
         ax.set_ylim(0, 6)
         ax.set_axis_off()
@@ -126,8 +131,8 @@ def draw_cycles():
             ax.text((x0 + x1) / 2, 3.35, f"${name}$", ha="center", fontsize=12)
         ck.viz.diagram_arrow(ax, (5, 3.8), (5, 5.1), size=14, lw=1.2)
         ax.text(5, 5.45, f"{d}: real or fake?  (adversarial loss)", ha="center", fontsize=10)
-        ck.viz.diagram_arrow(ax, (8.5, 2.2), (1.5, 2.2), size=14, connectionstyle="arc3,rad=-0.35", arrowstyle="<->",
-                             lw=1.2, ls="--", color="#b00020")
+        ck.viz.diagram_arrow(ax, (8.5, 2.2), (1.5, 2.2), size=14, connectionstyle="arc3,rad=-0.35",
+                             arrowstyle="<->", lw=1.2, ls="--", color="#b00020")
         ax.text(5, 0.35, f"cycle loss: $\\Vert {end} - {start} \\Vert_1$", ha="center", fontsize=11,
                 color="#b00020")
     fig.tight_layout()
@@ -266,9 +271,10 @@ def train_step(nets, opts, pools, real_a, real_b, lambda_cycle=10.0, lambda_iden
     opt_D.zero_grad(set_to_none=True)
     (loss_D_A + loss_D_B).backward()
     opt_D.step()
-    return {"loss_G_AB": loss_G_AB.detach(), "loss_G_BA": loss_G_BA.detach(), "loss_cycle_A": loss_cycle_A.detach(),
-            "loss_cycle_B": loss_cycle_B.detach(), "loss_idt": loss_idt.detach(), "loss_sem": loss_sem.detach(),
-            "loss_D_A": loss_D_A.detach(), "loss_D_B": loss_D_B.detach()}
+    return {"loss_G_AB": loss_G_AB.detach(), "loss_G_BA": loss_G_BA.detach(),
+            "loss_cycle_A": loss_cycle_A.detach(), "loss_cycle_B": loss_cycle_B.detach(),
+            "loss_idt": loss_idt.detach(), "loss_sem": loss_sem.detach(), "loss_D_A": loss_D_A.detach(),
+            "loss_D_B": loss_D_B.detach()}
 
 
 # --------------------------------------------------------------------------------------------
@@ -366,8 +372,8 @@ def train_cyclegan(task="digits", steps=2000, batch_size=16, size=64, config=Non
     ``classifier``: a frozen classifier of domain A's classes that reads RGB images (CyCADA's
     semantic loss, :func:`semantic_loss`, weighed by ``lambda_semantic``); None for plain CycleGAN.
 
-    The learning rate, ``lr`` (the paper's 2e-4), follows :func:`linear_decay` over ``steps``: a function of the step, so a
-    resumed run picks it up where it stands (and one resumed with more steps stretches it).
+    The learning rate, ``lr`` (the paper's 2e-4), follows :func:`linear_decay` over ``steps``: a function of
+    the step, so a resumed run picks it up where it stands (and one resumed with more steps stretches it).
 
     ``bf16``: autocast to bf16 (None: where the hardware has native bf16, ``ck.core.autocast``).  Float32 by
     default, unlike the other recipes: at 28x28 and batch 16 its tensors are too small for bf16 to pay
@@ -457,7 +463,8 @@ def evaluate_digits(G_AB, G_BA, judge_a, judge_b, n=1000):
     def fid(fake, real, judge):
         return round(ck.metrics.frechet_distance(predict(judge, fake)[1], predict(judge, real)[1]), 3)
 
-    return {"kept_a_to_b": kept(fake_b, a_labels, judge_b), "kept_b_to_a": kept(to_gray(fake_a), b.labels, judge_a),
+    return {"kept_a_to_b": kept(fake_b, a_labels, judge_b),
+            "kept_b_to_a": kept(to_gray(fake_a), b.labels, judge_a),
             "cycle_l1_a": round(F.l1_loss(rec_a, to_rgb(a_images)).item(), 4),
             "cycle_l1_b": round(F.l1_loss(rec_b, b.images).item(), 4),
             "fid_b": fid(fake_b, b.images, judge_b), "fid_a": fid(to_gray(fake_a), a_images, judge_a),
@@ -538,7 +545,8 @@ def evaluate_labels(G_AB, G_BA, segmenter, pix2pix_G=None, pix2pix_photo_G=None,
         with torch.random.fork_rng():
             torch.manual_seed(0)
             to_labels["Pix2Pix (paired)"] = labels_of(pix2pix.translate(pix2pix_photo_G, test.images))
-    return {"labels_to_photo": {k: map_scores(face_eval.segment(segmenter, v), test.labels) for k, v in to_photo.items()},
+    return {"labels_to_photo": {k: map_scores(face_eval.segment(segmenter, v), test.labels)
+                                for k, v in to_photo.items()},
             "photo_to_labels": {k: map_scores(v, test.labels) for k, v in to_labels.items()}, "images": n}
 
 
@@ -569,14 +577,15 @@ def ablation_study(judge_a, judge_b, steps=1000, batch_size=16, names=None, n=10
     """
     def train_one(name, change, where):
         (G_AB, G_BA, _, _), run = train_cyclegan("digits", steps=steps, batch_size=batch_size, config=config,
-                                                 device=device, checkpoint=where, desc=name if progress else None,
-                                                 **change)
+                                                 device=device, checkpoint=where,
+                                                 desc=name if progress else None, **change)
         return (G_AB, G_BA), run
 
     def score(name, pair):
         return {**evaluate_digits(*pair, judge_a, judge_b, n=n), "samples": cycle_samples(*pair)}
 
-    return _train.ablation_study({name: ABLATIONS[name] for name in names or ABLATIONS}, train_one, score, checkpoint)
+    return _train.ablation_study({name: ABLATIONS[name] for name in names or ABLATIONS}, train_one, score,
+                                 checkpoint)
 
 
 # The zoo saves and rebuilds this lecture's models by these names.

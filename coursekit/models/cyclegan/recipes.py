@@ -15,7 +15,8 @@ from coursekit.train.config import as_record
 
 
 def printed_judge(args):
-    model, run = train_printed_judge(**args.config, checkpoint=args.runs / "printed-judge", device=args.device)
+    model, run = train_printed_judge(**args.config, checkpoint=args.runs / "printed-judge",
+                                     device=args.device)
     if run.interrupted or not args.publish:
         return run
     return model, run, _printed_judge_metrics(model), {
@@ -23,21 +24,23 @@ def printed_judge(args):
         "description": "Classifier of the printed digits (notebook 04), trained on fresh renders only: "
                        "it reads CycleGAN's MNIST -> printed translations.",
         "data": "ck.data.printed_digits, seed 0, a fresh stream of renders (held out: seed 1)",
-        "evaluation": "class accuracy on 1,000 printed digits of seed 1; mnist_judge_accuracy: the MNIST judge "
-                      "on the same digits in grey (the domain gap)",
+        "evaluation": "class accuracy on 1,000 printed digits of seed 1; mnist_judge_accuracy: the MNIST "
+                      "judge on the same digits in grey (the domain gap)",
     }
 
 
 def printed_judge_2(args):
-    model, run = train_printed_judge(**args.config, checkpoint=args.runs / "printed-judge-2", device=args.device)
+    model, run = train_printed_judge(**args.config, checkpoint=args.runs / "printed-judge-2",
+                                     device=args.device)
     if run.interrupted or not args.publish:
         return run
     return model, run, _printed_judge_metrics(model), {
         "options": as_record(args.config),
         "weights_dtype": "float16",
-        "description": "A second classifier of the printed digits (notebook 04): another architecture (width 48, "
-                       "256 features), seed and stream of renders than printed-judge. No training loss sees "
-                       "it: it scores the semantic variant of CycleGAN, whose loss reads digits with a classifier.",
+        "description": "A second classifier of the printed digits (notebook 04): another architecture (width "
+                       "48, 256 features), seed and stream of renders than printed-judge. No training loss "
+                       "sees it: it scores the semantic variant of CycleGAN, whose loss reads digits with a "
+                       "classifier.",
         "data": f"ck.data.printed_digits, seed {PRINTED_JUDGE_2['data_seed']}, a fresh stream of renders "
                 "(held out: seed 1)",
         "evaluation": "class accuracy on 1,000 printed digits of seed 1",
@@ -53,7 +56,8 @@ def _printed_judge_metrics(model):
 
 
 def mnist_colour_judge(args):
-    model, run = train_colour_judge(**args.config, checkpoint=args.runs / "mnist-colour-judge", device=args.device)
+    model, run = train_colour_judge(**args.config, checkpoint=args.runs / "mnist-colour-judge",
+                                    device=args.device)
     if run.interrupted or not args.publish:
         return run
     model = model.cpu()
@@ -66,16 +70,19 @@ def mnist_colour_judge(args):
         "printed_accuracy": round(ck.metrics.class_accuracy(printed.images, printed.labels, judge=model), 4),
         "images": len(test)}, {
         "options": as_record(args.config),
-        "description": "Classifier of MNIST's digits in any colours (notebook 04): CyCADA's source classifier, "
-                       "frozen in the semantic loss of mnist-cyclegan-semantic. Trained on MNIST's labels only.",
+        "description": "Classifier of MNIST's digits in any colours (notebook 04): CyCADA's source "
+                       "classifier, frozen in the semantic loss of mnist-cyclegan-semantic. Trained on "
+                       "MNIST's labels only.",
         "data": f"{test.source}, train split, shifted, rotated and painted in random colours",
-        "evaluation": "class accuracy on the held-out MNIST digits (white on black, and painted in the printed "
-                      "digits' colours); printed_accuracy: on 1,000 printed digits of seed 1 (never trained on)",
+        "evaluation": "class accuracy on the held-out MNIST digits (white on black, and painted in the "
+                      "printed digits' colours); printed_accuracy: on 1,000 printed digits of seed 1 "
+                      "(never trained on)",
     }
 
 
 def faces_pix2pix_photo(args):
-    """Notebook 03's Pix2Pix the other way, photo -> label map: the paired reference of CycleGAN's photo -> labels."""
+    """Notebook 03's Pix2Pix the other way, photo -> label map: the paired reference of CycleGAN's
+    photo -> labels."""
     config = pix2pix.config_for("photo", width=16)  # a reference, kept small
     G, _, run = pix2pix.train_pix2pix(**args.config, checkpoint=args.runs / "faces-pix2pix-photo",
                                       device=args.device, config=config)
@@ -88,7 +95,8 @@ def faces_pix2pix_photo(args):
         "options": {**as_record(args.config), "width": 16},
         "weights_dtype": "float16",
         "description": "Pix2Pix U-Net generator (width 16), photo -> label map of a rendered face (notebook "
-                       "04's paired reference for CycleGAN's photo -> labels): cGAN + 100 L1, PatchGAN 70x70.",
+                       "04's paired reference for CycleGAN's photo -> labels): cGAN + 100 L1, PatchGAN "
+                       "70x70.",
         "data": f"ck.data.faces, 64x64, seed {pix2pix.TRAIN_SEED}, a fresh stream of renders",
         "evaluation": "cyclegan.labels_of(G's label picture) against the true map, 200 held-out faces",
     }
@@ -96,14 +104,15 @@ def faces_pix2pix_photo(args):
 
 #: The configuration each CycleGAN of the zoo is trained with: train_cyclegan's settings.
 CONFIGS = {
-    # identity weight lambda_cycle * 1.0 = 10: with the paper's 0.5, F swapped digits wholesale (2 -> 7, 7 -> 1)
-    "mnist-cyclegan": ck.train.settings(cyclegan.train_cyclegan, task="digits", steps=2000, lambda_identity=1.0,
-                                        lambda_semantic=0.0),
+    # identity weight lambda_cycle * 1.0 = 10: with the paper's 0.5, F swapped digits wholesale
+    # (2 -> 7, 7 -> 1)
+    "mnist-cyclegan": ck.train.settings(cyclegan.train_cyclegan, task="digits", steps=2000,
+                                        lambda_identity=1.0, lambda_semantic=0.0),
     "mnist-cyclegan-semantic": ck.train.settings(cyclegan.train_cyclegan, task="digits", steps=2000,
                                                  lambda_semantic=1.0),
     # the paper's Cityscapes labels <-> photos: no identity loss (a label map is no photo)
-    "faces-cyclegan-labels": ck.train.settings(cyclegan.train_cyclegan, task="labels", steps=1200, batch_size=8,
-                                               lambda_identity=0.0, lambda_semantic=0.0),
+    "faces-cyclegan-labels": ck.train.settings(cyclegan.train_cyclegan, task="labels", steps=1200,
+                                               batch_size=8, lambda_identity=0.0, lambda_semantic=0.0),
     # the classifiers that read the translations, and the paired reference for photo -> labels
     "printed-judge": ck.train.settings(train_printed_judge, steps=400),
     "printed-judge-2": {**ck.train.settings(train_printed_judge, steps=400), **PRINTED_JUDGE_2},
@@ -113,13 +122,13 @@ CONFIGS = {
 
 #: What each CycleGAN's record says it is.
 DESCRIPTIONS = {
-    "mnist-cyclegan": "CycleGAN between MNIST digits (A) and printed digits (B), notebook 04: ResNet generators, "
-                      "PatchGAN 34x34, LSGAN, cycle 10, identity 10, history of 50.",
-    "mnist-cyclegan-semantic": "mnist-cyclegan's recipe (2,000 steps) plus CyCADA's semantic loss (weight 1): "
-                               "the frozen mnist-colour-judge reads G_AB(a) as the digit it reads in a, and "
-                               "G_BA(b) as the digit it reads in b.",
-    "faces-cyclegan-labels": "CycleGAN between label maps (A) and photos (B) of different faces, 64x64, notebook 04: "
-                             "the CycleGAN paper's Cityscapes task, no identity loss.",
+    "mnist-cyclegan": "CycleGAN between MNIST digits (A) and printed digits (B), notebook 04: ResNet "
+                      "generators, PatchGAN 34x34, LSGAN, cycle 10, identity 10, history of 50.",
+    "mnist-cyclegan-semantic": "mnist-cyclegan's recipe (2,000 steps) plus CyCADA's semantic loss (weight "
+                               "1): the frozen mnist-colour-judge reads G_AB(a) as the digit it reads in a, "
+                               "and G_BA(b) as the digit it reads in b.",
+    "faces-cyclegan-labels": "CycleGAN between label maps (A) and photos (B) of different faces, 64x64, "
+                             "notebook 04: the CycleGAN paper's Cityscapes task, no identity loss.",
 }
 
 
@@ -129,7 +138,8 @@ def _cyclegan(name):
         options = args.config
         task = options["task"]
         # the semantic loss's frozen classifier: a zoo model, named in the record's description
-        classifier = ck.zoo.load("mnist-colour-judge", device=args.device) if options["lambda_semantic"] else None
+        classifier = (ck.zoo.load("mnist-colour-judge", device=args.device) if options["lambda_semantic"]
+                      else None)
         (G_AB, G_BA, _, _), run = cyclegan.train_cyclegan(**options, classifier=classifier,
                                                           checkpoint=args.runs / name, device=args.device)
         if run.interrupted or not args.publish:
@@ -147,9 +157,10 @@ def _cyclegan(name):
                                                checkpoint=args.runs / name / "ablations")
                 extras["cycles"].update({variant: row.pop("samples").half() for variant, row in rows.items()})
                 metrics["ablations"] = {"steps": ablation_steps, **rows}
-            evaluation = ("cyclegan.evaluate_digits: 1,000 held-out digits per domain, read by mnist-judge and "
-                          "printed-judge; kept_a_to_b_second_judge: A -> B read by printed-judge-2")
-            if name == "mnist-cyclegan-semantic":  # CyCADA's table: train on translated MNIST, test on printed
+            evaluation = ("cyclegan.evaluate_digits: 1,000 held-out digits per domain, read by mnist-judge "
+                          "and printed-judge; kept_a_to_b_second_judge: A -> B read by printed-judge-2")
+            # CyCADA's table: train on translated MNIST, test on printed
+            if name == "mnist-cyclegan-semantic":
                 plain = ck.zoo.load("mnist-cyclegan", device=cpu)
                 metrics["adaptation"] = cyclegan.adaptation_table(
                     {"CycleGAN (mnist-cyclegan)": plain.G_AB, "CycleGAN + semantic loss": pair.G_AB})
@@ -159,14 +170,17 @@ def _cyclegan(name):
                           for m in ("faces-segmenter", "faces-pix2pix", "faces-pix2pix-photo")]
             metrics = cyclegan.evaluate_labels(pair.G_AB, pair.G_BA, *cpu_models)
             extras = {"samples": cyclegan.label_samples(pair.G_AB, pair.G_BA).half()}
-            evaluation = ("cyclegan.evaluate_labels: the 200 held-out faces of notebook 03, labels -> photo read by "
-                          "faces-segmenter, photo -> labels against the true label maps")
-        return pair, run, metrics, {"extras": extras, "weights_dtype": "float16",  # the zoo stays small in git
+            evaluation = ("cyclegan.evaluate_labels: the 200 held-out faces of notebook 03, labels -> photo "
+                          "read by faces-segmenter, photo -> labels against the true label maps")
+        return pair, run, metrics, {"extras": extras,
+                                    "weights_dtype": "float16",  # the zoo stays small in git
                                     "options": as_record(options),
-                                    "precision": ck.core.training_precision(args.device, options.get("bf16", False)),
+                                    "precision": ck.core.training_precision(
+                                        args.device, options.get("bf16", False)),
                                     "description": DESCRIPTIONS[name],
                                     "evaluation": evaluation,
-                                    "data": f"cyclegan.Domains({task!r}): unpaired, seed {cyclegan.TRAIN_SEED}"}
+                                    "data": f"cyclegan.Domains({task!r}): unpaired, seed "
+                                            f"{cyclegan.TRAIN_SEED}"}
     return recipe
 
 

@@ -51,9 +51,11 @@ class Generator(nn.Module):
         self.config = config = config or DCGANConfig()
         c = config.width
         self.net = nn.Sequential(
-            nn.ConvTranspose2d(config.z_dim, 4 * c, 7, 1, 0, bias=False), nn.BatchNorm2d(4 * c), nn.ReLU(True),  # 7x7
-            nn.ConvTranspose2d(4 * c, 2 * c, 4, 2, 1, bias=False), nn.BatchNorm2d(2 * c), nn.ReLU(True),       # 14x14
-            nn.ConvTranspose2d(2 * c, config.image_channels, 4, 2, 1), nn.Tanh(),                              # 28x28
+            nn.ConvTranspose2d(config.z_dim, 4 * c, 7, 1, 0, bias=False),          # 7x7
+            nn.BatchNorm2d(4 * c), nn.ReLU(True),
+            nn.ConvTranspose2d(4 * c, 2 * c, 4, 2, 1, bias=False),                 # 14x14
+            nn.BatchNorm2d(2 * c), nn.ReLU(True),
+            nn.ConvTranspose2d(2 * c, config.image_channels, 4, 2, 1), nn.Tanh(),  # 28x28
         )
         self.apply(init_weights)
         guard_inputs(self)  # a float64 input gets an error that names the fix
@@ -77,16 +79,17 @@ class Discriminator(nn.Module):
         self.config = config = config or DCGANConfig()
         c = config.width
         self.net = nn.Sequential(
-            nn.Conv2d(config.image_channels, c, 4, 2, 1), nn.LeakyReLU(0.2, True),                      # 14x14
+            nn.Conv2d(config.image_channels, c, 4, 2, 1), nn.LeakyReLU(0.2, True),                     # 14x14
             nn.Conv2d(c, 2 * c, 4, 2, 1, bias=False), nn.BatchNorm2d(2 * c), nn.LeakyReLU(0.2, True),  # 7x7
-            nn.Conv2d(2 * c, 1, 7, 1, 0),                                                               # 1x1
+            nn.Conv2d(2 * c, 1, 7, 1, 0),                                                              # 1x1
         )
         self.apply(init_weights)
         guard_inputs(self)  # a float64 input gets an error that names the fix
 
     def forward(self, x):
         if x.dim() != 4 or tuple(x.shape[1:]) != (self.config.image_channels, 28, 28):
-            raise ValueError(f"D reads images (B, {self.config.image_channels}, 28, 28) in [-1, 1], got {tuple(x.shape)}")
+            raise ValueError(f"D reads images (B, {self.config.image_channels}, 28, 28) in [-1, 1], got "
+                             f"{tuple(x.shape)}")
         return self.net(x).flatten()
 
 
@@ -137,7 +140,8 @@ def train_step(G, D, opt_G, opt_D, real, z):
 
 def make_optimizers(G, D, lr=2e-4, betas=(0.5, 0.999)):
     """Adam for G and D with the DCGAN paper's settings."""
-    return torch.optim.Adam(G.parameters(), lr=lr, betas=betas), torch.optim.Adam(D.parameters(), lr=lr, betas=betas)
+    return (torch.optim.Adam(G.parameters(), lr=lr, betas=betas),
+            torch.optim.Adam(D.parameters(), lr=lr, betas=betas))
 
 
 @torch.no_grad()
@@ -178,7 +182,8 @@ def train_dcgan(steps=5000, batch_size=64, seed=0, checkpoint="runs/mnist-dcgan"
     with run:
         for step in run.steps():
             real, _ = next(batches)
-            real, z = dist.to_device(*dist.shard(real, torch.randn(batch_size, G.config.z_dim, generator=g)), device=dev)
+            real, z = dist.to_device(*dist.shard(real, torch.randn(batch_size, G.config.z_dim, generator=g)),
+                                     device=dev)
             with ck.core.autocast(dev, bf16):  # bf16 where the hardware has it
                 loss_D, loss_G = train_step(G, D, opt_G, opt_D, real, z)
             run.log(loss_D=dist.mean(loss_D), loss_G=dist.mean(loss_G))

@@ -27,7 +27,8 @@ def mnist_dcgan(args):
     metrics = evaluate_generator(sample(G.cpu(), 1000, generator=g), untrained=untrained)
     metrics["fid_floor"] = ck.zoo.record("mnist-judge")["metrics"]["fid_floor"]
     return G, run, metrics, {
-        "description": "DCGAN generator for 28x28 digits (notebook 01), non-saturating loss, Adam 2e-4 / 0.5.",
+        "description": "DCGAN generator for 28x28 digits (notebook 01), non-saturating loss, "
+                       "Adam 2e-4 / 0.5.",
         "data": f"{ck.data.mnist('train', verbose=False).source}, train split",
         "precision": ck.core.training_precision(args.device),
         "extras": {"frames": frames, "frame_steps": frame_steps},

@@ -130,14 +130,16 @@ class DDPMSchedule:
                 + (self.alphas[t].sqrt() * (1 - abar_prev) / (1 - abar_t)) * sample)
         if t > 0:
             var = self.posterior_variance(t) if self.variance_type == "fixed_small" else self.betas[t]
-            z = torch.randn(model_output.shape, generator=generator, dtype=model_output.dtype).to(sample.device)
+            z = torch.randn(model_output.shape, generator=generator,
+                            dtype=model_output.dtype).to(sample.device)
             mean = mean + var.sqrt() * z
         return StepOutput(mean, x0)
 
     def ddim_timesteps(self, num_inference_steps):
         """The DDIM sub-sequence, evenly spaced as diffusers' "leading" spacing: 980, 960, ..., 0 for 50."""
         if not 0 < num_inference_steps <= self.num_train_timesteps:
-            raise ValueError(f"num_inference_steps must be in 1..{self.num_train_timesteps}, got {num_inference_steps}")
+            raise ValueError(f"num_inference_steps must be in 1..{self.num_train_timesteps}, got "
+                             f"{num_inference_steps}")
         stride = self.num_train_timesteps // num_inference_steps
         return list(range(0, num_inference_steps * stride, stride))[::-1]
 
@@ -195,8 +197,8 @@ def draw_chains(x0, schedule, model, label, ts=(100, 300, 600, 1000), seed=0):
             left, right = axes[row, col].get_position(), axes[row, col + 1].get_position()
             y = (left.y0 + left.y1) / 2
             start, end = (left.x1 + 0.005, y), (right.x0 - 0.005, y)
-            fig.add_artist(FancyArrowPatch(*((start, end) if row == 0 else (end, start)), transform=fig.transFigure,
-                                           arrowstyle="-|>", mutation_scale=14))
+            fig.add_artist(FancyArrowPatch(*((start, end) if row == 0 else (end, start)),
+                                           transform=fig.transFigure, arrowstyle="-|>", mutation_scale=14))
     fig.suptitle("top: q adds noise step by step (fixed, no parameters); bottom: p_θ removes it (learned), "
                  "from x_T ~ N(0, I)", fontsize=10)
     return fig
@@ -298,10 +300,12 @@ class UNet(nn.Module):
         self.inp = nn.Conv2d(c.image_channels, ch[0], 3, padding=1)
         self.down = nn.ModuleList(ResBlock(a, b, e, c.dropout) for a, b in zip((ch[0],) + ch[:-1], ch))
         self.downsample = nn.ModuleList(nn.Conv2d(b, b, 3, stride=2, padding=1) for b in ch[:-1])
-        self.mid1, self.attn, self.mid2 = ResBlock(ch[-1], ch[-1], e), Attention(ch[-1]), ResBlock(ch[-1], ch[-1], e)
+        self.mid1, self.attn, self.mid2 = ResBlock(ch[-1], ch[-1], e), Attention(ch[-1]), ResBlock(
+            ch[-1], ch[-1], e)
         self.up = nn.ModuleList(ResBlock(2 * b, b, e, c.dropout) for b in ch)
         self.upsample = nn.ModuleList(nn.Conv2d(b, a, 3, padding=1) for a, b in zip(ch[:-1], ch[1:]))
-        self.out = nn.Sequential(nn.GroupNorm(8, ch[0]), nn.SiLU(), nn.Conv2d(ch[0], c.image_channels, 3, padding=1))
+        self.out = nn.Sequential(nn.GroupNorm(8, ch[0]), nn.SiLU(),
+                                 nn.Conv2d(ch[0], c.image_channels, 3, padding=1))
         nn.init.zeros_(self.out[-1].weight)
         nn.init.zeros_(self.out[-1].bias)
 
@@ -315,9 +319,11 @@ class UNet(nn.Module):
             raise ValueError(f"expected one timestep or one per image ({len(x)}), got {len(t)}")
         emb = self.time_mlp(timestep_embedding(t, c.channels[0]))
         if self.label_emb is not None:
-            y = torch.full((len(x),), NULL_LABEL, device=x.device) if y is None else torch.as_tensor(y, device=x.device)
+            y = torch.full((len(x),), NULL_LABEL, device=x.device) if y is None else torch.as_tensor(
+                y, device=x.device)
             if y.min() < 0 or y.max() > NULL_LABEL:
-                raise ValueError(f"labels must be 0..9, or {NULL_LABEL} for 'no label'; got {y.unique().tolist()}")
+                raise ValueError(f"labels must be 0..9, or {NULL_LABEL} for 'no label'; got "
+                                 f"{y.unique().tolist()}")
             emb = emb + self.label_emb(y.long())
         h, skips = self.inp(x), []
         for i, block in enumerate(self.down):
@@ -405,8 +411,8 @@ def sample(model, schedule, n=None, labels=None, sampler="ddim", steps=50, guida
             if sampler == "ddpm":
                 out = schedule.step(eps.cpu(), t, x.cpu(), generator=generator)
             else:
-                out = schedule.ddim_step(eps.cpu(), t, ts[i + 1] if i + 1 < len(ts) else -1, x.cpu(), eta, generator,
-                                         use_clipped_model_output=True)
+                out = schedule.ddim_step(eps.cpu(), t, ts[i + 1] if i + 1 < len(ts) else -1, x.cpu(), eta,
+                                         generator, use_clipped_model_output=True)
             if trajectory_every and start == 0 and (i % trajectory_every == 0 or i == len(ts) - 1):
                 trajectory.append((t, x.cpu().clone(), out.pred_original_sample.clone()))
             x = out.prev_sample.to(dev)
@@ -417,7 +423,8 @@ def sample(model, schedule, n=None, labels=None, sampler="ddim", steps=50, guida
 
 
 def train_ddpm(steps=2000, batch_size=128, lr=1e-3, seed=0, checkpoint=None, device=None, config=None,
-               schedule=None, p_uncond=0.1, plot=None, checkpoint_every=500, bf16=None, clip_grad=1.0, data=None):
+               schedule=None, p_uncond=0.1, plot=None, checkpoint_every=500, bf16=None, clip_grad=1.0,
+               data=None):
     """Train the ε-prediction U-Net (Algorithm 1); returns (ema_model, model, run).
 
     ``data``: what it learns from, anything with ``.batches(batch_size, generator=g)`` yielding
@@ -437,8 +444,9 @@ def train_ddpm(steps=2000, batch_size=128, lr=1e-3, seed=0, checkpoint=None, dev
     abar = schedule.alphas_cumprod.to(dev)
     data = data if data is not None else ck.data.mnist("train", verbose=dist.is_main())
     batches = data.batches(batch_size, generator=g)
-    run = ck.train.Run({"model": model, "ema": ema.model, "opt": opt, "data_rng": g, "data": batches}, steps=steps,
-                       checkpoint=checkpoint, checkpoint_every=checkpoint_every, desc="DDPM", plot=plot)
+    run = ck.train.Run({"model": model, "ema": ema.model, "opt": opt, "data_rng": g, "data": batches},
+                       steps=steps, checkpoint=checkpoint, checkpoint_every=checkpoint_every, desc="DDPM",
+                       plot=plot)
     with run:
         for step in run.steps():
             x0, y = next(batches)
@@ -468,7 +476,8 @@ def compare_samplers(model, schedule=None, n=100, seed=0,
     for kind, steps, variance in samplers:
         sched = DDPMSchedule(variance_type=variance) if variance else schedule
         t0 = time.perf_counter()
-        x = sample(model, sched, n=n, sampler=kind, steps=steps, generator=torch.Generator().manual_seed(seed))
+        x = sample(model, sched, n=n, sampler=kind, steps=steps,
+                   generator=torch.Generator().manual_seed(seed))
         name = f"ddpm {steps} steps, σ²={'β̃' if variance == 'fixed_small' else 'β'}" if kind == "ddpm" \
             else f"ddim {steps} steps"
         rows[name] = {"fid": round(ck.metrics.fid(x), 2),
@@ -476,8 +485,8 @@ def compare_samplers(model, schedule=None, n=100, seed=0,
     return rows
 
 
-def evaluate(model, schedule=None, unconditional=1000, per_class=50, steps=50, guidance_scales=(1.0, 3.0), seed=0,
-             sampler_images=100):
+def evaluate(model, schedule=None, unconditional=1000, per_class=50, steps=50, guidance_scales=(1.0, 3.0),
+             seed=0, sampler_images=100):
     """The numbers of notebook 08 for a trained model: unconditional Fréchet distance and class
     histogram, class accuracy + Fréchet distance under guidance (DDIM, ``steps`` steps), and
     the samplers compared on ``sampler_images`` images."""
@@ -494,10 +503,12 @@ def evaluate(model, schedule=None, unconditional=1000, per_class=50, steps=50, g
         x = sample(model, schedule, labels=y, steps=steps, guidance_scale=s,
                    generator=torch.Generator().manual_seed(seed))
         acc, per = ck.metrics.class_accuracy(x, y, per_class=True)
-        out[f"guided_{s:g}"] = {"class_accuracy": round(acc, 4), "min_class_accuracy": round(per.min().item(), 4),
+        out[f"guided_{s:g}"] = {"class_accuracy": round(acc, 4),
+                                "min_class_accuracy": round(per.min().item(), 4),
                                 "fid": round(ck.metrics.fid(x), 3)}
     if sampler_images:
-        out["samplers"] = {"images": sampler_images, **compare_samplers(model, schedule, n=sampler_images, seed=seed)}
+        out["samplers"] = {"images": sampler_images,
+                           **compare_samplers(model, schedule, n=sampler_images, seed=seed)}
     return out
 
 

@@ -21,7 +21,8 @@ def forward_process(images, schedules, seed=0):
         return torch.cat([s.add_noise(images, noise, t) for s in schedules.values()]).clamp(-1, 1)
 
     return Explorer(render, {"t": slider("t", 0, T - 1, T * 3 // 10)},
-                    title="x_t = √ᾱ_t·x_0 + √(1−ᾱ_t)·ε; rows: " + ", ".join(schedules), nrow=len(images), scale=2)
+                    title="x_t = √ᾱ_t·x_0 + √(1−ᾱ_t)·ε; rows: " + ", ".join(schedules), nrow=len(images),
+                    scale=2)
 
 
 def reverse_trajectory(trajectory):
@@ -46,10 +47,12 @@ def guidance(model, schedule, samples=8, steps=20, scales=(0.0, 1.0, 2.0, 3.0, 5
 
     @lru_cache(maxsize=None)
     def render(digit, scale):
-        return ddpm.sample(model, schedule, labels=torch.full((samples,), digit), steps=steps, guidance_scale=scale,
-                           generator=torch.Generator().manual_seed(seed))
+        return ddpm.sample(model, schedule, labels=torch.full((samples,), digit), steps=steps,
+                           guidance_scale=scale, generator=torch.Generator().manual_seed(seed))
 
     return Explorer(render, {"digit": picker("digit", range(10), 3),
-                             "scale": W.SelectionSlider(description="guidance", options=list(scales), value=3.0,
-                                                        continuous_update=False, layout=W.Layout(width="480px"))},
-                    title=f"ε_u + s·(ε_c − ε_u), DDIM {steps} steps, same noise for every s", nrow=samples, scale=2)
+                             "scale": W.SelectionSlider(description="guidance", options=list(scales),
+                                                        value=3.0, continuous_update=False,
+                                                        layout=W.Layout(width="480px"))},
+                    title=f"ε_u + s·(ε_c − ε_u), DDIM {steps} steps, same noise for every s", nrow=samples,
+                    scale=2)

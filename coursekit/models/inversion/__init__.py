@@ -118,14 +118,16 @@ class Encoder(nn.Module):
         return self.head(self.body(x)).view(len(x), self.config.num_ws, self.config.w_dim)
 
 
-def train_encoder(G, steps=1000, batch_size=32, lr=1e-3, device=None, seed=0, desc="encoder", checkpoint=None):
+def train_encoder(G, steps=1000, batch_size=32, lr=1e-3, device=None, seed=0, desc="encoder",
+                  checkpoint=None):
     """Train an :class:`Encoder` on pairs (G's image, its W+ code) drawn from G itself; returns (E, run)."""
     dev = device or ck.device()
     ck.seed(seed)
     G = G.to(dev).eval().requires_grad_(False)
     E = Encoder(G.config).to(dev)
     opt = torch.optim.Adam(E.parameters(), lr=lr)
-    run = ck.train.Run({"E": E, "opt": opt}, steps=steps, desc=desc, checkpoint=checkpoint, checkpoint_every=500)
+    run = ck.train.Run({"E": E, "opt": opt}, steps=steps, desc=desc, checkpoint=checkpoint,
+                       checkpoint_every=500)
     with run:
         for _ in run.steps():
             with torch.no_grad():
@@ -231,7 +233,8 @@ def edit_scores(attributes, before, after, target=None):
     1 the largest change.  With a ``target`` factor: ``{"target", "others" (mean over the rest),
     "per_factor"}``."""
     a, b = read_vector(attributes, before), read_vector(attributes, after)
-    moved = {name: round(((b[name] - a[name]).abs().sum(1) / (2 if a[name].shape[1] > 1 else 1)).mean().item(), 4)
+    moved = {
+        name: round(((b[name] - a[name]).abs().sum(1) / (2 if a[name].shape[1] > 1 else 1)).mean().item(), 4)
              for name in a}
     if target is None:
         return moved
@@ -262,7 +265,8 @@ def attribute_constraint(attributes, factor, value):
     def user(images):
         out = attributes(F.interpolate(images, size=64, mode="bilinear", align_corners=False))[factor]
         if kind == "class":
-            return F.cross_entropy(out, torch.full((len(images),), target, device=out.device), reduction="none")
+            return F.cross_entropy(out, torch.full((len(images),), target, device=out.device),
+                                   reduction="none")
         return (out.reshape(len(images)) - target).pow(2)
     return user
 
@@ -285,7 +289,8 @@ def editing_objective(G, D, w0, user, lam_closeness, lam_realism, steps=100, lr=
     D.requires_grad_(True)
     with torch.no_grad():
         x = synthesize(G, w.detach(), "w+")
-        terms = {"user": round(user(x).mean().item(), 4), "distance": round((w - w0).pow(2).sum((1, 2)).mean().item(), 3),
+        terms = {"user": round(user(x).mean().item(), 4),
+                 "distance": round((w - w0).pow(2).sum((1, 2)).mean().item(), 3),
                  "realism": round(D(x).mean().item(), 3)}
     return w.detach(), x, terms
 

@@ -26,14 +26,17 @@ def faces_stylegan_encoder(args):
     attributes = ck.zoo.load("faces-attributes", device=cpu)
     targets = inversion.held_out_targets(200, size=G.config.resolution)
     with torch.no_grad():
-        generated = G.synthesis(G.styles(torch.randn(200, G.config.z_dim, generator=torch.Generator().manual_seed(5))),
+        generated = G.synthesis(G.styles(torch.randn(200, G.config.z_dim,
+                                                     generator=torch.Generator().manual_seed(5))),
                                 use_noise=False)
-        metrics = {"held_out_real": inversion.reconstruction_scores(attributes, inversion.synthesize(G, E(targets), "w+"), targets),
-                   "generated": inversion.reconstruction_scores(attributes, inversion.synthesize(G, E(generated), "w+"), generated)}
+        metrics = {"held_out_real": inversion.reconstruction_scores(attributes,
+                                                                    inversion.synthesize(G, E(targets), "w+"), targets),
+                   "generated": inversion.reconstruction_scores(attributes,
+                                                                inversion.synthesize(G, E(generated), "w+"), generated)}
     return E, run, metrics, {
         "options": as_record(args.config),
-        "description": "Encoder image -> W+ code of faces-stylegan (notebook 07), trained on pairs G draws itself "
-                       "(code loss + pixel loss of the redrawn image).",
+        "description": "Encoder image -> W+ code of faces-stylegan (notebook 07), trained on pairs G draws "
+                       "itself (code loss + pixel loss of the redrawn image).",
         "data": "faces-stylegan's own samples, noise off",
         "evaluation": "inversion.reconstruction_scores on 200 held-out real renders (faces seed 1) and 200 "
                       "generated faces (codes of seed 5)",

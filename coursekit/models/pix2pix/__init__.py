@@ -122,7 +122,8 @@ def draw_unet(config=None, size=64):
         # the decoder output of the same size, and the skip across to it
         x_dec = 2 * c.depth - i - 1
         box(x_dec, -(i + 1), f"{s}×{s}×{widths[i]}" + (" + skip" if c.skips else ""), "#ffe0b2")
-        arrow((x_dec + 0.2 if i < c.depth - 2 else c.depth + 0.25, -i - 1.85 if i < c.depth - 2 else -c.depth + 0.15),
+        arrow((x_dec + 0.2 if i < c.depth - 2 else c.depth + 0.25,
+               -i - 1.85 if i < c.depth - 2 else -c.depth + 0.15),
               (x_dec - 0.05 if i < c.depth - 2 else x_dec - 0.2, -i - 1.15), color="#b35c00")
         if c.skips:
             arrow((i + 1.55, -(i + 1)), (x_dec - 0.75, -(i + 1)), color="#b00020", ls="--", lw=1.0)
@@ -141,8 +142,8 @@ def patchgan(c_in, width, layers, norm=nn.BatchNorm2d):
     """
     if layers == 0:
         return nn.Sequential(nn.Conv2d(c_in, width, 1), nn.LeakyReLU(0.2, True),
-                             nn.Conv2d(width, 2 * width, 1, bias=False), norm(2 * width), nn.LeakyReLU(0.2, True),
-                             nn.Conv2d(2 * width, 1, 1))
+                             nn.Conv2d(width, 2 * width, 1, bias=False), norm(2 * width),
+                             nn.LeakyReLU(0.2, True), nn.Conv2d(2 * width, 1, 1))
     blocks, ch = [nn.Conv2d(c_in, width, 4, 2, 1), nn.LeakyReLU(0.2, True)], width
     for i in range(1, layers + 1):
         stride = 2 if i < layers else 1
@@ -163,7 +164,8 @@ class PatchDiscriminator(nn.Module):
 
     def forward(self, condition, image):
         if condition.shape[0] != image.shape[0] or condition.shape[-2:] != image.shape[-2:]:
-            raise ValueError(f"condition {tuple(condition.shape)} and image {tuple(image.shape)} must pair up")
+            raise ValueError(
+                f"condition {tuple(condition.shape)} and image {tuple(image.shape)} must pair up")
         return self.net(torch.cat([condition, image], 1))
 
 
@@ -241,8 +243,9 @@ def config_for(task, **changes):
     return Pix2PixConfig(in_channels=1 if task == "edges" else 3, **changes)
 
 
-def train_pix2pix(task="labels", steps=2000, batch_size=16, size=64, config=None, l1_weight=100.0, gan_weight=1.0,
-                  checkpoint=None, device=None, seed=0, plot=None, desc=None, bf16=None, detail=False):
+def train_pix2pix(task="labels", steps=2000, batch_size=16, size=64, config=None, l1_weight=100.0,
+                  gan_weight=1.0, checkpoint=None, device=None, seed=0, plot=None, desc=None, bf16=None,
+                  detail=False):
     """Train Pix2Pix on a stream of fresh faces (batch k = faces k·B .. of the training seed).
 
     Returns (G, D, run).  ``gan_weight=0``: L1 only; ``l1_weight=0``: GAN only (the ablations).
@@ -263,7 +266,8 @@ def train_pix2pix(task="labels", steps=2000, batch_size=16, size=64, config=None
     offset, n = dist.shard_range(batch_size)  # this rank renders only its slice of the global batch
     with run:
         for step in run.steps():
-            batch = _faces.faces(n, size=size, seed=TRAIN_SEED, start=step * batch_size + offset, detail=detail)
+            batch = _faces.faces(n, size=size, seed=TRAIN_SEED, start=step * batch_size + offset,
+                                 detail=detail)
             condition, photo = dist.to_device(*task_pair(batch, task), device=dev)
             with ck.core.autocast(dev, bf16):
                 loss_D, loss_G = train_step(G, D, opt_G, opt_D, condition, photo, l1_weight, gan_weight)
@@ -299,8 +303,10 @@ def _judged(segmenter, fake, photo, mean_photo, labels):
     ceiling = face_eval.segmentation_scores(face_eval.segment(segmenter, photo), labels)
     floor = face_eval.segmentation_scores(face_eval.segment(segmenter, mean_photo).expand_as(labels), labels)
     return {"pixel_accuracy": round(scores["pixel_accuracy"], 4), "mean_iou": round(scores["mean_iou"], 4),
-            "pixel_accuracy_real": round(ceiling["pixel_accuracy"], 4), "mean_iou_real": round(ceiling["mean_iou"], 4),
-            "pixel_accuracy_floor": round(floor["pixel_accuracy"], 4), "mean_iou_floor": round(floor["mean_iou"], 4),
+            "pixel_accuracy_real": round(ceiling["pixel_accuracy"], 4),
+            "mean_iou_real": round(ceiling["mean_iou"], 4),
+            "pixel_accuracy_floor": round(floor["pixel_accuracy"], 4),
+            "mean_iou_floor": round(floor["mean_iou"], 4),
             "iou": {part: round(v, 4) for part, v in scores["iou"].items()},
             "iou_real": {part: round(v, 4) for part, v in ceiling["iou"].items()}}
 
@@ -319,7 +325,8 @@ def evaluate(G, task, segmenter, attributes, n=200, size=64, run=None, detail=Fa
     test = _faces.faces(n, size=size, seed=TEST_SEED, detail=detail)
     condition, photo = task_pair(test, task)
     fake = (run or translate)(G, condition)
-    mean_photo = task_pair(_faces.faces(n, size=size, seed=TRAIN_SEED, detail=detail), task)[1].mean(0, keepdim=True)
+    mean_photo = task_pair(_faces.faces(n, size=size, seed=TRAIN_SEED, detail=detail),
+                           task)[1].mean(0, keepdim=True)
     out = {**_judged(segmenter, fake, photo, mean_photo, test.labels),
            "l1": round(F.l1_loss(fake, photo).item(), 4),
            "l1_floor": round(F.l1_loss(mean_photo.expand_as(photo), photo).item(), 4),
@@ -344,7 +351,8 @@ ABLATIONS = {
 
 
 def ablation_study(task, segmenter, attributes, steps=1000, batch_size=16, names=None, n=200, device=None,
-                   config=None, samples=6, progress=True, checkpoint=None, detail=False, camera_segmenter=None):
+                   config=None, samples=6, progress=True, checkpoint=None, detail=False,
+                   camera_segmenter=None):
     """Train each of :data:`ABLATIONS` (or ``names``) for ``steps`` steps from the same seed and score it
     with :func:`evaluate`.  Short runs show the trend, not the final quality.  With a ``checkpoint``
     directory each variant's run is resumable (and one trained beforehand, e.g. in another process
@@ -364,10 +372,12 @@ def ablation_study(task, segmenter, attributes, steps=1000, batch_size=16, names
         return G, run
 
     def score(name, G):
-        return {**evaluate(G, task, segmenter, attributes, n=n, detail=detail, camera_segmenter=camera_segmenter),
+        return {**evaluate(G, task, segmenter, attributes, n=n, detail=detail,
+                           camera_segmenter=camera_segmenter),
                 "samples": translate(G.cpu(), condition)}
 
-    return _train.ablation_study({name: ABLATIONS[name] for name in names or ABLATIONS}, train_one, score, checkpoint)
+    return _train.ablation_study({name: ABLATIONS[name] for name in names or ABLATIONS}, train_one, score,
+                                 checkpoint)
 
 
 # The zoo saves and rebuilds this lecture's models by these names.

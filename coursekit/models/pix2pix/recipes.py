@@ -47,11 +47,12 @@ def _pix2pix(task, detail=False):
         names, default_steps = ZOO_ABLATIONS.get(name, (None, 0))
         ablation_steps = (default_steps or options["steps"]) if args.ablation_steps is None else args.ablation_steps
         if name in ZOO_ABLATIONS and ablation_steps:  # the lecture's ablations, scored the same way
-            rows = pix2pix.ablation_study(task, segmenter, attributes, steps=ablation_steps, device=args.device,
-                                          names=names, checkpoint=args.runs / name / "ablations", detail=detail,
-                                          **judges)
+            rows = pix2pix.ablation_study(task, segmenter, attributes, steps=ablation_steps,
+                                          device=args.device, names=names,
+                                          checkpoint=args.runs / name / "ablations", detail=detail, **judges)
             if names is not None and ablation_steps == options["steps"]:  # the model is the full row
-                condition = pix2pix.task_pair(ck.faces.faces(6, seed=pix2pix.TEST_SEED, detail=detail), task)[0]
+                condition = pix2pix.task_pair(ck.faces.faces(6, seed=pix2pix.TEST_SEED, detail=detail),
+                                              task)[0]
                 rows = {FULL: {**metrics, "samples": pix2pix.translate(G.cpu(), condition)}, **rows}
             extras = {"ablations": {variant: row.pop("samples") for variant, row in rows.items()}}
             metrics["ablations"] = {"steps": ablation_steps, "images": 200, **rows}
@@ -60,12 +61,13 @@ def _pix2pix(task, detail=False):
             "options": as_record(options),
             "precision": ck.core.training_precision(args.device),
             "extras": extras, "weights_dtype": "float16",  # 7 M parameters: 15 MB in git instead of 30
-            "description": f"Pix2Pix U-Net generator, {task} -> photo{with_detail} of a rendered face (notebook "
-                           "03): cGAN + 100 L1, PatchGAN 70x70 (3 layers), dropout as the noise.",
+            "description": f"Pix2Pix U-Net generator, {task} -> photo{with_detail} of a rendered face "
+                           "(notebook 03): cGAN + 100 L1, PatchGAN 70x70 (3 layers), dropout as the noise.",
             "data": f"ck.data.faces{'(detail=True)' if detail else ''}, 64x64, seed {pix2pix.TRAIN_SEED}, "
                     "a fresh stream of renders",
-            "evaluation": f"pix2pix.evaluate(G, task, segmenter, attributes{', detail=True' if detail else ''}): "
-                          f"200 held-out faces{'; segmenter: faces-segmenter-detail, camera_judge: faces-segmenter-camera' if detail else ''}",
+            "evaluation": "pix2pix.evaluate(G, task, segmenter, "
+                          f"attributes{', detail=True' if detail else ''}): 200 held-out "
+                          f"faces{'; segmenter: faces-segmenter-detail, camera_judge: faces-segmenter-camera' if detail else ''}",
         }
     return recipe
 

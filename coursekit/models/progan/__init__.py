@@ -105,7 +105,8 @@ def draw_fade_in(size=16):
 
     old, new = f"{size // 2}×{size // 2}", f"{size}×{size}"
     fig, axes = plt.subplots(1, 3, figsize=(12, 3.6))
-    for ax, title in zip(axes, ["(a) before: G ends at " + old, "(b) fade-in, α: 0 → 1", "(c) after: G ends at " + new]):
+    for ax, title in zip(axes, ["(a) before: G ends at " + old, "(b) fade-in, α: 0 → 1",
+                                "(c) after: G ends at " + new]):
         ax.set_xlim(0, 10)
         ax.set_ylim(0, 8)
         ax.set_axis_off()
@@ -188,8 +189,10 @@ class Generator(nn.Module):
         self.config = c = config or ProGANConfig()
         f0 = c.features(0)
         self.input = nn.Sequential(PixelNorm(), EqualizedLinear(c.z_dim, f0 * 16, gain=math.sqrt(2) / 4))
-        self.first = nn.Sequential(_lrelu(), PixelNorm(), EqualizedConv2d(f0, f0, 3, 1), _lrelu(), PixelNorm())
-        self.blocks = nn.ModuleList(GeneratorBlock(c.features(s - 1), c.features(s)) for s in range(1, c.max_stage + 1))
+        self.first = nn.Sequential(_lrelu(), PixelNorm(), EqualizedConv2d(f0, f0, 3, 1), _lrelu(),
+                                   PixelNorm())
+        self.blocks = nn.ModuleList(GeneratorBlock(c.features(s - 1), c.features(s))
+                                    for s in range(1, c.max_stage + 1))
         self.to_rgb = nn.ModuleList(EqualizedConv2d(c.features(s), c.channels, 1, gain=1.0)
                                     for s in range(c.max_stage + 1))
 
@@ -197,7 +200,8 @@ class Generator(nn.Module):
         c = self.config
         stage = c.max_stage if stage is None else stage
         if not 0 <= stage <= c.max_stage:
-            raise ValueError(f"stage must be in 0..{c.max_stage} (4x4 .. {4 * 2 ** c.max_stage}px), got {stage}")
+            raise ValueError(
+                f"stage must be in 0..{c.max_stage} (4x4 .. {4 * 2 ** c.max_stage}px), got {stage}")
         if z.dim() != 2 or z.shape[1] != c.z_dim:
             raise ValueError(f"expected latent codes (N, {c.z_dim}), got shape {tuple(z.shape)}")
         x = self.first(self.input(z).view(len(z), c.features(0), 4, 4))
@@ -233,19 +237,21 @@ class Discriminator(nn.Module):
         self.from_rgb = nn.ModuleList(nn.Sequential(EqualizedConv2d(c.channels, c.features(s), 1), _lrelu())
                                       for s in range(c.max_stage + 1))
         # blocks[s - 1] takes stage s's resolution down to stage s - 1's
-        self.blocks = nn.ModuleList(DiscriminatorBlock(c.features(s), c.features(s - 1)) for s in range(1, c.max_stage + 1))
+        self.blocks = nn.ModuleList(DiscriminatorBlock(c.features(s), c.features(s - 1))
+                                    for s in range(1, c.max_stage + 1))
         f0 = c.features(0)
         extra = 1 if c.mbstd_group else 0
         self.mbstd = MinibatchStdDev(c.mbstd_group) if c.mbstd_group else nn.Identity()
-        self.last = nn.Sequential(EqualizedConv2d(f0 + extra, f0, 3, 1), _lrelu(), EqualizedConv2d(f0, f0, 4), _lrelu(),
-                                  nn.Flatten(), EqualizedLinear(f0, 1, gain=1.0))
+        self.last = nn.Sequential(EqualizedConv2d(f0 + extra, f0, 3, 1), _lrelu(), EqualizedConv2d(f0, f0, 4),
+                                  _lrelu(), nn.Flatten(), EqualizedLinear(f0, 1, gain=1.0))
 
     def forward(self, x, stage=None, alpha=1.0):
         c = self.config
         stage = c.max_stage if stage is None else stage
         size = 4 * 2 ** stage
         if x.dim() != 4 or x.shape[1] != c.channels or x.shape[-1] != size or x.shape[-2] != size:
-            raise ValueError(f"stage {stage} reads images (N, {c.channels}, {size}, {size}), got {tuple(x.shape)}")
+            raise ValueError(f"stage {stage} reads images (N, {c.channels}, {size}, {size}), got "
+                             f"{tuple(x.shape)}")
         h = self.from_rgb[stage](x)
         if stage > 0:
             h = self.blocks[stage - 1](h)
@@ -333,7 +339,8 @@ class Training:
     model: ProGANConfig = field(default_factory=ProGANConfig)
 
 
-def train_progan(training=None, checkpoint=None, device=None, stage_end=None, plot=None, desc=None, **changes):
+def train_progan(training=None, checkpoint=None, device=None, stage_end=None, plot=None, desc=None,
+                 **changes):
     """Grow a ProGAN on the course's faces from 4x4 to 4·2^max_stage pixels, as ``training`` (a
     :class:`Training`; fields changed by ``changes``, e.g. ``steps_per_phase=2``) says.
 
@@ -363,7 +370,8 @@ def train_progan(training=None, checkpoint=None, device=None, stage_end=None, pl
                        record={"options": _config.as_record(t)})
     grown = 2 * config.max_stage * steps_per_phase  # the step the final size is stable from
     curve = _train.Curve(run, t.curve_every, batch_size,
-                         lambda: face_eval.quality(_attributes(), _generated(ema.model, config.max_stage, 500, 0)))
+                         lambda: face_eval.quality(_attributes(),
+                                                   _generated(ema.model, config.max_stage, 500, 0)))
     offset, n = dist.shard_range(batch_size)
     render = 64 if final > 32 else 32
     with run:
@@ -385,14 +393,16 @@ def train_progan(training=None, checkpoint=None, device=None, stage_end=None, pl
                 opt_G.step()
             D.requires_grad_(True)
             ema.update(G, step)
-            run.log(loss_D=dist.mean(loss_D.detach()), loss_G=dist.mean(loss_G.detach()), stage=stage, alpha=alpha)
+            run.log(loss_D=dist.mean(loss_D.detach()), loss_G=dist.mean(loss_G.detach()), stage=stage,
+                    alpha=alpha)
             if t.snapshot_every and (step + 1) % t.snapshot_every == 0:
                 with torch.no_grad():
                     img = ema.model(fixed_z.to(dev), stage, alpha).clamp(-1, 1).cpu()
                 i = (step + 1) // t.snapshot_every - 1
                 snap_images[i] = F.interpolate(img, size=final, mode="nearest")
                 snap_meta[i] = torch.tensor([step + 1, stage, alpha])
-            last_of_stage = step + 1 == steps or stage_and_alpha(step + 1, steps_per_phase, config.max_stage)[0] != stage
+            last_of_stage = step + 1 == steps or stage_and_alpha(step + 1,
+                                                                 steps_per_phase, config.max_stage)[0] != stage
             if stage_end and last_of_stage:
                 run.history.record(step + 1, **stage_end(stage, ema.model))
             if step >= grown:

@@ -19,7 +19,8 @@ def faces_progan(args):
     attributes = ck.zoo.load("faces-attributes", device=args.device)
     G, _, _, run, snapshots = progan.train_progan(
         args.config, checkpoint=args.runs / "faces-progan", device=args.device,
-        stage_end=lambda stage, G: {f"fid_{4 * 2 ** stage}px": round(progan.stage_fid(G, stage, attributes), 3)})
+        stage_end=lambda stage, G: {
+            f"fid_{4 * 2 ** stage}px": round(progan.stage_fid(G, stage, attributes), 3)})
     if run.interrupted or not args.publish:
         return run
     metrics = {name: run.history.last(name) for name in run.history.names() if name.startswith("fid_")}

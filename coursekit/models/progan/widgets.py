@@ -11,5 +11,6 @@ def growth(snapshots):
         raise ValueError("no snapshots to show: the run kept none (was snapshot_every longer than the run?)")
     captions = [f"{int(s)}: {4 * 2 ** int(k)}x{4 * 2 ** int(k)}" + (f", α {a:.2f}" if a < 1 else "")
                 for s, k, a in zip(snapshots["steps"], snapshots["stage"], snapshots["alpha"])]
-    return replay(snapshots["images"], snapshots["steps"], captions=captions, nrow=len(snapshots["images"][0]),
-                  scale=3, title="ProGAN growing: the same codes at every snapshot (step: resolution, α)")
+    return replay(snapshots["images"], snapshots["steps"], captions=captions,
+                  nrow=len(snapshots["images"][0]), scale=3,
+                  title="ProGAN growing: the same codes at every snapshot (step: resolution, α)")

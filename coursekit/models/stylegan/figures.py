@@ -53,11 +53,14 @@ def draw_generator(config=None):
         if not last:
             box(7.4, y, f"B{i} · noise", "#fff9c4", 8)
             arrow((6.85, y), (6.6, y), color="#9e9d24")
-    ax.text(3.3, -0.5, "A: an affine map of w to a style\n(the same w to every A, or mixed)", ha="center", fontsize=8)
+    ax.text(3.3, -0.5, "A: an affine map of w to a style\n(the same w to every A, or mixed)", ha="center",
+            fontsize=8)
     ax.text(7.4, -0.5, "B: learned per-channel scales\nof fresh per-pixel noise", ha="center", fontsize=8)
-    ax.text(9.3, top - len(res) / 2, "a to-RGB at each\nresolution, upsampled\nand summed\n(StyleGAN2's skips)",
-            ha="center", va="center", fontsize=8)
+    ax.text(
+        9.3, top - len(res) / 2, "a to-RGB at each\nresolution, upsampled\nand summed\n(StyleGAN2's skips)",
+        ha="center", va="center", fontsize=8)
     arrow((2.1, y_w), (3.0, top - 1), color="#7b1fa2", ls="--")
-    fig.suptitle(f"StyleGAN2's generator as configured: {c.resolution}×{c.resolution}, {len(res)} style inputs",
-                 fontsize=10)
+    fig.suptitle(
+        f"StyleGAN2's generator as configured: {c.resolution}×{c.resolution}, {len(res)} style inputs",
+        fontsize=10)
     return fig

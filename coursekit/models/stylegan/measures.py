@@ -132,7 +132,8 @@ def sample_mixed(G, n, seed=0, latents=2):
         cut = torch.randint(1, c.num_ws, (n,), generator=g).to(dev)
         other = G.styles(torch.randn(n, c.z_dim, generator=g).to(dev))
         ws = torch.where(torch.arange(c.num_ws, device=dev)[None, :, None] >= cut[:, None, None], other, ws)
-    return torch.cat([G.synthesis(ws[i:i + 250], fixed_noise(G, len(ws[i:i + 250]), seed + i)).clamp(-1, 1).cpu()
+    return torch.cat([G.synthesis(ws[i:i + 250],
+                                  fixed_noise(G, len(ws[i:i + 250]), seed + i)).clamp(-1, 1).cpu()
                       for i in range(0, n, 250)])
 
 
@@ -247,7 +248,8 @@ def path_length(G, attributes, space="w", n=1000, eps=1e-3, seed=0):
     d = (fa - fb).pow(2).sum(1).double() / eps ** 2
     lo, hi = torch.quantile(d, 0.01), torch.quantile(d, 0.99)
     four_digits = lambda x: float(f"{x:.4g}")  # noqa: E731
-    return {"mean": four_digits(d[(d >= lo) & (d <= hi)].mean().item()), "median": four_digits(d.median().item())}
+    return {"mean": four_digits(d[(d >= lo) & (d <= hi)].mean().item()),
+            "median": four_digits(d.median().item())}
 
 
 def evaluate(G, attributes, n=1000, detail=False):
