@@ -51,10 +51,11 @@ class Mistake:
 
 @dataclass
 class Terms:
-    """A loss that adds weighted terms, for diagnosis: ``split(*args)`` gives the terms' values,
-    ``weights(*args)`` the reference's weight of each, ``names`` says each in words.  A wrong loss that
-    is another weighing of the same terms (one dropped, a sign flipped, a weight lost or moved, the terms
-    averaged) is then named."""
+    """A result that adds weighted terms, for diagnosis: ``split(*args)`` gives the terms (a loss's
+    numbers, or tensors of the result's shape), ``weights(*args)`` the reference's weight of each (a
+    number, or one per sample), ``names`` says each in words.  A wrong answer that weighs the same terms
+    otherwise (one dropped, a sign flipped, a weight lost, squared or swapped, the terms averaged) is
+    then named."""
 
     names: tuple
     split: object
@@ -271,6 +272,10 @@ class Check:
         said = feedback.diagnose(cases, weak=False)
         if not said and self.terms is not None and all(got.numel() == 1 for got, _, _ in outputs):
             said = self._reweighed(outputs)
+        elif not said and self.terms is not None:  # a result that adds weighted tensors
+            said = feedback.coefficients([got for got, _, _ in outputs],
+                                         [list(self.terms.split(*args)) for _, _, args in outputs],
+                                         [list(self.terms.weights(*args)) for _, _, args in outputs], self.terms.names)
         said = said or feedback.diagnose(cases)
         return said[0].upper() + said[1:] + ("" if said.endswith(".") else ".") if said else None
 

@@ -354,3 +354,52 @@ def replaced_term(outputs, values, weights, forms, names):
             if all(math.isclose(a, o, rel_tol=1e-4, abs_tol=1e-6) for a, o in zip(alt, outputs)):
                 return f"in your loss {name} is {words}, where the formula has {meant}"
     return None
+
+
+def _coefficient_words(fitted, reference):
+    """How one fitted coefficient relates to the formula's, in words: None where it is the formula's,
+    "?" where no relation explains it (the closest candidate wins: weights near 1 sit close together)."""
+    f, r = fitted, reference
+    candidates = [(None, r), ("is missing (weight 0)", 0.0), ("has its sign flipped", -r),
+                  ("lacks a square root on its weight", r * r),
+                  ("has one minus the formula's weight (the two weights swapped, or the complement)", 1 - r),
+                  ("has no weight (the formula's is missing)", 1.0)]
+    if r:
+        candidates.append(("is divided by its weight where the formula multiplies", 1 / r))
+    if r > 0:
+        candidates.append(("has a square root too many on its weight", math.sqrt(r)))
+    words, value = min(candidates, key=lambda c: abs(f - c[1]))
+    return words if abs(f - value) <= 1e-5 * max(1.0, abs(value)) + 1e-7 else "?"
+
+
+def coefficients(outputs, terms, weights, names):
+    """For a result that adds weighted tensor terms: fit each sample's coefficients (least squares over
+    its elements) and say how they differ from the formula's, the same way on every sample; else None.
+    ``outputs``: per case (N, ...); ``terms``: per case a list of (N, ...) tensors; ``weights``: per case a
+    list of per-sample weights (N,) or numbers."""
+    found = None
+    for got, ts, ws in zip(outputs, terms, weights):
+        got = got.detach().double()
+        ts = [torch.broadcast_to(t.detach().double(), got.shape) for t in ts]
+        ws = [torch.broadcast_to(torch.as_tensor(w, dtype=torch.float64).flatten(), (got.shape[0],))
+              for w in ws]
+        for n in range(got.shape[0]):
+            A = torch.stack([t[n].flatten() for t in ts], 1)
+            y = got[n].flatten()
+            if not torch.isfinite(y).all():
+                return None
+            if A.shape[0] <= A.shape[1] or torch.linalg.matrix_rank(A) < A.shape[1]:
+                continue  # terms that coincide on this sample (a zero, equal images) cannot be told apart
+            c = torch.linalg.lstsq(A, y.unsqueeze(1)).solution.squeeze(1)
+            if not torch.allclose(A @ c, y, rtol=1e-4, atol=1e-5):
+                return None
+            words = tuple(_coefficient_words(float(ci), float(w[n])) for ci, w in zip(c, ws))
+            if "?" in words:
+                return None
+            if found is None:
+                found = words
+            elif words != found:
+                return None
+    if not found or not any(found):
+        return None
+    return "in your result " + "; ".join(f"{name} {w}" for name, w in zip(names, found) if w)

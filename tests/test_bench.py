@@ -64,7 +64,8 @@ def test_a_convolutions_backward_counts_as_many_products_as_its_forward_per_grad
     def train(n):
         for _ in range(n):
             conv(x).sum().backward()
-    assert bench.step_flops(train, 1) == pytest.approx(3 * forward)  # forward, the input's gradient, the weight's
+    # forward, the input's gradient, the weight's
+    assert bench.step_flops(train, 1) == pytest.approx(3 * forward)
 
 
 def test_the_face_gans_zoo_schedules_are_counted_whole():

@@ -74,7 +74,8 @@ def test_an_exception_in_the_students_code_is_reported_not_raised():
 
 def test_an_unrecognised_wrong_answer_still_fails_with_the_case_and_values():
     report = ck.check.to_model_range.report(lambda x: x.float() / 127.5 - 0.9)
-    assert report.status == "failed" and "black 0 and white 255" in str(report) and "largest difference 0.1" in str(report)
+    assert (report.status == "failed" and "black 0 and white 255" in str(report)
+            and "largest difference 0.1" in str(report))
 
 
 def test_passing_a_value_instead_of_a_function_is_explained():

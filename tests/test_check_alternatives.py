@@ -225,8 +225,8 @@ ALTERNATIVES = {
                          lambda x, w, b, gain: (x @ w.T) * gain / w.shape[1] ** 0.5 + b],
     "adain": [lambda x, ys, yb: ys[:, :, None, None] * F.instance_norm(x, eps=1e-8) + yb[:, :, None, None],
               lambda x, ys, yb: (lambda v, m: ys[..., None, None] * (x - m) / (v + 1e-8).sqrt()
-                                 + yb[..., None, None])(*torch.var_mean(x,
-                                                                        dim=(2, 3), correction=0, keepdim=True))],
+                                 + yb[..., None, None])(*torch.var_mean(x, dim=(2, 3), correction=0,
+                                                                        keepdim=True))],
     "demodulation": [_demod_loop, _demod_einsum],
     "truncation": [lambda w, w_avg, psi: torch.lerp(w_avg, w, psi),
                    lambda w, w_avg, psi: psi * w + (1 - psi) * w_avg],
@@ -243,15 +243,16 @@ ALTERNATIVES = {
         lambda d, o: F.normalize(d - (d @ o) / (o @ o) * o, dim=0),
         lambda d, o: (lambda oh: (lambda r: r / r.norm())(d - torch.dot(d, oh) * oh))(F.normalize(o, dim=0))],
     "q_sample": [
-        lambda x0, t, e, a: a.gather(0, t).sqrt().view(-1, 1, 1, 1) * x0 + (1 - a.gather(0, t)).sqrt().view(
-            -1, 1, 1, 1) * e,
-        lambda x0, t, e, a: torch.sqrt(a[t])[:, None, None, None] * x0 + torch.sqrt(1 - a[t])[:, None, None, None] * e],
+        lambda x0, t, e, a: a.gather(0, t).sqrt().view(-1, 1, 1, 1) * x0
+        + (1 - a.gather(0, t)).sqrt().view(-1, 1, 1, 1) * e,
+        lambda x0, t, e, a: torch.sqrt(a[t])[:, None, None, None] * x0
+        + torch.sqrt(1 - a[t])[:, None, None, None] * e],
     "diffusion_loss": [
-        lambda model, x0, t, noise, abar: ((model(ck.models.ddpm.q_sample(x0, t, noise, abar),
-                                                  t) - noise) ** 2).mean(),
+        lambda model, x0, t, noise, abar: (
+            (model(ck.models.ddpm.q_sample(x0, t, noise, abar), t) - noise) ** 2).mean(),
         lambda model, x0, t, noise, abar: F.mse_loss(
-            noise, model(
-                abar[t].sqrt().view(-1, 1, 1, 1) * x0 + (1 - abar[t]).sqrt().view(-1, 1, 1, 1) * noise, t))],
+            noise, model(abar[t].sqrt().view(-1, 1, 1, 1) * x0
+                         + (1 - abar[t]).sqrt().view(-1, 1, 1, 1) * noise, t))],
     "reverse_step": [_reverse_posterior, _reverse_rsqrt],
 }
 

@@ -81,7 +81,8 @@ def test_coursekit_precision_says_what_the_hardware_default_means(monkeypatch):
                              (" Float32 ", False)):
         monkeypatch.setenv("COURSEKIT_PRECISION", wanted)
         assert ck.core.uses_bf16("cpu") is expected, wanted
-        assert ck.core.uses_bf16("cpu", True) is True and ck.core.uses_bf16("cpu", False) is False  # asked wins
+        # asked wins
+        assert ck.core.uses_bf16("cpu", True) is True and ck.core.uses_bf16("cpu", False) is False
     monkeypatch.setattr(ck.core, "has_fast_bf16", lambda dev: False)
     monkeypatch.setenv("COURSEKIT_PRECISION", "bf16")
     assert ck.core.uses_bf16("cpu") is True  # asked for, even where it is emulated
@@ -96,7 +97,8 @@ def test_every_recipe_trains_in_bf16_where_it_pays_and_says_so():
     from coursekit.models import cgan, cyclegan, dcgan, ddpm, pix2pix, progan, stylegan
 
     for train in (dcgan.train_dcgan, cgan.train_cgan, pix2pix.train_pix2pix, ddpm.train_ddpm):
-        assert inspect.signature(train).parameters["bf16"].default is None, train.__name__  # the hardware decides
+        # the hardware decides
+        assert inspect.signature(train).parameters["bf16"].default is None, train.__name__
     assert progan.Training().bf16 is None and stylegan.Training().bf16 is None  # declared configurations
     # CycleGAN's 28x28 tensors are too small for bf16 to pay: float32 unless asked
     assert inspect.signature(cyclegan.train_cyclegan).parameters["bf16"].default is False

@@ -66,7 +66,8 @@ def test_taking_the_cycle_away_loses_the_digit():
 
 def test_the_adaptation_table_runs_from_source_only_to_the_oracle():
     table = ck.zoo.record("mnist-cyclegan-semantic")["metrics"]["adaptation"]
-    source_only, oracle = table["source only (MNIST as it is)"], table["oracle (printed digits, their labels)"]
+    source_only, oracle = (table["source only (MNIST as it is)"],
+                           table["oracle (printed digits, their labels)"])
     assert source_only < 0.5 and oracle >= 0.99
     for translated in ("CycleGAN (mnist-cyclegan)", "CycleGAN + semantic loss"):
         assert source_only < table[translated] <= oracle

@@ -80,8 +80,8 @@ def _write_idx(raw, prefix, n):
         count = n if p == prefix else 3
         images = rng.integers(0, 256, (count, 28, 28), dtype=np.uint8)
         labels = rng.integers(0, 10, count, dtype=np.uint8)
-        (raw / f"{p}-images-idx3-ubyte").write_bytes(struct.pack(">IIII",
-                                                                 2051, count, 28, 28) + images.tobytes())
+        (raw / f"{p}-images-idx3-ubyte").write_bytes(struct.pack(">IIII", 2051, count, 28, 28)
+                                                     + images.tobytes())
         (raw / f"{p}-labels-idx1-ubyte").write_bytes(struct.pack(">II", 2049, count) + labels.tobytes())
         if p == prefix:
             written = images, labels

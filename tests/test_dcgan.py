@@ -77,7 +77,8 @@ def test_train_step_updates_both_players_and_leaves_d_trainable(small):
     loss_D, loss_G = dcgan.train_step(G, D, opt_G, opt_D, torch.rand(4, 1, 28, 28) * 2 - 1, torch.randn(4, 8))
     after = list(G.parameters()) + list(D.parameters())
     assert all(not torch.equal(a, b) for a, b in zip(before, after))
-    assert all(p.requires_grad for p in D.parameters()) and not loss_D.requires_grad and not loss_G.requires_grad
+    assert (all(p.requires_grad for p in D.parameters())
+            and not loss_D.requires_grad and not loss_G.requires_grad)
 
 
 def test_sampling_is_repeatable_with_a_seed_and_leaves_the_mode_alone(small):

@@ -85,16 +85,16 @@ def test_shard_splits_the_global_batch_evenly(monkeypatch):
 def test_the_training_command_runs_under_torchrun_and_records_how_it_ran(tmp_path):
     env = {**os.environ, "OMP_NUM_THREADS": "1", "COURSEKIT_DEVICE": "cpu"}
     done = subprocess.run([str(TORCHRUN), "--standalone", "--nproc_per_node", "2", "-m", "coursekit.train",
-                           "mnist-judge", "--steps", "3", "--batch-size", "16", "--runs",
-                           str(tmp_path / "runs"), "--zoo",
-                           str(tmp_path / "zoo")], env=env, capture_output=True, text=True,
-                          timeout=300)
+                           "mnist-judge", "--steps", "3", "--batch-size", "16",
+                           "--runs", str(tmp_path / "runs"), "--zoo", str(tmp_path / "zoo")],
+                          env=env, capture_output=True, text=True, timeout=300)
     # On failure show what each rank said first (torchrun's own report fills the end of stderr).
-    said = [line
-            for line in done.stderr.splitlines() if "[rank" in line or "terminate" in line or "Error" in line]
+    said = [line for line in done.stderr.splitlines()
+            if "[rank" in line or "terminate" in line or "Error" in line]
     assert done.returncode == 0, "\n".join(said[:40]) + "\n...\n" + done.stderr[-1500:]
     record = checkpoint.read_record(tmp_path / "zoo" / "mnist-judge")
-    assert record["command"] == "torchrun --nproc_per_node 2 -m coursekit.train mnist-judge --steps 3 --batch-size 16"
+    assert record["command"] == ("torchrun --nproc_per_node 2 -m coursekit.train mnist-judge "
+                                 "--steps 3 --batch-size 16")
     assert record["processes"] == 2 and record["steps"] == 3
     assert done.stdout.count("Published mnist-judge") == 1  # rank 0 alone evaluates and publishes
 

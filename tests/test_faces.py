@@ -151,7 +151,8 @@ def test_the_camera_blurs_grains_and_casts_some_photos_repeatably():
     torch.manual_seed(5)
     a = face_eval.through_camera(photos)
     torch.manual_seed(5)
-    assert torch.equal(a, face_eval.through_camera(photos))  # the global generator: a resumed training repeats it
+    # the global generator: a resumed training repeats it
+    assert torch.equal(a, face_eval.through_camera(photos))
     # each nuisance alone, as the camera draws it: a blur removes texture, a grain adds it
     blurred = face_eval.through_camera(photos[:1].expand(200, -1, -1, -1), torch.Generator().manual_seed(1))
     textures = torch.tensor([pix2pix.texture(x[None]) for x in blurred]) / pix2pix.texture(photos[:1])

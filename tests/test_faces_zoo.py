@@ -31,7 +31,8 @@ def test_the_attribute_predictor_reads_every_factor(fresh):
     for name, (kind, (lo, hi)) in ((n, s) for n, s in ck.faces.FACTORS.items() if s[0] == "value"):
         # a value factor is read to within a tenth of its range on average
         assert (pred[name] - fresh.factors[name]).abs().mean() <= 0.1 * (hi - lo), name
-    has_hair = fresh.factors["hair_style"] != ck.faces.HAIR_STYLES.index("bald")  # a bald head shows no colour
+    # a bald head shows no colour
+    has_hair = fresh.factors["hair_style"] != ck.faces.HAIR_STYLES.index("bald")
     for name in (n for n, (kind, _) in ck.faces.FACTORS.items() if kind == "class"):
         seen = has_hair if name == "hair_colour" else slice(None)
         assert (pred[name] == fresh.factors[name])[seen].float().mean() >= 0.95, name
@@ -78,10 +79,11 @@ def test_the_detail_segmenter_forgives_a_little_blur_but_not_grain_or_a_colour_c
                                              rich.labels)
 
     little, strong = read(gaussian_blur(rich.images, 7, 0.5)), read(gaussian_blur(rich.images, 7, 1.0))
-    grain, colour = read((rich.images + 0.05 * noise).clamp(-1, 1)), read(
-        (rich.images + 0.2 * cast).clamp(-1, 1))
+    grain, colour = (read((rich.images + 0.05 * noise).clamp(-1, 1)),
+                     read((rich.images + 0.2 * cast).clamp(-1, 1)))
     assert little["pixel_accuracy"] >= 0.98 and little["mean_iou"] >= 0.9
-    assert strong["mean_iou"] < little["mean_iou"] - 0.2 and strong["pixel_accuracy"] > grain["pixel_accuracy"]
+    assert (strong["mean_iou"] < little["mean_iou"] - 0.2
+            and strong["pixel_accuracy"] > grain["pixel_accuracy"])
     assert grain["pixel_accuracy"] < little["pixel_accuracy"] - 0.04
     assert colour["pixel_accuracy"] < little["pixel_accuracy"] - 0.04
 
@@ -105,8 +107,10 @@ def test_the_detail_study_is_trained_as_long_as_its_model_and_reads_as_notebook_
     camera = {name: row["camera_judge"] for name, row in (("full", full), ("l1", l1), ("gan", gan))}
     assert camera["full"]["pixel_accuracy"] > full["pixel_accuracy"] + 0.1
     assert camera["gan"]["pixel_accuracy"] > gan["pixel_accuracy"] + 0.03
-    assert l1["pixel_accuracy"] - full["pixel_accuracy"] > 3 * (camera["l1"]["pixel_accuracy"] - camera["full"]["pixel_accuracy"])
-    assert camera["l1"]["pixel_accuracy"] > camera["full"]["pixel_accuracy"] > camera["full"]["pixel_accuracy_floor"]
+    assert (l1["pixel_accuracy"] - full["pixel_accuracy"]
+            > 3 * (camera["l1"]["pixel_accuracy"] - camera["full"]["pixel_accuracy"]))
+    assert (camera["l1"]["pixel_accuracy"] > camera["full"]["pixel_accuracy"]
+            > camera["full"]["pixel_accuracy_floor"])
     assert camera["l1"]["mean_iou"] > camera["full"]["mean_iou"]
 
 
@@ -116,7 +120,8 @@ def test_the_detail_model_scores_on_fresh_faces_as_its_record_says():
                          zoo_model("faces-attributes"), n=64, detail=True,
                          camera_segmenter=zoo_model("faces-segmenter-camera"))
     assert abs(m["pixel_accuracy"] - record["pixel_accuracy"]) < 0.05, (m, record)
-    assert abs(m["camera_judge"]["pixel_accuracy"] - record["camera_judge"]["pixel_accuracy"]) < 0.03, (m, record)
+    assert abs(m["camera_judge"]["pixel_accuracy"]
+               - record["camera_judge"]["pixel_accuracy"]) < 0.03, (m, record)
     assert m["texture"] > 1.2 and m["l1"] > m["l1_floor"]
 
 

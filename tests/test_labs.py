@@ -42,7 +42,8 @@ def test_the_ddim_lab_meets_its_goal_with_a_working_sampler(ddpm_model):
     assert report.numbers["images"] == 20 and report.numbers["accuracy"] >= 0.9
 
 
-def test_the_ddim_lab_says_not_implemented_for_a_stub_and_not_met_for_a_sampler_that_never_denoises(ddpm_model):
+def test_the_ddim_lab_says_not_implemented_for_a_stub_and_not_met_for_a_sampler_that_never_denoises(
+        ddpm_model):
     assert ck.check.lab_ddim.report(_stub, model=ddpm_model, per_class=1, steps=5).status == "not implemented"
     wrong = ck.check.lab_ddim.report(lambda *a: _ddim_leading(*a, next_abar=False), model=ddpm_model,
                                      per_class=2, steps=10)
@@ -51,8 +52,8 @@ def test_the_ddim_lab_says_not_implemented_for_a_stub_and_not_met_for_a_sampler_
 
 def test_the_ddim_lab_names_a_wrong_shape():
     report = ck.check.lab_ddim.report(
-        lambda model, schedule, labels, steps, generator: torch.zeros(len(labels), 28, 28), per_class=1,
-        steps=2)
+        lambda model, schedule, labels, steps, generator: torch.zeros(len(labels), 28, 28),
+        per_class=1, steps=2)
     assert report.status == "failed" and "(10, 1, 28, 28)" in str(report)
 
 
@@ -94,7 +95,10 @@ def _recolour(steps=60, keep_others=True):
     or with ``keep_others=False`` the plausible wrong one: the lecture's objective for the hair alone."""
     def recolour(G, attributes, codes, colour):
         others = [n for n, (kind, _) in ck.faces.FACTORS.items() if kind == "class" and n != "hair_colour"]
-        read = lambda w: attributes(torch.nn.functional.interpolate(inversion.synthesize(G, w, "w+"), size=64))  # noqa: E731
+
+        def read(w):
+            return attributes(torch.nn.functional.interpolate(inversion.synthesize(G, w, "w+"), size=64))
+
         with torch.no_grad():
             start = {n: v.argmax(1) for n, v in read(codes).items() if n in others}
         w = codes.clone().requires_grad_(True)
@@ -172,7 +176,8 @@ def test_the_acgan_lab_tells_a_step_that_never_asks_for_the_digit_from_one_that_
     # well on its way, and the one whose G never does draws the asked digit by chance only
     working = ck.check.lab_acgan.report(_acgan_step(), steps=500, per_class=20)
     blind = ck.check.lab_acgan.report(_acgan_step(g_asks_for_y=False), steps=500, per_class=20)
-    assert working.numbers["accuracy"] >= 0.5 and blind.numbers["accuracy"] <= 0.25, (str(working), str(blind))
+    assert working.numbers["accuracy"] >= 0.5 and blind.numbers["accuracy"] <= 0.25, \
+        (str(working), str(blind))
     assert blind.status == "not met"
 
 
@@ -239,7 +244,8 @@ def test_the_sampler_lab_meets_its_goal_with_every_layers_noise_turned_down(face
 
 
 def test_the_sampler_lab_is_not_met_by_the_zoo_sampler_noise_switched_off_or_truncation(face_models):
-    # the zoo sampler (88.2) and truncation (93.7) are far from the goal: 250 faces tell; noise off (80.2) is near it
+    # the zoo sampler (88.2) and truncation (93.7) are far from the goal: 250 faces tell; noise off (80.2)
+    # is near it
     for wrong, n in ((_quieter(1.0), 250), (_quieter(1.0, psi=0.7), 250),
                      (_quieter(0.0, only_finest=True), 1000)):
         report = ck.check.lab_sampler.report(wrong, n=n, **face_models)
@@ -278,7 +284,8 @@ def test_the_inference_lab_meets_its_goal_with_batch_statistics(pix2pix_models):
     assert not pix2pix_models["G"].training, "the check must hand the student a copy of G"
 
 
-def test_the_inference_lab_is_not_met_by_the_courses_translate_dropout_off_or_an_average_of_draws(pix2pix_models):
+def test_the_inference_lab_is_not_met_by_the_courses_translate_dropout_off_or_an_average_of_draws(
+        pix2pix_models):
     average = lambda G, c: torch.stack([pix2pix.translate(G, c) for _ in range(4)]).mean(0)  # noqa: E731
     for wrong in (pix2pix.translate, lambda G, c: pix2pix.translate(G, c, dropout=False), average):
         report = ck.check.lab_inference.report(wrong, **pix2pix_models)
@@ -315,8 +322,8 @@ class _SpreadD(torch.nn.Module):
 
     def forward(self, x):
         f = self.features(x)
-        spread = f.std(dim=0, keepdim=True).expand_as(f) if self.over == "batch" else f.std(
-            dim=1, keepdim=True)
+        spread = (f.std(dim=0, keepdim=True).expand_as(f) if self.over == "batch"
+                  else f.std(dim=1, keepdim=True))
         return self.head(torch.cat([f, spread], dim=1)).flatten()
 
 
@@ -326,7 +333,8 @@ def test_the_batch_aware_lab_meets_its_goal_with_a_spread_over_the_whole_batch()
 
 
 def test_the_batch_aware_lab_is_not_met_by_a_spread_over_each_points_own_features():
-    # notebook 01's own D collapses here: test_the_mode_collapse_lab_meets_its_goal_with_a_remedy_and_not_without_one
+    # notebook 01's own D collapses here:
+    # test_the_mode_collapse_lab_meets_its_goal_with_a_remedy_and_not_without_one
     per_point = ck.check.lab_batch_aware.report(lambda: _SpreadD("features"), seeds=(0,))
     assert per_point.status == "not met" and per_point.numbers["fewest_modes"] < 8, str(per_point)
 

@@ -23,8 +23,8 @@ def test_frechet_of_gaussians_matches_the_closed_form_for_diagonal_covariances()
 
 def test_frechet_of_gaussians_matches_scipy_for_full_covariances():
     g = torch.Generator().manual_seed(0)
-    a, b = torch.randn(6, 6, generator=g, dtype=torch.float64), torch.randn(6,
-                                                                            6, generator=g, dtype=torch.float64)
+    a, b = (torch.randn(6, 6, generator=g, dtype=torch.float64),
+            torch.randn(6, 6, generator=g, dtype=torch.float64))
     c1, c2 = a @ a.T + 0.1 * torch.eye(6), b @ b.T + 0.1 * torch.eye(6)
     mu1, mu2 = torch.randn(6, generator=g, dtype=torch.float64), torch.zeros(6, dtype=torch.float64)
     root = scipy.linalg.sqrtm(c1.numpy() @ c2.numpy())

@@ -7,8 +7,8 @@ import pytest
 from coursekit import notebooks
 from coursekit.notebooks import SolutionMarkerError, stub_source
 
-ALL_NOTEBOOKS = sorted(notebooks.ROOT.glob("*.ipynb")) + sorted(
-    (notebooks.ROOT / "solutions").glob("*.ipynb"))
+ALL_NOTEBOOKS = (sorted(notebooks.ROOT.glob("*.ipynb"))
+                 + sorted((notebooks.ROOT / "solutions").glob("*.ipynb")))
 
 
 def test_the_solved_and_student_notebooks_are_in_sync_with_their_sources():
@@ -49,18 +49,19 @@ def test_nbval_fails_a_notebook_whose_compared_output_changes(tmp_path):
 
     def notebook(expected):
         cell = nbformat.v4.new_code_cell(f"{notebooks.CHECK_OUTPUT}\nprint(6 * 7)", execution_count=1,
-                                         outputs=[
-                                             nbformat.v4.new_output("stream", name="stdout", text=expected)])
-        return nbformat.v4.new_notebook(cells=[cell],
-                                        metadata={"kernelspec": {"name": "python3",
-                                                                 "display_name": "Python 3", "language": "python"}})
+                                         outputs=[nbformat.v4.new_output("stream", name="stdout",
+                                                                         text=expected)])
+        return nbformat.v4.new_notebook(cells=[cell], metadata={"kernelspec": {
+            "name": "python3", "display_name": "Python 3", "language": "python"}})
 
     nbformat.write(notebook("42\n"), tmp_path / "right.ipynb")
     nbformat.write(notebook("41\n"), tmp_path / "wrong.ipynb")
-    run = lambda name: subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
-                                       "--nbval-lax", "--nbval-current-env", "--rootdir", str(tmp_path),
-                                       str(tmp_path / name)],
-                                      capture_output=True, text=True, cwd=tmp_path)  # noqa: E731
+
+    def run(name):
+        return subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--nbval-lax",
+                               "--nbval-current-env", "--rootdir", str(tmp_path), str(tmp_path / name)],
+                              capture_output=True, text=True, cwd=tmp_path)
+
     assert run("right.ipynb").returncode == 0
     assert run("wrong.ipynb").returncode == 1
 
@@ -84,7 +85,8 @@ def test_notebooks_declare_the_python3_kernel():
 
 
 def test_a_solution_region_becomes_a_stub_at_its_indentation_with_the_hint():
-    src = "def f(x):\n    ### BEGIN SOLUTION\n    ### HINT: double it\n    return 2 * x\n    ### END SOLUTION\n\nprint(1)"
+    src = ("def f(x):\n    ### BEGIN SOLUTION\n    ### HINT: double it\n    return 2 * x\n"
+           "    ### END SOLUTION\n\nprint(1)")
     assert stub_source(src) == ("def f(x):\n    # YOUR CODE HERE (double it)\n"
                                 "    raise NotImplementedError('Exercise: double it')\n\nprint(1)")
 
@@ -129,7 +131,8 @@ def test_build_writes_the_solved_and_the_student_notebook_from_the_one_source(tm
     student = nbformat.read(tmp_path / "x.ipynb", as_version=4)
     assert [c.cell_type for c in solved.cells] == ["markdown", "code", "code"]
     assert "return 1" in solved.cells[1].source
-    assert "raise NotImplementedError" in student.cells[1].source and "return 1" not in student.cells[1].source
+    assert ("raise NotImplementedError" in student.cells[1].source
+            and "return 1" not in student.cells[1].source)
 
 
 def test_an_edit_made_in_a_built_notebook_instead_of_the_source_is_reported(tmp_path):

@@ -35,8 +35,9 @@ def test_torch_load_is_blocked_here():
 
 def test_child_processes_such_as_notebook_kernels_are_guarded_too():
     code = ("import socket, torch\n"
-            "try:\n    socket.create_connection(('8.8.8.8', 53), timeout=1)\nexcept OSError as e:\n    "
-            "print('net:', e)\ntry:\n    torch.load('x.pt')\nexcept RuntimeError as e:\n    print('load:', e)\n")
+            "try:\n    socket.create_connection(('8.8.8.8', 53), timeout=1)\n"
+            "except OSError as e:\n    print('net:', e)\n"
+            "try:\n    torch.load('x.pt')\nexcept RuntimeError as e:\n    print('load:', e)\n")
     out = subprocess.run([sys.executable, "-c", code], env=dict(os.environ), capture_output=True,
                          text=True).stdout
     assert "net: network access blocked" in out and "load: torch.load (pickle) is blocked" in out

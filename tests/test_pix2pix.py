@@ -93,7 +93,8 @@ def test_the_ablation_study_trains_each_variant_and_scores_it():
         assert row["samples"].shape == (2, 3, 64, 64) and 0 <= row["mean_iou"] <= 1
 
 
-def test_an_ablation_study_with_a_checkpoint_directory_scores_variants_trained_beforehand(tmp_path, monkeypatch):
+def test_an_ablation_study_with_a_checkpoint_directory_scores_variants_trained_beforehand(tmp_path,
+                                                                                         monkeypatch):
     from coursekit.models import face_eval
 
     cpu, cfg = torch.device("cpu"), P.config_for("edges", width=4)

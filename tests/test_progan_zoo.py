@@ -9,8 +9,8 @@ from coursekit.models import progan
 
 CPU = torch.device("cpu")
 # Fréchet distance in faces-attributes features at 32x32 (the zoo model: 80.2 on 1,000 faces, the floor of
-# real faces against real faces 3.2, an untrained G 843 (seed 0); the 300-step-per-phase run before it: 114), and attribute variety
-# (the zoo model: 0.53; one face repeated: 0)
+# real faces against real faces 3.2, an untrained G 843 (seed 0); the 300-step-per-phase run before it:
+# 114), and attribute variety (the zoo model: 0.53; one face repeated: 0)
 FID_BAR = 90.0
 VARIETY_BAR = 0.45
 

@@ -1,6 +1,8 @@
 """The set-up files agree with each other and with the README."""
 
 import re
+import subprocess
+import sys
 import tomllib
 from pathlib import Path
 
@@ -37,8 +39,8 @@ def test_the_constraints_pin_the_torch_the_tests_run_with():
 def test_ci_runs_the_readme_test_command():
     readme = (ROOT / "README.md").read_text()
     assert "make test" in readme and "make lab" in readme
-    ci = [
-        line for line in (ROOT / ".ci" / "run").read_text().splitlines() if line and not line.startswith("#")]
+    ci = [line for line in (ROOT / ".ci" / "run").read_text().splitlines()
+          if line and not line.startswith("#")]
     assert "make test" in ci and "make test-browser" in ci and "make test-browser" in readme
 
 
@@ -88,3 +90,17 @@ def test_the_library_has_no_import_circles_and_a_lecture_imports_no_later_lectur
                          None)
             if here is not None and there is not None:
                 assert there <= here, f"{module} imports {target}, a later lecture"
+
+
+def test_the_code_passes_the_linter():
+    """ruff with the settings of pyproject.toml: pycodestyle's errors and warnings and pyflakes, lines of
+    at most 110 characters."""
+    done = subprocess.run([sys.executable, "-m", "ruff", "check", "coursekit", "tests"], cwd=ROOT,
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_no_library_file_is_longer_than_600_lines():
+    lengths = {str(path.relative_to(ROOT)): len(path.read_text().splitlines())
+               for path in sorted((ROOT / "coursekit").rglob("*.py"))}
+    assert {path: n for path, n in lengths.items() if n > 600} == {}

@@ -20,8 +20,8 @@ def test_the_mapping_network_turns_z_into_w():
 
 def test_adain_gives_each_channel_the_styles_mean_and_std():
     x = torch.randn(2, 3, 8, 8) * 5 + 2
-    scale, bias = torch.tensor([[1.0, 2.0, 0.5], [3.0, 1.0, 1.0]]), torch.tensor(
-        [[0.0, -1.0, 4.0], [1.0, 1.0, 1.0]])
+    scale, bias = (torch.tensor([[1.0, 2.0, 0.5], [3.0, 1.0, 1.0]]),
+                   torch.tensor([[0.0, -1.0, 4.0], [1.0, 1.0, 1.0]]))
     y = S.adain(x, scale, bias)
     assert torch.allclose(y.mean(dim=(2, 3)), bias, atol=1e-5)
     assert torch.allclose(y.std(dim=(2, 3), unbiased=False), scale, atol=1e-4)
@@ -136,7 +136,8 @@ def test_each_style_input_acts_at_a_known_resolution_and_group():
     # 64x64 as the paper groups them: coarse 4-8 px, middle 16-32 px, fine 64 px
     assert S.layer_groups(S.StyleGANConfig(resolution=64)) == {"coarse": [0, 1, 2], "middle": [3, 4, 5, 6],
                                                               "fine": [7, 8, 9]}
-    assert S.layer_resolutions(SMALL) == (4, 8, 8, 16, 16, 16) and len(S.layer_resolutions(SMALL)) == SMALL.num_ws
+    assert (S.layer_resolutions(SMALL) == (4, 8, 8, 16, 16, 16)
+            and len(S.layer_resolutions(SMALL)) == SMALL.num_ws)
     assert S.noise_resolutions(SMALL) == (4, 8, 8, 16, 16)
     a, b = torch.zeros(2, 6, 3), torch.ones(2, 6, 3)
     assert S.mix_layers(a, b, [1, 4])[0, :, 0].tolist() == [1, 0, 1, 1, 0, 1]

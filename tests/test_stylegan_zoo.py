@@ -39,7 +39,8 @@ def test_the_zoo_stylegan_draws_32_pixel_faces_from_one_style_per_layer(zoo_mode
 
 def test_the_zoo_model_is_close_to_real_faces_and_varied(zoo_model, attributes, metrics):
     assert metrics["fid"] <= FID_BAR and metrics["variety"]["mean"] >= VARIETY_BAR, metrics
-    fresh = face_eval.versus_real(attributes, stylegan.sample(zoo_model, 300, seed=7))  # codes the record never drew
+    # codes the record never drew
+    fresh = face_eval.versus_real(attributes, stylegan.sample(zoo_model, 300, seed=7))
     assert fresh["fid"] <= FID_BAR * 1.3
     torch.manual_seed(0)
     untrained = stylegan.Generator(zoo_model.config).eval()
@@ -79,7 +80,8 @@ def test_the_ablation_without_mixing_regularisation_is_in_the_record(metrics):
 
 def test_w_is_more_disentangled_than_z(zoo_model, attributes, metrics):
     sep = metrics["separability"]
-    assert sep["score_w"] < sep["score_z"], sep  # the paper's exp(sum of conditional entropies): lower is better
+    # the paper's exp(sum of conditional entropies): lower is better
+    assert sep["score_w"] < sep["score_z"], sep
     ppl = metrics["path_length"]
     assert ppl["w"]["median"] < ppl["z"]["median"], ppl
     live = {space: stylegan.path_length(zoo_model, attributes, space, n=200, seed=7)["median"]
@@ -96,7 +98,8 @@ def model_64():
     return ck.zoo.load("faces-stylegan-64", device=CPU)
 
 
-def test_the_64_pixel_stylegan_has_the_papers_three_groups_and_is_near_real_faces_with_detail(model_64, attributes):
+def test_the_64_pixel_stylegan_has_the_papers_three_groups_and_is_near_real_faces_with_detail(model_64,
+                                                                                              attributes):
     record = ck.zoo.record("faces-stylegan-64")
     assert model_64.config.resolution == 64 and model_64.config.num_ws == 10
     assert record["options"]["detail"] is True and record["metrics"]["fid"] <= FID_BAR, record["metrics"]
@@ -115,13 +118,16 @@ def test_the_split_turns_the_papers_way_only_with_detail_as_notebook_06_reads_it
     flat = stylegan.style_split(metrics["ablations"]["flat renders"]["style_mixing"])
     zoo_32 = stylegan.style_split(ck.zoo.record("faces-stylegan")["metrics"]["style_mixing"])
     # with detail: geometry ahead in the coarse group, colour ahead in the middle one
-    assert split["coarse"]["geometry"] > split["coarse"]["colour"] and split["middle"]["colour"] > split["middle"]["geometry"]
+    assert (split["coarse"]["geometry"] > split["coarse"]["colour"]
+            and split["middle"]["colour"] > split["middle"]["geometry"])
     # flat renders, at 64 or 32 px: the coarse styles paint the colours
-    assert flat["coarse"]["colour"] > flat["coarse"]["geometry"] and zoo_32["coarse"]["colour"] > zoo_32["coarse"]["geometry"]
+    assert (flat["coarse"]["colour"] > flat["coarse"]["geometry"]
+            and zoo_32["coarse"]["colour"] > zoo_32["coarse"]["geometry"])
     # and measured afresh on 500 other pairs (the record's margins are a few hundredths; these pairs move
     # each number by 0.01-0.02)
     live = stylegan.style_split(stylegan.style_mixing_scores(model_64, attributes, n=500, seed=7))
-    assert live["coarse"]["geometry"] > live["coarse"]["colour"] and live["middle"]["colour"] > live["middle"]["geometry"]
+    assert (live["coarse"]["geometry"] > live["coarse"]["colour"]
+            and live["middle"]["colour"] > live["middle"]["geometry"])
     for group in live:
         for kind in live[group]:
             assert abs(live[group][kind] - split[group][kind]) < 0.05, (group, kind)
@@ -133,7 +139,8 @@ def test_given_progans_compute_the_stylegan_recipe_finishes_ahead_as_notebook_06
     steps = FACES_STYLEGAN_EQUAL_COMPUTE.steps
     record, progan = ck.zoo.record("faces-stylegan-equal-compute"), ck.zoo.record("faces-progan")
     assert record["steps"] == steps and record["options"]["steps"] == steps
-    assert record["metrics"]["fid"] < progan["metrics"]["fid_final_1000"], (record["metrics"]["fid"], progan["metrics"])
+    assert record["metrics"]["fid"] < progan["metrics"]["fid_final_1000"], \
+        (record["metrics"]["fid"], progan["metrics"])
     # the race from the other seeds, as notebook 06 reads it: StyleGAN's worst seed below ProGAN's best
     from coursekit.models.stylegan.recipes import RACE_SEEDS
 

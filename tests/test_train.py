@@ -153,7 +153,8 @@ def test_the_retrain_command_trains_in_the_precision_asked_and_records_it(tmp_pa
                      "--runs", str(tmp_path / "runs"), "--zoo", str(tmp_path)]) == 0
         record = ck.checkpoint.read_record(tmp_path / "mnist-cgan")
         assert record["precision"] == expected
-        assert record["command"] == f"python -m coursekit.train mnist-cgan --steps 1 --batch-size 8 --precision {asked} --fresh"
+        assert record["command"] == ("python -m coursekit.train mnist-cgan --steps 1 --batch-size 8 "
+                                     f"--precision {asked} --fresh")
 
 
 def test_the_retrain_command_stops_on_kill_and_resumes_where_it_stopped(tmp_path):
@@ -230,7 +231,8 @@ def test_the_pix2pix_recipe_publishes_its_scores_and_the_ablation_table(tmp_path
     assert state["ablations"]["L1 only"].shape[1:] == (3, 64, 64)
 
 
-def test_the_detail_recipe_trains_its_loss_ablations_as_long_as_the_model_it_is_compared_with(tmp_path, monkeypatch):
+def test_the_detail_recipe_trains_its_loss_ablations_as_long_as_the_model_it_is_compared_with(tmp_path,
+                                                                                              monkeypatch):
     from coursekit.models import face_eval, pix2pix
     from coursekit.train.__main__ import main
 
@@ -266,7 +268,8 @@ def as_trained(training, changes):
     return override(training, {k: v for k, v in changes.items() if k in fields})
 
 
-def test_the_stylegan_64_recipe_trains_detail_and_flat_renders_as_long_and_publishes_both(tmp_path, monkeypatch):
+def test_the_stylegan_64_recipe_trains_detail_and_flat_renders_as_long_and_publishes_both(tmp_path,
+                                                                                         monkeypatch):
     from coursekit.models import face_eval, stylegan
     from coursekit.train.__main__ import main
 
@@ -313,7 +316,8 @@ def test_the_equal_compute_recipe_runs_the_race_again_from_other_seeds_for_both_
     assert race["progan-seed-2"]["label"] == "ProGAN, seed 2"  # identifiers as keys, the label for display
     assert (tmp_path / "runs" / "faces-stylegan-equal-compute" / "race" / "stylegan-seed-1").is_dir()
     assert all(row["fid"] >= 0 and row["variety"] >= 0 for row in race.values())
-    # StyleGAN: the model (seed 0) and the race's seeds, as long; ProGAN: its zoo schedule scaled alike, float32
+    # StyleGAN: the model (seed 0) and the race's seeds, as long; ProGAN: its zoo schedule scaled alike,
+    # float32
     assert [t.seed for t in styled] == [0, 1, 2] and all(t.steps == 2 for t in styled)
     assert [t.seed for t in grown] == [1, 2] and all(t.bf16 is False and t.lr == FACES_PROGAN.lr
                                                      for t in grown)

@@ -105,8 +105,8 @@ def test_reverse_trajectory_shows_the_saved_step_without_sampling():
     w = ck.widgets.reverse_trajectory(traj)
     assert w.controls["t"].value == 900
     shown = w.render_fn(t=500)
-    assert torch.allclose(shown[:2], torch.full((2, 1, 4, 4), 0.5)) and torch.allclose(
-        shown[2:], torch.full((2, 1, 4, 4), -0.5))
+    assert (torch.allclose(shown[:2], torch.full((2, 1, 4, 4), 0.5))
+            and torch.allclose(shown[2:], torch.full((2, 1, 4, 4), -0.5)))
     w.update(t=0)
     assert w.renders == 2
 

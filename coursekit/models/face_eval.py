@@ -80,7 +80,8 @@ def _in_units(pred):
     out = {}
     for name, (kind, spec) in _faces.FACTORS.items():
         p = pred[name].float().cpu()
-        out[name] = p.argmax(1) if kind == "class" else (p.clamp(-1, 1) + 1) / 2 * (spec[1] - spec[0]) + spec[0]
+        out[name] = (p.argmax(1) if kind == "class"
+                     else (p.clamp(-1, 1) + 1) / 2 * (spec[1] - spec[0]) + spec[0])
     return out
 
 
@@ -143,7 +144,8 @@ def segmentation_scores(predicted, target, num_classes=len(_faces.PARTS)):
     for k in range(num_classes):
         p, t = predicted == k, target == k
         if t.any():
-            ious[_faces.PARTS[k] if num_classes == len(_faces.PARTS) else k] = (p & t).sum().item() / (p | t).sum().item()
+            ious[_faces.PARTS[k] if num_classes == len(_faces.PARTS) else k] = ((p & t).sum().item()
+                                                                                / (p | t).sum().item())
             recalls.append((p & t).sum().item() / t.sum().item())
     return {"pixel_accuracy": acc, "class_accuracy": sum(recalls) / len(recalls),
             "mean_iou": sum(ious.values()) / len(ious), "iou": ious}
@@ -259,7 +261,8 @@ def faces_frechet_distance(model, fake, real):
 @lru_cache(maxsize=4)
 def _held_out_at(n, size, seed, detail=False):
     """``n`` real faces of ``seed`` (with ``detail`` or flat) brought down to size x size and back up
-    (nearest) to 64 x 64; kept, since a table of scores compares many generated sets with the same real ones."""
+    (nearest) to 64 x 64; kept, since a table of scores compares many generated sets with the same real
+    ones."""
     real = F.adaptive_avg_pool2d(_faces.faces(n, size=64, seed=seed, detail=detail).images, size)
     return F.interpolate(real, size=64, mode="nearest")
 
@@ -270,10 +273,9 @@ def versus_real(model, fake, seed=TEST_SEED, detail=False):
     that a generator of small images is compared with real faces as small.  ``detail``: against real
     faces with detail (a generator trained on them)."""
     real = _held_out_at(len(fake), fake.shape[-1], seed, detail)
-    (features_fake, read_fake), (features_real, read_real) = read_faces(model,
-                                                                        F.interpolate(
-                                                                            fake, size=64, mode="nearest")), \
-        read_faces(model, real)  # one pass over each set serves both measures
+    (features_fake, read_fake), (features_real, read_real) = (
+        read_faces(model, F.interpolate(fake, size=64, mode="nearest")),
+        read_faces(model, real))  # one pass over each set serves both measures
     return {"fid": round(ck.metrics.frechet_distance(features_fake, features_real), 3),
             "variety": _variety(read_fake, read_real)}
 
@@ -306,7 +308,8 @@ def attribute_variety(model, fake, real):
 
 
 def _variety(pf, pr):
-    """:func:`attribute_variety` from the factors read from the generated (``pf``) and the real faces (``pr``)."""
+    """:func:`attribute_variety` from the factors read from the generated (``pf``) and the real faces
+    (``pr``)."""
     n_fake, n_real = (len(next(iter(p.values()))) for p in (pf, pr))
     if n_fake < 2 or n_real < 2:
         raise ValueError(
@@ -345,7 +348,8 @@ def evaluate_attributes(model, n=1000, size=64):
 
 def evaluate_segmenter(model, n=500, size=64, detail=False, camera=False):
     """Held-out per-pixel accuracy and mean IoU (on photos with detail if ``detail``); ``camera=True`` adds
-    the same on those photos passed through :func:`through_camera` (``camera_pixel_accuracy``, ``camera_mean_iou``)."""
+    the same on those photos passed through :func:`through_camera` (``camera_pixel_accuracy``,
+    ``camera_mean_iou``)."""
     test = _faces.faces(n, size=size, seed=TEST_SEED, detail=detail)
     scores = segmentation_scores(segment(model, test.images), test.labels)
     out = {"pixel_accuracy": round(scores["pixel_accuracy"], 4), "mean_iou": round(scores["mean_iou"], 4),

@@ -44,8 +44,9 @@ class ToyDiscriminator(nn.Module):
 
 def train_collapsing(seed, steps, make_discriminator=ToyDiscriminator, loss_D=None, batch=256, std=0.02):
     """Notebook 01's collapsing setting, the measurement loop of its lab and of notebook 05's: G against the D
-    that ``make_discriminator()`` builds (after the seed, after G) on the ring of 8 Gaussians, D learning ten times faster (Adam
-    1e-2 against 1e-3, β₁ = 0.5), both learning rates decaying to 0 (cosine), the non-saturating loss.
+    that ``make_discriminator()`` builds (after the seed, after G) on the ring of 8 Gaussians, D learning ten
+    times faster (Adam 1e-2 against 1e-3, β₁ = 0.5), both learning rates decaying to 0 (cosine), the
+    non-saturating loss.
     ``loss_D(D, real, fake)`` replaces D's loss (a remedy such as R1).  Returns the trained G."""
     import coursekit as ck  # the package imports its models lazily
     from coursekit.models import dcgan

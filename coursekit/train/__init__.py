@@ -184,8 +184,9 @@ class Run:
         if free < torch.get_num_threads():
             self._threads = torch.get_num_threads()
             torch.set_num_threads(free)
-            self._note(f"other programs keep {self._threads - free} of the cores busy: training on {free} "
-                       f"thread{'s' * (free > 1)} instead of {self._threads}, which would wait for each other")
+            self._note(f"other programs keep {self._threads - free} of the cores busy: "
+                       f"training on {free} thread{'s' * (free > 1)} instead of {self._threads}, "
+                       "which would wait for each other")
 
     def _note(self, text):
         if self._bar is not None and not self._bar.disable:
@@ -281,8 +282,11 @@ class Run:
     def _resume(self):
         source = self.dir / "checkpoint"
         saved, record = _ckpt.read(source)
+
         # The data's random state missing from an older checkpoint only changes the data order from here on.
-        optional = lambda v: isinstance(v, (torch.Generator, Batches))
+        def optional(v):
+            return isinstance(v, (torch.Generator, Batches))
+
         missing = [k for k, v in self.state.items() if k not in saved["state"] and not optional(v)]
         if missing:
             raise _ckpt.CheckpointError(f"{source}.json lacks {missing}; it was written by a different run. "

@@ -42,7 +42,8 @@ def mnist_judge(args):
         "options": as_record(options),
         "description": "MNIST evaluation classifier ('judge'), trained on real training digits only; "
                        "its 128-d penultimate features are the space of the course's Fréchet distance.",
-        "data": f"{ck.data.mnist('train', verbose=False).source}, train split (held-out split only for metrics)",
+        "data": f"{ck.data.mnist('train', verbose=False).source}, train split "
+                "(held-out split only for metrics)",
     }
 
 
@@ -50,7 +51,8 @@ def _face_eval(name, description, evaluation, detail=False, camera=False):
     """The recipe of a faces evaluation model: trained on a stream of renders (with detail if ``detail``;
     through :func:`face_eval.through_camera` if ``camera``), scored on held-out ones."""
     def recipe(args):
-        train, evaluate = ((face_eval.train_attributes, face_eval.evaluate_attributes) if name == "faces-attributes"
+        train, evaluate = ((face_eval.train_attributes, face_eval.evaluate_attributes)
+                           if name == "faces-attributes"
                            else (face_eval.train_segmenter, face_eval.evaluate_segmenter))
         # only the segmenter has variants: photos with detail, seen through a camera
         variant = {"detail": True} if detail else {}
@@ -236,7 +238,8 @@ def main(argv=None):
     rec = ck.zoo.publish(args.model, model.cpu(), {
         **extra, "steps": run.step, "wall_time_s": round(run.seconds, 1),
         "device": f"{dev} ({platform.processor() or platform.machine()}, {torch.get_num_threads()} threads)"
-                  if dev.type == "cpu" else f"{dev} ({torch.cuda.get_device_name() if dev.type == 'cuda' else dev})",
+                  if dev.type == "cpu"
+                  else f"{dev} ({torch.cuda.get_device_name() if dev.type == 'cuda' else dev})",
         "processes": distributed.world_size(),
         "metrics": metrics, "command": command.strip(),
     }, extras=extras, zoo_dir=Path(args.zoo) if args.zoo else None, weights_dtype=weights_dtype)

@@ -45,7 +45,8 @@ def field_names(config, prefix=""):
 def _resolve(config, name):
     """The dotted path of ``name`` in ``config``: itself if it is one, else the one field that ends so."""
     known = field_names(config)
-    if name in known or (not isinstance(config, dict) and name in {f.name for f in dataclasses.fields(config)}):
+    if name in known or (not isinstance(config, dict)
+                         and name in {f.name for f in dataclasses.fields(config)}):
         return name  # a nested dataclass may be given whole too
     matches = [k for k in known if k.rsplit(".", 1)[-1] == name]
     if len(matches) == 1:

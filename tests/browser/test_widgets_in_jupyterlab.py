@@ -118,7 +118,8 @@ def _run_all(page, url, token, name):
         # done when every code cell shows an execution number ("[7]", not "[ ]" or "[*]")
         page.wait_for_function(
             """() => {
-                const prompts = [...document.querySelectorAll('.jp-CodeCell .jp-InputArea-prompt')].map(p => p.textContent);
+                const prompts = [...document.querySelectorAll('.jp-CodeCell .jp-InputArea-prompt')]
+                    .map(p => p.textContent);
                 return prompts.length && prompts.every(t => /\\[\\d+\\]/.test(t));
             }""", timeout=300_000)
     except Exception:

@@ -22,7 +22,7 @@ import torch.nn.functional as F
 import coursekit as ck
 from coursekit.models.cgan import balanced_labels
 from coursekit.train import distributed as dist
-from coursekit.train.ema import EMA  # noqa: F401  (ddpm.EMA: notebook 08 uses it by this name)
+from coursekit.train.ema import EMA  # ddpm.EMA: notebook 08 uses it by this name
 from coursekit.zoo import register
 
 NUM_CLASSES = 10
@@ -157,7 +157,8 @@ class DDPMSchedule:
         abar_t = self.alphas_cumprod[timestep]
         abar_prev = self.alphas_cumprod[prev_timestep] if prev_timestep >= 0 else torch.tensor(1.0)
         x0 = self.pred_original(model_output, timestep, sample)
-        eps = (sample - abar_t.sqrt() * x0) / (1 - abar_t).sqrt() if use_clipped_model_output else model_output
+        eps = ((sample - abar_t.sqrt() * x0) / (1 - abar_t).sqrt() if use_clipped_model_output
+               else model_output)
         sigma = eta * ((1 - abar_prev) / (1 - abar_t) * (1 - abar_t / abar_prev)).sqrt()
         prev = abar_prev.sqrt() * x0 + (1 - abar_prev - sigma**2).sqrt() * eps
         if eta > 0:
@@ -211,7 +212,8 @@ def q_sample(x0, t, noise, alphas_cumprod):
 
 
 def reverse_step(eps, t, x_t, betas, alphas_cumprod, z):
-    """Algorithm 2, one step: x_{t−1} = (x_t − β_t/√(1−ᾱ_t)·ε̂)/√α_t + σ_t·z with σ_t² = β_t, no noise at t = 0.
+    """Algorithm 2, one step: x_{t−1} = (x_t − β_t/√(1−ᾱ_t)·ε̂)/√α_t + σ_t·z with σ_t² = β_t, no noise
+    at t = 0.
 
     Equal to ``DDPMSchedule(variance_type="fixed_large", clip_sample=False).step`` (a test shows it).
     """
@@ -270,7 +272,8 @@ class Attention(nn.Module):
 
     def forward(self, x):
         n, c, h, w = x.shape
-        q, k, v = self.qkv(self.norm(x)).reshape(n, 3, self.heads, c // self.heads, h * w).transpose(-1, -2).unbind(1)
+        q, k, v = (self.qkv(self.norm(x)).reshape(n, 3, self.heads, c // self.heads, h * w)
+                   .transpose(-1, -2).unbind(1))
         y = F.scaled_dot_product_attention(q, k, v)  # (n, heads, hw, c/heads)
         return x + self.out(y.transpose(-1, -2).reshape(n, c, h, w))
 
@@ -300,8 +303,8 @@ class UNet(nn.Module):
         self.inp = nn.Conv2d(c.image_channels, ch[0], 3, padding=1)
         self.down = nn.ModuleList(ResBlock(a, b, e, c.dropout) for a, b in zip((ch[0],) + ch[:-1], ch))
         self.downsample = nn.ModuleList(nn.Conv2d(b, b, 3, stride=2, padding=1) for b in ch[:-1])
-        self.mid1, self.attn, self.mid2 = ResBlock(ch[-1], ch[-1], e), Attention(ch[-1]), ResBlock(
-            ch[-1], ch[-1], e)
+        self.mid1, self.attn, self.mid2 = (ResBlock(ch[-1], ch[-1], e), Attention(ch[-1]),
+                                           ResBlock(ch[-1], ch[-1], e))
         self.up = nn.ModuleList(ResBlock(2 * b, b, e, c.dropout) for b in ch)
         self.upsample = nn.ModuleList(nn.Conv2d(b, a, 3, padding=1) for a, b in zip(ch[:-1], ch[1:]))
         self.out = nn.Sequential(nn.GroupNorm(8, ch[0]), nn.SiLU(),
@@ -319,8 +322,8 @@ class UNet(nn.Module):
             raise ValueError(f"expected one timestep or one per image ({len(x)}), got {len(t)}")
         emb = self.time_mlp(timestep_embedding(t, c.channels[0]))
         if self.label_emb is not None:
-            y = torch.full((len(x),), NULL_LABEL, device=x.device) if y is None else torch.as_tensor(
-                y, device=x.device)
+            y = (torch.full((len(x),), NULL_LABEL, device=x.device) if y is None
+                 else torch.as_tensor(y, device=x.device))
             if y.min() < 0 or y.max() > NULL_LABEL:
                 raise ValueError(f"labels must be 0..9, or {NULL_LABEL} for 'no label'; got "
                                  f"{y.unique().tolist()}")
@@ -355,7 +358,8 @@ def draw(schedule, x0, y=None, generator=None, p_uncond=0.1):
 
 
 def loss(model, schedule, x0, y=None, generator=None, p_uncond=0.1):
-    """The simple loss ‖ε − ε_θ(√ᾱ_t·x_0 + √(1−ᾱ_t)·ε, t)‖², t ~ U{0..T−1}, labels dropped with ``p_uncond``."""
+    """The simple loss ‖ε − ε_θ(√ᾱ_t·x_0 + √(1−ᾱ_t)·ε, t)‖², t ~ U{0..T−1}, labels dropped with
+    ``p_uncond``."""
     t, noise, y = draw(schedule, x0, y, generator, p_uncond)
     return simple_loss(lambda x_t, t: model(x_t, t, y), x0, t, noise, schedule.alphas_cumprod.to(x0.device))
 
@@ -453,14 +457,14 @@ def train_ddpm(steps=2000, batch_size=128, lr=1e-3, seed=0, checkpoint=None, dev
             t, noise, y = draw(schedule, x0, y, g, p_uncond)           # the global batch's randomness
             x0, y, t, noise = dist.to_device(*dist.shard(x0, y, t, noise), device=dev)
             with ck.core.autocast(dev, bf16):  # bf16 where the hardware has it (the bench times both)
-                l = simple_loss(lambda x_t, t: model(x_t, t, y), x0, t, noise, abar)
+                batch_loss = simple_loss(lambda x_t, t: model(x_t, t, y), x0, t, noise, abar)
             opt.zero_grad(set_to_none=True)
-            l.backward()
+            batch_loss.backward()
             if clip_grad:
                 torch.nn.utils.clip_grad_norm_(model.parameters(), clip_grad)
             opt.step()
             ema.update(model, step)
-            run.log(loss=dist.mean(l))
+            run.log(loss=dist.mean(batch_loss))
     return ema.model.eval(), model, run
 
 

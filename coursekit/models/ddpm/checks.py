@@ -36,6 +36,8 @@ def _q(abar_of=lambda ac, t: ac[t], root=True, swap=False):
 
 q_sample = Check(
     "q_sample",
+    terms=Terms(("x_0's term", "the noise's term"), lambda x0, t, noise, ac: (x0, noise),
+                lambda x0, t, noise, ac: (ac[t].sqrt(), (1 - ac[t]).sqrt())),
     variants=[
         ("The square roots are missing: x_t = √ᾱ_t·x_0 + √(1 − ᾱ_t)·ε.", _q(root=False)),
         ("The two weights are swapped: x_0 takes √ᾱ_t, the noise √(1 − ᾱ_t).", _q(swap=True)),
@@ -157,6 +159,10 @@ def _step_with(mean_coef="abar", noise="sqrt", noise_at_zero=False, eps_coef="sq
 
 reverse_step = Check(
     "reverse_step",
+    terms=Terms(("x_t's term", "the predicted noise's term", "the fresh noise z's term"),
+                lambda eps, t, x, b, ac, z: (x, eps, z),
+                lambda eps, t, x, b, ac, z: (1 / (1 - b[t]).sqrt(), -b[t] / ((1 - ac[t]).sqrt() * (1 - b[t]).sqrt()),
+                                             b[t].sqrt() * (t > 0))),
     variants=[
         ("σ_t is √β_t: you added β_t · z (the variance where its square root belongs).",
          lambda eps, t, x, b, ac, z: _ddpm.reverse_step(eps, t, x, b, ac, z) - (b[t].sqrt() - b[t]) * z * (t > 0)),

@@ -233,8 +233,8 @@ def edit_scores(attributes, before, after, target=None):
     1 the largest change.  With a ``target`` factor: ``{"target", "others" (mean over the rest),
     "per_factor"}``."""
     a, b = read_vector(attributes, before), read_vector(attributes, after)
-    moved = {
-        name: round(((b[name] - a[name]).abs().sum(1) / (2 if a[name].shape[1] > 1 else 1)).mean().item(), 4)
+    moved = {name: round(((b[name] - a[name]).abs().sum(1)
+                          / (2 if a[name].shape[1] > 1 else 1)).mean().item(), 4)
              for name in a}
     if target is None:
         return moved

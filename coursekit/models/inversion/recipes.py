@@ -29,10 +29,10 @@ def faces_stylegan_encoder(args):
         generated = G.synthesis(G.styles(torch.randn(200, G.config.z_dim,
                                                      generator=torch.Generator().manual_seed(5))),
                                 use_noise=False)
-        metrics = {"held_out_real": inversion.reconstruction_scores(attributes,
-                                                                    inversion.synthesize(G, E(targets), "w+"), targets),
-                   "generated": inversion.reconstruction_scores(attributes,
-                                                                inversion.synthesize(G, E(generated), "w+"), generated)}
+        metrics = {"held_out_real": inversion.reconstruction_scores(
+                       attributes, inversion.synthesize(G, E(targets), "w+"), targets),
+                   "generated": inversion.reconstruction_scores(
+                       attributes, inversion.synthesize(G, E(generated), "w+"), generated)}
     return E, run, metrics, {
         "options": as_record(args.config),
         "description": "Encoder image -> W+ code of faces-stylegan (notebook 07), trained on pairs G draws "

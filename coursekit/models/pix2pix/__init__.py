@@ -293,7 +293,8 @@ def translate(G, condition, batch_size=100, dropout=True):
 def texture(x):
     """How much fine detail (or noise) pictures (N, C, H, W) carry: the mean absolute difference between
     neighbouring pixels, across and down.  A blurred picture has less than a real photo, a noisy one more."""
-    return ((x[..., :, 1:] - x[..., :, :-1]).abs().mean() + (x[..., 1:, :] - x[..., :-1, :]).abs().mean()).item() / 2
+    return ((x[..., :, 1:] - x[..., :, :-1]).abs().mean()
+            + (x[..., 1:, :] - x[..., :-1, :]).abs().mean()).item() / 2
 
 
 def _judged(segmenter, fake, photo, mean_photo, labels):

@@ -45,7 +45,8 @@ def _pix2pix(task, detail=False):
         metrics = pix2pix.evaluate(G.cpu(), task, segmenter, attributes, detail=detail, **judges)
         extras = None
         names, default_steps = ZOO_ABLATIONS.get(name, (None, 0))
-        ablation_steps = (default_steps or options["steps"]) if args.ablation_steps is None else args.ablation_steps
+        ablation_steps = ((default_steps or options["steps"]) if args.ablation_steps is None
+                          else args.ablation_steps)
         if name in ZOO_ABLATIONS and ablation_steps:  # the lecture's ablations, scored the same way
             rows = pix2pix.ablation_study(task, segmenter, attributes, steps=ablation_steps,
                                           device=args.device, names=names,
@@ -65,9 +66,10 @@ def _pix2pix(task, detail=False):
                            "(notebook 03): cGAN + 100 L1, PatchGAN 70x70 (3 layers), dropout as the noise.",
             "data": f"ck.data.faces{'(detail=True)' if detail else ''}, 64x64, seed {pix2pix.TRAIN_SEED}, "
                     "a fresh stream of renders",
-            "evaluation": "pix2pix.evaluate(G, task, segmenter, "
-                          f"attributes{', detail=True' if detail else ''}): 200 held-out "
-                          f"faces{'; segmenter: faces-segmenter-detail, camera_judge: faces-segmenter-camera' if detail else ''}",
+            "evaluation": "pix2pix.evaluate(G, task, segmenter, attributes"
+                          f"{', detail=True' if detail else ''}): 200 held-out faces"
+                          + ("; segmenter: faces-segmenter-detail, camera_judge: faces-segmenter-camera"
+                             if detail else ""),
         }
     return recipe
 

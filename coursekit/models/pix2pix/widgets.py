@@ -43,7 +43,8 @@ def face_factors(G, task="labels", faces=6, seed=1, translate=None, paint=False)
         controls.update(part=picker("paint", ["no paint", *_faces.PARTS]), x=slider("brush x", 0.0, 1.0, 0.5),
                         y=slider("brush y", 0.0, 1.0, 0.3), radius=slider("brush size", 0.02, 0.4, 0.1))
     return Explorer(render, controls,
-                    title=f"{task} -> photo: the condition (top), G's photo (middle), the true render (bottom)",
+                    title=f"{task} -> photo: the condition (top), G's photo (middle), "
+                          "the true render (bottom)",
                     nrow=faces, scale=2)
 
 
@@ -59,5 +60,6 @@ def dropout_variety(G, condition, samples=6):
         return torch.cat([c[:1].expand(1, 3, -1, -1), fake, spread_map(fake)])
 
     return Explorer(render, {"image": picker("input", options), "seed": slider("dropout seed", 0, 99, 0)},
-                    title=f"One input, {samples} dropout draws, then their per-pixel spread (scaled to its maximum)",
+                    title=f"One input, {samples} dropout draws, then their per-pixel spread "
+                          "(scaled to its maximum)",
                     nrow=samples + 2, scale=2)

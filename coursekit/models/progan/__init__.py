@@ -401,8 +401,8 @@ def train_progan(training=None, checkpoint=None, device=None, stage_end=None, pl
                 i = (step + 1) // t.snapshot_every - 1
                 snap_images[i] = F.interpolate(img, size=final, mode="nearest")
                 snap_meta[i] = torch.tensor([step + 1, stage, alpha])
-            last_of_stage = step + 1 == steps or stage_and_alpha(step + 1,
-                                                                 steps_per_phase, config.max_stage)[0] != stage
+            last_of_stage = (step + 1 == steps
+                             or stage_and_alpha(step + 1, steps_per_phase, config.max_stage)[0] != stage)
             if stage_end and last_of_stage:
                 run.history.record(step + 1, **stage_end(stage, ema.model))
             if step >= grown:

@@ -5,7 +5,7 @@ The exercise checks of this lecture, each with its hints (``ck.check.<name>``, `
 
 import torch
 
-from coursekit.check import Case, Check, Goal, Lab, Mistake, randn
+from coursekit.check import Case, Check, Goal, Lab, Mistake, Terms, randn
 from coursekit.models import progan as _progan
 from coursekit.models import toy as _toy
 from coursekit.models.dcgan import checks as _dcgan_checks
@@ -34,6 +34,8 @@ def _mbstd(x, group_size, groups_of="strided", unbiased=False, eps=1e-8, root=Tr
 
 fade_in = Check(
     "fade_in",
+    terms=Terms(("the old output's term", "the new block's term"), lambda alpha, old, new: (old, new),
+                lambda alpha, old, new: (1 - alpha, alpha)),
     variants=[
         ("α and 1 − α are swapped: at α = 0 the result must be the old output, at α = 1 the new one.",
          lambda alpha, old, new: alpha * old + (1 - alpha) * new),

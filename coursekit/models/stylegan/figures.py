@@ -44,7 +44,8 @@ def draw_generator(config=None):
     for i, r in enumerate(res):
         y = top - 1 - i * 0.95 * (len(res) + 0.2) / len(res)
         last = i == len(res) - 1
-        name = f"to-RGB {r}×{r}" if last else ("upsample ×2, " if i > 0 and res[i - 1] != r else "") + f"mod conv 3×3 @ {r}×{r}"
+        name = (f"to-RGB {r}×{r}" if last
+                else ("upsample ×2, " if i > 0 and res[i - 1] != r else "") + f"mod conv 3×3 @ {r}×{r}")
         box(5.2, y, name, "#cfe2ff" if not last else "#ffe0b2")
         arrow((5.2, previous - 0.22), (5.2, y + 0.22), color="black")
         previous = y
@@ -56,11 +57,10 @@ def draw_generator(config=None):
     ax.text(3.3, -0.5, "A: an affine map of w to a style\n(the same w to every A, or mixed)", ha="center",
             fontsize=8)
     ax.text(7.4, -0.5, "B: learned per-channel scales\nof fresh per-pixel noise", ha="center", fontsize=8)
-    ax.text(
-        9.3, top - len(res) / 2, "a to-RGB at each\nresolution, upsampled\nand summed\n(StyleGAN2's skips)",
-        ha="center", va="center", fontsize=8)
+    ax.text(9.3, top - len(res) / 2,
+            "a to-RGB at each\nresolution, upsampled\nand summed\n(StyleGAN2's skips)",
+            ha="center", va="center", fontsize=8)
     arrow((2.1, y_w), (3.0, top - 1), color="#7b1fa2", ls="--")
-    fig.suptitle(
-        f"StyleGAN2's generator as configured: {c.resolution}×{c.resolution}, {len(res)} style inputs",
-        fontsize=10)
+    fig.suptitle(f"StyleGAN2's generator as configured: {c.resolution}×{c.resolution}, "
+                 f"{len(res)} style inputs", fontsize=10)
     return fig

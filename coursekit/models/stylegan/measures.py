@@ -97,7 +97,8 @@ def read_attributes(attributes, images):
 def follows_a(read_mixed, read_a, read_b):
     """Per factor, the share of the mixed faces' attributes that follow A rather than B:
     Σ d(mixed, B) / Σ [d(mixed, A) + d(mixed, B)], d the L1 distance of what the predictor reads (class
-    probabilities, or values).  1: the factor comes from A's styles; 0: from B's; 0.5: from both or neither."""
+    probabilities, or values).  1: the factor comes from A's styles; 0: from B's; 0.5: from both or
+    neither."""
     out = {}
     for name in read_mixed:
         da = (read_mixed[name] - read_a[name]).abs().sum(1)
@@ -159,8 +160,9 @@ def truncation_table(G, attributes, psis=(0.0, 0.25, 0.5, 0.75, 1.0), n=1000, se
 
 
 def binary_attributes(read):
-    """Binary attributes from what the predictor reads (:func:`read_attributes`): each class of each class factor
-    against the rest ("hair_colour=2"), each value factor above or below its median ("smile>median")."""
+    """Binary attributes from what the predictor reads (:func:`read_attributes`): each class of each class
+    factor against the rest ("hair_colour=2"), each value factor above or below its median
+    ("smile>median")."""
     out = {}
     for name, (kind, spec) in _faces.FACTORS.items():
         if kind == "class":

@@ -56,9 +56,9 @@ def noise_layers(G, faces=3, draws=6):
     controls = {"seed": slider("noise seed", 0, 99, 0)}
     controls.update({f"noise_{r}": W.Checkbox(description=f"noise at {r}x{r}", value=True, indent=False)
                      for r in sizes})
-    return Explorer(
-        render, controls, title=f"{faces} faces (rows), each with {draws} noise draws and their spread",
-        nrow=draws + 1, scale=3)
+    return Explorer(render, controls,
+                    title=f"{faces} faces (rows), each with {draws} noise draws and their spread",
+                    nrow=draws + 1, scale=3)
 
 
 def style_directions(G, directions, samples=8, seed=0, span=3.0):
