@@ -30,6 +30,7 @@ import coursekit as ck
 from coursekit import faces
 from coursekit.models import cgan, cyclegan, dcgan, ddpm, face_eval, inversion, pix2pix, progan, stylegan
 from coursekit.models.progan.recipes import FACES_PROGAN
+from coursekit.train import threads
 from coursekit.models.stylegan.recipes import FACES_STYLEGAN
 
 ROOT = Path(__file__).resolve().parent.parent / "notebooks"
@@ -449,7 +450,7 @@ def main(argv=None):
     args = parser.parse_args(argv)
     if args.busy:
         print(f"{'DCGAN step (batch 64), ms':<36} {'idle':>7} {'1 core busy':>12}")
-        for name, row in busy_core_steps().items():
+        for name, row in threads.busy_core_steps().items():
             print(f"{name:<36} {row['idle']:7.0f} {row['busy']:12.0f}", flush=True)
         return 0
 
@@ -509,43 +510,6 @@ def main(argv=None):
             print(f"{name:<40} {r['seconds']:8.0f} {r['fid']:8.1f}  {rest}", flush=True)
     return 0
 
-
-
-def busy_core_steps(steps=30, warmup=5):
-    """The DCGAN training step's median milliseconds on the CPU, idle and while another program keeps one
-    core busy (a Python loop in a process of its own), with PyTorch's own thread count, one thread, and
-    the threads ``ck.train.Run`` chooses (``ck.core.training_threads``).  ``{name: {"idle", "busy"}}``."""
-    import subprocess
-
-    own = torch.get_num_threads()
-    G, D = dcgan.Generator(), dcgan.Discriminator()
-    opt_G, opt_D = dcgan.make_optimizers(G, D)
-    real = ck.data.mnist("train", verbose=False).images[:64]
-
-    def median_ms(threads):
-        torch.set_num_threads(threads)
-        times = []
-        for i in range(warmup + steps):
-            start = time.perf_counter()
-            dcgan.train_step(G, D, opt_G, opt_D, real, torch.randn(64, G.config.z_dim))
-            times.append(time.perf_counter() - start)
-        return statistics.median(times[warmup:]) * 1000
-
-    rows = {f"PyTorch's {own} threads": {}, "1 thread": {}, "the course's choice": {}}
-    for load in ("idle", "busy"):
-        spinner = subprocess.Popen([sys.executable, "-c", "while True: pass"]) if load == "busy" else None
-        try:
-            time.sleep(0.5 if spinner else 0)
-            torch.set_num_threads(own)
-            chosen = ck.core.training_threads()
-            for name, threads in zip(rows, (own, 1, chosen)):
-                rows[name][load] = median_ms(threads)
-            rows["the course's choice"].setdefault("threads", {})[load] = chosen
-        finally:
-            if spinner:
-                spinner.kill()
-    torch.set_num_threads(own)
-    return rows
 
 
 def dcgan_throughput(device="cpu", steps=40, batch_size=64, warmup=5):

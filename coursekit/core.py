@@ -1,7 +1,6 @@
 """The three switches every notebook uses: quick mode, the device and the seed."""
 
 import os
-import time
 import random
 from pathlib import Path
 
@@ -98,32 +97,6 @@ def uses_bf16(dev, bf16=None):
 def training_precision(dev, bf16=None):
     """How a recipe asked for ``bf16`` (:func:`autocast`) trains on ``dev``, in words: for zoo records."""
     return "bf16 autocast, float32 weights" if uses_bf16(dev, bf16) else "float32"
-
-
-def busy_cores(window=0.25):
-    """How many of this machine's cores other programs keep busy now, measured over ``window`` seconds
-    (Linux's /proc/stat, less this process's own time); 0 where it cannot be read."""
-    def read():
-        with open("/proc/stat") as f:
-            fields = [float(v) for v in f.readline().split()[1:]]
-        return sum(fields), fields[3] + (fields[4] if len(fields) > 4 else 0)  # total, idle + iowait
-    try:
-        (t0, i0), p0 = read(), time.process_time()
-        time.sleep(window)
-        (t1, i1), p1 = read(), time.process_time()
-    except (OSError, ValueError, IndexError):
-        return 0
-    cores = os.cpu_count() or 1
-    busy = (1 - (i1 - i0) / max(t1 - t0, 1e-9)) * cores - (p1 - p0) / window
-    return max(0, min(cores, round(busy)))
-
-
-def training_threads():
-    """The CPU threads a training should use now: one per core that no other program keeps busy (at
-    least one).  On a 2-core laptop with one core busy, PyTorch's two threads wait for each other and a
-    step slows far more than with one thread (``python -m coursekit.bench --busy`` measures it)."""
-    cores = os.cpu_count() or 1
-    return max(1, min(torch.get_num_threads(), cores - busy_cores()))
 
 
 def guard_inputs(module):

@@ -327,7 +327,7 @@ def test_the_equal_compute_recipe_runs_the_race_again_from_other_seeds_for_both_
 def test_a_run_trains_on_the_cores_other_programs_leave_free_and_restores_the_threads(monkeypatch):
     import coursekit.train as train
 
-    monkeypatch.setattr(train, "training_threads", lambda: 1)
+    monkeypatch.setattr(train, "training_threads", lambda: 1)  # as if one core were busy
     before, seen = torch.get_num_threads(), []
     torch.set_num_threads(2)
     try:

@@ -28,7 +28,8 @@ import torch
 from tqdm.auto import tqdm
 
 from coursekit import checkpoint as _ckpt
-from coursekit.core import QUICK, training_threads
+from coursekit.core import QUICK
+from coursekit.train.threads import training_threads
 from coursekit.data import Batches
 from coursekit.train import distributed
 from coursekit.viz import LivePlot

@@ -31,6 +31,12 @@ from coursekit.checkpoint import load_weights
 from coursekit.models import dcgan, face_eval
 from coursekit.models.progan import Discriminator, ProGANConfig
 from coursekit.models.progan import EqualizedLinear, PixelNorm
+# The measures live in a module of their own (they read G, never build it); the lecture reaches them here.
+from coursekit.models.stylegan.measures import (
+    layer_resolutions, layer_groups, style_split, mix_layers, noise_resolutions, fixed_noise, codes,
+    sample, read_attributes, follows_a, style_mixing_scores, sample_mixed, mixing_grid,
+    truncation_table, binary_attributes, separability, path_length, evaluate, GEOMETRY, COLOUR,
+)
 from coursekit.train import config as _config
 from coursekit.train import distributed as dist
 from coursekit.train.ema import decay_for_half_life, gan_with_ema
@@ -400,13 +406,11 @@ def train_ablations(training, checkpoint=None, device=None):
     return _train.ablation_study(ABLATIONS, train_one, lambda name, G: G.cpu(), checkpoint)
 
 
-# The measures and the figure live in modules of their own; the lecture reaches them here too.
-from coursekit.models.stylegan.measures import (  # noqa: E402  (they use the networks above)
-    layer_resolutions, layer_groups, style_split, mix_layers, noise_resolutions, fixed_noise, codes,
-    sample, read_attributes, follows_a, style_mixing_scores, sample_mixed, mixing_grid,
-    truncation_table, binary_attributes, separability, path_length, evaluate, GEOMETRY, COLOUR,
-)
-from coursekit.models.stylegan.figures import draw_generator  # noqa: E402
+def draw_generator(config=None):
+    """The lecture's figure of the style-based generator, drawn from ``config`` (``stylegan.figures``)."""
+    from coursekit.models.stylegan import figures  # deferred: the figure needs matplotlib, and these networks
+
+    return figures.draw_generator(config or StyleGANConfig())
 
 
 # The zoo saves and rebuilds this lecture's models by these names.

@@ -1,18 +1,17 @@
 """Notebook 06's figure of the style-based generator, drawn from a configuration."""
 
 import coursekit as ck
-from coursekit.models.stylegan import StyleGANConfig
 from coursekit.models.stylegan.measures import layer_resolutions
 
 
-def draw_generator(config=None):
+def draw_generator(config):
     """The lecture's figure of the style-based generator, drawn from ``config``: the mapping network
     z -> w on the left; the synthesis network from the learned constant, a styled convolution per
     style input (A: the affine map of w to a style; B: the per-channel noise scale), and a to-RGB per
     resolution whose outputs are upsampled and summed (StyleGAN2's skips).  Returns the figure."""
     import matplotlib.pyplot as plt  # deferred, as in ck.viz: only this figure needs matplotlib
 
-    c = config or StyleGANConfig()
+    c = config
     res = layer_resolutions(c)
     fig, ax = plt.subplots(figsize=(11, 0.62 * len(res) + 1.6))
     ax.set_axis_off()
