@@ -4,6 +4,7 @@ import pytest
 import torch
 import torch.nn.functional as F
 
+import coursekit as ck
 from coursekit import faces
 from coursekit.models import stylegan as S
 
@@ -203,3 +204,16 @@ def test_the_measures_run_on_a_small_generator_and_a_small_predictor():
         S.path_length(G, A, "x", n=2)
     assert len(S.sample_mixed(G, 5)) == 5 and len(S.sample(G, 5)) == 5
     assert torch.equal(S.sample(G, 3, seed=4), S.sample(G, 3, seed=4))  # fixed codes and noise
+
+
+def test_a_runs_checkpoint_is_scored_and_drawn_before_it_is_published(tmp_path, monkeypatch):
+    from coursekit.models import face_eval
+    from coursekit.models.stylegan import score
+
+    monkeypatch.setattr(ck.zoo, "load", lambda name, device=None: face_eval.AttributePredictor(
+        face_eval.AttributeConfig(width=4)))
+    S.train_stylegan(steps=2, batch_size=2, model=SMALL, device=torch.device("cpu"), checkpoint=tmp_path / "run")
+    got = score.score(tmp_path / "run", faces=8, seed=7)
+    assert got["steps"] == 2 and got["images"] == 4 and {"fid", "variety", "texture"} <= set(got)
+    assert score.main([str(tmp_path / "run"), "--faces", "8", "--png", str(tmp_path / "faces.png")]) == 0
+    assert (tmp_path / "faces.png").stat().st_size > 0
