@@ -89,8 +89,8 @@ def _clone(args):
 
 def _close(a, b, atol):
     # NaN equals NaN: a mistake that divides by zero is recognised by its NaNs (the reference has none)
-    return torch.is_tensor(a) and a.shape == b.shape and torch.allclose(a.double(), b.double(), atol=atol, rtol=1e-4,
-                                                                        equal_nan=True)
+    return torch.is_tensor(a) and a.shape == b.shape and torch.allclose(a.double(), b.double(), atol=atol,
+                                                                        rtol=1e-4, equal_nan=True)
 
 
 def _show(t):
@@ -101,9 +101,11 @@ def _difference(got, expected):
     """Where two tensors of the same shape differ most: the element, both values, the gap."""
     gap = (got.double() - expected.double()).abs().nan_to_num(float("inf"))
     i = int(gap.flatten().argmax())
-    where = f" at {tuple(int(k) for k in torch.unravel_index(torch.tensor(i), got.shape))}" if got.dim() else ""
-    return (f"the values differ (shape {tuple(got.shape)} is right): largest difference {gap.flatten()[i]:.3g}"
-            f"{where}, expected {expected.flatten()[i].item():.4g}, got {got.flatten()[i].item():.4g}")
+    where = (f" at {tuple(int(k) for k in torch.unravel_index(torch.tensor(i), got.shape))}" if got.dim()
+             else "")
+    return (f"the values differ (shape {tuple(got.shape)} is right): largest difference "
+            f"{gap.flatten()[i]:.3g}{where}, expected {expected.flatten()[i].item():.4g}, "
+            f"got {got.flatten()[i].item():.4g}")
 
 
 def _first_line(error):
@@ -111,37 +113,41 @@ def _first_line(error):
 
 
 def _explain(error):
-    """The hint for an error a student's code raised: the cause where it is a known one, not PyTorch's advice."""
+    """The hint for an error a student's code raised: the cause where it is a known one, not PyTorch's
+    advice."""
     text = str(error)
     if "backward through the graph a second time" in text:
-        return ("The generated images were used in D's loss without .detach(): D's backward pass went on into G "
-                "and freed G's graph, so G's own backward pass cannot run. Give D fake.detach(), not fake "
-                "(retain_graph=True, which the error suggests, would hide the bug and leak D's loss into G).")
+        return ("The generated images were used in D's loss without .detach(): D's backward pass went on "
+                "into G and freed G's graph, so G's own backward pass cannot run. Give D fake.detach(), not "
+                "fake (retain_graph=True, which the error suggests, would hide the bug and leak D's loss "
+                "into G).")
     if "does not require grad and does not have a grad_fn" in text:
-        return ("The loss has no gradient path to the parameters: a .detach(), torch.no_grad() or .item() cut it. "
-                "Detach only what must not be trained (G's loss needs D(fake), not D(fake.detach())).")
+        return ("The loss has no gradient path to the parameters: a .detach(), torch.no_grad() or .item() "
+                "cut it. Detach only what must not be trained (G's loss needs D(fake), not "
+                "D(fake.detach())).")
     if "modified by an inplace operation" in text:
-        return ("A network's weights changed between its forward pass and its backward pass: an optimizer stepped "
-                "in between. Call each optimizer's step() right after its own loss's backward(), opt_D's after "
-                "D's loss and opt_G's after G's, and check that the two are not crossed.")
+        return ("A network's weights changed between its forward pass and its backward pass: an optimizer "
+                "stepped in between. Call each optimizer's step() right after its own loss's backward(), "
+                "opt_D's after D's loss and opt_G's after G's, and check that the two are not crossed.")
     if ("expected scalar type Double" in text or "must have the same dtype" in text
             or "found dtype Double" in text or ("Double" in text and "Float" in text)):
         return ("A float64 tensor met the network's float32 weights (NumPy arrays and torch.tensor of Python "
                 "floats with dtype=torch.float64 are float64): convert the input with x.float().")
     if "Sizes of tensors must match except in dimension" in text:
-        return ("torch.cat joins tensors that agree in every dimension but the joined one: print the shapes you "
-                "join (in a U-Net, each decoder output meets the encoder output of its own resolution).")
+        return ("torch.cat joins tensors that agree in every dimension but the joined one: print the shapes "
+                "you join (in a U-Net, each decoder output meets the encoder output of its own resolution).")
     if "must match the size" in text or "shape" in text and "mismatch" in text:
-        return "Two tensors' shapes do not fit: print the shapes of the inputs and of each intermediate result."
+        return ("Two tensors' shapes do not fit: print the shapes of the inputs and of each intermediate "
+                "result.")
     return "Read the error above; run the function on a small input to find the line."
 
 
 class Check:
     """An exercise check: the reference, the cases, and the mistakes it recognises."""
 
-    def __init__(self, name, reference, cases, mistakes=(), atol=1e-5, dtype_kind="float", observe=None, hints=(),
-                 alternatives=(), variants=(), time_arg=None, terms=None, counts=None, behaviours=None,
-                 formula=True):
+    def __init__(self, name, reference, cases, mistakes=(), atol=1e-5, dtype_kind="float", observe=None,
+                 hints=(), alternatives=(), variants=(), time_arg=None, terms=None, counts=None,
+                 behaviours=None, formula=True):
         self.name, self.reference, self.hints = name, reference, tuple(hints)
         # Diagnosis by relation (coursekit.feedback), for mistakes the registry does not name:
         # variants: (words, fn) the reference with one of the exercise's parameters changed;
@@ -174,7 +180,8 @@ class Check:
                 got = self.observe(fn, *case.make())
             except NotImplementedError:
                 return Report("not implemented", total=len(self.cases),
-                              lines=[f"… {self.name}: not implemented yet — using the reference so the notebook goes on."])
+                              lines=[f"… {self.name}: not implemented yet — using the reference so the "
+                                     f"notebook goes on."])
             except Exception as e:  # the student's error, reported rather than raised
                 return self._fail(rep, case, f"raised {type(e).__name__}: {_first_line(e)}",
                                   self._recognise_error(case, e) or _explain(e))
@@ -185,7 +192,8 @@ class Check:
                     # a recognised mistake names the cause better than the symptom; then a relation
                     hint = self._recognise(fn) or self._relate(fn) or hint
                     if self.behaviours is not None and not self._recognise(fn):
-                        problem, hint = "it behaves otherwise than the task asks", problem[0].upper() + problem[1:] + "."
+                        problem, hint = ("it behaves otherwise than the task asks",
+                                         problem[0].upper() + problem[1:] + ".")
                 return self._fail(rep, case, problem, self._recognise(fn) or hint)
             rep.passed += 1
             outputs.append(got)
@@ -199,9 +207,10 @@ class Check:
         if rep.hint:
             print(f"  Hint: {rep.hint}")
         if rep.status == "failed":
-            print("  The notebook goes on with the reference implementation; fix yours and run the check again.")
-        _progress.record(self.name, "exercise", {"passed": "done", "failed": "failing"}.get(rep.status, rep.status),
-                         rep.hint)
+            print("  The notebook goes on with the reference implementation; fix yours and run the check "
+                  "again.")
+        _progress.record(self.name, "exercise",
+                         {"passed": "done", "failed": "failing"}.get(rep.status, rep.status), rep.hint)
         return fn if rep.ok else self.reference
 
     def _compare(self, got, expected):
@@ -217,8 +226,8 @@ class Check:
                     "Integer tensors cannot hold values between -1 and 1: convert with x.float() first.")
         if got.dtype == torch.float64 and expected.dtype == torch.float32:
             return ("returned float64, expected float32",
-                    "A float64 value (a NumPy number, or torch.tensor(..., dtype=torch.float64)) promoted your "
-                    "result; the networks compute in float32: build constants with dtype=torch.float32.")
+                    "A float64 value (a NumPy number, or torch.tensor(..., dtype=torch.float64)) promoted "
+                    "your result; the networks compute in float32: build constants with dtype=torch.float32.")
         if expected.requires_grad and not got.requires_grad:
             return ("returned a tensor cut from the graph (requires_grad is False)",
                     "Nothing can be trained through your result: a .detach(), .item(), torch.no_grad() or a "
@@ -228,7 +237,8 @@ class Check:
                     "The result should be a plain tensor: return it .detach()ed (or computed under "
                     "torch.no_grad()), so that no gradient flows back through it.")
         if not _close(got, expected, self.atol):
-            return ("values differ", "Compare your formula with the one in the markdown cell above." if self.formula
+            return ("values differ",
+                    "Compare your formula with the one in the markdown cell above." if self.formula
                     else "Read the task again: the case above names the situation in which yours differs.")
         return None, ""
 
@@ -268,14 +278,16 @@ class Check:
             if all(self._agrees(fn, variant, case) for case in self.cases):
                 return words
         cases = [(got, expected, {**feedback.counts_of(args), **self._parameters(args),
-                                  **(self.counts(*args) if self.counts else {})}) for got, expected, args in outputs]
+                                  **(self.counts(*args) if self.counts else {})})
+                 for got, expected, args in outputs]
         said = feedback.diagnose(cases, weak=False)
         if not said and self.terms is not None and all(got.numel() == 1 for got, _, _ in outputs):
             said = self._reweighed(outputs)
         elif not said and self.terms is not None:  # a result that adds weighted tensors
             said = feedback.coefficients([got for got, _, _ in outputs],
                                          [list(self.terms.split(*args)) for _, _, args in outputs],
-                                         [list(self.terms.weights(*args)) for _, _, args in outputs], self.terms.names)
+                                         [list(self.terms.weights(*args)) for _, _, args in outputs],
+                                         self.terms.names)
         said = said or feedback.diagnose(cases)
         return said[0].upper() + said[1:] + ("" if said.endswith(".") else ".") if said else None
 
@@ -294,8 +306,8 @@ class Check:
             return feedback.describe_weights(fitted, t.names, weights[0], words)
         multiples = feedback.fit_terms(got, [[v * w for v, w in zip(r, ws)] for r, ws in zip(raw, weights)])
         if multiples is not None:
-            said = feedback.describe_weights([m * w for m, w in zip(multiples, weights[0])], t.names, weights[0],
-                                             words)
+            said = feedback.describe_weights([m * w for m, w in zip(multiples, weights[0])], t.names,
+                                             weights[0], words)
             if said:
                 return said
         if t.forms is not None:
@@ -333,7 +345,8 @@ class Check:
             yield ("Your result is the expected one a time step later (the reference at t + 1): the lecture "
                    "counts t from 1 and the code from 0, or t + 1 was given where t belongs."), shifted(1)
             yield ("Your result is the expected one a time step earlier (the reference at t − 1): the "
-                   "lecture's t counts from 1, the code's from 0; index the schedule with t as given."), shifted(-1)
+                   "lecture's t counts from 1, the code's from 0; index the schedule with t as "
+                   "given."), shifted(-1)
 
     def _recognise(self, fn):
         # A mistake is recognised when the student's function agrees with it on every case.
@@ -379,7 +392,8 @@ class Goal:
     at_most: float = None
 
     def met(self, value):
-        return (self.at_least is None or value >= self.at_least) and (self.at_most is None or value <= self.at_most)
+        return ((self.at_least is None or value >= self.at_least)
+                and (self.at_most is None or value <= self.at_most))
 
     def bound(self):
         return f"≥ {self.at_least:.3g}" if self.at_least is not None else f"≤ {self.at_most:.3g}"
@@ -387,7 +401,8 @@ class Goal:
 
 @dataclass
 class LabReport:
-    """A lab's verdict: ``status`` is met, not met, not implemented or failed; ``numbers`` what was measured."""
+    """A lab's verdict: ``status`` is met, not met, not implemented or failed; ``numbers`` what was
+    measured."""
 
     status: str
     numbers: dict = field(default_factory=dict)
@@ -413,24 +428,29 @@ class Lab:
 
     def report(self, approach, **settings):
         if not callable(approach):
-            return LabReport("failed", lines=[f"✘ lab {self.name}: expected a function, got {type(approach).__name__}."],
+            return LabReport("failed", lines=[f"✘ lab {self.name}: expected a function, got "
+                                              f"{type(approach).__name__}."],
                              hint="Pass the function itself, without calling it.")
         try:
             numbers = self.measure(approach, **settings)
         except NotImplementedError:
-            return LabReport("not implemented", lines=[f"… lab {self.name}: not implemented yet. The task: {self.task}"])
+            return LabReport("not implemented", lines=[f"… lab {self.name}: not implemented yet. The task: "
+                                                       f"{self.task}"])
         except Exception as e:  # the student's error, reported rather than raised
-            return LabReport("failed", lines=[f"✘ lab {self.name}: raised {type(e).__name__}: {_first_line(e)}"],
+            return LabReport("failed", lines=[f"✘ lab {self.name}: raised {type(e).__name__}: "
+                                              f"{_first_line(e)}"],
                              hint=_explain(e))
         goals = self.goals(numbers) if callable(self.goals) else self.goals
         lines, met = [], True
         for goal in goals:
             ok = goal.met(numbers[goal.key])
             met &= ok
-            lines.append(f"  {'✔' if ok else '✘'} {goal.description}: {numbers[goal.key]:.3g} (goal {goal.bound()})")
+            lines.append(f"  {'✔' if ok else '✘'} {goal.description}: {numbers[goal.key]:.3g} "
+                         f"(goal {goal.bound()})")
         head = f"{'✔' if met else '✘'} lab {self.name}: " + ("goal met." if met else "goal not met yet.")
         return LabReport("met" if met else "not met", numbers, [head, *lines],
-                         "" if met else "The numbers above say how far; ck.hint(" + repr(self.name) + ") gives ideas.")
+                         "" if met
+                         else "The numbers above say how far; ck.hint(" + repr(self.name) + ") gives ideas.")
 
     def __call__(self, approach, **settings):
         """Print the verdict; return the report (its ``numbers`` are what was measured)."""
@@ -438,8 +458,10 @@ class Lab:
         print(rep)
         if rep.hint:
             print(f"  Hint: {rep.hint}")
-        _progress.record(self.name, "lab", {"met": "done", "not met": "failing", "failed": "failing"}.get(
-            rep.status, rep.status), rep.hint, {k: v for k, v in rep.numbers.items() if isinstance(v, (int, float))})
+        _progress.record(self.name, "lab",
+                         {"met": "done", "not met": "failing",
+                          "failed": "failing"}.get(rep.status, rep.status),
+                         rep.hint, {k: v for k, v in rep.numbers.items() if isinstance(v, (int, float))})
         return rep
 
 
@@ -455,8 +477,8 @@ def expect_images(x, shape, call):
         raise ValueError(f"{call} must return images of shape {shape}; got {got}.")
     x = x.detach().float().cpu()
     if not torch.isfinite(x).all() or x.abs().max() > 1 + 1e-4:
-        raise ValueError(f"{call} must return images in [-1, 1]; yours span {x.min():.2f} .. {x.max():.2f}. A "
-                         f"generator's raw output can overshoot: end with .clamp(-1, 1).")
+        raise ValueError(f"{call} must return images in [-1, 1]; yours span {x.min():.2f} .. {x.max():.2f}. "
+                         f"A generator's raw output can overshoot: end with .clamp(-1, 1).")
     return x
 
 
@@ -491,7 +513,8 @@ to_model_range = Check(
         Mistake("Your values lie in [0, 2]: you forgot to subtract 1.", lambda x: x.float() / 127.5),
         Mistake("Your values lie in [-0.5, 0.5]: divide by 127.5 (half of 255), not by 255.",
                 lambda x: (x.float() - 127.5) / 255),
-        Mistake("Black should map to -1 and white to +1; yours is upside down.", lambda x: 1 - x.float() / 127.5),
+        Mistake("Black should map to -1 and white to +1; yours is upside down.",
+                lambda x: 1 - x.float() / 127.5),
         Mistake("Integer division rounds: convert to float before dividing (x.float() / 127.5 - 1); with // "
                 "the grey levels collapse to -1, 0 and 1.", lambda x: (x // 127.5).float() - 1),
     ],
@@ -542,11 +565,12 @@ def hint(name):
     k = _hints_given.get(name, 0)
     if k >= len(steps):
         if isinstance(found[name], Lab):
-            print(f"That was the last hint for lab {name}. Any approach that reaches the goal passes: the numbers "
-                  f"the lab prints say how far yours is, so change one thing at a time and run it again.")
+            print(f"That was the last hint for lab {name}. Any approach that reaches the goal passes: "
+                  f"the numbers the lab prints say how far yours is, so change one thing at a time and "
+                  f"run it again.")
         else:
-            print(f"That was the last hint for {name}. Compare your code with the equation in the text above, "
-                  f"line by line, and run the check: it names the mistakes it recognises.")
+            print(f"That was the last hint for {name}. Compare your code with the equation in the text "
+                  f"above, line by line, and run the check: it names the mistakes it recognises.")
         return
     _hints_given[name] = k + 1
     print(f"Hint {k + 1} of {len(steps)} for {name}: {steps[k]}")

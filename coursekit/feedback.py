@@ -20,7 +20,8 @@ import torch
 RTOL, ATOL = 1e-4, 1e-5
 
 #: The lectures' symbols for the references' parameter names, as hints write them.
-SYMBOLS = {"lam": "λ", "lambda_cycle": "λ", "lambda_identity": "λ_idt", "l1_weight": "λ", "psi": "ψ", "alpha": "α"}
+SYMBOLS = {"lam": "λ", "lambda_cycle": "λ", "lambda_identity": "λ_idt", "l1_weight": "λ", "psi": "ψ",
+           "alpha": "α"}
 
 
 def symbol(name):
@@ -95,10 +96,11 @@ def _order(got, expected):
     flat, e = got.flatten(), expected.flatten()
     n = e.numel()
     for k in range(2, n):
-        if n % k == 0 and (close(flat, e.view(k, n // k).t().flatten()) or close(flat, e.view(n // k, k).t().flatten())):
-            return ("the right values interleaved: each value repeated in place where the formula repeats the "
-                    "whole block, or the other way round (repeat_interleave and repeat, or a view where a "
-                    "permute belongs)")
+        if n % k == 0 and (close(flat, e.view(k, n // k).t().flatten())
+                           or close(flat, e.view(n // k, k).t().flatten())):
+            return ("the right values interleaved: each value repeated in place where the formula repeats "
+                    "the whole block, or the other way round (repeat_interleave and repeat, or a view where "
+                    "a permute belongs)")
     return "the right values in the wrong places (another order: a view, permute, flip or index mixed up)"
 
 
@@ -127,10 +129,11 @@ def relation(got, expected, counts):
                     else f"an average over {name} where the formula sums, or a division too many")
             if name == "2":
                 tail = ("a factor 2 too many: two terms counted twice, or a ½ or mean lost" if kind == "sum"
-                        else "half the expected: two terms averaged where the formula adds them, or a ½ too many")
+                        else "half the expected: two terms averaged where the formula adds them, "
+                             "or a ½ too many")
             return (f"factor:{name}:{kind}:{k < 0}", f"your result is {how} the expected: {tail}")
-        return (f"factor-unnamed:{k:.6g}", f"your result is {k:.4g} times the expected on every case: a constant factor "
-                "is off (a weight, a 2, or a mean where the formula sums)")
+        return (f"factor-unnamed:{k:.6g}", f"your result is {k:.4g} times the expected on every case: a "
+                "constant factor is off (a weight, a 2, or a mean where the formula sums)")
     d = g - e
     if d.numel() > 1 and d.std() < 1e-6 * max(1.0, float(e.abs().max())) and d.abs().max() > 1e-5:
         c = float(d.flatten()[0])
@@ -138,9 +141,9 @@ def relation(got, expected, counts):
                 "added or missing (a +1, a shift of the range, a bias)")
     along = _offset_along(d)
     if along is not None:
-        return (f"offset-along:{along}", f"your result differs from the expected by an amount that changes only "
-                f"along dimension {along} (one value per entry there): a per-feature term such as a bias is "
-                "added or forgotten, or a statistic is taken over the wrong dimension")
+        return (f"offset-along:{along}", f"your result differs from the expected by an amount that changes "
+                f"only along dimension {along} (one value per entry there): a per-feature term such as a "
+                "bias is added or forgotten, or a statistic is taken over the wrong dimension")
     affine = _affine(g, e)
     if affine is not None:
         a, b = affine
@@ -165,9 +168,9 @@ def relation(got, expected, counts):
                 f"dimension {dim} (of {size}): the part built there is wrong (a piece joined with torch.cat, "
                 "a channel added, or a slice)")
     if g.numel() >= 8 and _monotone(g, e):
-        return ("monotone", "your result rises and falls with the expected everywhere, with other values: the "
-                "right quantity passed through another function (a sigmoid for a tanh, a missing log, square "
-                "or square root, a clamp) or scaled unevenly")
+        return ("monotone", "your result rises and falls with the expected everywhere, with other values: "
+                "the right quantity passed through another function (a sigmoid for a tanh, a missing log, "
+                "square or square root, a clamp) or scaled unevenly")
     return None
 
 
@@ -232,8 +235,9 @@ WEAK = ("factor-unnamed:", "affine:", "monotone", "offset-along:")
 
 
 def diagnose(cases, weak=True):
-    """The relation that holds on every case, in words, or None (``weak=False``: not the vague ones).  ``cases``: ``[(got, expected, counts)]``
-    (cases whose expected value is all zeros say nothing about a factor and are left out)."""
+    """The relation that holds on every case, in words, or None (``weak=False``: not the vague ones).
+    ``cases``: ``[(got, expected, counts)]`` (cases whose expected value is all zeros say nothing about a
+    factor and are left out)."""
     found = None
     for got, expected, counts in cases:
         if torch.is_tensor(expected) and torch.is_tensor(got) and close(got, expected):
@@ -273,11 +277,13 @@ def describe_weights(fitted, names, weights, words=None):
     """Words for weights a student's loss gives the terms, against the reference's: a term dropped, its
     sign flipped, its weight lost or added, the terms averaged where they should add up."""
     words = {v: k.split(" (= ")[0] for v, k in (words or {}).items()}
-    diffs = [(n, f, r) for n, f, r in zip(names, fitted, weights) if not math.isclose(f, r, rel_tol=1e-3, abs_tol=1e-6)]
+    diffs = [(n, f, r) for n, f, r in zip(names, fitted, weights)
+             if not math.isclose(f, r, rel_tol=1e-3, abs_tol=1e-6)]
     if not diffs:
         return None
     if len(diffs) == len(names) and all(math.isclose(f, r / len(names), rel_tol=1e-3) for _, f, r in diffs):
-        return f"your loss averages the {len(names)} terms where the formula adds them (each counts 1/{len(names)})"
+        return (f"your loss averages the {len(names)} terms where the formula adds them "
+                f"(each counts 1/{len(names)})")
     if len(diffs) == len(names) and all(math.isclose(f, -r, rel_tol=1e-3) for _, f, r in diffs):
         return "your loss is the negative of the expected: every term's sign is flipped"
     said = []
@@ -290,8 +296,8 @@ def describe_weights(fitted, names, weights, words=None):
         elif math.isclose(f, 1.0, rel_tol=1e-3) and r != 1:
             said.append(f"{name} lacks its weight {weight}")
         elif any(math.isclose(f, v, rel_tol=1e-3) for v in words):
-            said.append(f"{name} is weighed by {words[min(words, key=lambda v: abs(v - f))]} where the formula "
-                        f"has {weight}")
+            said.append(f"{name} is weighed by {words[min(words, key=lambda v: abs(v - f))]} where the "
+                        f"formula has {weight}")
         elif any(math.isclose(f / r, m, rel_tol=1e-3) for m in (0.5, 2, -0.5, -2)) if r else False:
             said.append(f"{name} is weighed {f / r:g} times the formula's {weight}")
         else:
@@ -305,7 +311,8 @@ FORMS = {
         ("a mean squared error", lambda a, b: (a - b).pow(2).mean()),
         ("the mean of the signed differences (the absolute value forgotten)", lambda a, b: (a - b).mean()),
         ("a sum over every value, not a mean", lambda a, b: (a - b).abs().sum()),
-        ("a sum over each image, then a mean over the batch", lambda a, b: (a - b).abs().flatten(1).sum(1).mean()),
+        ("a sum over each image, then a mean over the batch",
+         lambda a, b: (a - b).abs().flatten(1).sum(1).mean()),
         ("the Euclidean norm of the difference", lambda a, b: (a - b).flatten().norm()),
     ]),
     "mse": ("the mean squared error", [
@@ -313,7 +320,8 @@ FORMS = {
         ("the root of the mean squared error", lambda a, b: (a - b).pow(2).mean().sqrt()),
         ("a sum over every value, not a mean", lambda a, b: (a - b).pow(2).sum()),
         ("half the mean squared error", lambda a, b: (a - b).pow(2).mean() / 2),
-        ("a sum over each image, then a mean over the batch", lambda a, b: (a - b).pow(2).flatten(1).sum(1).mean()),
+        ("a sum over each image, then a mean over the batch",
+         lambda a, b: (a - b).pow(2).flatten(1).sum(1).mean()),
     ]),
     "bce": ("the binary cross-entropy of the logits against the target", [
         ("the cross-entropy of probabilities: a sigmoid applied before a loss that applies its own",

@@ -33,7 +33,8 @@ def path():
 
 
 def load(file=None):
-    """The recorded outcomes: ``{name: {"kind", "state", "attempts", "hint", "numbers", "mistakes", "time"}}``."""
+    """The recorded outcomes:
+    ``{name: {"kind", "state", "attempts", "hint", "numbers", "mistakes", "time"}}``."""
     file = Path(file) if file else path()
     if not file.exists():
         return {}
@@ -78,7 +79,8 @@ def table(data=None):
         state = entry.get("state", "not tried")
         detail = entry.get("hint", "") if state == "failing" else ""
         if kind == "lab" and entry.get("numbers"):
-            detail = ", ".join(f"{k} {v:.3g}" for k, v in entry["numbers"].items() if isinstance(v, (int, float)))
+            detail = ", ".join(f"{k} {v:.3g}" for k, v in entry["numbers"].items()
+                               if isinstance(v, (int, float)))
         rows.append({"name": name, "kind": kind, "state": state, "attempts": entry.get("attempts", 0),
                      "detail": detail})
     return rows
@@ -111,7 +113,8 @@ def export(files, out):
         for file in map(Path, files):
             data = load(file)
             for r in table(data):
-                w.writerow(["outcome", file.stem, r["name"], r["kind"], r["state"], r["attempts"], r["detail"]])
+                w.writerow(["outcome", file.stem, r["name"], r["kind"], r["state"], r["attempts"],
+                            r["detail"]])
             for name, entry in data.items():
                 for hint, n in entry.get("mistakes", {}).items():
                     hits[(name, hint)] = hits.get((name, hint), 0) + n

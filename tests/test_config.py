@@ -14,8 +14,8 @@ def test_a_change_by_name_is_parsed_to_the_fields_type_and_leaves_the_declaratio
     declared = stylegan.Training()
     changed = override(declared, ["lr=1e-3", "steps=500", "betas=0.5,0.9", "bf16=false", "d_width=None",
                                   "mapping_layers=8", "model.fine_noise=0"])
-    assert (changed.lr, changed.steps, changed.betas, changed.bf16, changed.d_width) == (1e-3, 500, (0.5, 0.9),
-                                                                                         False, None)
+    assert ((changed.lr, changed.steps, changed.betas, changed.bf16, changed.d_width)
+            == (1e-3, 500, (0.5, 0.9), False, None))
     assert changed.model.mapping_layers == 8 and changed.model.fine_noise == 0.0
     assert declared == stylegan.Training()  # frozen: the recipe's declaration is never changed in place
     assert override(declared, {"steps": 7}).steps == 7  # values, as a notebook passes them
@@ -72,8 +72,8 @@ def test_a_curve_is_kept_in_the_history_and_compared_at_equal_cpu_time(tmp_path,
     monkeypatch.setattr(ck.zoo, "load", lambda name, device=None: face_eval.AttributePredictor(
         face_eval.AttributeConfig(width=4)))
     for lr in (1e-3, 2e-3):
-        stylegan.train_stylegan(steps=4, batch_size=2, model=small, lr=lr, curve_every=2, device=torch.device("cpu"),
-                                checkpoint=tmp_path / f"lr-{lr}")
+        stylegan.train_stylegan(steps=4, batch_size=2, model=small, lr=lr, curve_every=2,
+                                device=torch.device("cpu"), checkpoint=tmp_path / f"lr-{lr}")
     rows = curves.curve(tmp_path / "lr-0.001")
     assert [r["step"] for r in rows] == [2, 4] and [r["images"] for r in rows] == [4, 8]
     assert rows[0]["cpu_h"] < rows[1]["cpu_h"] and all(r["fid"] >= 0 and r["texture"] > 0 for r in rows)

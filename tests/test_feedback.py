@@ -35,8 +35,10 @@ def test_a_relation_between_a_wrong_output_and_the_expected_is_named(got, says):
 
 def test_a_relation_counts_only_when_every_failing_case_shows_it():
     a, b = x(4, 8), x(4, 8, seed=1)
-    assert feedback.diagnose([(-a, a, {}), (2 * b, b, {})]) is None  # negated once, doubled once: no diagnosis
-    assert "negative" in feedback.diagnose([(-a, a, {}), (b, b, {}), (-b, b, {})])  # a passing case is neutral
+    # negated once, doubled once: no diagnosis
+    assert feedback.diagnose([(-a, a, {}), (2 * b, b, {})]) is None
+    # a passing case is neutral
+    assert "negative" in feedback.diagnose([(-a, a, {}), (b, b, {}), (-b, b, {})])
     assert feedback.diagnose([(x(4, 8, seed=2), a, {})]) is None  # unrelated numbers: nothing invented
 
 
@@ -46,9 +48,11 @@ def test_a_loss_whose_terms_are_weighed_otherwise_is_named_term_by_term():
     only_fake = lambda r, f: bce(f, torch.zeros_like(f))  # noqa: E731
     assert "the real images' term is missing" in d_loss.report(only_fake).hint
     pix2pix = checks()["pix2pix_g_loss"]
-    no_lambda = lambda logits, fake, target, lam: bce(logits, torch.ones_like(logits)) + (fake - target).abs().mean()  # noqa: E731
+    no_lambda = lambda logits, fake, target, lam: (bce(logits, torch.ones_like(logits))  # noqa: E731
+                                                   + (fake - target).abs().mean())
     assert "the L1 term lacks its weight λ" in pix2pix.report(no_lambda).hint
-    summed = lambda logits, fake, target, lam: bce(logits, torch.ones_like(logits)) + lam * (fake - target).abs().sum()  # noqa: E731
+    summed = lambda logits, fake, target, lam: (bce(logits, torch.ones_like(logits))  # noqa: E731
+                                                + lam * (fake - target).abs().sum())
     assert "the L1 term is a sum over every value, not a mean" in pix2pix.report(summed).hint
 
 
@@ -121,4 +125,5 @@ def test_bad_inputs_get_an_error_or_warning_that_names_the_fix():
     G = dcgan.Generator()
     with pytest.raises(TypeError, match=r"float64 input.*x\.float\(\)"):
         G(torch.randn(2, G.config.z_dim, dtype=torch.float64))
-    assert G.double()(torch.randn(2, G.config.z_dim, dtype=torch.float64)).dtype == torch.float64  # on purpose
+    # on purpose
+    assert G.double()(torch.randn(2, G.config.z_dim, dtype=torch.float64)).dtype == torch.float64

@@ -28,7 +28,8 @@ def test_checks_record_outcomes_that_progress_shows_and_reset_forgets(tmp_path, 
     assert all(r["state"] == "not tried" for r in progress.table())
 
 
-def test_a_class_exports_to_one_csv_with_each_outcome_and_how_often_each_mistake_was_hit(tmp_path, monkeypatch):
+def test_a_class_exports_to_one_csv_with_each_outcome_and_how_often_each_mistake_was_hit(tmp_path,
+                                                                                         monkeypatch):
     files = []
     for student in ("alice", "bob"):
         monkeypatch.setenv("COURSEKIT_PROGRESS", str(tmp_path / f"{student}.json"))
@@ -37,7 +38,8 @@ def test_a_class_exports_to_one_csv_with_each_outcome_and_how_often_each_mistake
     assert progress.main(["--export", str(tmp_path / "class.csv"), *map(str, files)]) == 0
     rows = list(csv.DictReader(open(tmp_path / "class.csv")))
     outcomes = [r for r in rows if r["record"] == "outcome" and r["exercise"] == "to_model_range"]
-    assert [r["student"] for r in outcomes] == ["alice", "bob"] and all(r["state"] == "failing" for r in outcomes)
+    assert ([r["student"] for r in outcomes] == ["alice", "bob"]
+            and all(r["state"] == "failing" for r in outcomes))
     mistakes = [r for r in rows if r["record"] == "mistake"]
     assert mistakes[0]["exercise"] == "to_model_range" and mistakes[0]["attempts"] == "2"
     assert "[0, 1]" in mistakes[0]["detail"]

@@ -212,7 +212,8 @@ def test_a_runs_checkpoint_is_scored_and_drawn_before_it_is_published(tmp_path, 
 
     monkeypatch.setattr(ck.zoo, "load", lambda name, device=None: face_eval.AttributePredictor(
         face_eval.AttributeConfig(width=4)))
-    S.train_stylegan(steps=2, batch_size=2, model=SMALL, device=torch.device("cpu"), checkpoint=tmp_path / "run")
+    S.train_stylegan(steps=2, batch_size=2, model=SMALL, device=torch.device("cpu"),
+                     checkpoint=tmp_path / "run")
     got = score.score(tmp_path / "run", faces=8, seed=7)
     assert got["steps"] == 2 and got["images"] == 4 and {"fid", "variety", "texture"} <= set(got)
     assert score.main([str(tmp_path / "run"), "--faces", "8", "--png", str(tmp_path / "faces.png")]) == 0

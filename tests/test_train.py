@@ -348,3 +348,21 @@ def test_the_bar_says_when_steps_run_far_slower_than_earlier():
     assert run._bar.text == run.desc
     run._watch_speed(10, 4.0)
     assert "4.0x slower" in run._bar.text and "another program" in run._bar.text
+
+
+def test_an_ablation_keeps_its_checkpoint_folder_by_identifier_so_a_reworded_label_retrains_nothing(tmp_path):
+    from coursekit.models import cyclegan, pix2pix, progan, stylegan
+
+    seen = []
+
+    def train_one(name, change, where):
+        seen.append((name, change, where))
+        return None, type("R", (), {"interrupted": False})()
+
+    ck.train.ablation_study({"L1 only, reworded": {"id": "l1-only", "gan_weight": 0.0}}, train_one,
+                            lambda name, model: {}, tmp_path)
+    # the id names the folder and is not passed on to the training
+    assert seen == [("L1 only, reworded", {"gan_weight": 0.0}, tmp_path / "l1-only")]
+    for study in (cyclegan.ABLATIONS, pix2pix.ABLATIONS, progan.ABLATIONS, stylegan.ABLATIONS):
+        for label, change in study.items():  # the folders trained before the identifiers existed
+            assert change["id"] == ck.train.ablation_checkpoint(tmp_path, label).name

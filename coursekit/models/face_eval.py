@@ -183,7 +183,7 @@ def _train(model, loss_fn, name, steps, batch_size, size, lr, checkpoint, device
             opt.step()
             sched.step()
             run.log(loss=dist.mean(loss))
-    return model.eval(), run
+    return ck.train.Fitted(model.eval(), run)
 
 
 def train_attributes(steps=3000, batch_size=64, size=64, lr=2e-3, checkpoint=None, device=None, seed=0,

@@ -131,7 +131,7 @@ def train_judge(steps=3000, batch_size=128, lr=2e-3, seed=0, checkpoint="runs/ju
             opt.step()
             sched.step()
             run.log(loss=dist.mean(loss))
-    return judge.eval(), run
+    return ck.train.Fitted(judge.eval(), run)
 
 
 def fit_classifier(judge, next_batch, steps, lr=2e-3, checkpoint=None, state=None, desc="classifier"):
@@ -153,7 +153,7 @@ def fit_classifier(judge, next_batch, steps, lr=2e-3, checkpoint=None, state=Non
             opt.step()
             sched.step()
             run.log(loss=loss)
-    return judge.eval(), run
+    return ck.train.Fitted(judge.eval(), run)
 
 
 def train_colour_judge(steps=1500, batch_size=128, lr=2e-3, seed=0, checkpoint=None, device=None):

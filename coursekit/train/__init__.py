@@ -48,6 +48,21 @@ class Trained(NamedTuple):
     extras: dict = {}
 
 
+class GANTrained(NamedTuple):
+    """What a GAN's training without a weight average returns, by name: ``result.G``, ``result.D``,
+    ``result.run`` (the cGAN, Pix2Pix)."""
+    G: Any
+    D: Any
+    run: Any
+
+
+class Fitted(NamedTuple):
+    """What a one-network training returns, by name: ``result.model``, ``result.run`` (a judge, an
+    encoder, a segmenter)."""
+    model: Any
+    run: Any
+
+
 class History:
     """Named series of (step, value) pairs: losses and metrics as training goes.
 
@@ -340,15 +355,20 @@ class Curve:
                    f"{cpu / 3600:.2f} CPU-h)")
 
 
-def ablation_checkpoint(directory, name):
-    """Where the variant ``name`` of an ablation study keeps its checkpoint under ``directory``."""
+def ablation_checkpoint(directory, name, change=None):
+    """Where the variant ``name`` of an ablation study keeps its checkpoint under ``directory``: its
+    identifier (``change["id"]``: rewording the label never starts another training), else a folder
+    name made from the label (for a study of one's own)."""
+    if change and "id" in change:
+        return Path(directory) / change["id"]
     return Path(directory) / re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
 
 
 def ablation_study(variants, train_one, score, checkpoint=None):
     """The lectures' ablation loop: one model per variant, each trained from the same seed, then scored.
 
-    ``variants`` maps a name to its change (a dict of options); ``train_one(name, change, checkpoint)``
+    ``variants`` maps a label to its change (a dict of options, with an ``"id"`` that names the variant's
+    checkpoint folder; the id is not passed on); ``train_one(name, change, checkpoint)``
     returns (model, run) and ``score(name, model)`` the row the study reports.  With a ``checkpoint``
     directory each variant resumes from its own folder (:func:`ablation_checkpoint`), and one trained
     before is only scored.  Ctrl-C stops the study (KeyboardInterrupt); the variants done keep their
@@ -358,8 +378,8 @@ def ablation_study(variants, train_one, score, checkpoint=None):
     """
     rows = {}
     for name, change in variants.items():
-        model, run = train_one(name, dict(change),
-                               ablation_checkpoint(checkpoint, name) if checkpoint else None)
+        where = ablation_checkpoint(checkpoint, name, change) if checkpoint else None
+        model, run = train_one(name, {k: v for k, v in change.items() if k != "id"}, where)
         if run.interrupted:
             raise KeyboardInterrupt
         rows[name] = score(name, model)

@@ -93,7 +93,8 @@ def main(argv=None):
     parser.add_argument("paths", nargs="+", help="run folders, or folders that hold them")
     parser.add_argument("--at", type=float, default=None, help="compare at this many CPU-hours")
     parser.add_argument("--quiet", action="store_true", help="only the comparison")
-    parser.add_argument("--save", metavar="FILE", help="keep the curves and the runs' settings in this JSON file")
+    parser.add_argument("--save", metavar="FILE",
+                        help="keep the curves and the runs' settings in this JSON file")
     args = parser.parse_args(argv)
     runs, folders = {}, find_runs(args.paths)
     for name, folder in folders.items():

@@ -277,7 +277,7 @@ def train_cgan(steps=3000, batch_size=64, seed=0, checkpoint=None, device=None, 
             with ck.core.autocast(dev, bf16):
                 loss_D, loss_G = train_step(G, D, opt_G, opt_D, real, y, z, mismatch=mismatch, generator=g)
             run.log(loss_D=dist.mean(loss_D), loss_G=dist.mean(loss_G))
-    return G.eval(), D.eval(), run
+    return ck.train.GANTrained(G.eval(), D.eval(), run)
 
 
 # The zoo saves and rebuilds this lecture's models by these names.

@@ -15,6 +15,7 @@ PatchGAN (:func:`coursekit.models.pix2pix.patchgan`) with instance norm and no c
 """
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import torch
 import torch.nn as nn
@@ -285,9 +286,11 @@ TRAIN_SEED, TEST_SEED = 0, 1
 
 #: The lecture's ablation: the cycle loss in both directions, in one, or none (GAN alone).
 ABLATIONS = {
-    "GAN + both cycles (the paper)": {"cycle": "both", "lambda_identity": 0.0},
-    "GAN + forward cycle only (A -> B -> A)": {"cycle": "A", "lambda_identity": 0.0},
-    "GAN alone (no cycle)": {"cycle": "none", "lambda_identity": 0.0},
+    "GAN + both cycles (the paper)": {"id": "gan-both-cycles-the-paper", "cycle": "both",
+                                      "lambda_identity": 0.0},
+    "GAN + forward cycle only (A -> B -> A)": {"id": "gan-forward-cycle-only-a-b-a", "cycle": "A",
+                                               "lambda_identity": 0.0},
+    "GAN alone (no cycle)": {"id": "gan-alone-no-cycle", "cycle": "none", "lambda_identity": 0.0},
 }
 
 
@@ -364,6 +367,12 @@ class CycleGAN(nn.Module):
         return pair
 
 
+class CycleGANTrained(NamedTuple):
+    """What :func:`train_cyclegan` returns, by name: ``nets`` = (G_AB, G_BA, D_A, D_B), and the run."""
+    nets: tuple
+    run: object
+
+
 def train_cyclegan(task="digits", steps=2000, batch_size=16, size=64, config=None, lambda_cycle=10.0,
                    lambda_identity=0.5, cycle="both", pool_size=50, classifier=None, lambda_semantic=1.0,
                    lr=2e-4, checkpoint=None, device=None, seed=0, plot=None, desc=None, bf16=False):
@@ -403,7 +412,7 @@ def train_cyclegan(task="digits", steps=2000, batch_size=16, size=64, config=Non
             run.log(**{k: dist.mean(v) for k, v in losses.items()})
     for m in nets:
         m.eval()
-    return nets, run
+    return CycleGANTrained(nets, run)
 
 
 @torch.no_grad()

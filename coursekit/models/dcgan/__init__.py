@@ -16,6 +16,7 @@ which is exact where D is very sure and ``log(sigmoid(.))`` would round to -inf.
 """
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import torch
 import torch.nn as nn
@@ -155,6 +156,16 @@ def sample(G, n, generator=None, batch_size=500):
     return out
 
 
+class DCGANTrained(NamedTuple):
+    """What :func:`train_dcgan` returns, by name: the networks, the run, and the replay's frames (G's
+    images of fixed codes as training went) with their steps."""
+    G: nn.Module
+    D: nn.Module
+    run: object
+    frames: torch.Tensor
+    frame_steps: list
+
+
 def train_dcgan(steps=5000, batch_size=64, seed=0, checkpoint="runs/mnist-dcgan", device=None, snapshots=24,
                 bf16=None):
     """Train the zoo's DCGAN on the training digits; returns (G, D, run, snapshots, snapshot_steps).
@@ -194,7 +205,7 @@ def train_dcgan(steps=5000, batch_size=64, seed=0, checkpoint="runs/mnist-dcgan"
                     frames[i] = ((G(z_fixed).cpu() + 1) * 127.5).round().to(torch.uint8)
                     G.train()
                 frame_steps[i] = step + 1
-    return G.eval(), D.eval(), run, frames, frame_steps
+    return DCGANTrained(G.eval(), D.eval(), run, frames, frame_steps)
 
 
 # The zoo saves and rebuilds this lecture's models by these names.

@@ -20,8 +20,10 @@ d_loss = Check(
                 lambda r, f: (_bce(r, torch.ones_like(r)), _bce(f, torch.zeros_like(f))), lambda r, f: (1, 1),
                 lambda r, f: (("bce", r, torch.ones_like(r)), ("bce", f, torch.zeros_like(f)))),
     hints=(
-        'The inputs are logits, not probabilities: use the loss that applies the sigmoid itself (…_with_logits).',
-        "The targets are tensors of the logits' shape filled with ones for the real logits and zeros for the fake ones (torch.ones_like, torch.zeros_like).",
+        'The inputs are logits, not probabilities: use the loss that applies the sigmoid itself '
+        '(…_with_logits).',
+        "The targets are tensors of the logits' shape filled with ones for the real logits and zeros for the "
+        "fake ones (torch.ones_like, torch.zeros_like).",
     ),
     reference=_dcgan.d_loss,
     cases=[Case("D sure and right", (torch.tensor([4.0, 6.0]), torch.tensor([-5.0, -3.0]))),
@@ -30,11 +32,13 @@ d_loss = Check(
     mistakes=[
         Mistake("D returns logits and binary_cross_entropy_with_logits applies the sigmoid itself: "
                 "do not apply torch.sigmoid first.",
-                lambda r, f: _bce(torch.sigmoid(r), torch.ones_like(r)) + _bce(torch.sigmoid(f), torch.zeros_like(f))),
+                lambda r, f: _bce(torch.sigmoid(r), torch.ones_like(r))
+                + _bce(torch.sigmoid(f), torch.zeros_like(f))),
         Mistake("Real images are labelled 1 and generated ones 0; your labels are swapped.",
                 lambda r, f: _bce(r, torch.zeros_like(r)) + _bce(f, torch.ones_like(f))),
         Mistake("Average over the batch (reduction='mean', the default), not a sum.",
-                lambda r, f: _bce(r, torch.ones_like(r), reduction="sum") + _bce(f, torch.zeros_like(f), reduction="sum")),
+                lambda r, f: _bce(r, torch.ones_like(r), reduction="sum")
+                + _bce(f, torch.zeros_like(f), reduction="sum")),
         Mistake("Only the real term is there: D must also learn to call G's samples fake.",
                 lambda r, f: _bce(r, torch.ones_like(r))),
         Mistake("You averaged the two terms; the lecture's loss adds them: −log D(x) − log(1 − D(G(z))).",
@@ -48,7 +52,8 @@ g_loss = Check(
                 lambda f: (("bce", f, torch.ones_like(f)),)),
     variants=[
         ("You used D's loss on the fakes (target 0) with the sign flipped: that is the saturating minimax "
-         "loss; the non-saturating loss is the cross-entropy against 1.", lambda f: -_bce(f, torch.zeros_like(f))),
+         "loss; the non-saturating loss is the cross-entropy against 1.",
+         lambda f: -_bce(f, torch.zeros_like(f))),
     ],
     hints=(
         "It is D's loss on the fake logits, with the label flipped.",
@@ -66,10 +71,10 @@ g_loss = Check(
         Mistake("G wants D to call its samples *real*: the target is 1, not 0.",
                 lambda f: _bce(f, torch.zeros_like(f))),
         Mistake("Average over the batch, not a sum.", lambda f: _bce(f, torch.ones_like(f), reduction="sum")),
-        Mistake("−mean(logits) is the WGAN critic's loss, for a D without a sigmoid; this D's logits go through "
-                "a sigmoid: binary cross-entropy against 1.", lambda f: -f.mean()),
-        Mistake("The sign is flipped: log D(G(z)) is to be *maximised*, so G minimises −log D(G(z)), a positive "
-                "number that falls as D is fooled.", lambda f: -_bce(f, torch.ones_like(f))),
+        Mistake("−mean(logits) is the WGAN critic's loss, for a D without a sigmoid; this D's logits go "
+                "through a sigmoid: binary cross-entropy against 1.", lambda f: -f.mean()),
+        Mistake("The sign is flipped: log D(G(z)) is to be *maximised*, so G minimises −log D(G(z)), a "
+                "positive number that falls as D is fooled.", lambda f: -_bce(f, torch.ones_like(f))),
     ],
 )
 
@@ -129,14 +134,16 @@ def _step_symptom(got, expected):
     if second and not g_wrong and not d_wrong:
         return "the weights end right but the losses returned are not those of each step"
     if d_wrong and first:
-        return ("D's loss is right but D ends with other weights, and G's loss (read after D's update) differs: "
-                "D's update is wrong (its gradients cleared before loss_D.backward(), then opt_D.step())")
+        return ("D's loss is right but D ends with other weights, and G's loss (read after D's update) "
+                "differs: D's update is wrong (its gradients cleared before loss_D.backward(), then "
+                "opt_D.step())")
     if first:
         return ("D's loss on the first step is right but G's is not: G's loss should read D's logits on the "
                 "same fakes G(z), after D's update")
     if d_wrong and not g_wrong:
         return ("D ends with other weights than the expected while G's are right: D's update is wrong (its "
-                "gradients cleared before loss_D.backward(), then opt_D.step(), and nothing else in D's .grad)")
+                "gradients cleared before loss_D.backward(), then opt_D.step(), and nothing else in "
+                "D's .grad)")
     if g_wrong and not d_wrong:
         return ("G ends with other weights than the expected while D's are right: G's update is wrong (its "
                 "gradients cleared before loss_G.backward(), then opt_G.step())")
@@ -162,7 +169,8 @@ train_step = Check(
     hints=(
         "Make the fakes once; D's update must not send gradients into G: give D a detached copy.",
         'Each update is three calls on its optimizer and loss: clear the old gradients, backpropagate, step.',
-        "G's loss reads D's logits on the fakes that were *not* detached; freezing D's parameters meanwhile saves work.",
+        "G's loss reads D's logits on the fakes that were *not* detached; freezing D's parameters meanwhile "
+        "saves work.",
     ),
     reference=_dcgan.train_step,
     alternatives=[("G updated before D: also a valid alternating update", _step_g_first)],
@@ -172,15 +180,16 @@ train_step = Check(
     cases=[Case("two steps of a tiny DCGAN", lambda: _tiny_gan(0)),
            Case("two steps from another start", lambda: _tiny_gan(1))],
     mistakes=[
-        Mistake("D's gradients pile up from one step to the next: call opt_D.zero_grad() before loss_D.backward().",
+        Mistake("D's gradients pile up from one step to the next: call opt_D.zero_grad() before "
+                "loss_D.backward().",
                 _wrong_step(zero_D_grads=False)),
         Mistake("G's loss is the saturating log(1 − D(G(z))); use the non-saturating −log D(G(z)).",
                 _wrong_step(g_loss_fn=_dcgan.g_loss_saturating)),
-        Mistake("G's gradients pile up from one step to the next: call opt_G.zero_grad() before loss_G.backward() "
-                "(D's update also leaves nothing useful in G's .grad).",
+        Mistake("G's gradients pile up from one step to the next: call opt_G.zero_grad() before "
+                "loss_G.backward() (D's update also leaves nothing useful in G's .grad).",
                 _wrong_step(zero_G_grads=False)),
-        Mistake("d_loss takes D's logits on the *real* images first, then on the fakes: yours are swapped, so D "
-                "learns to call the fakes real.", _wrong_step(swap_d_args=True)),
+        Mistake("d_loss takes D's logits on the *real* images first, then on the fakes: yours are swapped, "
+                "so D learns to call the fakes real.", _wrong_step(swap_d_args=True)),
         Mistake("G's loss reads D(fake.detach()): the gradient stops before G, so G never learns. Detach the "
                 "fakes for D's loss only; G's loss needs D(fake).", _wrong_step(detach_for_G=True)),
     ],
@@ -204,7 +213,8 @@ def _score_remedy(train, seeds=(0, 1, 2), steps=3000):
             raise TypeError(f"train(seed, steps) must return the trained generator (a torch.nn.Module), "
                             f"got {type(G).__name__}")
         with torch.no_grad():
-            samples = G(torch.randn(2500, G.config.z_dim, generator=torch.Generator().manual_seed(1000 + seed)))
+            samples = G(torch.randn(2500, G.config.z_dim,
+                                    generator=torch.Generator().manual_seed(1000 + seed)))
         coverage = _ck.metrics.mode_coverage(samples, centers, RING_STD)
         modes.append(coverage["modes"])
         quality.append(coverage["high_quality"])
@@ -220,10 +230,10 @@ lab_mode_collapse = Lab(
     goals=[Goal("fewest_modes", "modes covered by the worst seed (of 8)", at_least=8),
            Goal("high_quality", "share of samples within 3σ of a mode", at_least=0.5)],
     hints=(
-        "The fast D grows steep walls around wherever G's samples are; G is pushed from mode to mode. A remedy "
-        "either keeps D smooth, or changes what D can see.",
-        "Keeping D smooth: penalise D's gradient on real points (R1: γ/2 · E‖∇_x D(x)‖², γ a few units), or the "
-        "WGAN-GP critic with its gradient penalty on mixes of real and fake points.",
+        "The fast D grows steep walls around wherever G's samples are; G is pushed from mode to mode. A "
+        "remedy either keeps D smooth, or changes what D can see.",
+        "Keeping D smooth: penalise D's gradient on real points (R1: γ/2 · E‖∇_x D(x)‖², γ a few units), or "
+        "the WGAN-GP critic with its gradient penalty on mixes of real and fake points.",
         "The R1 way in code: real.requires_grad_(True), grad = torch.autograd.grad(D(real).sum(), real, "
         "create_graph=True)[0], add γ/2 · grad.pow(2).sum(1).mean() to D's loss.",
     ),

@@ -14,6 +14,7 @@ classifier-free guidance mixes the two (Ho & Salimans, 2022).
 import math
 import time
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import torch
 import torch.nn as nn
@@ -426,6 +427,14 @@ def sample(model, schedule, n=None, labels=None, sampler="ddim", steps=50, guida
     return (images, trajectory) if trajectory_every else images
 
 
+class DDPMTrained(NamedTuple):
+    """What :func:`train_ddpm` returns, by name: the weights' moving average (what the zoo ships), the
+    network as trained, and the run."""
+    model_ema: nn.Module
+    model: nn.Module
+    run: object
+
+
 def train_ddpm(steps=2000, batch_size=128, lr=1e-3, seed=0, checkpoint=None, device=None, config=None,
                schedule=None, p_uncond=0.1, plot=None, checkpoint_every=500, bf16=None, clip_grad=1.0,
                data=None):
@@ -465,7 +474,7 @@ def train_ddpm(steps=2000, batch_size=128, lr=1e-3, seed=0, checkpoint=None, dev
             opt.step()
             ema.update(model, step)
             run.log(loss=dist.mean(batch_loss))
-    return ema.model.eval(), model, run
+    return DDPMTrained(ema.model.eval(), model, run)
 
 
 def compare_samplers(model, schedule=None, n=100, seed=0,

@@ -26,7 +26,8 @@ def _abar_view(t, x):
 
 
 def _q(abar_of=lambda ac, t: ac[t], root=True, swap=False):
-    """q_sample along the axes its mistakes take: ᾱ taken elsewhere, the roots forgotten, the weights swapped."""
+    """q_sample along the axes its mistakes take: ᾱ taken elsewhere, the roots forgotten, the weights
+    swapped."""
     def f(x0, t, noise, ac):
         abar = abar_of(ac, t).view(-1, *[1] * (x0.dim() - 1))
         a, b = (abar.sqrt(), (1 - abar).sqrt()) if root else (abar, 1 - abar)
@@ -46,14 +47,16 @@ q_sample = Check(
     ],
     time_arg=1,
     hints=(
-        'ᾱ_t = alphas_cumprod[t], one value per image: reshape it to (N, 1, 1, 1) to broadcast over the image.',
+        'ᾱ_t = alphas_cumprod[t], one value per image: reshape it to (N, 1, 1, 1) to broadcast over the '
+        'image.',
         'The scales are the square roots of ᾱ_t (for x_0) and of 1 − ᾱ_t (for the noise).',
     ),
     reference=_ddpm.q_sample,
-    cases=[Case("t = 0: almost the clean image", (torch.ones(1, 1, 2, 2), torch.tensor([0]), torch.ones(1, 1, 2, 2),
-                                                  _SCHEDULE.alphas_cumprod)),
+    cases=[Case("t = 0: almost the clean image", (torch.ones(1, 1, 2, 2), torch.tensor([0]),
+                                                  torch.ones(1, 1, 2, 2), _SCHEDULE.alphas_cumprod)),
            Case("four images, each at its own t", lambda: (*_noisy_batch(0), _SCHEDULE.alphas_cumprod)),
-           Case("late t: almost pure noise", lambda: (*_noisy_batch(1)[:1], torch.tensor([999, 990, 950, 900]),
+           Case("late t: almost pure noise", lambda: (*_noisy_batch(1)[:1],
+                                                      torch.tensor([999, 990, 950, 900]),
                                                       _noisy_batch(1)[2], _SCHEDULE.alphas_cumprod))],
     mistakes=[
         Mistake("Take square roots: x_t = √ᾱ_t·x_0 + √(1−ᾱ_t)·ε (ᾱ_t itself is the variance of the signal).",
@@ -67,8 +70,8 @@ q_sample = Check(
         Mistake("Each image has its own t: index alphas_cumprod[t] and reshape it to (N, 1, 1, 1) "
                 "so it broadcasts over the pixels (you used the first t for every image).",
                 lambda x0, t, e, a: a[t[0]].sqrt() * x0 + (1 - a[t[0]]).sqrt() * e),
-        Mistake("Off by one step: the code's t runs 0 … T−1 and x_t uses alphas_cumprod[t] itself, not [t − 1] "
-                "or [t + 1] (the lecture's t = 1 … T is the code's t + 1).",
+        Mistake("Off by one step: the code's t runs 0 … T−1 and x_t uses alphas_cumprod[t] itself, not "
+                "[t − 1] or [t + 1] (the lecture's t = 1 … T is the code's t + 1).",
                 lambda x0, t, e, a: a[(t + 1).clamp(max=len(a) - 1)].view(-1, 1, 1, 1).sqrt() * x0
                 + (1 - a[(t + 1).clamp(max=len(a) - 1)].view(-1, 1, 1, 1)).sqrt() * e),
     ],
@@ -105,7 +108,8 @@ diffusion_loss = Check(
     terms=Terms(("the noise-prediction error",),
                 lambda model, x0, t, noise, ac: (_ddpm.simple_loss(model, x0, t, noise, ac),),
                 lambda model, x0, t, noise, ac: (1,),
-                lambda model, x0, t, noise, ac: (("mse", model(_ddpm.q_sample(x0, t, noise, ac), t), noise),)),
+                lambda model, x0, t, noise, ac: (("mse", model(_ddpm.q_sample(x0, t, noise, ac), t),
+                                                  noise),)),
     variants=[
         ("The target is x_0; the network predicts the noise ε that was added (ε-prediction).",
          lambda model, x0, t, noise, ac: F.mse_loss(model(_ddpm.q_sample(x0, t, noise, ac), t), x0)),
@@ -115,14 +119,16 @@ diffusion_loss = Check(
     time_arg=2,
     hints=(
         'x_t comes from your q_sample with the given t and noise.',
-        "The loss is the mean squared error between the model's output at (x_t, t) and the noise that was added.",
+        "The loss is the mean squared error between the model's output at (x_t, t) and the noise that was "
+        "added.",
     ),
     reference=_ddpm.simple_loss,
     atol=1e-5,
     cases=[Case("a tiny U-Net, four 8x8 images", lambda: _loss_case(0)),
            Case("another U-Net and batch", lambda: _loss_case(1))],
     mistakes=[
-        Mistake("The network predicts the noise ε that was added, not the clean image: the target is `noise`.",
+        Mistake("The network predicts the noise ε that was added, not the clean image: the target is "
+                "`noise`.",
                 _loss_with(target=lambda x0, x_t, e: x0)),
         Mistake("Give the network the noisy image x_t (from q_sample), not the clean x_0.",
                 _loss_with(feed=lambda x0, x_t, e: x0)),
@@ -161,19 +167,23 @@ reverse_step = Check(
     "reverse_step",
     terms=Terms(("x_t's term", "the predicted noise's term", "the fresh noise z's term"),
                 lambda eps, t, x, b, ac, z: (x, eps, z),
-                lambda eps, t, x, b, ac, z: (1 / (1 - b[t]).sqrt(), -b[t] / ((1 - ac[t]).sqrt() * (1 - b[t]).sqrt()),
+                lambda eps, t, x, b, ac, z: (1 / (1 - b[t]).sqrt(),
+                                             -b[t] / ((1 - ac[t]).sqrt() * (1 - b[t]).sqrt()),
                                              b[t].sqrt() * (t > 0))),
     variants=[
         ("σ_t is √β_t: you added β_t · z (the variance where its square root belongs).",
-         lambda eps, t, x, b, ac, z: _ddpm.reverse_step(eps, t, x, b, ac, z) - (b[t].sqrt() - b[t]) * z * (t > 0)),
+         lambda eps, t, x, b, ac, z: _ddpm.reverse_step(eps, t, x, b, ac, z)
+         - (b[t].sqrt() - b[t]) * z * (t > 0)),
         ("No noise is added: x_{t−1} gets σ_t·z for every t > 0.",
          lambda eps, t, x, b, ac, z: _ddpm.reverse_step(eps, t, x, b, ac, torch.zeros_like(z))),
         ("Noise is added at t = 0 too: the last step returns the mean alone.",
-         lambda eps, t, x, b, ac, z: _ddpm.reverse_step(eps, t, x, b, ac, z) + (b[t].sqrt() * z if t == 0 else 0)),
+         lambda eps, t, x, b, ac, z: _ddpm.reverse_step(eps, t, x, b, ac, z)
+         + (b[t].sqrt() * z if t == 0 else 0)),
     ],
     time_arg=1,
     hints=(
-        'alpha_t = 1 − beta_t; the mean subtracts beta_t / sqrt(1 − ᾱ_t) times eps from x_t, then divides by sqrt(alpha_t).',
+        'alpha_t = 1 − beta_t; the mean subtracts beta_t / sqrt(1 − ᾱ_t) times eps from x_t, then divides by '
+        'sqrt(alpha_t).',
         'sigma_t = sqrt(beta_t); at t = 0 return the mean alone.',
     ),
     reference=_ddpm.reverse_step,
@@ -212,12 +222,13 @@ def _score_sampler(sample, model=None, schedule=None, per_class=20, steps=50, se
     with torch.no_grad():
         mine = sample(model, schedule, labels, steps, torch.Generator().manual_seed(seed))
     if not torch.is_tensor(mine) or mine.shape != (len(labels), 1, 28, 28):
-        raise ValueError(f"the sampler must return images ({len(labels)}, 1, 28, 28) in [-1, 1], one per label; "
-                         f"got {tuple(mine.shape) if torch.is_tensor(mine) else type(mine).__name__}")
+        raise ValueError(f"the sampler must return images ({len(labels)}, 1, 28, 28) in [-1, 1], one per "
+                         f"label; got {tuple(mine.shape) if torch.is_tensor(mine) else type(mine).__name__}")
     if not torch.isfinite(mine).all():
         raise ValueError("the sampler returned NaN or infinite values: check the divisions by sqrt(ᾱ) and "
                          "sqrt(1 − ᾱ) (ᾱ of t = −1, the end of the chain, is 1)")
-    ours = _ddpm.sample(model, schedule, labels=labels, steps=steps, generator=torch.Generator().manual_seed(seed))
+    ours = _ddpm.sample(model, schedule, labels=labels, steps=steps,
+                        generator=torch.Generator().manual_seed(seed))
     return {"accuracy": _ck.metrics.class_accuracy(mine.clamp(-1, 1), labels),
             "fid": _ck.metrics.fid(mine.clamp(-1, 1)),
             "course_accuracy": _ck.metrics.class_accuracy(ours, labels), "course_fid": _ck.metrics.fid(ours),
@@ -233,9 +244,10 @@ lab_ddim = Lab(
                      Goal("fid", f"Fréchet distance (the course's DDIM, same steps: {m['course_fid']:.1f})",
                           at_most=1.1 * m["course_fid"] + 1.0)],
     hints=(
-        "Pick `steps` timesteps from T − 1 down to 0, evenly spaced; the network is model(x, t, labels) with t a "
-        "(N,) tensor, and its output is the predicted noise ε̂.",
-        "At each t: x̂_0 = (x − √(1 − ᾱ_t)·ε̂) / √ᾱ_t, clipped to [−1, 1], and ε̂ recomputed from the clipped x̂_0.",
+        "Pick `steps` timesteps from T − 1 down to 0, evenly spaced; the network is model(x, t, labels) with "
+        "t a (N,) tensor, and its output is the predicted noise ε̂.",
+        "At each t: x̂_0 = (x − √(1 − ᾱ_t)·ε̂) / √ᾱ_t, clipped to [−1, 1], and ε̂ recomputed from the clipped "
+        "x̂_0.",
         "Then jump to the next timestep t': x = √ᾱ_t'·x̂_0 + √(1 − ᾱ_t')·ε̂ (η = 0: no fresh noise); after the "
         "last step ᾱ = 1, so x is x̂_0.",
     ),

@@ -141,7 +141,7 @@ def train_encoder(G, steps=1000, batch_size=32, lr=1e-3, device=None, seed=0, de
             opt.step()
             run.log(loss=loss)
     G.requires_grad_(True)
-    return E.eval(), run
+    return ck.train.Fitted(E.eval(), run)
 
 
 def interfacegan_direction(codes, labels, steps=300, lr=0.1):

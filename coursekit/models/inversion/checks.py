@@ -22,14 +22,16 @@ def _inversion_case(seed, weight):
     return randn(seed, 2, 3, 4, 4), randn(seed + 1, 2, 3, 4, 4), _features, weight
 
 
-def _inversion_loss_with(pixel="mse", perceptual=True, features_of="both", weight_on="perceptual", feature="mse"):
+def _inversion_loss_with(pixel="mse", perceptual=True, features_of="both", weight_on="perceptual",
+                         feature="mse"):
     """The inversion loss with one mistake: no perceptual term, L1 pixels, the target's pixels for
     its features, the weight on the pixel term, or the feature distance unsquared or summed."""
     def loss(fake, target, features, weight):
         pix = F.mse_loss(fake, target) if pixel == "mse" else F.l1_loss(fake, target)
         if not perceptual:
             return pix
-        f_target = features(target) if features_of == "both" else target.flatten(1)[:, :features(fake).shape[1]]
+        f_target = (features(target) if features_of == "both"
+                    else target.flatten(1)[:, :features(fake).shape[1]])
         feat = {"mse": F.mse_loss, "l1": F.l1_loss,
                 "sum": lambda a, b: (a - b).pow(2).sum()}[feature](features(fake), f_target)
         return pix + weight * feat if weight_on == "perceptual" else weight * pix + feat
@@ -46,9 +48,11 @@ inversion_loss = Check(
                                                                                  features(target)))),
     hints=(
         'Both are mean squared errors (F.mse_loss).',
-        'The feature distance compares features(fake) with features(target) and is weighed by weight; add the pixel term.',
+        'The feature distance compares features(fake) with features(target) and is weighed by weight; add '
+        'the pixel term.',
     ),
-    reference=lambda fake, target, features, weight: _inversion.inversion_loss(fake, target, features, weight),
+    reference=lambda fake, target, features, weight: _inversion.inversion_loss(
+        fake, target, features, weight),
     cases=[Case("weight 1", lambda: _inversion_case(50, 1.0)),
            Case("weight 0.1", lambda: _inversion_case(52, 0.1)),
            Case("weight 0: pixels only", lambda: _inversion_case(54, 0.0))],
@@ -104,7 +108,8 @@ gradient_step = Check(
     ],
     hints=(
         'Start from a leaf copy of the code that requires a gradient (detach, then requires_grad_).',
-        'torch.autograd.grad of the mean squared error between synthesize(code) and target gives the gradient; step against it by lr and return a detached tensor.',
+        'torch.autograd.grad of the mean squared error between synthesize(code) and target gives the '
+        'gradient; step against it by lr and return a detached tensor.',
     ),
     reference=_inversion.gradient_step,
     cases=[Case("lr 0.5", lambda: _gradient_step_case(60, 0.5)),
@@ -112,10 +117,12 @@ gradient_step = Check(
            Case("another generator", lambda: _gradient_step_case(68, 1.0))],
     atol=1e-5,
     mistakes=[
-        Mistake("Step against the gradient: code − lr · ∇loss (descent, not ascent).", _gradient_step_with(sign=1.0)),
+        Mistake("Step against the gradient: code − lr · ∇loss (descent, not ascent).",
+                _gradient_step_with(sign=1.0)),
         Mistake("The loss is the mean of the squared differences (F.mse_loss), not their sum.",
                 _gradient_step_with(loss="sum")),
-        Mistake("Multiply the gradient by the learning rate lr: code − lr · ∇loss.", _gradient_step_with(lr_used=False)),
+        Mistake("Multiply the gradient by the learning rate lr: code − lr · ∇loss.",
+                _gradient_step_with(lr_used=False)),
         Mistake("The loss is the mean *squared* error (F.mse_loss), not the mean absolute error.",
                 _gradient_step_with(loss="l1")),
         Mistake("Plain gradient descent steps by lr times the gradient itself, not by its direction alone "
@@ -143,7 +150,8 @@ project_out = Check(
         ("The result is not normalised: divide it by its own length.",
          lambda d, o: d - (d @ (o / o.norm())) * (o / o.norm())),
         ("The roles are swapped: take the other direction's component out of the direction you edit, not the "
-         "reverse.", lambda d, o: (lambda u, r: r / r.norm())(None, o - (o @ (d / d.norm())) * (d / d.norm()))),
+         "reverse.",
+         lambda d, o: (lambda u, r: r / r.norm())(None, o - (o @ (d / d.norm())) * (d / d.norm()))),
     ],
     hints=(
         'Project onto the *unit* other direction: normalise it first.',
@@ -152,7 +160,8 @@ project_out = Check(
     reference=_inversion.project_out,
     cases=[Case("unit vectors", lambda: (torch.tensor([0.6, 0.8, 0.0]), torch.tensor([1.0, 0.0, 0.0]))),
            Case("another direction of any length", lambda: (randn(70, 8), randn(71, 8) * 3)),
-           Case("nearly parallel", lambda: (torch.tensor([1.0, 0.1, 0.0, 0.0]), torch.tensor([2.0, 0.0, 0.0, 0.0])))],
+           Case("nearly parallel",
+                lambda: (torch.tensor([1.0, 0.1, 0.0, 0.0]), torch.tensor([2.0, 0.0, 0.0, 0.0])))],
     atol=1e-5,
     mistakes=[
         Mistake("Normalise the other direction first (o / ‖o‖): the projection is (d · ô) ô.",
@@ -160,7 +169,8 @@ project_out = Check(
         Mistake("Renormalise the result to unit length, so that an edit's step size means the same.",
                 _project_with(renormalise=False)),
         Mistake("Subtract the component along ô, do not add it: d − (d · ô) ô.", _project_with(sign=1.0)),
-        Mistake("(d · ô) ô is the part to remove; keep what is left, d − (d · ô) ô, which is orthogonal to ô.",
+        Mistake("(d · ô) ô is the part to remove; keep what is left, d − (d · ô) ô, which is orthogonal "
+                "to ô.",
                 _project_with(keep="parallel")),
         Mistake("The component along ô is (d · ô) ô, a vector along ô, not (d · ô) d.",
                 lambda direction, other: (lambda o: (lambda d: d / d.norm())(
@@ -191,13 +201,16 @@ def _score_recolour(recolour, G=None, attributes=None, n=16, colour=BLOND, seed=
         before = _inversion.synthesize(G, codes, "w+").clamp(-1, 1)
     edited = recolour(G, attributes, codes.clone(), colour)
     if not torch.is_tensor(edited) or edited.shape != codes.shape:
-        raise ValueError(f"recolour must return the edited W+ codes, a tensor of the codes' shape {tuple(codes.shape)}; "
-                         f"got {tuple(edited.shape) if torch.is_tensor(edited) else type(edited).__name__}")
+        raise ValueError(f"recolour must return the edited W+ codes, a tensor of the codes' shape "
+                         f"{tuple(codes.shape)}; got "
+                         f"{tuple(edited.shape) if torch.is_tensor(edited) else type(edited).__name__}")
     if not torch.isfinite(edited).all():
-        raise ValueError("the edited codes hold NaN or infinite values: lower the learning rate or the step size")
+        raise ValueError("the edited codes hold NaN or infinite values: lower the learning rate or the step "
+                         "size")
     with torch.no_grad():
         after = _inversion.synthesize(G, edited.detach().to(dev), "w+").clamp(-1, 1)
-    read_before, read_after = _inversion.read_small(attributes, before), _inversion.read_small(attributes, after)
+    read_before, read_after = (_inversion.read_small(attributes, before),
+                               _inversion.read_small(attributes, after))
     changed = read_before["hair_colour"] != colour
     others = [name for name in _faces.CLASS_FACTORS if name != "hair_colour"]
     kept = {name: (read_after[name] == read_before[name]).float().mean().item() for name in others}
@@ -208,8 +221,8 @@ def _score_recolour(recolour, G=None, attributes=None, n=16, colour=BLOND, seed=
 
 lab_recolour = Lab(
     "lab_recolour",
-    task="recolour(G, attributes, codes, colour) returns edited W+ codes (N, num_ws, w_dim) whose faces read as "
-         "the hair colour `colour` while every other class factor reads as before.",
+    task="recolour(G, attributes, codes, colour) returns edited W+ codes (N, num_ws, w_dim) whose faces read "
+         "as the hair colour `colour` while every other class factor reads as before.",
     measure=_score_recolour,
     goals=[Goal("recoloured", "share of faces now read with the asked hair colour", at_least=0.9),
            Goal("kept", "share of the other class factors read as before", at_least=0.9)],
@@ -218,7 +231,8 @@ lab_recolour = Lab(
         "objective asks for the result instead. What would make it also ask for everything else to stay?",
         "Read the start faces once with the predictor; the other factors' classes it reads are targets too: "
         "each one a cross-entropy term beside the hair colour's.",
-        "Optimise the W+ codes with Adam (lr about 0.02, a few dozen steps) on CE(hair, colour) + Σ CE(other, "
-        "its class at the start) + a small λ‖w − w0‖²; the predictor reads 64×64 (F.interpolate the 32×32 faces).",
+        "Optimise the W+ codes with Adam (lr about 0.02, a few dozen steps) on CE(hair, colour) "
+        "+ Σ CE(other, its class at the start) + a small λ‖w − w0‖²; the predictor reads 64×64 "
+        "(F.interpolate the 32×32 faces).",
     ),
 )

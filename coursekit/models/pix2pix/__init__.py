@@ -272,7 +272,7 @@ def train_pix2pix(task="labels", steps=2000, batch_size=16, size=64, config=None
             with ck.core.autocast(dev, bf16):
                 loss_D, loss_G = train_step(G, D, opt_G, opt_D, condition, photo, l1_weight, gan_weight)
             run.log(loss_D=dist.mean(loss_D), loss_G=dist.mean(loss_G))
-    return G.eval(), D.eval(), run
+    return ck.train.GANTrained(G.eval(), D.eval(), run)
 
 
 @torch.no_grad()
@@ -340,14 +340,14 @@ def evaluate(G, task, segmenter, attributes, n=200, size=64, run=None, detail=Fa
 
 #: The lecture's ablations (Isola et al., tables 1, 2 and 3), each a change to the full model's training.
 ABLATIONS = {
-    "L1 + cGAN (the paper)": {},
-    "L1 only": {"gan_weight": 0.0},
-    "cGAN only": {"l1_weight": 0.0},
-    "encoder-decoder, no skips": {"config": {"skips": False}},
-    "PixelGAN (1x1)": {"config": {"d_layers": 0}},
-    "PatchGAN 16x16": {"config": {"d_layers": 1}},
-    "PatchGAN 34x34": {"config": {"d_layers": 2}},
-    "ImageGAN (whole 64x64 image)": {"config": {"d_layers": 4}},
+    "L1 + cGAN (the paper)": {"id": "l1-cgan-the-paper"},
+    "L1 only": {"id": "l1-only", "gan_weight": 0.0},
+    "cGAN only": {"id": "cgan-only", "l1_weight": 0.0},
+    "encoder-decoder, no skips": {"id": "encoder-decoder-no-skips", "config": {"skips": False}},
+    "PixelGAN (1x1)": {"id": "pixelgan-1x1", "config": {"d_layers": 0}},
+    "PatchGAN 16x16": {"id": "patchgan-16x16", "config": {"d_layers": 1}},
+    "PatchGAN 34x34": {"id": "patchgan-34x34", "config": {"d_layers": 2}},
+    "ImageGAN (whole 64x64 image)": {"id": "imagegan-whole-64x64-image", "config": {"d_layers": 4}},
 }
 
 

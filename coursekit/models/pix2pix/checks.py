@@ -23,7 +23,8 @@ def _tiny_unet_generator(seed, skips=True):
     return G, x
 
 
-def _unet_with(cat_order="decoder first", tanh=True, skips_order="reversed", add=False, bottleneck_skip=False):
+def _unet_with(cat_order="decoder first", tanh=True, skips_order="reversed", add=False,
+               bottleneck_skip=False):
     """The U-Net's forward pass with one mistake: the concatenation's order, no tanh, the skips met in
     encoder order (a queue, not a stack), skips added instead of concatenated (channel counts break),
     or the bottleneck kept as a skip."""
@@ -45,7 +46,8 @@ def _unet_with(cat_order="decoder first", tanh=True, skips_order="reversed", add
 unet_forward = Check(
     "unet_forward",
     hints=(
-        'Keep every encoder output in a list; the last one (the bottleneck) feeds the decoder and is not a skip.',
+        'Keep every encoder output in a list; the last one (the bottleneck) feeds the decoder and is not a '
+        'skip.',
         'A stack fits: the decoder meets the encoder outputs in reverse order (list.pop()).',
         'Join along the channels (dim 1), and finish with the last layer G.to_image and tanh.',
     ),
@@ -55,13 +57,15 @@ unet_forward = Check(
     mistakes=[
         Mistake("Concatenate the decoder's output first, then the skip: torch.cat([x, skip], dim=1) "
                 "(the next block's weights expect that order).", _unet_with(cat_order="skip first")),
-        Mistake("The generator ends in tanh, so its photos lie in [-1, 1] like the real ones.", _unet_with(tanh=False)),
-        Mistake("The decoder meets the encoder's outputs in reverse order (the deepest skip first): take them "
-                "from the end of the list, skips.pop(), not from the front.", _unet_with(skips_order="in order")),
+        Mistake("The generator ends in tanh, so its photos lie in [-1, 1] like the real ones.",
+                _unet_with(tanh=False)),
+        Mistake("The decoder meets the encoder's outputs in reverse order (the deepest skip first): take "
+                "them from the end of the list, skips.pop(), not from the front.",
+                _unet_with(skips_order="in order")),
         Mistake("The skips are concatenated along the channels (torch.cat([x, skip], dim=1)), not added: "
                 "the decoder's blocks expect twice the channels.", _unet_with(add=True)),
-        Mistake("The bottleneck (the last encoder output) feeds the decoder and is not a skip: pop it off the "
-                "list before the decoder loop.", _unet_with(bottleneck_skip=True)),
+        Mistake("The bottleneck (the last encoder output) feeds the decoder and is not a skip: pop it off "
+                "the list before the decoder loop.", _unet_with(bottleneck_skip=True)),
     ],
 )
 
@@ -94,15 +98,18 @@ receptive_field = Check(
     "receptive_field",
     hints=(
         'Only the convolutions count; collect them in order from module.modules().',
-        'Start at 1 pixel and go from the last conv to the first: r grows by (kernel − 1) times the product of the strides after it, or, one layer at a time, r ← (r − 1) · stride + kernel.',
+        'Start at 1 pixel and go from the last conv to the first: r grows by (kernel − 1) times the product '
+        'of the strides after it, or, one layer at a time, r ← (r − 1) · stride + kernel.',
     ),
     reference=_pix2pix.receptive_field,
     observe=_as_number,
     cases=[Case("one 3x3 convolution", lambda: _conv_stack((3, 1))),
            Case("two 3x3 convolutions", lambda: _conv_stack((3, 1), (3, 1))),
            Case("4x4 stride 2, then 3x3", lambda: _conv_stack((4, 2), (3, 1))),
-           Case("the 70x70 PatchGAN", lambda: (_pix2pix.PatchDiscriminator(_pix2pix.Pix2PixConfig(width=2)),)),
-           Case("the 1x1 PixelGAN", lambda: (_pix2pix.PatchDiscriminator(_pix2pix.Pix2PixConfig(width=2, d_layers=0)),))],
+           Case("the 70x70 PatchGAN",
+                lambda: (_pix2pix.PatchDiscriminator(_pix2pix.Pix2PixConfig(width=2)),)),
+           Case("the 1x1 PixelGAN",
+                lambda: (_pix2pix.PatchDiscriminator(_pix2pix.Pix2PixConfig(width=2, d_layers=0)),))],
     mistakes=[
         Mistake("Walk from the output back to the input: start at r = 1 for one output value and apply "
                 "r ← (r − 1)·stride + kernel for the last layer first.", _rf_with(order="input first")),
@@ -132,14 +139,16 @@ pix2pix_g_loss = Check(
     terms=Terms(("the GAN term", "the L1 term"),
                 lambda logits, fake, target, lam: (_bce(logits, torch.ones_like(logits)), _l1(fake, target)),
                 lambda logits, fake, target, lam: (1, lam),
-                lambda logits, fake, target, lam: (("bce", logits, torch.ones_like(logits)), ("l1", fake, target))),
+                lambda logits, fake, target, lam: (("bce", logits, torch.ones_like(logits)),
+                                                   ("l1", fake, target))),
     hints=(
         "The GAN term is the non-saturating loss on D's fake logits (target: real).",
-        'The reconstruction term is the mean absolute error between fake and target (F.l1_loss), times lambda_L1.',
+        'The reconstruction term is the mean absolute error between fake and target (F.l1_loss), times '
+        'lambda_L1.',
     ),
     reference=lambda logits, fake, target, lam: _pix2pix.g_loss(logits, fake, target, lam),
-    cases=[Case("G's photo equals the target: only the GAN term", lambda: (*_g_loss_case(0)[:2], _g_loss_case(0)[1],
-                                                                           100.0)),
+    cases=[Case("G's photo equals the target: only the GAN term",
+                lambda: (*_g_loss_case(0)[:2], _g_loss_case(0)[1], 100.0)),
            Case("random patches and photos, λ = 100", lambda: _g_loss_case(1)),
            Case("λ = 10", lambda: (*_g_loss_case(2)[:3], 10.0))],
     mistakes=[
@@ -171,7 +180,8 @@ def _score_inference(translate, G=None, segmenter=None, attributes=None, n=200):
     mine = copy.deepcopy(G).eval()  # the student may switch modes or hooks: the zoo's G stays as it was
 
     def run(model, conditions):
-        with torch.random.fork_rng():  # the same dropout masks every run, and the student's random state untouched
+        # the same dropout masks every run, and the student's random state untouched
+        with torch.random.fork_rng():
             torch.manual_seed(0)
             fake = translate(model, conditions.clone())
         if any(not torch.equal(a, b) for a, b in zip(model.parameters(), G.parameters())):
@@ -185,27 +195,29 @@ def _score_inference(translate, G=None, segmenter=None, attributes=None, n=200):
 
 
 def _inference_goals():
-    zoo = _ck.zoo.record("faces-pix2pix")["metrics"]  # measured with pix2pix.translate when the model was published
+    # measured with pix2pix.translate when the model was published
+    zoo = _ck.zoo.record("faces-pix2pix")["metrics"]
     return [Goal("pixel_accuracy", f"the segmenter's pixel accuracy on 200 photos (pix2pix.translate: "
                                    f"{zoo['pixel_accuracy']:.3f})", at_least=0.91),
-            Goal("fid", f"Fréchet distance to the true photos (pix2pix.translate: {zoo['fid_attributes']:.1f})",
+            Goal("fid", f"Fréchet distance to the true photos (pix2pix.translate: "
+                        f"{zoo['fid_attributes']:.1f})",
                  at_most=150.0)]
 
 
 lab_inference = Lab(
     "lab_inference",
-    task="write translate(G, conditions) -> photos (N, 3, 64, 64) in [-1, 1]: the zoo's labels -> photo G (a copy; "
-         "its weights must not change) translates N held-out label maps (N, 3, 64, 64), and scores better than "
-         "pix2pix.translate, the course's way of running it.",
+    task="write translate(G, conditions) -> photos (N, 3, 64, 64) in [-1, 1]: the zoo's labels -> photo G "
+         "(a copy; its weights must not change) translates N held-out label maps (N, 3, 64, 64), and scores "
+         "better than pix2pix.translate, the course's way of running it.",
     measure=_score_inference,
     goals=lambda numbers: _inference_goals(),
     hints=(
-        "The weights are fixed, but some layers compute differently in training and at test time. Which layers "
-        "of the U-Net are those, and in which way does pix2pix.translate run each?",
-        "Dropout and batch norm. Section 5 keeps dropout on, as the paper does. Now read what the paper says it "
-        "does with batch norm at inference (Isola et al., 2017, section 3.3) and compare with G.eval().",
-        "Switch only the nn.BatchNorm2d modules to training mode (module.train()): they then normalise with the "
-        "statistics of the batch being translated, not with the running averages of training. Translate under "
-        "torch.no_grad(), in batches of a few dozen maps or more.",
+        "The weights are fixed, but some layers compute differently in training and at test time. Which "
+        "layers of the U-Net are those, and in which way does pix2pix.translate run each?",
+        "Dropout and batch norm. Section 5 keeps dropout on, as the paper does. Now read what the paper says "
+        "it does with batch norm at inference (Isola et al., 2017, section 3.3) and compare with G.eval().",
+        "Switch only the nn.BatchNorm2d modules to training mode (module.train()): they then normalise with "
+        "the statistics of the batch being translated, not with the running averages of training. Translate "
+        "under torch.no_grad(), in batches of a few dozen maps or more.",
     ),
 )

@@ -460,7 +460,7 @@ def unpack_snapshots(extras):
 
 
 #: The lecture's ablation: one trick taken away, everything else the same.
-ABLATIONS = {"no minibatch std": {"mbstd_group": 0}}
+ABLATIONS = {"no minibatch std": {"id": "no-minibatch-std", "mbstd_group": 0}}
 
 
 def ablation_study(attributes, training, checkpoint=None, device=None, n=1000):

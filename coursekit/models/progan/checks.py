@@ -15,7 +15,8 @@ def _rms_over(dims, eps=1e-8, centre=False, unbiased=False, root=True):
     """x divided by a statistic of x over ``dims``: the root mean square (or, ``centre``, the standard
     deviation), plus ε, square-rooted or not: pixel norm and its variants along the axes mistakes take."""
     def norm(x):
-        v = x.var(dim=dims, keepdim=True, unbiased=unbiased) if centre else x.pow(2).mean(dim=dims, keepdim=True)
+        v = (x.var(dim=dims, keepdim=True, unbiased=unbiased) if centre
+             else x.pow(2).mean(dim=dims, keepdim=True))
         return x / ((v + eps).sqrt() if root else v + eps)
     return norm
 
@@ -53,13 +54,15 @@ fade_in = Check(
            Case("alpha 1: the new block only", lambda: (1.0, randn(2, 2, 3, 8, 8), randn(3, 2, 3, 8, 8))),
            Case("alpha 0.3, halfway in", lambda: (0.3, randn(4, 2, 3, 8, 8), randn(5, 2, 3, 8, 8)))],
     mistakes=[
-        Mistake("At alpha = 0 the new block must not count yet: (1 − α)·old + α·new, not the other way round.",
+        Mistake("At alpha = 0 the new block must not count yet: (1 − α)·old + α·new, not the other way "
+                "round.",
                 lambda a, old, new: a * old + (1 - a) * new),
         Mistake("The old output's weight must shrink as α grows: (1 − α)·old, not old.",
                 lambda a, old, new: old + a * new),
         Mistake("The two weights must sum to 1 at every α: (1 − α)·old + α·new; yours leaves the new block "
                 "out until α = 1.", lambda a, old, new: old if a < 1 else new),
-        Mistake("The old output still counts while the new block fades in: (1 − α)·old + α·new, not α·new alone.",
+        Mistake("The old output still counts while the new block fades in: (1 − α)·old + α·new, not α·new "
+                "alone.",
                 lambda a, old, new: a * new),
         Mistake("The fade is linear in α; yours uses α² (or another curve). torch.lerp(old, new, alpha).",
                 lambda a, old, new: (1 - a ** 2) * old + a ** 2 * new),
@@ -100,8 +103,10 @@ pixel_norm = Check(
                 "sqrt(1/N Σ a² + ε).", _pixel_norm_with(rms=False)),
         Mistake("Add ε = 1e-8 inside the square root: a pixel with all-zero features divides by zero.",
                 _pixel_norm_with(eps=0.0)),
-        Mistake("Normalise over the channels (dim=1), not over the pixels (dims 2, 3).", _pixel_norm_with(dims=(2, 3))),
-        Mistake("Divide by the root of the mean square (RMS), not by the mean square itself: x / sqrt(mean(x²) + ε).",
+        Mistake("Normalise over the channels (dim=1), not over the pixels (dims 2, 3).",
+                _pixel_norm_with(dims=(2, 3))),
+        Mistake("Divide by the root of the mean square (RMS), not by the mean square itself: "
+                "x / sqrt(mean(x²) + ε).",
                 lambda x: x / (x.pow(2).mean(dim=1, keepdim=True) + 1e-8)),
     ],
 )
@@ -126,8 +131,9 @@ def _mbstd_with(strided=True, unbiased=False, average=True, eps=1e-8, whole_batc
 minibatch_std = Check(
     "minibatch_std",
     variants=[
-        ("Your groups are neighbours (images 0-3, 4-7...); the layer groups every g-th image, x.view(g, N/g, ...), "
-         "and the group's value goes back to its members in the same order (repeat, not repeat_interleave).",
+        ("Your groups are neighbours (images 0-3, 4-7...); the layer groups every g-th image, "
+         "x.view(g, N/g, ...), and the group's value goes back to its members in the same order (repeat, not "
+         "repeat_interleave).",
          lambda x, g: _mbstd(x, g, groups_of="neighbours")),
         ("You take the unbiased variance (divided by g − 1); the layer's is biased (unbiased=False).",
          lambda x, g: _mbstd(x, g, unbiased=True)),
@@ -135,9 +141,12 @@ minibatch_std = Check(
          lambda x, g: _mbstd(x, g, root=False)),
     ],
     hints=(
-        'Reshape to (group size, N / group size, C, H, W): the first dimension runs across a group (image i goes to group i mod N/g).',
-        'Population standard deviation over dim 0 (unbiased=False, +1e-8 inside the root), then the mean over C, H, W: one number per group.',
-        'Repeat that number into a (N, 1, H, W) map in the same group order and concatenate it to x along the channels.',
+        'Reshape to (group size, N / group size, C, H, W): the first dimension runs across a group (image i '
+        'goes to group i mod N/g).',
+        'Population standard deviation over dim 0 (unbiased=False, +1e-8 inside the root), then the mean '
+        'over C, H, W: one number per group.',
+        'Repeat that number into a (N, 1, H, W) map in the same group order and concatenate it to x along '
+        'the channels.',
     ),
     reference=lambda x, group_size: _progan.MinibatchStdDev(group_size)(x),
     cases=[Case("8 images in groups of 4", lambda: (randn(8, 8, 3, 4, 4), 4)),
@@ -153,8 +162,10 @@ minibatch_std = Check(
                 "(dims C, H, W), then spread it over an H x W map.", _mbstd_with(average=False)),
         Mistake("The statistic is computed per group of group_size images, not over the whole batch.",
                 _mbstd_with(whole_batch=True)),
-        Mistake("The new map is appended after x's channels: torch.cat([x, s], dim=1).", _mbstd_with(prepend=True)),
-        Mistake("Take the square root of the variance (+1e-8 inside it): the feature is a standard deviation.",
+        Mistake("The new map is appended after x's channels: torch.cat([x, s], dim=1).",
+                _mbstd_with(prepend=True)),
+        Mistake("Take the square root of the variance (+1e-8 inside it): the feature is a standard "
+                "deviation.",
                 _mbstd_with(root=False)),
     ],
 )
@@ -175,24 +186,29 @@ equalized_linear = Check(
          lambda x, w, b, gain: torch.nn.functional.linear(x, w / w.shape[1] ** 0.5, b)),
         ("The square root is missing: scale by gain / sqrt(fan_in), not gain / fan_in.",
          lambda x, w, b, gain: torch.nn.functional.linear(x, w * gain / w.shape[1], b)),
-        ("The fan-in is each output's number of inputs, weight.shape[1]; you used weight.shape[0] (the fan-out).",
+        ("The fan-in is each output's number of inputs, weight.shape[1]; you used weight.shape[0] "
+         "(the fan-out).",
          lambda x, w, b, gain: torch.nn.functional.linear(x, w * gain / w.shape[0] ** 0.5, b)),
         ("The bias is missing: add it after the scaled product.",
          lambda x, w, b, gain: torch.nn.functional.linear(x, w * gain / w.shape[1] ** 0.5)),
     ],
     hints=(
-        "He's constant is gain / sqrt(fan_in); a linear layer's fan-in is its number of inputs, weight.shape[1].",
-        'Scale the weight by the constant, then apply it as an ordinary linear layer (F.linear) with the bias unscaled.',
+        "He's constant is gain / sqrt(fan_in); a linear layer's fan-in is its number of inputs, "
+        "weight.shape[1].",
+        'Scale the weight by the constant, then apply it as an ordinary linear layer (F.linear) with the '
+        'bias unscaled.',
     ),
     reference=lambda x, weight, bias, gain: _progan.F.linear(x, weight * gain / weight.shape[1] ** 0.5, bias),
     cases=[Case("4 inputs of 16 features to 8, gain sqrt(2)",
                 lambda: (randn(11, 4, 16), randn(12, 8, 16), randn(13, 8), 2 ** 0.5)),
-           Case("gain 1 (to-RGB layers), 64 features", lambda: (randn(14, 2, 64), randn(15, 3, 64), randn(16, 3), 1.0)),
+           Case("gain 1 (to-RGB layers), 64 features",
+                lambda: (randn(14, 2, 64), randn(15, 3, 64), randn(16, 3), 1.0)),
            Case("zero bias", lambda: (randn(17, 3, 9), randn(18, 5, 9), torch.zeros(5), 2 ** 0.5))],
     atol=1e-4,
     mistakes=[
         Mistake("He's constant is gain / sqrt(fan_in), with a square root.", _equalized_with(scale="fan_in")),
-        Mistake("Multiply by the gain too: c = gain / sqrt(fan_in) (gain √2 for layers followed by leaky ReLU).",
+        Mistake("Multiply by the gain too: c = gain / sqrt(fan_in) (gain √2 for layers followed by leaky "
+                "ReLU).",
                 _equalized_with(scale="no gain")),
         Mistake("Scale the weights only, not the bias: F.linear(x, weight * c, bias).",
                 _equalized_with(bias_scaled=True)),
@@ -214,12 +230,14 @@ def _train_collapsing(make_discriminator, seed, steps, batch=256):
     def checked():
         D = make_discriminator()
         if not isinstance(D, torch.nn.Module):
-            raise TypeError(f"make_discriminator() must return a torch.nn.Module (a new D), got {type(D).__name__}")
+            raise TypeError(f"make_discriminator() must return a torch.nn.Module (a new D), got "
+                            f"{type(D).__name__}")
         probe = D(torch.zeros(batch, 2))
         if not isinstance(probe, torch.Tensor) or probe.shape != (batch,):
             got = tuple(probe.shape) if isinstance(probe, torch.Tensor) else type(probe).__name__
-            raise ValueError(f"D(points) for a batch of points ({batch}, 2) must return one logit per point, shape "
-                             f"({batch},); got {got}. End with .flatten() (or .squeeze(1)) after the last Linear.")
+            raise ValueError(f"D(points) for a batch of points ({batch}, 2) must return one logit per point, "
+                             f"shape ({batch},); got {got}. End with .flatten() (or .squeeze(1)) after the "
+                             f"last Linear.")
         return D
 
     return _toy.train_collapsing(seed, steps, checked, batch=batch, std=_dcgan_checks.RING_STD)
@@ -227,25 +245,28 @@ def _train_collapsing(make_discriminator, seed, steps, batch=256):
 
 def _score_batch_aware(make_discriminator, seeds=(0, 1, 2), steps=3000):
     """Modes covered and sharp samples (as notebook 01's lab) of G trained against the student's D."""
-    return _dcgan_checks._score_remedy(lambda seed, n: _train_collapsing(make_discriminator, seed, n), seeds, steps)
+    return _dcgan_checks._score_remedy(lambda seed, n: _train_collapsing(make_discriminator, seed, n),
+                                       seeds, steps)
 
 
 lab_batch_aware = Lab(
     "lab_batch_aware",
-    task="write make_discriminator() -> a new D for notebook 01's 2-D GAN (points (B, 2) -> logits (B,)) that "
-         "ends the collapse of its fast-D setting by what D sees: the check trains G against it with the course's "
-         "loop and loss (lr_D = 1e-2, lr_G = 1e-3), so D's architecture is the only thing you change.",
+    task="write make_discriminator() -> a new D for notebook 01's 2-D GAN (points (B, 2) -> logits (B,)) "
+         "that ends the collapse of its fast-D setting by what D sees: the check trains G against it with "
+         "the course's loop and loss (lr_D = 1e-2, lr_G = 1e-3), so D's architecture is the only thing you "
+         "change.",
     measure=_score_batch_aware,
     goals=[Goal("fewest_modes", "modes covered by the worst seed (of 8; notebook 01's D: 3)", at_least=8),
            Goal("high_quality", "share of samples within 3σ of a mode", at_least=0.5)],
     hints=(
-        "A D that judges one point at a time cannot tell that all of G's points sit on three modes: each of them "
-        "looks real. What could D see that a collapsed batch of fakes has and a batch of real points has not?",
-        "Its spread. Section 2's minibatch standard deviation gives D a statistic of the whole batch (or of groups "
-        "of a few points) as one more input to its last layer. The 2-D points have few features: one averaged "
-        "number may say too little, so try one standard deviation per feature.",
-        "In D's forward: f = hidden features (B, F); view them as groups (B/4, 4, F); take the standard deviation "
-        "over the group dimension (biased, plus a small ε under the square root); repeat it back to (B, F) and "
-        "concatenate it to f before the last Linear, whose input then has 2F features.",
+        "A D that judges one point at a time cannot tell that all of G's points sit on three modes: each of "
+        "them looks real. What could D see that a collapsed batch of fakes has and a batch of real points "
+        "has not?",
+        "Its spread. Section 2's minibatch standard deviation gives D a statistic of the whole batch "
+        "(or of groups of a few points) as one more input to its last layer. The 2-D points have few "
+        "features: one averaged number may say too little, so try one standard deviation per feature.",
+        "In D's forward: f = hidden features (B, F); view them as groups (B/4, 4, F); take the standard "
+        "deviation over the group dimension (biased, plus a small ε under the square root); repeat it back "
+        "to (B, F) and concatenate it to f before the last Linear, whose input then has 2F features.",
     ),
 )

@@ -44,7 +44,8 @@ from coursekit.zoo import register
 
 
 class MappingNetwork(nn.Module):
-    """z -> w: pixel norm, then ``layers`` equalised linear layers with leaky ReLU (lr x 0.01, as the paper)."""
+    """z -> w: pixel norm, then ``layers`` equalised linear layers with leaky ReLU (lr x 0.01, as the
+    paper)."""
 
     def __init__(self, z_dim=128, w_dim=128, layers=4, lr_multiplier=0.01):
         super().__init__()
@@ -197,7 +198,8 @@ class StyledConv(nn.Module):
 
 class SynthesisNetwork(nn.Module):
     """ConstantInput 4x4, then per level: StyledConv (upsampling) and StyledConv; a ToRGB per level
-    whose outputs add up, upsampled (StyleGAN2's skip generator).  Takes one w per layer: ws (N, num_ws, w_dim)."""
+    whose outputs add up, upsampled (StyleGAN2's skip generator).  Takes one w per layer:
+    ws (N, num_ws, w_dim)."""
 
     def __init__(self, config):
         super().__init__()
@@ -210,14 +212,16 @@ class SynthesisNetwork(nn.Module):
             self.convs.append(StyledConv(c.features(level - 1), c.features(level), c.w_dim, upsample=True,
                                          noise_gain=gain))
             self.convs.append(StyledConv(c.features(level), c.features(level), c.w_dim, noise_gain=gain))
-        self.to_rgbs = nn.ModuleList(ToRGB(c.features(level), c.w_dim, c.channels) for level in range(c.levels))
+        self.to_rgbs = nn.ModuleList(ToRGB(c.features(level), c.w_dim, c.channels)
+                                     for level in range(c.levels))
 
     def forward(self, ws, noise=None, use_noise=True):
         """``noise``: None (fresh), or a list of one (N, 1, H, W) tensor per styled conv; ``use_noise``:
         a bool, or a list of one bool per styled conv (noise on or off per layer)."""
         c = self.config
         if ws.dim() != 3 or ws.shape[1:] != (c.num_ws, c.w_dim):
-            raise ValueError(f"expected ws of shape (N, {c.num_ws}, {c.w_dim}): one w per layer, got {tuple(ws.shape)}")
+            raise ValueError(f"expected ws of shape (N, {c.num_ws}, {c.w_dim}): one w per layer, got "
+                             f"{tuple(ws.shape)}")
         layers = 1 + len(self.convs)
         noise = noise or [None] * layers
         use = use_noise if isinstance(use_noise, (list, tuple)) else [use_noise] * layers
@@ -264,7 +268,8 @@ def truncate(w, w_avg, psi):
 def mix_styles(ws_a, ws_b, crossover):
     """Style mixing: layers before ``crossover`` take A's styles (coarse: pose, shape), the rest B's."""
     if not 0 <= crossover <= ws_a.shape[1]:
-        raise ValueError(f"crossover must be in 0..{ws_a.shape[1]} (the number of style inputs), got {crossover}")
+        raise ValueError(f"crossover must be in 0..{ws_a.shape[1]} (the number of style inputs), got "
+                         f"{crossover}")
     out = ws_a.clone()
     out[:, crossover:] = ws_b[:, crossover:]
     return out
@@ -393,7 +398,7 @@ def _curve_point(G, detail):
 
 
 # The lecture's ablation: the same run without mixing regularisation (every image from one w).
-ABLATIONS = {"no mixing regularisation": {"mixing_prob": 0.0}}
+ABLATIONS = {"no mixing regularisation": {"id": "no-mixing-regularisation", "mixing_prob": 0.0}}
 
 
 def train_ablations(training, checkpoint=None, device=None):

@@ -30,7 +30,8 @@ def _adain(dims=(2, 3), unbiased=False, eps=1e-8, centre=True, root=True, bias_i
     centring (the root mean square), no square root, the bias added before the scale."""
     def f(x, ys, yb, *rest):
         mu = x.mean(dim=dims, keepdim=True) if centre else 0
-        v = x.var(dim=dims, keepdim=True, unbiased=unbiased) if centre else x.pow(2).mean(dim=dims, keepdim=True)
+        v = (x.var(dim=dims, keepdim=True, unbiased=unbiased) if centre
+             else x.pow(2).mean(dim=dims, keepdim=True))
         norm = (x - mu) / ((v + eps).sqrt() if root else v + eps)
         ys, yb = ys[:, :, None, None], yb[:, :, None, None]
         return ys * (norm + yb) if bias_inside else ys * norm + yb
@@ -44,7 +45,8 @@ def _modulated(demod_dims=(1, 2, 3), root=True, style_axis="in", mean=False):
         n, c_in, h, w = x.shape
         s = style[:, None, :, None, None] if style_axis == "in" else style[:, :, None, None, None]
         wk = weight[None] * s                                              # (N, C_out, C_in, k, k)
-        sq = wk.pow(2).mean(dim=demod_dims, keepdim=True) if mean else wk.pow(2).sum(dim=demod_dims, keepdim=True)
+        sq = (wk.pow(2).mean(dim=demod_dims, keepdim=True) if mean
+              else wk.pow(2).sum(dim=demod_dims, keepdim=True))
         wk = wk / ((sq + 1e-8).sqrt() if root else sq + 1e-8)
         out = F.conv2d(x.reshape(1, n * c_in, h, w), wk.reshape(-1, c_in, *weight.shape[2:]),
                        padding=weight.shape[-1] // 2, groups=n)
@@ -64,14 +66,18 @@ adain = Check(
         ("The bias is added before the scale: y_s · norm + y_b, the scale first.", _adain(bias_inside=True)),
     ],
     hints=(
-        'The statistics are per image and per channel: over the spatial dims (2, 3), keeping them for broadcasting.',
-        'The spread is the population standard deviation (unbiased=False) with 1e-8 inside the root; the style vectors (N, C) need two trailing dimensions.',
+        'The statistics are per image and per channel: over the spatial dims (2, 3), keeping them for '
+        'broadcasting.',
+        'The spread is the population standard deviation (unbiased=False) with 1e-8 inside the root; the '
+        'style vectors (N, C) need two trailing dimensions.',
     ),
     reference=_stylegan.adain,
-    cases=[Case("2 images, 3 channels", lambda: (randn(20, 2, 3, 4, 4, scale=3.0) + 1, randn(21, 2, 3).abs() + 0.5,
-                                                 randn(22, 2, 3))),
-           Case("one image, unit style", lambda: (randn(23, 1, 4, 8, 8), torch.ones(1, 4), torch.zeros(1, 4))),
-           Case("4 images of 2x2", lambda: (randn(24, 4, 2, 2, 2, scale=5.0), randn(25, 4, 2).abs(), randn(26, 4, 2)))],
+    cases=[Case("2 images, 3 channels", lambda: (randn(20, 2, 3, 4, 4, scale=3.0) + 1,
+                                                 randn(21, 2, 3).abs() + 0.5, randn(22, 2, 3))),
+           Case("one image, unit style",
+                lambda: (randn(23, 1, 4, 8, 8), torch.ones(1, 4), torch.zeros(1, 4))),
+           Case("4 images of 2x2",
+                lambda: (randn(24, 4, 2, 2, 2, scale=5.0), randn(25, 4, 2).abs(), randn(26, 4, 2)))],
     atol=1e-4,
     mistakes=[
         Mistake("μ(x) and σ(x) are per image and per channel: reduce over the pixels (dims 2, 3) only.",
@@ -112,35 +118,44 @@ def _demod_with(demod_dims=(2, 3, 4), modulate=True, demodulate=True, order="mod
 demodulation = Check(
     "demodulation",
     variants=[
-        *[(f"Your demodulation sums over dimension(s) {d} of the (N, C_out, C_in, k, k) kernels; it sums each "
-           "output channel's weights over its inputs and the kernel, dims (2, 3, 4).", _modulated(demod_dims=d))
+        *[(f"Your demodulation sums over dimension(s) {d} of the (N, C_out, C_in, k, k) kernels; it sums "
+           "each output channel's weights over its inputs and the kernel, dims (2, 3, 4).",
+           _modulated(demod_dims=d))
           for d in ((1, 3, 4), (3, 4), (1, 2, 3, 4))],
         ("The square root is missing: divide by sqrt(Σ w'² + ε).", _modulated(root=False)),
         ("You take the mean of the squared weights; demodulation divides by the root of their sum.",
          _modulated(mean=True)),
     ],
     hints=(
-        'Modulated weights per image: (N, C_out, C_in, k, k), the style multiplying the input-channel dimension.',
+        'Modulated weights per image: (N, C_out, C_in, k, k), the style multiplying the input-channel '
+        'dimension.',
         'Demodulate: divide by the root of the sum of squares over (C_in, k, k), +1e-8 inside the root.',
-        'One grouped convolution does N convolutions at once: the batch folded into channels (1, N·C_in, H, W), groups = N, padding k // 2.',
+        'One grouped convolution does N convolutions at once: the batch folded into channels '
+        '(1, N·C_in, H, W), groups = N, padding k // 2.',
     ),
     reference=lambda x, weight, style: _stylegan.modulated_conv2d(x, weight, style),
     cases=[Case("2 images, 4 -> 3 channels, 3x3", lambda: (randn(27, 2, 4, 6, 6), randn(28, 3, 4, 3, 3),
                                                           randn(29, 2, 4).abs() + 0.2)),
-           Case("one image, unit style", lambda: (randn(30, 1, 2, 5, 5), randn(31, 2, 2, 3, 3), torch.ones(1, 2))),
-           Case("3 images, 1x1 kernel", lambda: (randn(32, 3, 5, 4, 4), randn(33, 6, 5, 1, 1), randn(34, 3, 5).abs()))],
+           Case("one image, unit style",
+                lambda: (randn(30, 1, 2, 5, 5), randn(31, 2, 2, 3, 3), torch.ones(1, 2))),
+           Case("3 images, 1x1 kernel",
+                lambda: (randn(32, 3, 5, 4, 4), randn(33, 6, 5, 1, 1), randn(34, 3, 5).abs()))],
     atol=1e-4,
     mistakes=[
-        Mistake("Demodulate per output channel j: sum w'² over the input channels and the kernel (dims 2, 3, 4 "
-                "of the (N, C_out, C_in, k, k) weights), not over everything.", _demod_with(demod_dims=(1, 2, 3, 4))),
+        Mistake("Demodulate per output channel j: sum w'² over the input channels and the kernel (dims "
+                "2, 3, 4 of the (N, C_out, C_in, k, k) weights), not over everything.",
+                _demod_with(demod_dims=(1, 2, 3, 4))),
         Mistake("Demodulate too: divide each output channel's weights by sqrt(Σ w'² + ε), or the output's "
                 "scale follows the style's.", _demod_with(demodulate=False)),
         Mistake("Modulate first: w' = s · w, each input channel i scaled by its style s_i "
                 "(style[:, None, :, None, None]); then demodulate.", _demod_with(modulate=False)),
-        Mistake("Demodulate the *modulated* weights w' = s · w: the normalisation must undo the style's scale, "
-                "so modulate first, then divide by sqrt(Σ w'² + ε).", _demod_with(order="demodulate first")),
-        Mistake("Pad by k // 2 so that the output keeps the input's height and width.", _demod_with(padding="none")),
-        Mistake("Demodulation divides by the root of the sum of squares: torch.rsqrt(Σ w'² + ε), not 1 / Σ w'².",
+        Mistake("Demodulate the *modulated* weights w' = s · w: the normalisation must undo the style's "
+                "scale, so modulate first, then divide by sqrt(Σ w'² + ε).",
+                _demod_with(order="demodulate first")),
+        Mistake("Pad by k // 2 so that the output keeps the input's height and width.",
+                _demod_with(padding="none")),
+        Mistake("Demodulation divides by the root of the sum of squares: torch.rsqrt(Σ w'² + ε), not "
+                "1 / Σ w'².",
                 _demod_with(root=False)),
     ],
 )
@@ -150,7 +165,8 @@ def _truncate_with(form="paper"):
     def truncate(w, w_avg, psi):
         return {"paper": w_avg + psi * (w - w_avg), "scale w": psi * w,
                 "swapped": w + psi * (w_avg - w), "no mean": w_avg + psi * w,
-                "scaled mean": psi * w_avg + (w - w_avg), "batch mean": w.mean(0) + psi * (w - w.mean(0))}[form]
+                "scaled mean": psi * w_avg + (w - w_avg),
+                "batch mean": w.mean(0) + psi * (w - w.mean(0))}[form]
     return truncate
 
 
@@ -179,8 +195,8 @@ truncation = Check(
         Mistake("ψ scales the distance from the mean, w − w̄, not w itself: w̄ + ψ (w − w̄).",
                 _truncate_with("no mean")),
         Mistake("ψ multiplies (w − w̄), the offset from the mean, not w̄.", _truncate_with("scaled mean")),
-        Mistake("w̄ is the given w_avg, the mean over many codes of the mapping network (tracked in training), "
-                "not the mean of this batch.", _truncate_with("batch mean")),
+        Mistake("w̄ is the given w_avg, the mean over many codes of the mapping network (tracked in "
+                "training), not the mean of this batch.", _truncate_with("batch mean")),
     ],
 )
 
@@ -206,16 +222,20 @@ noise_injection = Check(
     ),
     reference=lambda x, strength, noise: x + strength * noise,
     cases=[Case("2 images, 3 channels", lambda: _noise_case(41)),
-           Case("zero strength: unchanged", lambda: (_noise_case(42)[0], torch.zeros(1, 3, 1, 1), _noise_case(42)[2])),
+           Case("zero strength: unchanged",
+                lambda: (_noise_case(42)[0], torch.zeros(1, 3, 1, 1), _noise_case(42)[2])),
            Case("another draw", lambda: _noise_case(43))],
     mistakes=[
         Mistake("Add the scaled noise to x; do not multiply x by it.", lambda x, s, n: x * (1 + s * n)),
-        Mistake("Scale the noise by the learned per-channel strength B: x + B · noise.", lambda x, s, n: x + n),
+        Mistake("Scale the noise by the learned per-channel strength B: x + B · noise.",
+                lambda x, s, n: x + n),
         Mistake("Add the given noise, do not draw new noise: the image must be the same for the same input.",
                 lambda x, s, n: x + s * torch.randn(n.shape, generator=torch.Generator().manual_seed(0))),
-        Mistake("The noise image is shared by all channels, each scaled by its own B: x + B · noise, not B · x + noise.",
+        Mistake("The noise image is shared by all channels, each scaled by its own B: x + B · noise, not "
+                "B · x + noise.",
                 lambda x, s, n: s * x + n),
-        Mistake("Add B · noise to the features; do not replace them with it.", lambda x, s, n: (s * n).expand_as(x)),
+        Mistake("Add B · noise to the features; do not replace them with it.",
+                lambda x, s, n: (s * n).expand_as(x)),
     ],
 )
 
@@ -246,7 +266,8 @@ def _mapping_with(norm=True, norm_dim=1, root=True, activations=True, last=None)
 mapping_forward = Check(
     "mapping_forward",
     hints=(
-        'The normalisation divides each z by its root-mean-square over the features (dim 1), +1e-8 inside the root.',
+        'The normalisation divides each z by its root-mean-square over the features (dim 1), +1e-8 inside '
+        'the root.',
         'net.net[0] is that normalisation; apply net.net[1:] one after the other.',
     ),
     reference=lambda net, z: net(z),
@@ -271,9 +292,9 @@ mapping_forward = Check(
 # The lab: better faces from the same weights.
 
 def _score_sampler(sample, G=None, attributes=None, n=1000, seed=0):
-    """Call the student's ``sample(G, z, noise)`` on ``n`` codes and their per-layer noise images (the course's
-    fixed draws of ``seed``, in chunks of 250); score the faces against as many held-out real faces: Fréchet
-    distance and attribute variety (``face_eval.versus_real``)."""
+    """Call the student's ``sample(G, z, noise)`` on ``n`` codes and their per-layer noise images (the
+    course's fixed draws of ``seed``, in chunks of 250); score the faces against as many held-out real
+    faces: Fréchet distance and attribute variety (``face_eval.versus_real``)."""
     cpu = torch.device("cpu")
     G = (G if G is not None else _ck.zoo.load("faces-stylegan", device=cpu)).eval()
     attributes = attributes if attributes is not None else _ck.zoo.load("faces-attributes", device=cpu)
@@ -290,27 +311,30 @@ def _score_sampler(sample, G=None, attributes=None, n=1000, seed=0):
 
 
 def _sampler_goals():
-    """Beat ProGAN's Fréchet distance (its zoo record) by a clear point, with at least 0.5 of real faces' variety."""
+    """Beat ProGAN's Fréchet distance (its zoo record) by a clear point, with at least 0.5 of real faces'
+    variety."""
     progan = _ck.zoo.record("faces-progan")["metrics"]["fid_final_1000"]
     zoo = _ck.zoo.record("faces-stylegan")["metrics"]
     return [Goal("fid", f"Fréchet distance of 1,000 faces (the zoo sampler: {zoo['fid']:.1f}; faces-progan: "
                         f"{progan:.1f})", at_most=round(progan - 1, 1)),
-            Goal("variety", "attribute variety (as varied as real faces: 1; one repeated face: 0)", at_least=0.5)]
+            Goal("variety", "attribute variety (as varied as real faces: 1; one repeated face: 0)",
+                 at_least=0.5)]
 
 
 lab_sampler = Lab(
     "lab_sampler",
-    task="write sample(G, z, noise) -> images (N, 3, 32, 32) in [-1, 1]: the zoo StyleGAN's faces for codes z "
-         "(N, 128) and the per-layer noise images noise (a list, one (N, 1, H, W) per styled conv), drawn from "
-         "the same trained weights (no retraining, no other model), but scoring better than ProGAN's.",
+    task="write sample(G, z, noise) -> images (N, 3, 32, 32) in [-1, 1]: the zoo StyleGAN's faces for codes "
+         "z (N, 128) and the per-layer noise images noise (a list, one (N, 1, H, W) per styled conv), drawn "
+         "from the same trained weights (no retraining, no other model), but scoring better than ProGAN's.",
     measure=_score_sampler,
     goals=lambda numbers: _sampler_goals(),
     hints=(
-        "Section 11 found what costs quality: the speckle of noise that this short training never learned to use. "
-        "Which knob of the generator decides how much of it reaches the image?",
-        "Switching the 32 px noise off (section 11) removes the speckle but reaches only 80.2: the noise also draws "
-        "some detail that real faces have. Try turning it down, not off; truncation (section 9) only costs here.",
-        "Each noise image is multiplied by its layer's learned strength before it is added: scale the images in "
-        "`noise` (all of them, or the 32 px ones) by a factor between 0 and 1, pass them to G, and clamp.",
+        "Section 11 found what costs quality: the speckle of noise that this short training never learned to "
+        "use. Which knob of the generator decides how much of it reaches the image?",
+        "Switching the 32 px noise off (section 11) removes the speckle but reaches only 80.2: the noise "
+        "also draws some detail that real faces have. Try turning it down, not off; truncation (section 9) "
+        "only costs here.",
+        "Each noise image is multiplied by its layer's learned strength before it is added: scale the images "
+        "in `noise` (all of them, or the 32 px ones) by a factor between 0 and 1, pass them to G, and clamp.",
     ),
 )

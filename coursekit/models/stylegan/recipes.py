@@ -35,8 +35,8 @@ def faces_stylegan(args):
     metrics["separability"] = stylegan.separability(G, attributes)
     metrics["path_length"] = {space: stylegan.path_length(G, attributes, space) for space in ("z", "w")}
     # D too: notebook 07's editing objective asks it how real an edited face looks
-    extras = {"samples": stylegan.sample(G, 16).half(), "mixing": {"zoo model": stylegan.mixing_grid(G).half()},
-              "discriminator": D.cpu()}
+    extras = {"samples": stylegan.sample(G, 16).half(),
+              "mixing": {"zoo model": stylegan.mixing_grid(G).half()}, "discriminator": D.cpu()}
     if args.ablation_steps != 0:  # the lecture's ablation, on the zoo model's own schedule
         models = stylegan.train_ablations(args.config, checkpoint=args.runs / "faces-stylegan" / "ablations",
                                           device=args.device)
@@ -46,14 +46,14 @@ def faces_stylegan(args):
         "extras": extras,
         "options": as_record(args.config),
         "precision": ck.core.training_precision(args.device, args.config.bf16),
-        "description": "StyleGAN generator (EMA) for 32x32 faces (notebook 06): mapping network, modulated and "
-                       "demodulated convs (StyleGAN2), noise, mixing regularisation (p 0.9), R1; "
+        "description": "StyleGAN generator (EMA) for 32x32 faces (notebook 06): mapping network, modulated "
+                       "and demodulated convs (StyleGAN2), noise, mixing regularisation (p 0.9), R1; "
                        "ProGAN's discriminator.",
         "data": "ck.data.faces, seed 0, a fresh stream of renders",
-        "evaluation": "stylegan.evaluate (Frechet distance and variety of 1,000 faces, as faces-progan's; faces "
-                      "from mixed styles; style-mixing scores of 500 pairs), stylegan.truncation_table, "
-                      "stylegan.separability (4,000 faces), stylegan.path_length (1,000 pairs), all read by "
-                      "faces-attributes",
+        "evaluation": "stylegan.evaluate (Frechet distance and variety of 1,000 faces, as faces-progan's; "
+                      "faces from mixed styles; style-mixing scores of 500 pairs), "
+                      "stylegan.truncation_table, stylegan.separability (4,000 faces), stylegan.path_length "
+                      "(1,000 pairs), all read by faces-attributes",
     }
 
 
@@ -68,8 +68,8 @@ def faces_stylegan_64(args):
     where = args.runs / "faces-stylegan-64"
 
     def train(detail, checkpoint, desc):
-        result = stylegan.train_stylegan(args.config, detail=detail, checkpoint=checkpoint, device=args.device,
-                                         desc=desc)
+        result = stylegan.train_stylegan(args.config, detail=detail, checkpoint=checkpoint,
+                                         device=args.device, desc=desc)
         return result.G_ema, result.run
 
     G, run = train(True, where, "stylegan 64 detail")
@@ -78,11 +78,13 @@ def faces_stylegan_64(args):
     attributes = ck.zoo.load("faces-attributes", device=torch.device("cpu"))
     G = G.cpu()
     metrics = stylegan.evaluate(G, attributes, detail=True)
-    extras = {"samples": stylegan.sample(G, 16).half(), "mixing": {"faces with detail": stylegan.mixing_grid(G).half()}}
+    extras = {"samples": stylegan.sample(G, 16).half(),
+              "mixing": {"faces with detail": stylegan.mixing_grid(G).half()}}
     if args.ablation_steps != 0:
-        models = ck.train.ablation_study({FLAT: {"detail": False}},
-                                         lambda name, change, checkpoint: train(change["detail"], checkpoint, name),
-                                         lambda name, model: model.cpu(), where / "ablations")
+        models = ck.train.ablation_study(
+            {FLAT: {"id": "flat-renders", "detail": False}},
+            lambda name, change, checkpoint: train(change["detail"], checkpoint, name),
+            lambda name, model: model.cpu(), where / "ablations")
         flat = models[FLAT]
         metrics["ablations"] = {FLAT: stylegan.evaluate(flat, attributes)}
         extras["samples_flat"] = stylegan.sample(flat, 16).half()
@@ -95,7 +97,8 @@ def faces_stylegan_64(args):
         "description": "StyleGAN generator (EMA) for 64x64 faces with detail (notebook 06, the style split): "
                        "faces-stylegan's recipe at 64x64, 10 style inputs; the same schedule on flat renders "
                        "beside it.",
-        "data": "ck.data.faces(detail=True), seed 0, a fresh stream of renders (the comparison: flat renders)",
+        "data": "ck.data.faces(detail=True), seed 0, a fresh stream of renders "
+                "(the comparison: flat renders)",
         "evaluation": "stylegan.evaluate(detail=True): Frechet distance and variety of 1,000 faces against "
                       "held-out faces with detail (the comparison: flat ones), faces from mixed styles, "
                       "style-mixing scores of 500 pairs, all read by faces-attributes",
@@ -110,8 +113,9 @@ RACE_SEEDS = (1, 2)
 def race_seeds(attributes, args):
     """The race again from :data:`RACE_SEEDS`: this record's StyleGAN configuration and faces-progan's
     (its schedule scaled as this one's steps are to :data:`FACES_STYLEGAN_EQUAL_COMPUTE`'s) from each
-    seed, scored alike.  Returns ``{"stylegan-seed-k": {"gan", "seed", "label", "fid", "variety"}, "progan-seed-k":
-    ...}``: identifiers as keys (they name the checkpoint folders too), the label for display."""
+    seed, scored alike.  Returns ``{"stylegan-seed-k": {"gan", "seed", "label", "fid", "variety"},
+    "progan-seed-k": ...}``: identifiers as keys (they name the checkpoint folders too), the label for
+    display."""
     scale = args.config.steps / FACES_STYLEGAN_EQUAL_COMPUTE.steps
     grown = replace(FACES_PROGAN, steps_per_phase=max(1, round(FACES_PROGAN.steps_per_phase * scale)),
                     snapshot_every=0)
@@ -121,8 +125,8 @@ def race_seeds(attributes, args):
             result = stylegan.train_stylegan(args.config, seed=change["seed"], checkpoint=checkpoint,
                                              device=args.device, desc=name)
         else:
-            result = progan.train_progan(grown, seed=change["seed"], checkpoint=checkpoint, device=args.device,
-                                         desc=name)
+            result = progan.train_progan(grown, seed=change["seed"], checkpoint=checkpoint,
+                                         device=args.device, desc=name)
         return result.G_ema.cpu(), result.run
 
     def score(name, G):
@@ -133,13 +137,15 @@ def race_seeds(attributes, args):
 
     variants = {f"{gan}-seed-{seed}": {"gan": gan, "seed": seed, "label": f"{label}, seed {seed}"}
                 for seed in RACE_SEEDS for gan, label in (("stylegan", "StyleGAN"), ("progan", "ProGAN"))}
-    return ck.train.ablation_study(variants, train_one, score, args.runs / "faces-stylegan-equal-compute" / "race")
+    return ck.train.ablation_study(variants, train_one, score,
+                                   args.runs / "faces-stylegan-equal-compute" / "race")
 
 
 def faces_stylegan_equal_compute(args):
     """faces-stylegan's recipe given faces-progan's training compute (the lecture's race, issue 24), scored
     as faces-progan is: the Fréchet distance and variety of 1,000 faces."""
-    G, _, _, run, _ = stylegan.train_stylegan(args.config, checkpoint=args.runs / "faces-stylegan-equal-compute",
+    G, _, _, run, _ = stylegan.train_stylegan(args.config,
+                                              checkpoint=args.runs / "faces-stylegan-equal-compute",
                                               device=args.device)
     if run.interrupted or not args.publish:
         return run
@@ -153,13 +159,14 @@ def faces_stylegan_equal_compute(args):
         "weights_dtype": "float16",
         "options": as_record(args.config),
         "precision": ck.core.training_precision(args.device, args.config.bf16),
-        "description": "StyleGAN generator (EMA) for 32x32 faces: faces-stylegan's recipe trained for faces-progan's "
-                       "compute (its steps' FLOPs counted by python -m coursekit.bench against faces-progan's "
-                       "whole schedule), notebook 06's race.",
+        "description": "StyleGAN generator (EMA) for 32x32 faces: faces-stylegan's recipe trained for "
+                       "faces-progan's compute (its steps' FLOPs counted by python -m coursekit.bench "
+                       "against faces-progan's whole schedule), notebook 06's race.",
         "data": "ck.data.faces, seed 0, a fresh stream of renders",
-        "evaluation": "face_eval.versus_real: Frechet distance and variety of 1,000 faces (stylegan.sample, seed 0) "
-                      "against held-out renders, as faces-progan's; metrics.race: the same race from training "
-                      "seeds 1 and 2 (StyleGAN in this record's precision, ProGAN in float32 as faces-progan)",
+        "evaluation": "face_eval.versus_real: Frechet distance and variety of 1,000 faces (stylegan.sample, "
+                      "seed 0) against held-out renders, as faces-progan's; metrics.race: the same race from "
+                      "training seeds 1 and 2 (StyleGAN in this record's precision, ProGAN in float32 as "
+                      "faces-progan)",
     }
 
 
