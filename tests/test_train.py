@@ -344,9 +344,12 @@ def test_the_bar_says_when_steps_run_far_slower_than_earlier():
     run = Run({}, steps=1)
     run._bar = type(
         "Bar", (), {"set_description_str": lambda self, s, refresh=False: setattr(self, "text", s)})()
-    run._watch_speed(10, 1.0)
+    threads = torch.get_num_threads()
+    run._watch_speed(10, 1.0, 1.0 * threads)
     assert run._bar.text == run.desc
-    run._watch_speed(10, 4.0)
+    run._watch_speed(10, 4.0, 4.0 * threads)  # slower, but the CPU was all ours: steps that do more
+    assert run._bar.text == run.desc
+    run._watch_speed(10, 4.0, 1.0)  # slower, and the process got a fraction of the CPU
     assert "4.0x slower" in run._bar.text and "another program" in run._bar.text
 
 

@@ -208,14 +208,18 @@ class Run:
         if self._bar is not None and not self._bar.disable:
             tqdm.write(f"{self.desc}: {text}")
 
-    def _watch_speed(self, steps, seconds):
-        """Say on the bar when steps run far slower than the run's own best: another program took the CPU."""
+    def _watch_speed(self, steps, seconds, cpu_seconds=None):
+        """Say on the bar when steps run far slower than the run's own best while this process gets less
+        than its share of the CPU (``cpu_seconds`` over the same window): another program took the CPU.
+        Steps that are slower because they do more (a ProGAN's next resolution) keep the CPU busy and
+        are not reported."""
         if steps <= 0 or seconds <= 0:
             return
         per_step = seconds / steps
         self._best_step = min(getattr(self, "_best_step", per_step), per_step)
         slow = per_step / self._best_step
-        if slow > 2.5 and self._bar is not None:
+        starved = cpu_seconds is None or cpu_seconds < 0.7 * seconds * torch.get_num_threads()
+        if slow > 2.5 and starved and self._bar is not None:
             self._bar.set_description_str(f"{self.desc} (steps {slow:.1f}x slower than earlier: is another "
                                           f"program using the CPU?)", refresh=False)
         elif self._bar is not None:
@@ -266,10 +270,10 @@ class Run:
             self.history.record(step, **{k: next(numbers) for k in vals})
         self._pending.clear()
         if self._bar is not None:
-            now, last = time.perf_counter(), getattr(self, "_last_flush", None)
+            now, cpu, last = time.perf_counter(), time.process_time(), getattr(self, "_last_flush", None)
             if last is not None:
-                self._watch_speed(self.step - last[0], now - last[1])
-            self._last_flush = (self.step, now)
+                self._watch_speed(self.step - last[0], now - last[1], cpu - last[2])
+            self._last_flush = (self.step, now, cpu)
             self._bar.set_postfix({k: f"{self.history.last(k):.3g}" for k in self.history.names()},
                                   refresh=False)
         if self._plot_names and distributed.is_main():

@@ -39,7 +39,6 @@ def mnist_judge(args):
         return run
     metrics = evaluate_judge(model)
     return model, run, metrics, {
-        "options": as_record(options),
         "description": "MNIST evaluation classifier ('judge'), trained on real training digits only; "
                        "its 128-d penultimate features are the space of the course's Fréchet distance.",
         "data": f"{ck.data.mnist('train', verbose=False).source}, train split "
@@ -63,8 +62,6 @@ def _face_eval(name, description, evaluation, detail=False, camera=False):
         if run.interrupted or not args.publish:
             return run
         return model, run, evaluate(model.cpu(), **variant), {
-            "options": as_record(options),
-            "precision": ck.core.training_precision(args.device),
             "description": description,
             "data": f"ck.data.faces{'(detail=True)' if detail else ''}, seed {face_eval.TRAIN_SEED}, a fresh "
                     f"stream of renders (held out: seed {face_eval.TEST_SEED})",
@@ -224,6 +221,10 @@ def main(argv=None):
         return 0
     model, run, metrics, extra = result
     extras, weights_dtype = extra.pop("extras", None), extra.pop("weights_dtype", None)
+    # What every record says, written here once: the configuration it was trained with, in what precision
+    bf16 = (args.config.get("bf16") if isinstance(args.config, dict) else getattr(args.config, "bf16", None))
+    extra = {"options": as_record(args.config), "precision": ck.core.training_precision(args.device, bf16),
+             **extra}
     # The command that retrains the model; where its outputs go (--runs, --zoo) does not change it.
     words, skip = [], False
     for word in argv:
@@ -237,6 +238,7 @@ def main(argv=None):
     dev = args.device
     rec = ck.zoo.publish(args.model, model.cpu(), {
         **extra, "steps": run.step, "wall_time_s": round(run.seconds, 1),
+        "cpu_time_s": round(run.cpu_seconds, 1),
         "device": f"{dev} ({platform.processor() or platform.machine()}, {torch.get_num_threads()} threads)"
                   if dev.type == "cpu"
                   else f"{dev} ({torch.cuda.get_device_name() if dev.type == 'cuda' else dev})",

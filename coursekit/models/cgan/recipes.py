@@ -7,7 +7,6 @@ line's ``--set`` changes), resuming from ``args.runs / NAME``; then, when asked 
 
 import coursekit as ck
 from coursekit.models import cgan
-from coursekit.train.config import as_record
 
 
 #: mnist-cgan: train_cgan's settings, for 6,000 steps.
@@ -19,8 +18,6 @@ def mnist_cgan(args):
     if run.interrupted or not args.publish:
         return run
     return G, run, cgan.evaluate(G.cpu(), per_class=100, seed=0), {
-        "options": as_record(args.config),
-        "precision": ck.core.training_precision(args.device),
         "description": "Conditional DCGAN for 28x28 digits (notebook 02): [z, one_hot(y)] into G, "
                        "10 label channels into D, real images with wrong labels count as fake.",
         "data": f"{ck.data.mnist('train', verbose=False).source}, train split",

@@ -20,7 +20,6 @@ def printed_judge(args):
     if run.interrupted or not args.publish:
         return run
     return model, run, _printed_judge_metrics(model), {
-        "options": as_record(args.config),
         "description": "Classifier of the printed digits (notebook 04), trained on fresh renders only: "
                        "it reads CycleGAN's MNIST -> printed translations.",
         "data": "ck.data.printed_digits, seed 0, a fresh stream of renders (held out: seed 1)",
@@ -35,7 +34,6 @@ def printed_judge_2(args):
     if run.interrupted or not args.publish:
         return run
     return model, run, _printed_judge_metrics(model), {
-        "options": as_record(args.config),
         "weights_dtype": "float16",
         "description": "A second classifier of the printed digits (notebook 04): another architecture (width "
                        "48, 256 features), seed and stream of renders than printed-judge. No training loss "
@@ -69,7 +67,6 @@ def mnist_colour_judge(args):
                                                                judge=model), 4),
         "printed_accuracy": round(ck.metrics.class_accuracy(printed.images, printed.labels, judge=model), 4),
         "images": len(test)}, {
-        "options": as_record(args.config),
         "description": "Classifier of MNIST's digits in any colours (notebook 04): CyCADA's source "
                        "classifier, frozen in the semantic loss of mnist-cyclegan-semantic. Trained on "
                        "MNIST's labels only.",
@@ -174,9 +171,6 @@ def _cyclegan(name):
                           "read by faces-segmenter, photo -> labels against the true label maps")
         return pair, run, metrics, {"extras": extras,
                                     "weights_dtype": "float16",  # the zoo stays small in git
-                                    "options": as_record(options),
-                                    "precision": ck.core.training_precision(
-                                        args.device, options.get("bf16", False)),
                                     "description": DESCRIPTIONS[name],
                                     "evaluation": evaluation,
                                     "data": f"cyclegan.Domains({task!r}): unpaired, seed "

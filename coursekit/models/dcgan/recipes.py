@@ -10,7 +10,6 @@ import torch
 import coursekit as ck
 from coursekit.metrics import evaluate_generator
 from coursekit.models.dcgan import Generator, sample, train_dcgan
-from coursekit.train.config import as_record
 
 
 #: mnist-dcgan: train_dcgan's settings, for 14,000 steps.
@@ -30,9 +29,7 @@ def mnist_dcgan(args):
         "description": "DCGAN generator for 28x28 digits (notebook 01), non-saturating loss, "
                        "Adam 2e-4 / 0.5.",
         "data": f"{ck.data.mnist('train', verbose=False).source}, train split",
-        "precision": ck.core.training_precision(args.device),
         "extras": {"frames": frames, "frame_steps": frame_steps},
-        "options": as_record(args.config),
     }
 
 

@@ -7,7 +7,6 @@ line's ``--set`` changes), resuming from ``args.runs / NAME``; then, when asked 
 
 import coursekit as ck
 from coursekit.models import ddpm
-from coursekit.train.config import as_record
 
 
 #: mnist-ddpm: train_ddpm's settings, for 6,000 steps of 64.
@@ -21,13 +20,11 @@ def mnist_ddpm(args):
     metrics = ddpm.evaluate(model.cpu(), unconditional=1000, per_class=50, guidance_scales=(1.0, 3.0))
     metrics["fid_floor"] = ck.zoo.record("mnist-judge")["metrics"]["fid_floor"]
     return model, run, metrics, {
-        "options": as_record(args.config),
         "description": "Denoising diffusion U-Net for 28x28 digits (notebook 08): epsilon prediction, linear "
                        "schedule T=1000, labels dropped 10% of the time so one network is both the "
                        "unconditional model (label 10) and the class-conditional one (classifier-free "
                        "guidance). Weights are the exponential moving average (decay 0.999).",
         "data": f"{ck.data.mnist('train', verbose=False).source}, train split",
-        "precision": ck.core.training_precision(args.device),
         "evaluation": "ddpm.evaluate(model, unconditional=1000, per_class=50, guidance_scales=(1.0, 3.0)): "
                       "DDIM 50 steps, eta 0, seed 0, read by mnist-judge",
     }

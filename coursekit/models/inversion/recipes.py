@@ -8,7 +8,6 @@ import torch
 
 import coursekit as ck
 from coursekit.models import inversion
-from coursekit.train.config import as_record
 
 
 #: faces-stylegan-encoder: train_encoder's settings, for 2,000 steps.
@@ -34,7 +33,6 @@ def faces_stylegan_encoder(args):
                    "generated": inversion.reconstruction_scores(
                        attributes, inversion.synthesize(G, E(generated), "w+"), generated)}
     return E, run, metrics, {
-        "options": as_record(args.config),
         "description": "Encoder image -> W+ code of faces-stylegan (notebook 07), trained on pairs G draws "
                        "itself (code loss + pixel loss of the redrawn image).",
         "data": "faces-stylegan's own samples, noise off",

@@ -9,7 +9,6 @@ import torch
 
 import coursekit as ck
 from coursekit.models import pix2pix
-from coursekit.train.config import as_record
 
 
 #: The configuration each zoo model of this lecture is trained with: train_pix2pix's settings
@@ -59,8 +58,6 @@ def _pix2pix(task, detail=False):
             metrics["ablations"] = {"steps": ablation_steps, "images": 200, **rows}
         with_detail = " with detail (hair strands, skin and background texture)" if detail else ""
         return G, run, metrics, {
-            "options": as_record(options),
-            "precision": ck.core.training_precision(args.device),
             "extras": extras, "weights_dtype": "float16",  # 7 M parameters: 15 MB in git instead of 30
             "description": f"Pix2Pix U-Net generator, {task} -> photo{with_detail} of a rendered face "
                            "(notebook 03): cGAN + 100 L1, PatchGAN 70x70 (3 layers), dropout as the noise.",

@@ -7,7 +7,6 @@ publish, returns ``(model, run, metrics, record)`` for the zoo; interrupted or n
 
 import coursekit as ck
 from coursekit.models import progan
-from coursekit.train.config import as_record
 
 #: faces-progan: 7 phases of 700 steps (4x4 stable, then a fade-in and a stable phase per doubling to
 #: 32x32), in float32.  The paper's lr 1e-3 goes with phases of 800k images; ours are a few hundred
@@ -36,11 +35,9 @@ def faces_progan(args):
         metrics["ablations"] = rows
     return G, run, metrics, {
         "extras": extras,
-        "options": as_record(args.config),
         "description": "ProGAN generator (EMA) for 32x32 faces, grown from 4x4 (notebook 05), Adam lr 3e-3: "
                        "equalised learning rate, pixel norm, minibatch std, fade-in; WGAN-GP.",
         "data": "ck.data.faces, seed 0, a fresh stream of renders",
-        "precision": ck.core.training_precision(args.device, args.config.bf16),
         "evaluation": "progan.stage_fid: Frechet distance in faces-attributes features, 500 faces per stage "
                       "(1,000 at the end) against held-out renders at the same resolution; progan.evaluate: "
                       "that distance and face_eval.attribute_variety of the same 1,000 faces",

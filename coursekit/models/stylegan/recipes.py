@@ -12,7 +12,6 @@ import torch
 import coursekit as ck
 from coursekit.models import face_eval, progan, stylegan
 from coursekit.models.progan.recipes import FACES_PROGAN
-from coursekit.train.config import as_record
 
 #: faces-stylegan: the lecture's recipe at 32x32 on flat renders.
 FACES_STYLEGAN = stylegan.Training(steps=3000)
@@ -44,8 +43,6 @@ def faces_stylegan(args):
         extras["mixing"].update({name: stylegan.mixing_grid(model).half() for name, model in models.items()})
     return G, run, metrics, {
         "extras": extras,
-        "options": as_record(args.config),
-        "precision": ck.core.training_precision(args.device, args.config.bf16),
         "description": "StyleGAN generator (EMA) for 32x32 faces (notebook 06): mapping network, modulated "
                        "and demodulated convs (StyleGAN2), noise, mixing regularisation (p 0.9), R1; "
                        "ProGAN's discriminator.",
@@ -92,8 +89,6 @@ def faces_stylegan_64(args):
     return G, run, metrics, {
         "extras": extras,
         "weights_dtype": "float16",
-        "options": as_record(args.config),
-        "precision": ck.core.training_precision(args.device, args.config.bf16),
         "description": "StyleGAN generator (EMA) for 64x64 faces with detail (notebook 06, the style split): "
                        "faces-stylegan's recipe at 64x64, 10 style inputs; the same schedule on flat renders "
                        "beside it.",
@@ -157,8 +152,6 @@ def faces_stylegan_equal_compute(args):
     return G, run, metrics, {
         "extras": {"samples": stylegan.sample(G, 16).half()},
         "weights_dtype": "float16",
-        "options": as_record(args.config),
-        "precision": ck.core.training_precision(args.device, args.config.bf16),
         "description": "StyleGAN generator (EMA) for 32x32 faces: faces-stylegan's recipe trained for "
                        "faces-progan's compute (its steps' FLOPs counted by python -m coursekit.bench "
                        "against faces-progan's whole schedule), notebook 06's race.",
