@@ -66,23 +66,38 @@ def record(name, kind, state, hint="", numbers=None):
 
 def course():
     """Every exercise and lab of the course, in course order: ``[(name, kind)]``."""
-    from coursekit.check import Check, Lab, checks
-    return [(name, "lab" if isinstance(c, Lab) else "exercise") for name, c in checks((Check, Lab)).items()]
+    return [(name, kind) for name, kind, _ in notebook_of()]
+
+
+def notebook_of():
+    """``[(name, kind, notebook number)]`` of every exercise and lab, in course order (notebook 00's
+    check, then each lecture's, numbered as :data:`coursekit.models.LECTURES` orders them)."""
+    import importlib
+
+    from coursekit.check import Check, Lab, to_model_range
+    from coursekit.models import LECTURES
+
+    found = [(to_model_range.name, "exercise", 0)]
+    for number, lecture in enumerate(LECTURES, 1):
+        module = importlib.import_module(f"coursekit.models.{lecture}.checks")
+        found += [(c.name, "lab" if isinstance(c, Lab) else "exercise", number)
+                  for c in vars(module).values() if isinstance(c, (Check, Lab))]
+    return found
 
 
 def table(data=None):
     """One row per exercise and lab: ``{"name", "kind", "state", "attempts", "detail"}``."""
     data = load() if data is None else data
     rows = []
-    for name, kind in course():
+    for name, kind, notebook in notebook_of():
         entry = data.get(name, {})
         state = entry.get("state", "not tried")
         detail = entry.get("hint", "") if state == "failing" else ""
         if kind == "lab" and entry.get("numbers"):
             detail = ", ".join(f"{k} {v:.3g}" for k, v in entry["numbers"].items()
                                if isinstance(v, (int, float)))
-        rows.append({"name": name, "kind": kind, "state": state, "attempts": entry.get("attempts", 0),
-                     "detail": detail})
+        rows.append({"name": name, "kind": kind, "notebook": notebook, "state": state,
+                     "attempts": entry.get("attempts", 0), "detail": detail})
     return rows
 
 
@@ -96,7 +111,9 @@ def progress(reset=False):
     mark = {"done": "✔", "failing": "✘", "not tried": "·", "not implemented": "…"}
     done = sum(r["state"] == "done" for r in rows)
     print(f"{done} of {len(rows)} exercises and labs done (kept in {path()})")
-    for r in rows:
+    for i, r in enumerate(rows):
+        if i == 0 or r["notebook"] != rows[i - 1]["notebook"]:
+            print(f" notebook {r['notebook']:02d}")
         tail = f" ({r['attempts']} tries)" if r["attempts"] > 1 else ""
         detail = f": {r['detail'][:110]}" if r["detail"] else ""
         print(f"  {mark.get(r['state'], '?')} {r['kind']:8} {r['name']:22} {r['state']}{tail}{detail}")

@@ -367,10 +367,8 @@ class CycleGAN(nn.Module):
         return pair
 
 
-class CycleGANTrained(NamedTuple):
-    """What :func:`train_cyclegan` returns, by name: ``nets`` = (G_AB, G_BA, D_A, D_B), and the run."""
-    nets: tuple
-    run: object
+#: What :func:`train_cyclegan` returns, by name: ``nets`` = (G_AB, G_BA, D_A, D_B), and the run.
+CycleGANTrained = NamedTuple("CycleGANTrained", [("nets", tuple), ("run", object)])
 
 
 def train_cyclegan(task="digits", steps=2000, batch_size=16, size=64, config=None, lambda_cycle=10.0,
