@@ -25,7 +25,7 @@ import torch
 
 from coursekit import data as _data
 from coursekit import feedback
-from coursekit import progress as _progress
+from coursekit import outcomes as _outcomes
 from coursekit.models import LECTURES
 
 
@@ -209,7 +209,7 @@ class Check:
         if rep.status == "failed":
             print("  The notebook goes on with the reference implementation; fix yours and run the check "
                   "again.")
-        _progress.record(self.name, "exercise",
+        _outcomes.record(self.name, "exercise",
                          {"passed": "done", "failed": "failing"}.get(rep.status, rep.status), rep.hint)
         return fn if rep.ok else self.reference
 
@@ -458,7 +458,7 @@ class Lab:
         print(rep)
         if rep.hint:
             print(f"  Hint: {rep.hint}")
-        _progress.record(self.name, "lab",
+        _outcomes.record(self.name, "lab",
                          {"met": "done", "not met": "failing",
                           "failed": "failing"}.get(rep.status, rep.status),
                          rep.hint, {k: v for k, v in rep.numbers.items() if isinstance(v, (int, float))})
