@@ -187,14 +187,15 @@ class Check:
                                   self._recognise_error(case, e) or _explain(e))
             problem, hint = self._compare(got, expected)
             if problem:
+                # a recognised mistake names the cause better than the symptom; then a relation
+                named = self._recognise(fn)
                 if problem == "values differ":
                     problem = self._symptom(got, expected)
-                    # a recognised mistake names the cause better than the symptom; then a relation
-                    hint = self._recognise(fn) or self._relate(fn) or hint
-                    if self.behaviours is not None and not self._recognise(fn):
+                    hint = named or self._relate(fn) or hint
+                    if self.behaviours is not None and not named:
                         problem, hint = ("it behaves otherwise than the task asks",
                                          problem[0].upper() + problem[1:] + ".")
-                return self._fail(rep, case, problem, self._recognise(fn) or hint)
+                return self._fail(rep, case, problem, named or hint)
             rep.passed += 1
             outputs.append(got)
         rep.lines.append(f"✔ {self.name}: all {rep.total} cases passed.")
