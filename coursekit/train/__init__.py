@@ -352,7 +352,7 @@ class Curve:
         values = self.score()
         self.scoring_s += time.process_time() - started
         cpu = self.run.cpu_time() - self.scoring_s
-        self.run.history.record(done, **values, images=done * self.batch_size, cpu_s=round(cpu, 1),
+        self.run.history.record(done, **values, images=done * self.batch_size, cpu_s=round(cpu, 3),
                                 scoring_s=self.scoring_s)
         shown = "  ".join(f"{k} {v:.4g}" for k, v in values.items())
         tqdm.write(f"{self.run.desc} step {done}: {shown}  ({done * self.batch_size} images, "
