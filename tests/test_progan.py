@@ -80,6 +80,8 @@ def test_the_schedule_trains_4x4_then_fades_in_and_stabilises_each_resolution():
     assert at[0] == at[9] == (0, 1.0)
     assert at[10] == (1, 0.0) and at[15] == (1, 0.5) and at[20] == (1, 1.0) and at[29] == (1, 1.0)
     assert at[30] == (2, 0.0) and at[49] == (2, 1.0)
+    assert P.total_steps(10, 2, final_steps=100) == 140  # a long training at the final size
+    assert P.stage_and_alpha(139, 10, 2) == (2, 1.0)
     alphas = [a for s, a in at if s == 1]
     assert alphas == sorted(alphas)  # alpha only grows within a stage
 

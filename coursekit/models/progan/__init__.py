@@ -301,9 +301,10 @@ def phases(max_stage):
     return 1 + 2 * max_stage
 
 
-def total_steps(steps_per_phase, max_stage):
-    """Steps to grow to ``max_stage`` and train it stable for one phase."""
-    return steps_per_phase * phases(max_stage)
+def total_steps(steps_per_phase, max_stage, final_steps=0):
+    """Steps to grow to ``max_stage`` and train it stable for one phase, or for ``final_steps``."""
+    grown = steps_per_phase * (phases(max_stage) - 1)
+    return grown + (final_steps or steps_per_phase)
 
 
 def real_at(images, stage, alpha):
@@ -326,6 +327,7 @@ class Training:
     The recipes declare one per zoo model (``progan.recipes``); ``--set NAME=VALUE`` changes a field
     from the command line (``ck.train.config``)."""
     steps_per_phase: int = 300                   # each fade-in and each stable phase
+    final_steps: int = 0                         # steps at the final size once grown (0: one phase)
     batch_size: int = 32
     lr: float = 1e-3                             # the paper's
     betas: tuple[float, float] = (0.0, 0.99)     # Adam's (the paper's)
@@ -349,8 +351,8 @@ def train_progan(training=None, checkpoint=None, device=None, stage_end=None, pl
     it returns go into ``run.history`` (kept in checkpoints).  Returns ``ck.train.Trained(G_ema, G, D,
     run, extras)`` whose ``extras`` are the snapshots: {"steps", "stage", "alpha" (K,), "images" (K,
     snapshot_z, C, S, S)}, the EMA generator's images of fixed codes, upsampled to the final size,
-    every ``snapshot_every`` steps (the resolution/α scrubber of notebook 05); they are part of the
-    checkpoint, so they survive a resume.  With ``curve_every`` the history holds the quality curve of
+    every ``snapshot_every`` steps while it grows and one phase more (the resolution/α scrubber of
+    notebook 05); they are part of the checkpoint, so they survive a resume.  With ``curve_every`` the history holds the quality curve of
     the grown G (``ck.train.Curve``; at the final size only)."""
     t = _config.override(training or Training(), changes)
     dev = device or ck.device()
@@ -358,10 +360,11 @@ def train_progan(training=None, checkpoint=None, device=None, stage_end=None, pl
     ck.seed(t.seed)
     G, D, ema, opt_G, opt_D = gan_with_ema(Generator(config), Discriminator(config), t.lr, dev, t.betas,
                                            decay_for_half_life(t.ema_half_life, batch_size))
-    steps = total_steps(steps_per_phase, config.max_stage)
+    steps = total_steps(steps_per_phase, config.max_stage, t.final_steps)
     final = 4 * 2 ** config.max_stage
     fixed_z = torch.randn(t.snapshot_z, config.z_dim, generator=torch.Generator().manual_seed(t.seed))
-    k = steps // t.snapshot_every if t.snapshot_every else 0
+    snapped = total_steps(steps_per_phase, config.max_stage)  # snapshots while growing and one phase more
+    k = snapped // t.snapshot_every if t.snapshot_every else 0
     snap_images = torch.zeros(k, t.snapshot_z, config.channels, final, final)
     snap_meta = torch.zeros(k, 3)  # step, stage, alpha
     run = ck.train.Run({"G": G, "D": D, "G_ema": ema.model, "opt_G": opt_G, "opt_D": opt_D,
@@ -395,7 +398,7 @@ def train_progan(training=None, checkpoint=None, device=None, stage_end=None, pl
             ema.update(G, step)
             run.log(loss_D=dist.mean(loss_D.detach()), loss_G=dist.mean(loss_G.detach()), stage=stage,
                     alpha=alpha)
-            if t.snapshot_every and (step + 1) % t.snapshot_every == 0:
+            if t.snapshot_every and (step + 1) % t.snapshot_every == 0 and step < snapped:
                 with torch.no_grad():
                     img = ema.model(fixed_z.to(dev), stage, alpha).clamp(-1, 1).cpu()
                 i = (step + 1) // t.snapshot_every - 1
