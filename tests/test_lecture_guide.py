@@ -63,21 +63,22 @@ LECTURE = {
     "recipes.py": '''
         import coursekit as ck
         from coursekit.models import tinylecture
-        from coursekit.train.config import as_record
 
         CONFIGS = {"tiny-scale": ck.train.settings(tinylecture.train_scale, steps=30)}
 
 
-        def tiny_scale(args):
-            model, _, _, run, _ = tinylecture.train_scale(**args.config, checkpoint=args.runs / "tiny-scale",
-                                                          device=args.device)
-            if run.interrupted or not args.publish:
-                return run
-            return model, run, {"weight": float(model.weight.detach())}, {"options": as_record(args.config),
-                                                                  "description": "a tiny lecture's model"}
+        def train_tiny_scale(args):
+            return tinylecture.train_scale(**args.config, checkpoint=args.runs / "tiny-scale",
+                                           device=args.device)
 
 
-        RECIPES = {"tiny-scale": tiny_scale}
+        def publish_tiny_scale(args, trained):
+            model = trained.G_ema
+            return ck.train.Published(model, {"weight": float(model.weight.detach())},
+                                      description="a tiny lecture's model", data="torch.randn, seed 0")
+
+
+        RECIPES = {"tiny-scale": ck.train.Recipe(train=train_tiny_scale, publish=publish_tiny_scale)}
     ''',
     "checks.py": '''
         import torch

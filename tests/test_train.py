@@ -143,6 +143,47 @@ def test_retrain_command_publishes_a_zoo_model_with_its_record(tmp_path):
     assert 0 <= record["metrics"]["held_out_accuracy"] <= 1 and record["sha256"]
 
 
+def test_every_zoo_model_is_made_by_a_recipe_that_trains_then_publishes():
+    from coursekit.train.__main__ import recipes
+
+    assert all(isinstance(recipe, ck.train.Recipe) for recipe in recipes().values())
+
+
+def _two_step_recipe(published, interrupt=False):
+    """A recipe whose training takes two steps (stopped by Ctrl-C at the first if ``interrupt``) and whose
+    publishing only notes that it was called."""
+    def train(args):
+        run = Run({}, steps=2)
+        with run:
+            for _ in run.steps():
+                if interrupt:
+                    raise KeyboardInterrupt
+        return ck.train.Fitted(torch.nn.Linear(1, 1), run)
+
+    return ck.train.Recipe(train=train, publish=lambda args, trained: published.append(trained))
+
+
+def test_an_interrupted_training_publishes_nothing_and_says_how_to_resume(tmp_path, monkeypatch, capsys):
+    from coursekit.train import __main__ as cli
+
+    published = []
+    monkeypatch.setattr(cli, "recipes", lambda: {"two-steps": _two_step_recipe(published, interrupt=True)})
+    assert cli.main(["two-steps", "--device", "cpu", "--runs", str(tmp_path / "runs"),
+                     "--zoo", str(tmp_path / "zoo")]) == 1
+    assert published == [] and not (tmp_path / "zoo").exists()
+    assert "run the same command again to resume" in capsys.readouterr().out
+
+
+def test_no_publish_trains_to_the_end_and_never_publishes(tmp_path, monkeypatch):
+    from coursekit.train import __main__ as cli
+
+    published = []
+    monkeypatch.setattr(cli, "recipes", lambda: {"two-steps": _two_step_recipe(published)})
+    assert cli.main(["two-steps", "--no-publish", "--device", "cpu", "--runs", str(tmp_path / "runs"),
+                     "--zoo", str(tmp_path / "zoo")]) == 0
+    assert published == [] and not (tmp_path / "zoo").exists()
+
+
 def test_the_retrain_command_trains_in_the_precision_asked_and_records_it(tmp_path, monkeypatch):
     from coursekit.train.__main__ import main
 

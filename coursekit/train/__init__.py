@@ -21,8 +21,9 @@ import math
 import re
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, Callable, NamedTuple
 
 import torch
 from tqdm.auto import tqdm
@@ -61,6 +62,41 @@ class Fitted(NamedTuple):
     encoder, a segmenter)."""
     model: Any
     run: Any
+
+
+@dataclass(frozen=True)
+class Published:
+    """What a recipe's publishing returns: the model the zoo ships, its scores, and what its record says.
+
+    ``evaluation`` says how ``metrics`` were measured (left out of the record when empty); ``extras``
+    are tensors stored beside the weights (snapshots, samples); ``weights_dtype="float16"`` stores the
+    weights at half size; ``options`` are the settings the model was trained with, where they are more
+    than its declared configuration says (None: the record keeps ``as_record(args.config)``)."""
+    model: Any
+    metrics: dict
+    description: str
+    data: str
+    evaluation: str = ""
+    extras: dict | None = None
+    weights_dtype: str | None = None
+    options: dict | None = None
+
+
+@dataclass(frozen=True)
+class Recipe:
+    """How ``python -m coursekit.train NAME`` makes a zoo model, in two steps.
+
+    ``train(args)`` trains as ``args.config`` says, resuming from ``args.runs / NAME``, and returns the
+    training function's named result (anything with a ``.run``: :class:`Trained`, :class:`Fitted`, ...);
+    ``publish(args, trained)`` evaluates a finished training and returns a :class:`Published`.  The
+    command publishes only what finished training, and only when asked to.
+
+    >>> Recipe(train=lambda args: train_vae(**args.config, checkpoint=args.runs / "mnist-vae"),
+    ...        publish=lambda args, trained: Published(trained.model, evaluate(trained.model),
+    ...                                                description="a VAE", data="MNIST, train split"))
+    """
+    train: Callable
+    publish: Callable
 
 
 class History:

@@ -32,42 +32,43 @@ from coursekit.train.config import field_names as config_fields
 # The readers that score every lecture are trained here; each lecture's own models by the recipes
 # beside its code (coursekit/models/<lecture>/recipes.py).
 
-def mnist_judge(args):
-    options = args.config
-    model, run = train_judge(**options, checkpoint=args.runs / "mnist-judge", device=args.device)
-    if run.interrupted or not args.publish:
-        return run
-    metrics = evaluate_judge(model)
-    return model, run, metrics, {
-        "description": "MNIST evaluation classifier ('judge'), trained on real training digits only; "
-                       "its 128-d penultimate features are the space of the course's Fréchet distance.",
-        "data": f"{ck.data.mnist('train', verbose=False).source}, train split "
-                "(held-out split only for metrics)",
-    }
+def train_mnist_judge(args):
+    return train_judge(**args.config, checkpoint=args.runs / "mnist-judge", device=args.device)
+
+
+def publish_mnist_judge(args, trained):
+    return ck.train.Published(
+        trained.model, evaluate_judge(trained.model),
+        description="MNIST evaluation classifier ('judge'), trained on real training digits only; its 128-d "
+                    "penultimate features are the space of the course's Fréchet distance.",
+        data=f"{ck.data.mnist('train', verbose=False).source}, train split (held-out split only for metrics)")
+
+
+mnist_judge = ck.train.Recipe(train=train_mnist_judge, publish=publish_mnist_judge)
 
 
 def _face_eval(name, description, evaluation, detail=False, camera=False):
     """The recipe of a faces evaluation model: trained on a stream of renders (with detail if ``detail``;
     through :func:`face_eval.through_camera` if ``camera``), scored on held-out ones."""
-    def recipe(args):
-        train, evaluate = ((face_eval.train_attributes, face_eval.evaluate_attributes)
-                           if name == "faces-attributes"
-                           else (face_eval.train_segmenter, face_eval.evaluate_segmenter))
-        # only the segmenter has variants: photos with detail, seen through a camera
-        variant = {"detail": True} if detail else {}
-        if camera:
-            variant["camera"] = True
-        options = args.config
-        model, run = train(**options, checkpoint=args.runs / name, device=args.device)
-        if run.interrupted or not args.publish:
-            return run
-        return model, run, evaluate(model.cpu(), **variant), {
-            "description": description,
-            "data": f"ck.data.faces{'(detail=True)' if detail else ''}, seed {face_eval.TRAIN_SEED}, a fresh "
-                    f"stream of renders (held out: seed {face_eval.TEST_SEED})",
-            "evaluation": evaluation,
-        }
-    return recipe
+    attributes = name == "faces-attributes"
+    # only the segmenter has variants: photos with detail, seen through a camera
+    variant = {"detail": True} if detail else {}
+    if camera:
+        variant["camera"] = True
+
+    def train(args):
+        fit = face_eval.train_attributes if attributes else face_eval.train_segmenter
+        return fit(**args.config, checkpoint=args.runs / name, device=args.device)
+
+    def publish(args, trained):
+        evaluate = face_eval.evaluate_attributes if attributes else face_eval.evaluate_segmenter
+        return ck.train.Published(
+            trained.model, evaluate(trained.model.cpu(), **variant), description=description,
+            data=f"ck.data.faces{'(detail=True)' if detail else ''}, seed {face_eval.TRAIN_SEED}, a fresh "
+                 f"stream of renders (held out: seed {face_eval.TEST_SEED})",
+            evaluation=evaluation)
+
+    return ck.train.Recipe(train=train, publish=publish)
 
 
 faces_attributes = _face_eval(
@@ -156,6 +157,10 @@ def _stop_cleanly_on_sigterm():
     signal.signal(signal.SIGTERM, stop)
 
 
+#: What an interrupted command says: its checkpoints keep what was learned.
+RESUME = "Interrupted: run the same command again to resume."
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m coursekit.train", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -202,11 +207,14 @@ def main(argv=None):
     args.publish = args.publish and distributed.is_main()  # rank 0 evaluates and publishes
     if distributed.world_size() > 1:
         torch.distributed.barrier()  # nobody resumes from a checkpoint rank 0 is removing
+    recipe = known[args.model]
     try:
         try:
-            result = known[args.model](args)
+            trained = recipe.train(args)
+            finished = not trained.run.interrupted
+            published = recipe.publish(args, trained) if finished and args.publish else None
         except KeyboardInterrupt:  # raised past a Run, e.g. between the runs of an ablation study
-            print("Interrupted: run the same command again to resume.")
+            print(RESUME)
             return 1
         if distributed.world_size() > 1:
             # Rank 0 evaluates and publishes after training; the others wait for it rather than
@@ -214,17 +222,20 @@ def main(argv=None):
             torch.distributed.barrier()
     finally:
         distributed.teardown()
-    if not isinstance(result, tuple):  # a Run: interrupted, or trained without publishing
-        if result.interrupted:
-            print("Interrupted: run the same command again to resume.")
-            return 1
+    if not finished:
+        print(RESUME)
+        return 1
+    if published is None:  # trained without publishing
         return 0
-    model, run, metrics, extra = result
-    extras, weights_dtype = extra.pop("extras", None), extra.pop("weights_dtype", None)
-    # What every record says, written here once: the configuration it was trained with, in what precision
+    rec = _publish(args, argv, trained.run, published)
+    print(f"Published {args.model}: {rec['metrics']}")
+    return 0
+
+
+def _publish(args, argv, run, published):
+    """Write ``published`` into the zoo with what every record says: the configuration it was trained
+    with, in what precision, how long, on what, and the command that retrains it."""
     bf16 = (args.config.get("bf16") if isinstance(args.config, dict) else getattr(args.config, "bf16", None))
-    extra = {"options": as_record(args.config), "precision": ck.core.training_precision(args.device, bf16),
-             **extra}
     # The command that retrains the model; where its outputs go (--runs, --zoo) does not change it.
     words, skip = [], False
     for word in argv:
@@ -236,17 +247,20 @@ def main(argv=None):
         else "python -m"
     command = f"{launcher} coursekit.train " + " ".join(words)
     dev = args.device
-    rec = ck.zoo.publish(args.model, model.cpu(), {
-        **extra, "steps": run.step, "wall_time_s": round(run.seconds, 1),
-        "cpu_time_s": round(run.cpu_seconds, 1),
+    record = {
+        "options": as_record(args.config) if published.options is None else published.options,
+        "precision": ck.core.training_precision(dev, bf16),
+        "description": published.description, "data": published.data,
+        **({"evaluation": published.evaluation} if published.evaluation else {}),
+        "steps": run.step, "wall_time_s": round(run.seconds, 1), "cpu_time_s": round(run.cpu_seconds, 1),
         "device": f"{dev} ({platform.processor() or platform.machine()}, {torch.get_num_threads()} threads)"
                   if dev.type == "cpu"
                   else f"{dev} ({torch.cuda.get_device_name() if dev.type == 'cuda' else dev})",
         "processes": distributed.world_size(),
-        "metrics": metrics, "command": command.strip(),
-    }, extras=extras, zoo_dir=Path(args.zoo) if args.zoo else None, weights_dtype=weights_dtype)
-    print(f"Published {args.model}: {rec['metrics']}")
-    return 0
+        "metrics": published.metrics, "command": command.strip(),
+    }
+    return ck.zoo.publish(args.model, published.model.cpu(), record, extras=published.extras,
+                          zoo_dir=Path(args.zoo) if args.zoo else None, weights_dtype=published.weights_dtype)
 
 
 if __name__ == "__main__":

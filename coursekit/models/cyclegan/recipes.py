@@ -1,7 +1,9 @@
 """Notebook 04's zoo models: what ``python -m coursekit.train NAME`` runs for each (:data:`RECIPES`).
 
-A recipe trains (resuming from ``args.runs / NAME``), then, when asked to publish, returns
-``(model, run, metrics, record)`` for the zoo; interrupted or not publishing, it returns the run.
+A recipe is a ``ck.train.Recipe``: its ``train`` trains as ``args.config`` says (:data:`CONFIGS`, with
+the command line's ``--set`` changes), resuming from ``args.runs / NAME``, and returns the training
+function's named result; its ``publish`` evaluates a finished training and returns a
+``ck.train.Published``, the model and what its zoo record says.
 """
 
 import torch
@@ -14,35 +16,35 @@ from coursekit.models.judge import PRINTED_JUDGE_2, train_colour_judge, train_pr
 from coursekit.train.config import as_record
 
 
-def printed_judge(args):
-    model, run = train_printed_judge(**args.config, checkpoint=args.runs / "printed-judge",
-                                     device=args.device)
-    if run.interrupted or not args.publish:
-        return run
-    return model, run, _printed_judge_metrics(model), {
-        "description": "Classifier of the printed digits (notebook 04), trained on fresh renders only: "
-                       "it reads CycleGAN's MNIST -> printed translations.",
-        "data": "ck.data.printed_digits, seed 0, a fresh stream of renders (held out: seed 1)",
-        "evaluation": "class accuracy on 1,000 printed digits of seed 1; mnist_judge_accuracy: the MNIST "
-                      "judge on the same digits in grey (the domain gap)",
-    }
+def _printed_judge(name, description, data, evaluation, weights_dtype=None):
+    """The recipe of a classifier of the printed digits: trained on a stream of renders, scored on 1,000
+    held-out ones (:func:`_printed_judge_metrics`)."""
+    def train(args):
+        return train_printed_judge(**args.config, checkpoint=args.runs / name, device=args.device)
+
+    def publish(args, trained):
+        return ck.train.Published(trained.model, _printed_judge_metrics(trained.model),
+                                  description=description, data=data, evaluation=evaluation,
+                                  weights_dtype=weights_dtype)
+
+    return ck.train.Recipe(train=train, publish=publish)
 
 
-def printed_judge_2(args):
-    model, run = train_printed_judge(**args.config, checkpoint=args.runs / "printed-judge-2",
-                                     device=args.device)
-    if run.interrupted or not args.publish:
-        return run
-    return model, run, _printed_judge_metrics(model), {
-        "weights_dtype": "float16",
-        "description": "A second classifier of the printed digits (notebook 04): another architecture (width "
-                       "48, 256 features), seed and stream of renders than printed-judge. No training loss "
-                       "sees it: it scores the semantic variant of CycleGAN, whose loss reads digits with a "
-                       "classifier.",
-        "data": f"ck.data.printed_digits, seed {PRINTED_JUDGE_2['data_seed']}, a fresh stream of renders "
-                "(held out: seed 1)",
-        "evaluation": "class accuracy on 1,000 printed digits of seed 1",
-    }
+printed_judge = _printed_judge(
+    "printed-judge",
+    "Classifier of the printed digits (notebook 04), trained on fresh renders only: it reads CycleGAN's "
+    "MNIST -> printed translations.",
+    "ck.data.printed_digits, seed 0, a fresh stream of renders (held out: seed 1)",
+    "class accuracy on 1,000 printed digits of seed 1; mnist_judge_accuracy: the MNIST judge on the same "
+    "digits in grey (the domain gap)")
+printed_judge_2 = _printed_judge(
+    "printed-judge-2",
+    "A second classifier of the printed digits (notebook 04): another architecture (width 48, 256 features), "
+    "seed and stream of renders than printed-judge. No training loss sees it: it scores the semantic variant "
+    "of CycleGAN, whose loss reads digits with a classifier.",
+    f"ck.data.printed_digits, seed {PRINTED_JUDGE_2['data_seed']}, a fresh stream of renders (held out: "
+    "seed 1)",
+    "class accuracy on 1,000 printed digits of seed 1", weights_dtype="float16")
 
 
 def _printed_judge_metrics(model):
@@ -53,50 +55,53 @@ def _printed_judge_metrics(model):
             "mnist_judge_accuracy": round(mnist, 4), "images": 1000}
 
 
-def mnist_colour_judge(args):
-    model, run = train_colour_judge(**args.config, checkpoint=args.runs / "mnist-colour-judge",
-                                    device=args.device)
-    if run.interrupted or not args.publish:
-        return run
-    model = model.cpu()
+def train_mnist_colour_judge(args):
+    return train_colour_judge(**args.config, checkpoint=args.runs / "mnist-colour-judge", device=args.device)
+
+
+def publish_mnist_colour_judge(args, trained):
+    model = trained.model.cpu()
     test = ck.data.mnist("test", verbose=False)
     printed = ck.data.printed_digits(1000, seed=1)
-    return model, run, {
+    metrics = {
         "accuracy": round(ck.metrics.class_accuracy(to_rgb(test.images), test.labels, judge=model), 4),
         "accuracy_recoloured": round(ck.metrics.class_accuracy(recoloured_mnist(test.images), test.labels,
                                                                judge=model), 4),
         "printed_accuracy": round(ck.metrics.class_accuracy(printed.images, printed.labels, judge=model), 4),
-        "images": len(test)}, {
-        "description": "Classifier of MNIST's digits in any colours (notebook 04): CyCADA's source "
-                       "classifier, frozen in the semantic loss of mnist-cyclegan-semantic. Trained on "
-                       "MNIST's labels only.",
-        "data": f"{test.source}, train split, shifted, rotated and painted in random colours",
-        "evaluation": "class accuracy on the held-out MNIST digits (white on black, and painted in the "
-                      "printed digits' colours); printed_accuracy: on 1,000 printed digits of seed 1 "
-                      "(never trained on)",
-    }
+        "images": len(test)}
+    return ck.train.Published(
+        model, metrics,
+        description="Classifier of MNIST's digits in any colours (notebook 04): CyCADA's source classifier, "
+                    "frozen in the semantic loss of mnist-cyclegan-semantic. Trained on MNIST's labels only.",
+        data=f"{test.source}, train split, shifted, rotated and painted in random colours",
+        evaluation="class accuracy on the held-out MNIST digits (white on black, and painted in the printed "
+                   "digits' colours); printed_accuracy: on 1,000 printed digits of seed 1 (never trained on)")
 
 
-def faces_pix2pix_photo(args):
+#: faces-pix2pix-photo's U-Net width: a reference, kept small.
+PHOTO_WIDTH = 16
+
+
+def train_faces_pix2pix_photo(args):
     """Notebook 03's Pix2Pix the other way, photo -> label map: the paired reference of CycleGAN's
     photo -> labels."""
-    config = pix2pix.config_for("photo", width=16)  # a reference, kept small
-    G, _, run = pix2pix.train_pix2pix(**args.config, checkpoint=args.runs / "faces-pix2pix-photo",
-                                      device=args.device, config=config)
-    if run.interrupted or not args.publish:
-        return run
+    return pix2pix.train_pix2pix(**args.config, checkpoint=args.runs / "faces-pix2pix-photo",
+                                 device=args.device, config=pix2pix.config_for("photo", width=PHOTO_WIDTH))
+
+
+def publish_faces_pix2pix_photo(args, trained):
+    G = trained.G
     test = ck.faces.faces(200, size=64, seed=pix2pix.TEST_SEED)
     torch.manual_seed(0)  # dropout, the paper's only noise, stays on
     scores = cyclegan.map_scores(cyclegan.labels_of(pix2pix.translate(G.cpu(), test.images)), test.labels)
-    return G, run, {**scores, "images": 200}, {
-        "options": {**as_record(args.config), "width": 16},
-        "weights_dtype": "float16",
-        "description": "Pix2Pix U-Net generator (width 16), photo -> label map of a rendered face (notebook "
-                       "04's paired reference for CycleGAN's photo -> labels): cGAN + 100 L1, PatchGAN "
-                       "70x70.",
-        "data": f"ck.data.faces, 64x64, seed {pix2pix.TRAIN_SEED}, a fresh stream of renders",
-        "evaluation": "cyclegan.labels_of(G's label picture) against the true map, 200 held-out faces",
-    }
+    return ck.train.Published(
+        G, {**scores, "images": 200}, weights_dtype="float16",
+        options={**as_record(args.config), "width": PHOTO_WIDTH},  # more than its configuration says
+        description=f"Pix2Pix U-Net generator (width {PHOTO_WIDTH}), photo -> label map of a rendered face "
+                    "(notebook 04's paired reference for CycleGAN's photo -> labels): cGAN + 100 L1, "
+                    "PatchGAN 70x70.",
+        data=f"ck.data.faces, 64x64, seed {pix2pix.TRAIN_SEED}, a fresh stream of renders",
+        evaluation="cyclegan.labels_of(G's label picture) against the true map, 200 held-out faces")
 
 
 #: The configuration each CycleGAN of the zoo is trained with: train_cyclegan's settings.
@@ -130,17 +135,18 @@ DESCRIPTIONS = {
 
 
 def _cyclegan(name):
-    def recipe(args):
-        cpu = torch.device("cpu")
+    def train(args):
         options = args.config
-        task = options["task"]
         # the semantic loss's frozen classifier: a zoo model, named in the record's description
         classifier = (ck.zoo.load("mnist-colour-judge", device=args.device) if options["lambda_semantic"]
                       else None)
-        (G_AB, G_BA, _, _), run = cyclegan.train_cyclegan(**options, classifier=classifier,
-                                                          checkpoint=args.runs / name, device=args.device)
-        if run.interrupted or not args.publish:
-            return run
+        return cyclegan.train_cyclegan(**options, classifier=classifier, checkpoint=args.runs / name,
+                                       device=args.device)
+
+    def publish(args, trained):
+        cpu = torch.device("cpu")
+        task = args.config["task"]
+        G_AB, G_BA, _, _ = trained.nets
         pair, extras = cyclegan.CycleGAN.of(G_AB.cpu(), G_BA.cpu()), None
         if task == "digits":
             judges = ck.zoo.load("mnist-judge", device=cpu), ck.zoo.load("printed-judge", device=cpu)
@@ -169,21 +175,23 @@ def _cyclegan(name):
             extras = {"samples": cyclegan.label_samples(pair.G_AB, pair.G_BA).half()}
             evaluation = ("cyclegan.evaluate_labels: the 200 held-out faces of notebook 03, labels -> photo "
                           "read by faces-segmenter, photo -> labels against the true label maps")
-        return pair, run, metrics, {"extras": extras,
-                                    "weights_dtype": "float16",  # the zoo stays small in git
-                                    "description": DESCRIPTIONS[name],
-                                    "evaluation": evaluation,
-                                    "data": f"cyclegan.Domains({task!r}): unpaired, seed "
-                                            f"{cyclegan.TRAIN_SEED}"}
-    return recipe
+        return ck.train.Published(
+            pair, metrics, extras=extras,
+            weights_dtype="float16",  # the zoo stays small in git
+            description=DESCRIPTIONS[name],
+            data=f"cyclegan.Domains({task!r}): unpaired, seed {cyclegan.TRAIN_SEED}",
+            evaluation=evaluation)
+
+    return ck.train.Recipe(train=train, publish=publish)
 
 
 #: The zoo models of this lecture and the recipe that trains each.
 RECIPES = {
     "printed-judge": printed_judge,
     "printed-judge-2": printed_judge_2,
-    "mnist-colour-judge": mnist_colour_judge,
-    "faces-pix2pix-photo": faces_pix2pix_photo,
+    "mnist-colour-judge": ck.train.Recipe(train=train_mnist_colour_judge, publish=publish_mnist_colour_judge),
+    "faces-pix2pix-photo": ck.train.Recipe(train=train_faces_pix2pix_photo,
+                                           publish=publish_faces_pix2pix_photo),
     "mnist-cyclegan": _cyclegan("mnist-cyclegan"),
     "mnist-cyclegan-semantic": _cyclegan("mnist-cyclegan-semantic"),
     "faces-cyclegan-labels": _cyclegan("faces-cyclegan-labels"),

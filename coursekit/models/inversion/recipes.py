@@ -1,7 +1,9 @@
 """Notebook 07's zoo models: what ``python -m coursekit.train NAME`` runs for each (:data:`RECIPES`).
 
-A recipe trains (resuming from ``args.runs / NAME``), then, when asked to publish, returns
-``(model, run, metrics, record)`` for the zoo; interrupted or not publishing, it returns the run.
+A recipe is a ``ck.train.Recipe``: its ``train`` trains as the declared configuration says
+(:data:`CONFIGS`, ``args.config`` with the command line's ``--set`` changes), resuming from
+``args.runs / NAME``, and returns the training function's named result; its ``publish`` evaluates a
+finished training and returns a ``ck.train.Published``, the model and what its zoo record says.
 """
 
 import torch
@@ -14,14 +16,15 @@ from coursekit.models import inversion
 FACES_STYLEGAN_ENCODER = ck.train.settings(inversion.train_encoder, steps=2000)
 
 
-def faces_stylegan_encoder(args):
-    cpu = torch.device("cpu")
+def train_faces_stylegan_encoder(args):
     G = ck.zoo.load("faces-stylegan", device=args.device)
-    E, run = inversion.train_encoder(G, **args.config, checkpoint=args.runs / "faces-stylegan-encoder",
-                                     device=args.device)
-    if run.interrupted or not args.publish:
-        return run
-    G, E = G.cpu(), E.cpu()
+    return inversion.train_encoder(G, **args.config, checkpoint=args.runs / "faces-stylegan-encoder",
+                                   device=args.device)
+
+
+def publish_faces_stylegan_encoder(args, trained):
+    cpu = torch.device("cpu")
+    G, E = ck.zoo.load("faces-stylegan", device=cpu), trained.model.cpu()  # the G it was trained on
     attributes = ck.zoo.load("faces-attributes", device=cpu)
     targets = inversion.held_out_targets(200, size=G.config.resolution)
     with torch.no_grad():
@@ -32,13 +35,13 @@ def faces_stylegan_encoder(args):
                        attributes, inversion.synthesize(G, E(targets), "w+"), targets),
                    "generated": inversion.reconstruction_scores(
                        attributes, inversion.synthesize(G, E(generated), "w+"), generated)}
-    return E, run, metrics, {
-        "description": "Encoder image -> W+ code of faces-stylegan (notebook 07), trained on pairs G draws "
-                       "itself (code loss + pixel loss of the redrawn image).",
-        "data": "faces-stylegan's own samples, noise off",
-        "evaluation": "inversion.reconstruction_scores on 200 held-out real renders (faces seed 1) and 200 "
-                      "generated faces (codes of seed 5)",
-    }
+    return ck.train.Published(
+        E, metrics,
+        description="Encoder image -> W+ code of faces-stylegan (notebook 07), trained on pairs G draws "
+                    "itself (code loss + pixel loss of the redrawn image).",
+        data="faces-stylegan's own samples, noise off",
+        evaluation="inversion.reconstruction_scores on 200 held-out real renders (faces seed 1) and 200 "
+                   "generated faces (codes of seed 5)")
 
 
 #: The configuration each zoo model of this lecture is trained with.
@@ -46,5 +49,6 @@ CONFIGS = {"faces-stylegan-encoder": FACES_STYLEGAN_ENCODER}
 
 #: The zoo models of this lecture and the recipe that trains each.
 RECIPES = {
-    "faces-stylegan-encoder": faces_stylegan_encoder,
+    "faces-stylegan-encoder": ck.train.Recipe(train=train_faces_stylegan_encoder,
+                                              publish=publish_faces_stylegan_encoder),
 }

@@ -1,8 +1,9 @@
 """Notebook 03's zoo models: what ``python -m coursekit.train NAME`` runs for each (:data:`RECIPES`).
 
-A recipe trains as its declared configuration says (:data:`CONFIGS`, ``args.config`` with the command
-line's ``--set`` changes), resuming from ``args.runs / NAME``; then, when asked to publish, returns
-``(model, run, metrics, record)`` for the zoo; interrupted or not publishing, it returns the run.
+A recipe is a ``ck.train.Recipe``: its ``train`` trains as the declared configuration says
+(:data:`CONFIGS`, ``args.config`` with the command line's ``--set`` changes), resuming from
+``args.runs / NAME``, and returns the training function's named result; its ``publish`` evaluates a
+finished training and returns a ``ck.train.Published``, the model and what its zoo record says.
 """
 
 import torch
@@ -31,11 +32,11 @@ FULL = "L1 + cGAN (the paper)"
 def _pix2pix(task, detail=False):
     name = ("faces-pix2pix" if task == "labels" else f"faces-pix2pix-{task}") + ("-detail" if detail else "")
 
-    def recipe(args):
-        options = args.config
-        G, _, run = pix2pix.train_pix2pix(**options, checkpoint=args.runs / name, device=args.device)
-        if run.interrupted or not args.publish:
-            return run
+    def train(args):
+        return pix2pix.train_pix2pix(**args.config, checkpoint=args.runs / name, device=args.device)
+
+    def publish(args, trained):
+        G, options = trained.G, args.config
         cpu = torch.device("cpu")
         segmenter = ck.zoo.load("faces-segmenter-detail" if detail else "faces-segmenter", device=cpu)
         attributes = ck.zoo.load("faces-attributes", device=cpu)
@@ -57,18 +58,19 @@ def _pix2pix(task, detail=False):
             extras = {"ablations": {variant: row.pop("samples") for variant, row in rows.items()}}
             metrics["ablations"] = {"steps": ablation_steps, "images": 200, **rows}
         with_detail = " with detail (hair strands, skin and background texture)" if detail else ""
-        return G, run, metrics, {
-            "extras": extras, "weights_dtype": "float16",  # 7 M parameters: 15 MB in git instead of 30
-            "description": f"Pix2Pix U-Net generator, {task} -> photo{with_detail} of a rendered face "
-                           "(notebook 03): cGAN + 100 L1, PatchGAN 70x70 (3 layers), dropout as the noise.",
-            "data": f"ck.data.faces{'(detail=True)' if detail else ''}, 64x64, seed {pix2pix.TRAIN_SEED}, "
-                    "a fresh stream of renders",
-            "evaluation": "pix2pix.evaluate(G, task, segmenter, attributes"
-                          f"{', detail=True' if detail else ''}): 200 held-out faces"
-                          + ("; segmenter: faces-segmenter-detail, camera_judge: faces-segmenter-camera"
-                             if detail else ""),
-        }
-    return recipe
+        return ck.train.Published(
+            G, metrics, extras=extras,
+            weights_dtype="float16",  # 7 M parameters: 15 MB in git instead of 30
+            description=f"Pix2Pix U-Net generator, {task} -> photo{with_detail} of a rendered face (notebook "
+                        "03): cGAN + 100 L1, PatchGAN 70x70 (3 layers), dropout as the noise.",
+            data=f"ck.data.faces{'(detail=True)' if detail else ''}, 64x64, seed {pix2pix.TRAIN_SEED}, "
+                 "a fresh stream of renders",
+            evaluation="pix2pix.evaluate(G, task, segmenter, attributes"
+                       f"{', detail=True' if detail else ''}): 200 held-out faces"
+                       + ("; segmenter: faces-segmenter-detail, camera_judge: faces-segmenter-camera"
+                          if detail else ""))
+
+    return ck.train.Recipe(train=train, publish=publish)
 
 
 #: The zoo models of this lecture and the recipe that trains each.

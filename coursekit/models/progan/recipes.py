@@ -1,9 +1,12 @@
 """Notebook 05's zoo models: what ``python -m coursekit.train NAME`` runs for each (:data:`RECIPES`),
 and the configuration each is trained with (:data:`CONFIGS`; ``--set NAME=VALUE`` changes a field).
 
-A recipe trains as ``args.config`` says (resuming from ``args.runs / NAME``), then, when asked to
-publish, returns ``(model, run, metrics, record)`` for the zoo; interrupted or not publishing, the run.
+A recipe is a ``ck.train.Recipe``: its ``train`` trains as ``args.config`` says, resuming from
+``args.runs / NAME``, and returns the training function's named result; its ``publish`` evaluates a
+finished training and returns a ``ck.train.Published``, the model and what its zoo record says.
 """
+
+import torch
 
 import coursekit as ck
 from coursekit.models import progan
@@ -14,34 +17,35 @@ from coursekit.models import progan
 FACES_PROGAN = progan.Training(steps_per_phase=700, lr=3e-3, bf16=False, snapshot_every=50)
 
 
-def faces_progan(args):
+def train_faces_progan(args):
     attributes = ck.zoo.load("faces-attributes", device=args.device)
-    G, _, _, run, snapshots = progan.train_progan(
+    return progan.train_progan(
         args.config, checkpoint=args.runs / "faces-progan", device=args.device,
         stage_end=lambda stage, G: {
             f"fid_{4 * 2 ** stage}px": round(progan.stage_fid(G, stage, attributes), 3)})
-    if run.interrupted or not args.publish:
-        return run
+
+
+def publish_faces_progan(args, trained):
+    run = trained.run
     metrics = {name: run.history.last(name) for name in run.history.names() if name.startswith("fid_")}
-    G, attributes = G.cpu(), attributes.cpu()
+    G, attributes = trained.G_ema.cpu(), ck.zoo.load("faces-attributes", device=torch.device("cpu"))
     final = progan.evaluate(G, attributes, n=1000)
     metrics.update(fid_final_1000=final["fid"], variety=final["variety"])
-    extras = {**progan.pack_snapshots(snapshots), "samples": {"zoo model": progan.sample(G).half()}}
+    extras = {**progan.pack_snapshots(trained.extras), "samples": {"zoo model": progan.sample(G).half()}}
     if args.ablation_steps != 0:  # the lecture's ablation, on the zoo model's own schedule
         rows = progan.ablation_study(attributes, args.config, device=args.device,
                                      checkpoint=args.runs / "faces-progan" / "ablations")
         for name, row in rows.items():
             extras["samples"][name] = row.pop("samples").half()
         metrics["ablations"] = rows
-    return G, run, metrics, {
-        "extras": extras,
-        "description": "ProGAN generator (EMA) for 32x32 faces, grown from 4x4 (notebook 05), Adam lr 3e-3: "
-                       "equalised learning rate, pixel norm, minibatch std, fade-in; WGAN-GP.",
-        "data": "ck.data.faces, seed 0, a fresh stream of renders",
-        "evaluation": "progan.stage_fid: Frechet distance in faces-attributes features, 500 faces per stage "
-                      "(1,000 at the end) against held-out renders at the same resolution; progan.evaluate: "
-                      "that distance and face_eval.attribute_variety of the same 1,000 faces",
-    }
+    return ck.train.Published(
+        G, metrics, extras=extras,
+        description="ProGAN generator (EMA) for 32x32 faces, grown from 4x4 (notebook 05), Adam lr 3e-3: "
+                    "equalised learning rate, pixel norm, minibatch std, fade-in; WGAN-GP.",
+        data="ck.data.faces, seed 0, a fresh stream of renders",
+        evaluation="progan.stage_fid: Frechet distance in faces-attributes features, 500 faces per stage "
+                   "(1,000 at the end) against held-out renders at the same resolution; progan.evaluate: "
+                   "that distance and face_eval.attribute_variety of the same 1,000 faces")
 
 
 #: The configuration each zoo model of this lecture is trained with.
@@ -51,5 +55,5 @@ CONFIGS = {
 
 #: The zoo models of this lecture and the recipe that trains each.
 RECIPES = {
-    "faces-progan": faces_progan,
+    "faces-progan": ck.train.Recipe(train=train_faces_progan, publish=publish_faces_progan),
 }

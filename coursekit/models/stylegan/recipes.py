@@ -1,8 +1,9 @@
 """Notebook 06's zoo models: what ``python -m coursekit.train NAME`` runs for each (:data:`RECIPES`),
 and the configuration each is trained with (:data:`CONFIGS`; ``--set NAME=VALUE`` changes a field).
 
-A recipe trains as ``args.config`` says (resuming from ``args.runs / NAME``), then, when asked to
-publish, returns ``(model, run, metrics, record)`` for the zoo; interrupted or not publishing, the run.
+A recipe is a ``ck.train.Recipe``: its ``train`` trains as ``args.config`` says, resuming from
+``args.runs / NAME``, and returns the training function's named result; its ``publish`` evaluates a
+finished training and returns a ``ck.train.Published``, the model and what its zoo record says.
 """
 
 from dataclasses import replace
@@ -22,12 +23,12 @@ FACES_STYLEGAN_64 = stylegan.Training(steps=3000, detail=True, model=stylegan.St
 FACES_STYLEGAN_EQUAL_COMPUTE = stylegan.Training(steps=3900)
 
 
-def faces_stylegan(args):
-    G, _, D, run, _ = stylegan.train_stylegan(args.config, checkpoint=args.runs / "faces-stylegan",
-                                              device=args.device)
-    if run.interrupted or not args.publish:
-        return run
-    G, cpu = G.cpu(), torch.device("cpu")
+def train_faces_stylegan(args):
+    return stylegan.train_stylegan(args.config, checkpoint=args.runs / "faces-stylegan", device=args.device)
+
+
+def publish_faces_stylegan(args, trained):
+    G, cpu = trained.G_ema.cpu(), torch.device("cpu")
     attributes = ck.zoo.load("faces-attributes", device=cpu)
     metrics = stylegan.evaluate(G, attributes)
     metrics["truncation"] = stylegan.truncation_table(G, attributes)
@@ -35,69 +36,68 @@ def faces_stylegan(args):
     metrics["path_length"] = {space: stylegan.path_length(G, attributes, space) for space in ("z", "w")}
     # D too: notebook 07's editing objective asks it how real an edited face looks
     extras = {"samples": stylegan.sample(G, 16).half(),
-              "mixing": {"zoo model": stylegan.mixing_grid(G).half()}, "discriminator": D.cpu()}
+              "mixing": {"zoo model": stylegan.mixing_grid(G).half()}, "discriminator": trained.D.cpu()}
     if args.ablation_steps != 0:  # the lecture's ablation, on the zoo model's own schedule
         models = stylegan.train_ablations(args.config, checkpoint=args.runs / "faces-stylegan" / "ablations",
                                           device=args.device)
         metrics["ablations"] = {name: stylegan.evaluate(model, attributes) for name, model in models.items()}
         extras["mixing"].update({name: stylegan.mixing_grid(model).half() for name, model in models.items()})
-    return G, run, metrics, {
-        "extras": extras,
-        "description": "StyleGAN generator (EMA) for 32x32 faces (notebook 06): mapping network, modulated "
-                       "and demodulated convs (StyleGAN2), noise, mixing regularisation (p 0.9), R1; "
-                       "ProGAN's discriminator.",
-        "data": "ck.data.faces, seed 0, a fresh stream of renders",
-        "evaluation": "stylegan.evaluate (Frechet distance and variety of 1,000 faces, as faces-progan's; "
-                      "faces from mixed styles; style-mixing scores of 500 pairs), "
-                      "stylegan.truncation_table, stylegan.separability (4,000 faces), stylegan.path_length "
-                      "(1,000 pairs), all read by faces-attributes",
-    }
+    return ck.train.Published(
+        G, metrics, extras=extras,
+        description="StyleGAN generator (EMA) for 32x32 faces (notebook 06): mapping network, modulated and "
+                    "demodulated convs (StyleGAN2), noise, mixing regularisation (p 0.9), R1; ProGAN's "
+                    "discriminator.",
+        data="ck.data.faces, seed 0, a fresh stream of renders",
+        evaluation="stylegan.evaluate (Frechet distance and variety of 1,000 faces, as faces-progan's; faces "
+                   "from mixed styles; style-mixing scores of 500 pairs), stylegan.truncation_table, "
+                   "stylegan.separability (4,000 faces), stylegan.path_length (1,000 pairs), all read by "
+                   "faces-attributes")
 
 
 #: faces-stylegan-64's comparison: the same 64x64 schedule and seed on the flat renders.
 FLAT = "flat renders"
 
 
-def faces_stylegan_64(args):
+def _train_64(args, detail, checkpoint, desc):
+    """faces-stylegan-64's schedule and seed, on faces with detail or on flat renders."""
+    return stylegan.train_stylegan(args.config, detail=detail, checkpoint=checkpoint, device=args.device,
+                                   desc=desc)
+
+
+def train_faces_stylegan_64(args):
     """The style split's conditions (issue 24): more layers (64x64: 10 style inputs, the paper's coarse,
-    middle and fine groups) and data with detail at fine scales; the same G trained on flat renders
-    beside it, as long, so that the two conditions can be told apart."""
-    where = args.runs / "faces-stylegan-64"
+    middle and fine groups) and data with detail at fine scales; :func:`publish_faces_stylegan_64` trains
+    the same G on flat renders beside it, as long, so that the two conditions can be told apart."""
+    return _train_64(args, True, args.runs / "faces-stylegan-64", "stylegan 64 detail")
 
-    def train(detail, checkpoint, desc):
-        result = stylegan.train_stylegan(args.config, detail=detail, checkpoint=checkpoint,
-                                         device=args.device, desc=desc)
-        return result.G_ema, result.run
 
-    G, run = train(True, where, "stylegan 64 detail")
-    if run.interrupted or not args.publish:
-        return run
+def publish_faces_stylegan_64(args, trained):
     attributes = ck.zoo.load("faces-attributes", device=torch.device("cpu"))
-    G = G.cpu()
+    G = trained.G_ema.cpu()
     metrics = stylegan.evaluate(G, attributes, detail=True)
     extras = {"samples": stylegan.sample(G, 16).half(),
               "mixing": {"faces with detail": stylegan.mixing_grid(G).half()}}
     if args.ablation_steps != 0:
-        models = ck.train.ablation_study(
-            {FLAT: {"id": "flat-renders", "detail": False}},
-            lambda name, change, checkpoint: train(change["detail"], checkpoint, name),
-            lambda name, model: model.cpu(), where / "ablations")
+        def train_flat(name, change, checkpoint):
+            result = _train_64(args, change["detail"], checkpoint, name)
+            return result.G_ema, result.run
+
+        models = ck.train.ablation_study({FLAT: {"id": "flat-renders", "detail": False}}, train_flat,
+                                         lambda name, model: model.cpu(),
+                                         args.runs / "faces-stylegan-64" / "ablations")
         flat = models[FLAT]
         metrics["ablations"] = {FLAT: stylegan.evaluate(flat, attributes)}
         extras["samples_flat"] = stylegan.sample(flat, 16).half()
         extras["mixing"][FLAT] = stylegan.mixing_grid(flat).half()
-    return G, run, metrics, {
-        "extras": extras,
-        "weights_dtype": "float16",
-        "description": "StyleGAN generator (EMA) for 64x64 faces with detail (notebook 06, the style split): "
-                       "faces-stylegan's recipe at 64x64, 10 style inputs; the same schedule on flat renders "
-                       "beside it.",
-        "data": "ck.data.faces(detail=True), seed 0, a fresh stream of renders "
-                "(the comparison: flat renders)",
-        "evaluation": "stylegan.evaluate(detail=True): Frechet distance and variety of 1,000 faces against "
-                      "held-out faces with detail (the comparison: flat ones), faces from mixed styles, "
-                      "style-mixing scores of 500 pairs, all read by faces-attributes",
-    }
+    return ck.train.Published(
+        G, metrics, extras=extras, weights_dtype="float16",
+        description="StyleGAN generator (EMA) for 64x64 faces with detail (notebook 06, the style split): "
+                    "faces-stylegan's recipe at 64x64, 10 style inputs; the same schedule on flat renders "
+                    "beside it.",
+        data="ck.data.faces(detail=True), seed 0, a fresh stream of renders (the comparison: flat renders)",
+        evaluation="stylegan.evaluate(detail=True): Frechet distance and variety of 1,000 faces against "
+                   "held-out faces with detail (the comparison: flat ones), faces from mixed styles, "
+                   "style-mixing scores of 500 pairs, all read by faces-attributes")
 
 
 #: The race's other training seeds (seed 0 is the zoo models'): one run each says little when seeds of
@@ -136,31 +136,29 @@ def race_seeds(attributes, args):
                                    args.runs / "faces-stylegan-equal-compute" / "race")
 
 
-def faces_stylegan_equal_compute(args):
+def train_faces_stylegan_equal_compute(args):
     """faces-stylegan's recipe given faces-progan's training compute (the lecture's race, issue 24), scored
     as faces-progan is: the Fréchet distance and variety of 1,000 faces."""
-    G, _, _, run, _ = stylegan.train_stylegan(args.config,
-                                              checkpoint=args.runs / "faces-stylegan-equal-compute",
-                                              device=args.device)
-    if run.interrupted or not args.publish:
-        return run
-    G = G.cpu()
+    return stylegan.train_stylegan(args.config, checkpoint=args.runs / "faces-stylegan-equal-compute",
+                                   device=args.device)
+
+
+def publish_faces_stylegan_equal_compute(args, trained):
+    G = trained.G_ema.cpu()
     attributes = ck.zoo.load("faces-attributes", device=torch.device("cpu"))
     metrics = face_eval.versus_real(attributes, stylegan.sample(G, 1000))
     if args.ablation_steps != 0:  # the same race from other seeds, ProGAN's runs too
         metrics["race"] = race_seeds(attributes, args)
-    return G, run, metrics, {
-        "extras": {"samples": stylegan.sample(G, 16).half()},
-        "weights_dtype": "float16",
-        "description": "StyleGAN generator (EMA) for 32x32 faces: faces-stylegan's recipe trained for "
-                       "faces-progan's compute (its steps' FLOPs counted by python -m coursekit.bench "
-                       "against faces-progan's whole schedule), notebook 06's race.",
-        "data": "ck.data.faces, seed 0, a fresh stream of renders",
-        "evaluation": "face_eval.versus_real: Frechet distance and variety of 1,000 faces (stylegan.sample, "
-                      "seed 0) against held-out renders, as faces-progan's; metrics.race: the same race from "
-                      "training seeds 1 and 2 (StyleGAN in this record's precision, ProGAN in float32 as "
-                      "faces-progan)",
-    }
+    return ck.train.Published(
+        G, metrics, extras={"samples": stylegan.sample(G, 16).half()}, weights_dtype="float16",
+        description="StyleGAN generator (EMA) for 32x32 faces: faces-stylegan's recipe trained for "
+                    "faces-progan's compute (its steps' FLOPs counted by python -m coursekit.bench against "
+                    "faces-progan's whole schedule), notebook 06's race.",
+        data="ck.data.faces, seed 0, a fresh stream of renders",
+        evaluation="face_eval.versus_real: Frechet distance and variety of 1,000 faces (stylegan.sample, "
+                   "seed 0) against held-out renders, as faces-progan's; metrics.race: the same race from "
+                   "training seeds 1 and 2 (StyleGAN in this record's precision, ProGAN in float32 as "
+                   "faces-progan)")
 
 
 #: The configuration each zoo model of this lecture is trained with.
@@ -172,7 +170,8 @@ CONFIGS = {
 
 #: The zoo models of this lecture and the recipe that trains each.
 RECIPES = {
-    "faces-stylegan": faces_stylegan,
-    "faces-stylegan-64": faces_stylegan_64,
-    "faces-stylegan-equal-compute": faces_stylegan_equal_compute,
+    "faces-stylegan": ck.train.Recipe(train=train_faces_stylegan, publish=publish_faces_stylegan),
+    "faces-stylegan-64": ck.train.Recipe(train=train_faces_stylegan_64, publish=publish_faces_stylegan_64),
+    "faces-stylegan-equal-compute": ck.train.Recipe(train=train_faces_stylegan_equal_compute,
+                                                    publish=publish_faces_stylegan_equal_compute),
 }
