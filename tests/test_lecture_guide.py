@@ -145,11 +145,13 @@ def tiny_lecture(tmp_path, monkeypatch):
     folder.mkdir(parents=True)
     for name, text in LECTURE.items():
         (folder / name).write_text(textwrap.dedent(text))
+    # the registries imported before the lecture is added: one imported after would keep it past the test
+    registries = [importlib.import_module(m) for m in ("coursekit.check", "coursekit.widgets",
+                                                       "coursekit.train.__main__")]
     monkeypatch.setattr(coursekit.models, "__path__", [*coursekit.models.__path__, str(tmp_path / "models")])
     monkeypatch.setattr(coursekit.models, "LECTURES", (*coursekit.models.LECTURES, "tinylecture"))
-    for module in ("coursekit.check", "coursekit.widgets", "coursekit.train.__main__"):
-        if module in sys.modules:
-            monkeypatch.setattr(sys.modules[module], "LECTURES", coursekit.models.LECTURES, raising=False)
+    for module in registries:
+        monkeypatch.setattr(module, "LECTURES", coursekit.models.LECTURES, raising=False)
     yield importlib.import_module("coursekit.models.tinylecture")
     for name in [m for m in sys.modules if m.startswith("coursekit.models.tinylecture")]:
         del sys.modules[name]
