@@ -26,6 +26,7 @@ import torch
 from coursekit import data as _data
 from coursekit import feedback
 from coursekit import outcomes as _outcomes
+from coursekit import probe
 from coursekit.models import LECTURES
 
 
@@ -112,9 +113,9 @@ def _first_line(error):
     return str(error).strip().splitlines()[0] if str(error).strip() else "(no message)"
 
 
-def _explain(error):
+def _explain(error, sizes=None):
     """The hint for an error a student's code raised: the cause where it is a known one, not PyTorch's
-    advice."""
+    advice; the sizes a shape error names, by what they are (``sizes``: {size: its name})."""
     text = str(error)
     if "backward through the graph a second time" in text:
         return ("The generated images were used in D's loss without .detach(): D's backward pass went on "
@@ -136,6 +137,9 @@ def _explain(error):
     if "Sizes of tensors must match except in dimension" in text:
         return ("torch.cat joins tensors that agree in every dimension but the joined one: print the shapes "
                 "you join (in a U-Net, each decoder output meets the encoder output of its own resolution).")
+    said = probe.error_words(error, sizes or {})
+    if said:
+        return said[0].upper() + said[1:] + "."
     if "must match the size" in text or "shape" in text and "mismatch" in text:
         return ("Two tensors' shapes do not fit: print the shapes of the inputs and of each intermediate "
                 "result.")
@@ -184,7 +188,8 @@ class Check:
                                      f"notebook goes on."])
             except Exception as e:  # the student's error, reported rather than raised
                 return self._fail(rep, case, f"raised {type(e).__name__}: {_first_line(e)}",
-                                  self._recognise_error(case, e) or _explain(e))
+                                  self._recognise_error(case, e)
+                                  or _explain(e, probe.size_names(self.reference, case.make())))
             problem, hint = self._compare(got, expected)
             if problem:
                 # a recognised mistake names the cause better than the symptom; then a relation
@@ -195,6 +200,9 @@ class Check:
                     if self.behaviours is not None and not named:
                         problem, hint = ("it behaves otherwise than the task asks",
                                          problem[0].upper() + problem[1:] + ".")
+                elif problem.startswith("returned shape") and not named:
+                    said = probe.shape_words(got, expected, probe.size_names(self.reference, case.make()))
+                    hint = said[0].upper() + said[1:] + "." if said else hint
                 return self._fail(rep, case, problem, named or hint)
             rep.passed += 1
             outputs.append(got)
@@ -289,6 +297,9 @@ class Check:
                                          [list(self.terms.split(*args)) for _, _, args in outputs],
                                          [list(self.terms.weights(*args)) for _, _, args in outputs],
                                          self.terms.names)
+        if not said and self.formula:  # how the result answers to its inputs
+            said = (probe.replaced_argument(self, fn) or probe.ignored_argument(self, fn)
+                    or probe.batch_mixing(self, fn))
         said = said or feedback.diagnose(cases)
         return said[0].upper() + said[1:] + ("" if said.endswith(".") else ".") if said else None
 

@@ -53,6 +53,8 @@ def counts_of(args):
                 found.setdefault("the values of one image (C·H·W)", c * h * w)
         if a.dim() == 2 and a.shape[1] > 1:
             found.setdefault("the features of one row", a.shape[1])
+        if a.dim() >= 3:  # a stack of kernels (N, C_out, C_in, k, k): what one output value sums over
+            found.setdefault(f"the values along the last {a.dim() - 2} dimensions", math.prod(a.shape[2:]))
         found.setdefault("the number of elements", a.numel())
     return found
 
@@ -77,6 +79,11 @@ def _name_factor(k, counts):
             return f"{sign}{n:g} times", name, "sum"
         if n > 1 and math.isclose(size, 1 / n, rel_tol=1e-3):
             return f"{sign}1/{n:g} of", name, "mean"
+    for name, n in named.items():  # under a square root: a norm of a mean where the formula's is of a sum
+        if n > 3 and math.isclose(size, math.sqrt(n), rel_tol=1e-3):
+            return f"{sign}√{n:g} times", name, "root-sum"
+        if n > 3 and math.isclose(size, 1 / math.sqrt(n), rel_tol=1e-3):
+            return f"{sign}1/√{n:g} of", name, "root-mean"
     return None
 
 
@@ -125,15 +132,20 @@ def relation(got, expected, counts):
         named = _name_factor(k, counts)
         if named:
             how, name, kind = named
-            tail = (f"a sum over {name} where the formula averages" if kind == "sum"
-                    else f"an average over {name} where the formula sums, or a division too many")
+            tail = {"sum": f"a sum over {name} where the formula averages",
+                    "mean": f"an average over {name} where the formula sums, or a division too many",
+                    "root-sum": f"under a square root, a mean over {name} where the formula sums (a root "
+                                "of a mean for a root of a sum, or a division by it)",
+                    "root-mean": f"under a square root, a sum over {name} where the formula averages (a "
+                                 "root of a sum for a root of a mean)"}[kind]
             if name == "2":
                 tail = ("a factor 2 too many: two terms counted twice, or a ½ or mean lost" if kind == "sum"
                         else "half the expected: two terms averaged where the formula adds them, "
                              "or a ½ too many")
             return (f"factor:{name}:{kind}:{k < 0}", f"your result is {how} the expected: {tail}")
-        return (f"factor-unnamed:{k:.6g}", f"your result is {k:.4g} times the expected on every case: a "
-                "constant factor is off (a weight, a 2, or a mean where the formula sums)")
+        if g.numel() > 1:  # a single number is always some multiple of another: that says nothing
+            return (f"factor-unnamed:{k:.6g}", f"your result is {k:.4g} times the expected on every case: a "
+                    "constant factor is off (a weight, a 2, or a mean where the formula sums)")
     d = g - e
     if d.numel() > 1 and d.std() < 1e-6 * max(1.0, float(e.abs().max())) and d.abs().max() > 1e-5:
         c = float(d.flatten()[0])
@@ -164,9 +176,17 @@ def relation(got, expected, counts):
     part = _wrong_part(g, e)
     if part is not None:
         dim, lo, hi, size = part
-        return (f"part:{dim}:{lo}:{hi}:{size}", f"your result is right except at indices {lo}..{hi - 1} of "
+        # the same part on cases of other sizes: counted from the start, or from the end (a joined tail)
+        where = f"start:{hi}" if lo == 0 else f"end:{size - lo}:{size - hi}"
+        return (f"part:{dim}:{where}", f"your result is right except at indices {lo}..{hi - 1} of "
                 f"dimension {dim} (of {size}): the part built there is wrong (a piece joined with torch.cat, "
                 "a channel added, or a slice)")
+    along = _ratio_along(g, e)
+    if along is not None:
+        return (f"ratio-along:{along}", "your result is the expected scaled by a factor that is the same "
+                f"along dimension {along} and changes across the others: each slice along dimension {along} "
+                "keeps its direction but not its length, so the quantity that scales it (a norm, a root mean "
+                "square, a standard deviation, a sum of squares) is computed otherwise")
     if g.numel() >= 8 and _monotone(g, e):
         return ("monotone", "your result rises and falls with the expected everywhere, with other values: "
                 "the right quantity passed through another function (a sigmoid for a tanh, a missing log, "
@@ -184,8 +204,22 @@ def _wrong_part(g, e):
         rows = wrong.movedim(dim, 0).reshape(g.shape[dim], -1).any(1)
         idx = rows.nonzero().flatten()
         lo, hi = int(idx.min()), int(idx.max()) + 1
-        if hi - lo < g.shape[dim] and rows[lo:hi].all():
+        if hi - lo < g.shape[dim]:
             return dim, lo, hi, g.shape[dim]
+    return None
+
+
+def _ratio_along(g, e):
+    """The dimension along which ``g / e`` is constant (and positive) while it changes across the others,
+    or None: a per-slice scale computed otherwise."""
+    if g.dim() < 2 or (e.abs() < 1e-6).any() or not torch.isfinite(g).all():
+        return None
+    r = g / e
+    if (r <= 0).any() or torch.allclose(r, r.flatten()[0].expand_as(r), rtol=1e-3):
+        return None
+    for dim in range(g.dim()):
+        if g.shape[dim] > 1 and torch.allclose(r, r.narrow(dim, 0, 1).expand_as(r), rtol=1e-3, atol=1e-6):
+            return dim
     return None
 
 
@@ -231,14 +265,14 @@ def _monotone(g, e):
 
 
 #: Relations that say less than a loss's terms can: a factor no count names, an affine map, a monotone one.
-WEAK = ("factor-unnamed:", "affine:", "monotone", "offset-along:")
+WEAK = ("factor-unnamed:", "affine:", "monotone", "offset-along:", "ratio-along:")
 
 
 def diagnose(cases, weak=True):
     """The relation that holds on every case, in words, or None (``weak=False``: not the vague ones).
     ``cases``: ``[(got, expected, counts)]`` (cases whose expected value is all zeros say nothing about a
     factor and are left out)."""
-    found = None
+    found, few = None, []
     for got, expected, counts in cases:
         if torch.is_tensor(expected) and torch.is_tensor(got) and close(got, expected):
             continue  # this case passed: it neither confirms nor contradicts a relation
@@ -246,14 +280,17 @@ def diagnose(cases, weak=True):
             r = relation(got, expected, counts)
         except (RuntimeError, ValueError, IndexError):  # an output no relation can read: no diagnosis
             return None
-        if r is None and torch.is_tensor(got) and got.numel() < 3:
-            continue  # two numbers fit too many relations to tell: the other cases decide
+        if torch.is_tensor(got) and got.numel() < 3:
+            few.append(r)  # two numbers fit too many relations to tell: the other cases decide
+            continue
         if r is None:
             return None
         if found is None:
             found = r
         elif r[0] != found[0]:
             return None
+    if found is None and few and all(r is not None and r[0] == few[0][0] for r in few):
+        found = few[0]  # only small cases, all of one mind
     if found and not weak and found[0].startswith(WEAK):
         return None
     return found[1] if found else None
@@ -340,8 +377,24 @@ FORMS = {
          lambda x, y: torch.nn.functional.binary_cross_entropy_with_logits(x, y * 0.8 + 0.1)),
         ("a smoothed real target (0.9 for 1)",
          lambda x, y: torch.nn.functional.binary_cross_entropy_with_logits(x, y * 0.9)),
+        ("minus the mean probability of the target: the probability itself where the formula takes its log",
+         lambda x, y: -_probability_of(x, y).mean()),
+        ("the mean probability of the other class: the probability where the formula takes minus its log",
+         lambda x, y: (1 - _probability_of(x, y)).mean()),
+        ("minus the log of the mean probability: the log taken after the mean where the formula averages "
+         "the logs", lambda x, y: -_probability_of(x, y).mean().log()),
+        ("the hinge loss (another GAN's): a margin of 1 on the logits",
+         lambda x, y: torch.relu(1 - (2 * y - 1) * x).mean()),
+        ("minus the mean logit (the Wasserstein GAN's critic loss), without the log-sigmoid",
+         lambda x, y: -((2 * y - 1) * x).mean()),
     ]),
 }
+
+
+def _probability_of(logits, target):
+    """The probability a sigmoid gives each logit's target class (target 1 or 0)."""
+    p = torch.sigmoid(logits)
+    return target * p + (1 - target) * (1 - p)
 
 
 def replaced_term(outputs, values, weights, forms, names):

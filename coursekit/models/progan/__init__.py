@@ -352,8 +352,8 @@ def train_progan(training=None, checkpoint=None, device=None, stage_end=None, pl
     run, extras)`` whose ``extras`` are the snapshots: {"steps", "stage", "alpha" (K,), "images" (K,
     snapshot_z, C, S, S)}, the EMA generator's images of fixed codes, upsampled to the final size,
     every ``snapshot_every`` steps while it grows and one phase more (the resolution/α scrubber of
-    notebook 05); they are part of the checkpoint, so they survive a resume.  With ``curve_every`` the history holds the quality curve of
-    the grown G (``ck.train.Curve``; at the final size only)."""
+    notebook 05); they are part of the checkpoint, so they survive a resume.  With ``curve_every`` the
+    history holds the quality curve of the grown G (``ck.train.Curve``; at the final size only)."""
     t = _config.override(training or Training(), changes)
     dev = device or ck.device()
     config, steps_per_phase, batch_size = t.model, t.steps_per_phase, t.batch_size
