@@ -32,6 +32,7 @@ def symbol(name):
 def close(a, b, atol=ATOL, rtol=RTOL):
     """Same shape and the same values (NaN equals NaN)."""
     return (torch.is_tensor(a) and torch.is_tensor(b) and a.shape == b.shape
+            and not a.is_complex() and not b.is_complex()
             and torch.allclose(a.double(), b.double(), atol=atol, rtol=rtol, equal_nan=True))
 
 
@@ -124,6 +125,10 @@ def relation(got, expected, counts):
         return ("nonfinite", f"your result holds {what}" + (f" (first at {where})" if where else "") +
                 ": a division by zero, the log of 0 or the square root of a negative number; "
                 "see where a small ε belongs")
+    rounded = _rounded(g, e)
+    if rounded:
+        return (f"rounded:{rounded}", f"your result is the expected rounded to {rounded}: a lower precision "
+                "somewhere (.half(), bfloat16, or an integer step) where the course computes in float32")
     if e.abs().max() > 1e-8 and close(g, -e):
         return ("negative", "your result is exactly the negative of the expected: a sign is flipped (a minus "
                 "lost or one too many, or a loss maximised where it should be minimised)")
@@ -170,17 +175,20 @@ def relation(got, expected, counts):
     if (e >= 0).all() and close(g * g, e) and not close(g, e):
         return ("root", "your result is the square root of the expected: a square root too many (σ where σ² "
                 "belongs)")
+    clamp = _clamped(g, e)
+    if clamp:
+        lo, hi = clamp
+        return ("clamped", f"your result is the expected cut off at [{lo:.4g}, {hi:.4g}]: a clamp (or a "
+                "ReLU) where the formula has none, or bounds too narrow")
     order = _order(g, e)
     if order:
         return ("order", f"your result holds {order}")
     part = _wrong_part(g, e)
     if part is not None:
         dim, lo, hi, size = part
-        # the same part on cases of other sizes: counted from the start, or from the end (a joined tail)
-        where = f"start:{hi}" if lo == 0 else f"end:{size - lo}:{size - hi}"
-        return (f"part:{dim}:{where}", f"your result is right except at indices {lo}..{hi - 1} of "
-                f"dimension {dim} (of {size}): the part built there is wrong (a piece joined with torch.cat, "
-                "a channel added, or a slice)")
+        return (f"part:{dim}", f"your result is right except at indices {lo}..{hi - 1} of dimension {dim} "
+                f"(of {size}, on the first case that fails): the part built there is wrong (a piece joined "
+                "with torch.cat, a channel added, or a slice)")
     along = _ratio_along(g, e)
     if along is not None:
         return (f"ratio-along:{along}", "your result is the expected scaled by a factor that is the same "
@@ -194,13 +202,33 @@ def relation(got, expected, counts):
     return None
 
 
+def _rounded(g, e):
+    """The lower precision ``g`` is ``e`` rounded to ("half precision", "bfloat16"), or None."""
+    if not torch.isfinite(g).all() or not close(g, e, rtol=1e-2, atol=1e-2):
+        return None
+    for name, dtype in (("half precision (float16)", torch.float16), ("bfloat16", torch.bfloat16)):
+        if close(g, e.to(dtype).double(), rtol=1e-6, atol=1e-7):
+            return name
+    return None
+
+
+def _clamped(g, e):
+    """(low, high) when ``g`` is ``e`` clamped to a range it leaves (some entries cut), else None."""
+    if g.numel() < 4 or not torch.isfinite(g).all():
+        return None
+    lo, hi = float(g.min()), float(g.max())
+    if not close(g, e.clamp(lo, hi)) or close(g, e):
+        return None
+    return lo, hi
+
+
 def _wrong_part(g, e):
     """(dim, first, end, size) when every wrong entry lies in one run of indices of one dimension, and
     the entries outside it are right; else None."""
     wrong = ~torch.isclose(g, e, rtol=RTOL, atol=ATOL, equal_nan=True)
     if g.dim() < 1 or not wrong.any() or wrong.all():
         return None
-    for dim in range(g.dim()):
+    for dim in range(min(g.dim(), 2)):  # pieces are joined along the batch or the channels, not in an image
         rows = wrong.movedim(dim, 0).reshape(g.shape[dim], -1).any(1)
         idx = rows.nonzero().flatten()
         lo, hi = int(idx.min()), int(idx.max()) + 1
@@ -302,8 +330,9 @@ def fit_terms(outputs, terms):
     term values per case."""
     A = torch.tensor(terms, dtype=torch.float64)
     y = torch.tensor(outputs, dtype=torch.float64)
-    if A.shape[0] <= A.shape[1] or not torch.isfinite(y).all():  # more cases than terms, or any fit is exact
-        return None
+    informative = int((A.abs().sum(1) > 1e-9).sum())  # a case whose terms are all zero says nothing
+    if informative <= A.shape[1] or torch.linalg.matrix_rank(A) < A.shape[1] or not torch.isfinite(y).all():
+        return None  # more telling cases than terms, or any fit is exact
     w = torch.linalg.lstsq(A, y.unsqueeze(1)).solution.squeeze(1)
     if not torch.allclose(A @ w, y, rtol=1e-4, atol=1e-6):
         return None
@@ -335,7 +364,7 @@ def describe_weights(fitted, names, weights, words=None):
         elif any(math.isclose(f, v, rel_tol=1e-3) for v in words):
             said.append(f"{name} is weighed by {words[min(words, key=lambda v: abs(v - f))]} where the "
                         f"formula has {weight}")
-        elif any(math.isclose(f / r, m, rel_tol=1e-3) for m in (0.5, 2, -0.5, -2)) if r else False:
+        elif r and any(math.isclose(f / r, m, rel_tol=1e-3) for m in (0.5, 2, -0.5, -2, 0.25, 4)):
             said.append(f"{name} is weighed {f / r:g} times the formula's {weight}")
         else:
             return None  # weights that no mistake explains: a fit by chance, not a diagnosis
@@ -351,6 +380,9 @@ FORMS = {
         ("a sum over each image, then a mean over the batch",
          lambda a, b: (a - b).abs().flatten(1).sum(1).mean()),
         ("the Euclidean norm of the difference", lambda a, b: (a - b).flatten().norm()),
+        ("the smooth L1 (Huber) loss", lambda a, b: torch.nn.functional.smooth_l1_loss(a, b)),
+        ("the Euclidean distance of each pixel's values over the channels, averaged",
+         lambda a, b: (a - b).norm(dim=1).mean()),
     ]),
     "mse": ("the mean squared error", [
         ("a mean absolute difference (L1)", lambda a, b: (a - b).abs().mean()),
@@ -387,6 +419,30 @@ FORMS = {
          lambda x, y: torch.relu(1 - (2 * y - 1) * x).mean()),
         ("minus the mean logit (the Wasserstein GAN's critic loss), without the log-sigmoid",
          lambda x, y: -((2 * y - 1) * x).mean()),
+        ("the cross-entropy of one averaged logit: the logits averaged before the loss",
+         lambda x, y: torch.nn.functional.binary_cross_entropy_with_logits(x.mean(), y.mean())),
+        ("the cross-entropy of each image's averaged logit: a patch's verdicts averaged before the loss",
+         lambda x, y: torch.nn.functional.binary_cross_entropy_with_logits(x.flatten(1).mean(1),
+                                                                           y.flatten(1).mean(1))),
+    ]),
+    "ce": ("the cross-entropy of the logits against the target classes", [
+        ("a cross-entropy of probabilities: a softmax applied before F.cross_entropy, which applies its own",
+         lambda x, y: torch.nn.functional.cross_entropy(x.softmax(1), y)),
+        ("a cross-entropy with the softmax taken over the batch (dimension 0), not the classes",
+         lambda x, y: torch.nn.functional.nll_loss(x.log_softmax(0), y)),
+        ("a cross-entropy with smoothed labels (label_smoothing=0.1)",
+         lambda x, y: torch.nn.functional.cross_entropy(x, y, label_smoothing=0.1)),
+        ("a binary cross-entropy per class against the one-hot target, not the softmax's cross-entropy",
+         lambda x, y: torch.nn.functional.binary_cross_entropy_with_logits(
+             x, torch.nn.functional.one_hot(y, x.shape[1]).to(x.dtype))),
+        ("the negative log-likelihood of the logits themselves: the log-softmax forgotten",
+         lambda x, y: torch.nn.functional.nll_loss(x, y)),
+        ("minus the mean probability of the target class: the log forgotten",
+         lambda x, y: -x.softmax(1).gather(1, y[:, None]).mean()),
+        ("a sum over the batch, not a mean",
+         lambda x, y: torch.nn.functional.cross_entropy(x, y, reduction="sum")),
+        ("the share of images whose class differs (an error rate, which has no gradient)",
+         lambda x, y: (x.argmax(1) != y).float().mean()),
     ]),
 }
 
@@ -400,20 +456,26 @@ def _probability_of(logits, target):
 def replaced_term(outputs, values, weights, forms, names):
     """Words when a student's losses are the reference's with one term computed another way (FORMS), the
     weights kept; else None.  Per case: ``values`` the terms, ``weights`` theirs, ``forms`` (kind, a, b)."""
-    for i, name in enumerate(names):
-        kind = forms[0][i][0]
+    kinds = [kind for kind, _, _ in forms[0]]
+    # each term alone, then every term of one kind at once (the whole loss of another GAN)
+    groups = [[i] for i in range(len(names))] + [[i for i, k in enumerate(kinds) if k == kind]
+                                                  for kind in dict.fromkeys(kinds) if kinds.count(kind) > 1]
+    for group in groups:
+        kind = kinds[group[0]]
         if kind not in FORMS:
             continue
         meant, others = FORMS[kind]
         for words, fn in others:
             try:
-                alt = [sum(w * (float(fn(f[i][1], f[i][2]).detach()) if j == i else v)
+                alt = [sum(w * (float(fn(f[j][1], f[j][2]).detach()) if j in group else v)
                            for j, (v, w) in enumerate(zip(vals, ws)))
                        for vals, ws, f in zip(values, weights, forms)]
-            except (RuntimeError, ValueError):
+            except (RuntimeError, ValueError, IndexError):  # a form this term's shape cannot take
                 continue
             if all(math.isclose(a, o, rel_tol=1e-4, abs_tol=1e-6) for a, o in zip(alt, outputs)):
-                return f"in your loss {name} is {words}, where the formula has {meant}"
+                if len(group) > 1:
+                    return f"in your loss every term is {words}, where the formula has {meant}"
+                return f"in your loss {names[group[0]]} is {words}, where the formula has {meant}"
     return None
 
 
@@ -457,6 +519,8 @@ def coefficients(outputs, terms, weights, names):
             words = tuple(_coefficient_words(float(ci), float(w[n])) for ci, w in zip(c, ws))
             if "?" in words:
                 return None
+            if not any(words):
+                continue  # this sample agrees with the formula (a weight of 0 or 1 hides a square root)
             if found is None:
                 found = words
             elif words != found:

@@ -123,6 +123,13 @@ TENSOR_CHANGES = [
     ("its cumulative product", lambda x: _schedule(x) and bool((x > 0).all() and (x <= 1).all()),
      lambda x: x.cumprod(0)),
     ("one plus it", _float_tensor, lambda x: 1 + x),
+    ("its mean, one number for every entry", lambda x: _float_tensor(x) and x.numel() > 1,
+     lambda x: x.mean().expand_as(x)),
+    ("its average over the channels (dimension 1), the same for every channel",
+     lambda x: _float_tensor(x) and x.dim() >= 3 and x.shape[1] > 1,
+     lambda x: x.mean(1, keepdim=True).expand_as(x)),
+    ("itself with its negative entries set to zero (a ReLU or clamp)",
+     lambda x: _float_tensor(x) and bool((x < 0).any()), lambda x: x.clamp(min=0)),
     ("one minus it", lambda x: _float_tensor(x) and bool((x >= 0).all() and (x <= 1).all()), lambda x: 1 - x),
     ("itself divided by its standard deviation", lambda x: _float_tensor(x) and x.numel() > 2,
      lambda x: x / x.std()),
@@ -190,6 +197,36 @@ def _swapped(args, i, j):
 def _put(args, i, j):
     args[i] = args[j]
     return args
+
+
+def argument_offset(chk, fn):
+    """Words when ``fn``'s result is the expected one minus or plus one of its tensor arguments (the update
+    returned instead of the updated value, a skip connection lost or counted twice); else None."""
+    first = list(chk.cases[0].make())
+    names = _parameter_names(chk.reference, len(first))
+    for i, name in enumerate(names[:len(first)]):
+        if name in NOT_PROBED or not _float_tensor(first[i]):
+            continue
+        p = _said(name)
+        for sign, words in ((-1, f"minus {p}: {p} itself is missing from your result (the change returned "
+                                 "where the changed value belongs, or a skip connection lost)"),
+                            (1, f"plus {p}: {p} is added once too often")):
+            agrees, mattered = True, False
+            for case in chk.cases:
+                args = list(case.make())
+                try:
+                    ref, got = _run(chk, chk.reference, list(case.make())), _run(chk, fn, list(case.make()))
+                    aimed = ref + sign * args[i]
+                except Exception:  # noqa: BLE001 (shapes that do not add: not this relation)
+                    agrees = False
+                    break
+                if aimed.shape != ref.shape or not _same(got, aimed, chk.atol):
+                    agrees = False
+                    break
+                mattered = mattered or bool(args[i].abs().max() > 1e-6)
+            if agrees and mattered:
+                return f"your result is the expected one {words}"
+    return None
 
 
 def _batched(args):
@@ -297,8 +334,9 @@ def ignored_argument(chk, fn):
             return (f"your result does not change when {_said(name)} changes: your function never uses "
                     f"{_said(name)} (or replaces it, e.g. with fresh random numbers or a constant)")
         if got_moves and not ref_moves and chk.cases:
-            return (f"your result changes with {_said(name)}, which the expected result does not depend on: "
-                    f"{_said(name)} is used where it does not belong")
+            return (f"your result changes with small changes of {_said(name)}, which leave the expected "
+                    f"result as it is: the formula uses {_said(name)} only through what they do not move "
+                    "(an argmax, a sign, a count), or not at all")
     return None
 
 
@@ -307,10 +345,13 @@ def size_names(reference, args):
     images, the length of a list, a number argument's value by its name."""
     found = {}
     names = _parameter_names(reference, len(args))
+    batch = next((a.shape[0] for a in args if torch.is_tensor(a) and a.dim() >= 2), None)
     for name, a in zip(names, args):
         if torch.is_tensor(a) and a.dim() >= 1:
-            parts = {4: ("the batch size", "the channels", "the height", "the width"),
-                     2: ("the batch size", f"the features of {name}")}.get(a.dim(), ())
+            # a tensor that carries the batch names its dimensions; another (weights, a schedule) by its name
+            parts = ({4: ("the batch size", "the channels", "the height", "the width"),
+                      2: ("the batch size", f"the features of {name}")}.get(a.dim(), ())
+                     if a.dim() >= 2 and a.shape[0] == batch else ())
             for d, n in enumerate(a.shape):
                 found.setdefault(int(n), parts[d] if d < len(parts) else f"{name}.shape[{d}]")
         elif isinstance(a, (list, tuple)):
@@ -378,6 +419,21 @@ ERRORS = [
      lambda m, s: (f"dimension {m[3]} was asked of a tensor with only {int(m[2]) + 1} dimensions: the tensor "
                    "has fewer dimensions than the code expects (a reduction dropped one, or the wrong "
                    "tensor)")),
+    (r"expanded size of the tensor \((\d+)\) must match the existing size \((\d+)\)",
+     lambda m, s: (f"expand cannot turn a dimension of {_with_name(m[2], s)} into {_with_name(m[1], s)}: "
+                   "only a dimension of size 1 can be expanded (give each label its own channel, then expand "
+                   "the height and width)")),
+    (r"Target size \(torch\.Size\(\[([\d, ]*)\]\)\) must be the same as input size "
+     r"\(torch\.Size\(\[([\d, ]*)\]\)\)",
+     lambda m, s: (f"the loss's target has shape ({m[1]}) where the logits have ({m[2]}): build the target "
+                   "from the logits themselves (torch.ones_like(logits)), not from another tensor")),
+    (r"tensors used as indices must be long, int, byte or bool",
+     lambda m, s: ("an index tensor holds floats: indices must be integers (keep t a long tensor; .long() if "
+                   "it was converted)")),
+    (r"unsupported operand type\(s\) for .*'tuple'|'tuple' object has no attribute",
+     lambda m, s: ("a tuple stands where a number or a tensor belongs: unpack it first (torch.autograd.grad "
+                   "returns one gradient per input, `grad, = ...`; a layer's kernel_size and stride are "
+                   "pairs, take [0])")),
     (r"list index out of range",
      lambda m, s: ("an index ran past the end of a list: the index is drawn over the wrong range (the "
                    "batch's length where the list's belongs, or the other way round)")),

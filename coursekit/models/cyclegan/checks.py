@@ -201,6 +201,8 @@ def _class_logits(seed, n=8, k=10, agree=None):
 
 semantic_loss = Check(
     "semantic_loss",
+    terms=Terms(("the cross-entropy",), lambda lt, ls: (_cyclegan.semantic_loss(lt, ls),),
+                lambda lt, ls: (1,), lambda lt, ls: (("ce", lt, ls.detach().argmax(1)),)),
     variants=[
         ("The target is taken from the wrong side: the class f reads in the *source* image (argmax of "
          "logits_source) is the target for the translation's logits.",
