@@ -141,6 +141,14 @@ def test_retrain_command_publishes_a_zoo_model_with_its_record(tmp_path):
     # the training settings are fields of the record, not prose: what the command trained with
     assert record["options"] == {"steps": 3, "batch_size": 128, "lr": 2e-3, "seed": 0}
     assert 0 <= record["metrics"]["held_out_accuracy"] <= 1 and record["sha256"]
+    assert "previous" not in record  # nothing was there before
+    # retrained, the record keeps the model it replaces for comparison: its steps, cost and numbers
+    assert main(["mnist-judge", "--steps", "4", "--fresh", "--runs", str(tmp_path / "runs"), "--zoo",
+                 str(tmp_path)]) == 0
+    again = ck.checkpoint.read_record(tmp_path / "mnist-judge")
+    assert again["steps"] == 4 and again["previous"]["steps"] == 3
+    assert again["previous"]["metrics"]["held_out_accuracy"] == record["metrics"]["held_out_accuracy"]
+    assert again["previous"]["command"] == record["command"] and "previous" not in again["previous"]
 
 
 def test_every_zoo_model_is_made_by_a_recipe_that_trains_then_publishes():

@@ -259,8 +259,34 @@ def _publish(args, argv, run, published):
         "processes": distributed.world_size(),
         "metrics": published.metrics, "command": command.strip(),
     }
-    return ck.zoo.publish(args.model, published.model.cpu(), record, extras=published.extras,
-                          zoo_dir=Path(args.zoo) if args.zoo else None, weights_dtype=published.weights_dtype)
+    zoo_dir = Path(args.zoo) if args.zoo else ck.zoo.ZOO_DIR
+    extras = dict(published.extras or {})
+    earlier = _previous(zoo_dir / args.model)
+    if earlier is not None:  # the model this one replaces, for comparison (its numbers and faces)
+        record["previous"], samples = earlier
+        if samples is not None:
+            extras["previous_samples"] = samples
+    return ck.zoo.publish(args.model, published.model.cpu(), record, extras=extras or None, zoo_dir=zoo_dir,
+                          weights_dtype=published.weights_dtype)
+
+
+def _previous(path):
+    """What the zoo model at ``path`` that a new one replaces said of itself: ``({"steps", "cpu_time_s",
+    "wall_time_s", "device", "command", "metrics"}, its samples or None)``, its headline metrics only
+    (numbers, and variety's mean); None where there is none or it cannot be read."""
+    try:
+        state, record = ck.checkpoint.read(path)
+    except (ck.checkpoint.CheckpointError, OSError):  # none yet, or unreadable: nothing to compare with
+        return None
+    metrics = {k: v for k, v in record.get("metrics", {}).items() if isinstance(v, (int, float))}
+    variety = record.get("metrics", {}).get("variety")
+    if isinstance(variety, dict) and "mean" in variety:
+        metrics["variety"] = variety["mean"]
+    kept = {k: record[k] for k in ("steps", "cpu_time_s", "wall_time_s", "device", "command") if k in record}
+    samples = state.get("samples")
+    if isinstance(samples, dict):
+        samples = samples.get("zoo model")
+    return {**kept, "metrics": metrics}, samples if torch.is_tensor(samples) else None
 
 
 if __name__ == "__main__":

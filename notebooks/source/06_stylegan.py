@@ -449,11 +449,12 @@ for name, run_ in runs.items():
 #
 # Take two faces, A and B. Give the generator A's $w$ for some layers and B's for the others. In the
 # paper, the **coarse** layers (4–8 px) carry pose, face shape and hair style; the **middle** ones
-# (16 px) smaller features; the **fine** ones (32 px here) colours. Here is the grid: sources B along
-# the top, sources A down the side, and each cell has A's coarse styles with B's middle and fine ones.
+# (16 px) smaller features; the **fine** ones (32 px here) colours. Here is the grid: sources B1–B4
+# along the top, sources A1–A4 down the side, and each cell has A's coarse styles with B's middle and
+# fine ones.
 
 # %%
-ck.viz.show(extras["mixing"]["zoo model"].float(), nrow=5, title="cell (A, B): A's coarse styles, B's others")
+stylegan.show_mixing(extras["mixing"]["zoo model"], title="cell (A, B): A's coarse styles, B's others")
 plt.show()
 
 # %% [markdown]
@@ -533,9 +534,9 @@ for name, scores in models.items():
                     for g, w in (("coarse", 16), ("middle", 17), ("fine", 15)))
     print(f"{name:<32}{cells}   {'yes' if split['coarse']['geometry'] > split['coarse']['colour'] else 'no'}")
 mixing_table(m64["style_mixing"], "\n64×64, faces with detail: share of each factor that follows the group's source A")
-fig, axes = plt.subplots(1, 2, figsize=(10, 5))
+fig, axes = plt.subplots(1, 2, figsize=(14, 7.4))
 for ax, (name, grid) in zip(axes, extras64["mixing"].items()):
-    ck.viz.show(grid.float(), nrow=5, title=f"64×64, {name}: A's coarse styles, B's others", ax=ax)
+    stylegan.show_mixing(grid, title=f"64×64, {name}", ax=ax)
 plt.show()
 
 # %% [markdown]
@@ -573,9 +574,9 @@ for name, row in rows.items():
           f"   (mixed styles cost {row['fid_mixed_styles'] - row['fid']:+.1f})")
 for name, row in m.get("ablations", {}).items():
     mixing_table(row["style_mixing"], f"\n{name}: share that follows A")
-fig, axes = plt.subplots(1, 2, figsize=(9, 4.5))
+fig, axes = plt.subplots(1, 2, figsize=(14, 7.4))
 for ax, (name, grid) in zip(axes, extras["mixing"].items()):
-    ck.viz.show(grid.float(), nrow=5, title=name, ax=ax)
+    stylegan.show_mixing(grid, title=name, ax=ax)
 plt.show()
 
 # %% [markdown]

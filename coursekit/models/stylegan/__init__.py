@@ -418,5 +418,12 @@ def draw_generator(config=None):
     return figures.draw_generator(config or StyleGANConfig())
 
 
+def show_mixing(grid, title=None, ax=None):
+    """A style-mixing grid (:func:`mixing_grid`) drawn large, its sources labelled (``stylegan.figures``)."""
+    from coursekit.models.stylegan import figures  # deferred, as draw_generator
+
+    return figures.show_mixing(grid, title, ax)
+
+
 # The zoo saves and rebuilds this lecture's models by these names.
 register("stylegan.Generator", Generator, StyleGANConfig)

@@ -63,3 +63,27 @@ def draw_generator(config):
     fig.suptitle(f"StyleGAN2's generator as configured: {c.resolution}×{c.resolution}, "
                  f"{len(res)} style inputs", fontsize=10)
     return fig
+
+
+def show_mixing(grid, title=None, ax=None, inches=1.3):
+    """A style-mixing grid (:func:`stylegan.mixing_grid`, (n + 1)² images) drawn large enough to judge by
+    eye: ``inches`` per face (at least 64 px on screen), the sources labelled (B1… along the top, A1… down
+    the left).  Returns the axes."""
+    import matplotlib.pyplot as plt
+
+    n = round(len(grid) ** 0.5) - 1
+    if (n + 1) ** 2 != len(grid):
+        raise ValueError(f"a mixing grid holds (n + 1)² faces; got {len(grid)}: pass stylegan.mixing_grid(G)")
+    if ax is None:
+        _, ax = plt.subplots(figsize=(inches * (n + 1) + 0.6, inches * (n + 1) + 0.9))
+    ck.viz.show(grid.float(), nrow=n + 1, ax=ax)
+    cell = grid.shape[-1] + 2  # make_grid's padding of 2 between faces
+    for k in range(1, n + 1):
+        centre = 2 + k * cell + cell / 2 - 1
+        ax.text(centre, -2, f"B{k}", ha="center", va="bottom", fontsize=10)
+        ax.text(-2, centre, f"A{k}", ha="right", va="center", fontsize=10)
+    ax.text(2 + cell / 2 - 1, 2 + cell / 2 - 1, "A's coarse\nstyles,\nB's others", ha="center", va="center",
+            fontsize=7)
+    if title:
+        ax.set_title(title, pad=18)
+    return ax
