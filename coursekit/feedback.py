@@ -70,6 +70,12 @@ def _factor(got, expected):
     return k if close(got, k * expected.double(), rtol=1e-3, atol=1e-5 * max(1.0, abs(k))) else None
 
 
+#: Constant factors that say what happened: (value, words).
+CONSTANTS = [(1 / math.log(2), "a logarithm in base 2 where the formula takes the natural log"),
+             (1 / math.log(10), "a logarithm in base 10 where the formula takes the natural log"),
+             (math.log(2), "a natural log where the formula takes it in base 2")]
+
+
 def _name_factor(k, counts):
     """Words for a factor k: a count of the case (or one over it), 2 or ½, or None."""
     sign = "the negative of " if k < 0 else ""
@@ -80,6 +86,13 @@ def _name_factor(k, counts):
             return f"{sign}{n:g} times", name, "sum"
         if n > 1 and math.isclose(size, 1 / n, rel_tol=1e-3):
             return f"{sign}1/{n:g} of", name, "mean"
+    for n, words in CONSTANTS:
+        if math.isclose(size, n, rel_tol=1e-4):
+            return f"{sign}{size:.4g} times", words, "constant"
+    for name, n in counts.items():  # Bessel: n − 1 where the formula divides by n, or the reverse
+        for k, root in ((n / (n - 1) if n > 2 else 0, ""), (math.sqrt(n / (n - 1)) if n > 2 else 0, "√")):
+            if k and (math.isclose(size, k, rel_tol=1e-4) or math.isclose(size, 1 / k, rel_tol=1e-4)):
+                return f"{sign}{size:.4g} times", f"{root}n/(n − 1), n {name}", "bessel"
     for name, n in named.items():  # under a square root: a norm of a mean where the formula's is of a sum
         if n > 3 and math.isclose(size, math.sqrt(n), rel_tol=1e-3):
             return f"{sign}√{n:g} times", name, "root-sum"
@@ -142,7 +155,11 @@ def relation(got, expected, counts):
                     "root-sum": f"under a square root, a mean over {name} where the formula sums (a root "
                                 "of a mean for a root of a sum, or a division by it)",
                     "root-mean": f"under a square root, a sum over {name} where the formula averages (a "
-                                 "root of a sum for a root of a mean)"}[kind]
+                                 "root of a sum for a root of a mean)",
+                    "constant": name,
+                    "bessel": f"a factor {name}: an average over n − 1 where the formula divides by n, or "
+                              "the other way round (unbiased=True for unbiased=False, or Bessel's correction "
+                              "forgotten)"}[kind]
             if name == "2":
                 tail = ("a factor 2 too many: two terms counted twice, or a ½ or mean lost" if kind == "sum"
                         else "half the expected: two terms averaged where the formula adds them, "
@@ -383,12 +400,22 @@ FORMS = {
         ("the smooth L1 (Huber) loss", lambda a, b: torch.nn.functional.smooth_l1_loss(a, b)),
         ("the Euclidean distance of each pixel's values over the channels, averaged",
          lambda a, b: (a - b).norm(dim=1).mean()),
+        ("the root of the mean squared error", lambda a, b: (a - b).pow(2).mean().sqrt()),
+        ("the absolute value of the mean difference: the mean taken before the absolute value",
+         lambda a, b: (a - b).mean().abs()),
+        ("the differences averaged over the batch before the absolute value",
+         lambda a, b: (a - b).mean(0).abs().mean()),
+        ("the largest absolute difference (L∞) instead of the mean", lambda a, b: (a - b).abs().max()),
+        ("the L1 of the images averaged over their channels (grey images compared)",
+         lambda a, b: (a.mean(1) - b.mean(1)).abs().mean()),
     ]),
     "mse": ("the mean squared error", [
         ("a mean absolute difference (L1)", lambda a, b: (a - b).abs().mean()),
         ("the root of the mean squared error", lambda a, b: (a - b).pow(2).mean().sqrt()),
         ("a sum over every value, not a mean", lambda a, b: (a - b).pow(2).sum()),
         ("half the mean squared error", lambda a, b: (a - b).pow(2).mean() / 2),
+        ("the smooth L1 (Huber) loss", lambda a, b: torch.nn.functional.smooth_l1_loss(a, b)),
+        ("the largest squared difference instead of the mean", lambda a, b: (a - b).pow(2).max()),
         ("a sum over each image, then a mean over the batch",
          lambda a, b: (a - b).pow(2).flatten(1).sum(1).mean()),
     ]),

@@ -128,6 +128,8 @@ TENSOR_CHANGES = [
     ("its average over the channels (dimension 1), the same for every channel",
      lambda x: _float_tensor(x) and x.dim() >= 3 and x.shape[1] > 1,
      lambda x: x.mean(1, keepdim=True).expand_as(x)),
+    ("itself clamped to [−1, 1]", lambda x: _float_tensor(x) and bool((x.abs() > 1).any()),
+     lambda x: x.clamp(-1, 1)),
     ("itself with its negative entries set to zero (a ReLU or clamp)",
      lambda x: _float_tensor(x) and bool((x < 0).any()), lambda x: x.clamp(min=0)),
     ("one minus it", lambda x: _float_tensor(x) and bool((x >= 0).all() and (x <= 1).all()), lambda x: 1 - x),
@@ -390,6 +392,12 @@ def shape_words(got, expected, sizes):
                     "(a permute, transpose or view mixed up)")
         return (f"your result has shape {g} where the expected has {e}: the right number of values in "
                 "another shape (a view or reshape)")
+    if got.dim() == expected.dim() - 1:
+        for d in range(expected.dim()):
+            if g == e[:d] + e[d + 1:]:
+                return (f"your result has shape {g} where the expected has {e}: dimension {d} (of size "
+                        f"{_with_name(expected.shape[d], sizes)}) is gone, reduced (a mean, a sum, an index) "
+                        "where the formula keeps one value for each of its entries")
     if got.dim() == expected.dim():
         wrong = [d for d in range(got.dim()) if g[d] != e[d]]
         said = "; ".join(f"dimension {d} has {_with_name(g[d], sizes)} where the formula's has "
@@ -434,6 +442,19 @@ ERRORS = [
      lambda m, s: ("a tuple stands where a number or a tensor belongs: unpack it first (torch.autograd.grad "
                    "returns one gradient per input, `grad, = ...`; a layer's kernel_size and stride are "
                    "pairs, take [0])")),
+    (r"can't be cast to the desired output type (\w+)",
+     lambda m, s: (f"an in-place operation (div_, sub_, /=) wrote floats into an integer tensor ({m[1]}): "
+                   "convert first (x.float()), then compute")),
+    (r"all elements of input should be between 0 and 1",
+     lambda m, s: ("F.binary_cross_entropy takes probabilities in [0, 1]; the inputs here are logits: use "
+                   "F.binary_cross_entropy_with_logits, which applies the sigmoid itself")),
+    (r"'NoneType'",
+     lambda m, s: ("a value your code uses is None: .grad is filled only by .backward() (torch.autograd.grad "
+                   "returns the gradients instead), and a function without `return` gives None")),
+    (r"expected scalar type Long but found Float|Expected floating point type for target|"
+     r"expected .*Long.*got.*Float",
+     lambda m, s: ("the target classes must be integer indices (long): argmax gives the index of the largest "
+                   "value, max(...)[0] its value")),
     (r"list index out of range",
      lambda m, s: ("an index ran past the end of a list: the index is drawn over the wrong range (the "
                    "batch's length where the list's belongs, or the other way round)")),
