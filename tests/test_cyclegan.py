@@ -123,7 +123,8 @@ def test_the_ablation_study_trains_each_variant_and_scores_it(tmp_path):
 
     rows = C.ablation_study(Judge(), Judge(JudgeConfig(channels=3)), steps=1, batch_size=2, n=8, device=CPU,
                             config=TINY, checkpoint=tmp_path, progress=False)
-    assert list(rows) == list(C.ABLATIONS)
+    assert list(rows) == list(C.ABLATIONS)  # keyed by identifier, each row labelled for display
+    assert [row["label"] for row in rows.values()] == [v["label"] for v in C.ABLATIONS.values()]
     for row in rows.values():
         assert row["samples"].shape == (6, 16, 3, 28, 28) and 0 <= row["kept_a_to_b"] <= 1
     assert len(list(tmp_path.iterdir())) == len(C.ABLATIONS)

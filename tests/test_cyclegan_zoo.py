@@ -59,7 +59,7 @@ def test_the_second_printed_reader_caps_a_shape_keeping_translation_as_the_first
 
 def test_taking_the_cycle_away_loses_the_digit():
     table = ck.zoo.record("mnist-cyclegan")["metrics"]["ablations"]
-    full, alone = table["GAN + both cycles (the paper)"], table["GAN alone (no cycle)"]
+    full, alone = table["gan-both-cycles-the-paper"], table["gan-alone-no-cycle"]
     assert alone["kept_a_to_b"] < full["kept_a_to_b"] - 0.2
     assert alone["kept_b_to_a"] < full["kept_b_to_a"] - 0.2
 

@@ -84,11 +84,13 @@ def test_a_short_training_and_its_evaluation_run_on_faces(task):
 def test_the_ablation_study_trains_each_variant_and_scores_it():
     from coursekit.models import face_eval
 
-    names = ["L1 only", "encoder-decoder, no skips", "PixelGAN (1x1)"]
+    names = ["l1-only", "encoder-decoder-no-skips", "pixelgan-1x1"]
     rows = P.ablation_study("edges", face_eval.Segmenter(face_eval.SegmenterConfig(width=8)),
                             face_eval.AttributePredictor(), steps=1, batch_size=2, names=names, n=4,
                             device=torch.device("cpu"), config=P.config_for("edges", width=4), samples=2)
-    assert list(rows) == names
+    assert list(rows) == names  # keyed by identifier, each row labelled for display
+    assert [row["label"] for row in rows.values()] == [P.ABLATIONS[key]["label"] for key in names]
+    assert rows["l1-only"]["label"] == "L1 only"
     for row in rows.values():
         assert row["samples"].shape == (2, 3, 64, 64) and 0 <= row["mean_iou"] <= 1
 
@@ -99,17 +101,17 @@ def test_an_ablation_study_with_a_checkpoint_directory_scores_variants_trained_b
 
     cpu, cfg = torch.device("cpu"), P.config_for("edges", width=4)
     judges = face_eval.Segmenter(face_eval.SegmenterConfig(width=8)), face_eval.AttributePredictor()
-    assert ck.train.ablation_checkpoint(tmp_path, "L1 only") == tmp_path / "l1-only"
+    assert ck.train.ablation_checkpoint(tmp_path, "l1-only") == tmp_path / "l1-only"
     # trained beforehand (another process could do this) ...
     P.train_pix2pix("edges", steps=2, batch_size=2, config=cfg, device=cpu, gan_weight=0.0,
-                    checkpoint=ck.train.ablation_checkpoint(tmp_path, "L1 only"))
+                    checkpoint=ck.train.ablation_checkpoint(tmp_path, "l1-only"))
     steps = []
     train_step = P.train_step
     monkeypatch.setattr(P, "train_step", lambda *a, **k: steps.append(1) or train_step(*a, **k))
     # ... then only scored; a variant without a checkpoint is trained
-    rows = P.ablation_study("edges", *judges, steps=2, batch_size=2, names=["L1 only", "cGAN only"], n=4,
+    rows = P.ablation_study("edges", *judges, steps=2, batch_size=2, names=["l1-only", "cgan-only"], n=4,
                             device=cpu, config=cfg, samples=2, checkpoint=tmp_path)
-    assert list(rows) == ["L1 only", "cGAN only"] and len(steps) == 2
+    assert list(rows) == ["l1-only", "cgan-only"] and len(steps) == 2
     assert (tmp_path / "cgan-only").is_dir()
 
 

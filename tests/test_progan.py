@@ -158,8 +158,8 @@ def test_the_ablation_trains_without_the_trick_and_scores_like_the_zoo_model(tmp
     attributes = face_eval.AttributePredictor()  # untrained: the numbers' shape, not their value
     training = P.Training(steps_per_phase=1, batch_size=4, model=cfg)
     rows = P.ablation_study(attributes, training, checkpoint=tmp_path, device=torch.device("cpu"), n=8)
-    row = rows["no minibatch std"]
-    assert set(row) == {"fid", "variety", "samples"} and row["samples"].shape == (16, 3, 8, 8)
+    row = rows["no-minibatch-std"]
+    assert set(row) == {"label", "fid", "variety", "samples"} and row["samples"].shape == (16, 3, 8, 8)
     assert (tmp_path / "no-minibatch-std").is_dir()
     assert not any(isinstance(m, P.MinibatchStdDev)
                    for m in P.Discriminator(P.ProGANConfig(mbstd_group=0)).modules())

@@ -47,16 +47,17 @@ def test_the_zoo_model_draws_varied_faces():
 def test_the_ablation_without_minibatch_std_is_in_the_record_with_its_samples():
     m = ck.zoo.record("faces-progan")["metrics"]
     samples = ck.zoo.extras("faces-progan")["samples"]
-    for name in progan.ABLATIONS:
-        assert {"fid", "variety"} <= set(m["ablations"][name]), name
-        assert samples[name].shape == (16, 3, 32, 32), name
+    assert samples["zoo-model"].shape == (16, 3, 32, 32)
+    for key, change in progan.ABLATIONS.items():
+        assert {"label", "fid", "variety"} <= set(m["ablations"][key]), key
+        assert m["ablations"][key]["label"] == change["label"] and samples[key].shape == (16, 3, 32, 32), key
 
 
 def test_what_notebook_05_says_of_the_ablation_holds():
     # "the variety is within a hundredth of each other, and neither collapses"; "glasses and eyes open/closed
     # have a variety of 0" in both
     m = ck.zoo.record("faces-progan")["metrics"]
-    ablated = m["ablations"]["no minibatch std"]
+    ablated = m["ablations"]["no-minibatch-std"]
     assert abs(ablated["variety"]["mean"] - m["variety"]["mean"]) < 0.01
     assert ablated["fid"] < m["fid_final_1000"]
     for variety in (m["variety"], ablated["variety"]):

@@ -129,6 +129,19 @@ def test_a_short_training_runs_tracks_the_mean_w_and_averages_g():
     assert not all(torch.equal(a, b) for a, b in zip(G_ema.parameters(), G.parameters()))
 
 
+def test_the_ablation_trains_without_mixing_regularisation_and_keeps_its_row_by_identifier(tmp_path,
+                                                                                         monkeypatch):
+    changes, train = [], S.train_stylegan
+    monkeypatch.setattr(S, "train_stylegan", lambda t, **k: changes.append(k) or train(t, **k))
+    monkeypatch.setattr(S, "evaluate", lambda G, attributes: {"fid": 1.0})  # the wiring, not the numbers
+    rows = S.ablation_study(None, S.Training(steps=1, batch_size=2, model=SMALL), checkpoint=tmp_path,
+                            device=torch.device("cpu"))
+    row = rows["no-mixing-regularisation"]
+    assert row["label"] == "no mixing regularisation" and row["fid"] == 1.0
+    assert row["mixing"].shape == (25, 3, 16, 16) and changes[0]["mixing_prob"] == 0.0
+    assert (tmp_path / "no-mixing-regularisation").is_dir()
+
+
 # -- measuring what the styles do ------------------------------------------------------------
 
 def test_each_style_input_acts_at_a_known_resolution_and_group():

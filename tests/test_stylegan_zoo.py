@@ -69,9 +69,9 @@ def test_the_truncation_table_trades_variety_for_typicality(metrics):
 
 
 def test_the_ablation_without_mixing_regularisation_is_in_the_record(metrics):
-    ablated = metrics["ablations"]["no mixing regularisation"]
-    assert {"fid", "fid_mixed_styles", "variety", "style_mixing"} <= set(ablated)
-    assert set(ck.zoo.extras("faces-stylegan")["mixing"]) == {"zoo model", "no mixing regularisation"}
+    ablated = metrics["ablations"]["no-mixing-regularisation"]
+    assert {"label", "fid", "fid_mixed_styles", "variety", "style_mixing"} <= set(ablated)
+    assert set(ck.zoo.extras("faces-stylegan")["mixing"]) == {"zoo-model", "no-mixing-regularisation"}
     # the paper's finding, as the record measured it: faces from mixed styles cost the model trained
     # without the regularisation more than the regularised one
     cost = lambda row: row["fid_mixed_styles"] - row["fid"]  # noqa: E731
@@ -115,7 +115,7 @@ def test_the_64_pixel_stylegan_has_the_papers_three_groups_and_is_near_real_face
 def test_the_split_turns_the_papers_way_only_with_detail_as_notebook_06_reads_it(model_64, attributes):
     metrics = ck.zoo.record("faces-stylegan-64")["metrics"]
     split = stylegan.style_split(metrics["style_mixing"])
-    flat = stylegan.style_split(metrics["ablations"]["flat renders"]["style_mixing"])
+    flat = stylegan.style_split(metrics["ablations"]["flat-renders"]["style_mixing"])
     zoo_32 = stylegan.style_split(ck.zoo.record("faces-stylegan")["metrics"]["style_mixing"])
     # with detail: geometry ahead in the coarse group, colour ahead in the middle one
     assert (split["coarse"]["geometry"] > split["coarse"]["colour"]

@@ -269,15 +269,15 @@ def test_the_pix2pix_recipe_publishes_its_scores_and_the_ablation_table(tmp_path
         "faces-segmenter": face_eval.Segmenter(face_eval.SegmenterConfig(width=8)),
         "faces-attributes": face_eval.AttributePredictor(face_eval.AttributeConfig(width=4))}[name])
     monkeypatch.setattr(pix2pix, "config_for", lambda task, **c: pix2pix.Pix2PixConfig(**{"width": 4, **c}))
-    monkeypatch.setattr(pix2pix, "ABLATIONS",
-                        {k: pix2pix.ABLATIONS[k] for k in ["L1 only", "PixelGAN (1x1)"]})
+    monkeypatch.setattr(pix2pix, "ABLATIONS", {k: pix2pix.ABLATIONS[k] for k in ["l1-only", "pixelgan-1x1"]})
     assert main(["faces-pix2pix", "--steps", "1", "--batch-size", "2", "--ablation-steps", "1",
                  "--runs", str(tmp_path / "runs"), "--zoo", str(tmp_path)]) == 0
     state, record = ck.checkpoint.read(tmp_path / "faces-pix2pix")
     table = record["metrics"]["ablations"]
-    assert table["steps"] == 1 and set(table) >= {"L1 only", "PixelGAN (1x1)"}
-    assert 0 <= record["metrics"]["mean_iou_real"] <= 1 and 0 <= table["L1 only"]["mean_iou"] <= 1
-    assert state["ablations"]["L1 only"].shape[1:] == (3, 64, 64)
+    assert table["steps"] == 1 and set(table) >= {"l1-only", "pixelgan-1x1"}  # rows keyed by identifier
+    assert table["l1-only"]["label"] == "L1 only"  # the label for display
+    assert 0 <= record["metrics"]["mean_iou_real"] <= 1 and 0 <= table["l1-only"]["mean_iou"] <= 1
+    assert state["ablations"]["l1-only"].shape[1:] == (3, 64, 64)
 
 
 def test_the_detail_recipe_trains_its_loss_ablations_as_long_as_the_model_it_is_compared_with(tmp_path,
@@ -298,15 +298,17 @@ def test_the_detail_recipe_trains_its_loss_ablations_as_long_as_the_model_it_is_
     state, record = ck.checkpoint.read(tmp_path / "faces-pix2pix-detail")
     table = record["metrics"]["ablations"]
     assert table["steps"] == 2 == record["steps"]  # as long as the model
-    assert list(table)[2:] == ["L1 + cGAN (the paper)", "L1 only", "cGAN only"]
-    full = table["L1 + cGAN (the paper)"]  # the model itself, not a second training of it
+    assert list(table)[2:] == ["l1-cgan-the-paper", "l1-only", "cgan-only"]
+    full = table["l1-cgan-the-paper"]  # the model itself, not a second training of it
     assert full["pixel_accuracy"] == record["metrics"]["pixel_accuracy"] and len(trained) == 3
+    assert [table[k]["label"] for k in list(table)[2:]] == ["L1 + cGAN (the paper)", "L1 only", "cGAN only"]
+    assert list(state["ablations"]) == ["l1-cgan-the-paper", "l1-only", "cgan-only"]
     assert all(k["detail"] and k["steps"] == 2 for k in trained)
     assert "faces-segmenter" not in loaded and record["options"]["detail"] is True
-    assert state["ablations"]["L1 only"].shape[1:] == (3, 64, 64)
+    assert state["ablations"]["l1-only"].shape[1:] == (3, 64, 64)
     # both judges read every row: the one trained on clean photos and the one that has seen a camera
     assert "faces-segmenter-camera" in loaded
-    assert all(0 <= table[name]["camera_judge"]["mean_iou"] <= 1 for name in ("L1 only", "cGAN only"))
+    assert all(0 <= table[name]["camera_judge"]["mean_iou"] <= 1 for name in ("l1-only", "cgan-only"))
     assert record["metrics"]["camera_judge"]["pixel_accuracy_real"] >= 0
 
 
@@ -337,9 +339,11 @@ def test_the_stylegan_64_recipe_trains_detail_and_flat_renders_as_long_and_publi
     assert [t.detail for t in trained] == [True, False] and all(t.steps == 1 for t in trained)
     assert all(t.model.resolution == 64 for t in trained) and scored == [True, False]
     assert record["options"]["detail"] is True and record["config"]["resolution"] == 64
-    assert set(record["metrics"]["ablations"]) == {"flat renders"}
+    assert set(record["metrics"]["ablations"]) == {"flat-renders"}
+    assert record["metrics"]["ablations"]["flat-renders"]["label"] == "flat renders"
     assert set(record["metrics"]["style_mixing"]) == {"coarse", "middle", "fine"}
-    assert set(state["mixing"]) == {"faces with detail", "flat renders"}
+    assert set(state["mixing"]) == {"zoo-model", "flat-renders"} and state["samples_flat"].shape[0] == 16
+    assert (tmp_path / "runs" / "faces-stylegan-64" / "ablations" / "flat-renders").is_dir()
 
 
 def test_the_equal_compute_recipe_runs_the_race_again_from_other_seeds_for_both_gans(tmp_path, monkeypatch):
@@ -402,19 +406,51 @@ def test_the_bar_says_when_steps_run_far_slower_than_earlier():
     assert "4.0x slower" in run._bar.text and "another program" in run._bar.text
 
 
-def test_an_ablation_keeps_its_checkpoint_folder_by_identifier_so_a_reworded_label_retrains_nothing(tmp_path):
-    from coursekit.models import cyclegan, pix2pix, progan, stylegan
+def _fake_training(seen):
+    """A train_one for ck.train.ablation_study that trains nothing and notes what it was given."""
+    def train_one(key, change, where):
+        seen.append((key, change, where))
+        return None, type("Run", (), {"interrupted": False})()
+    return train_one
 
+
+def test_an_ablation_study_keys_its_rows_and_folders_by_identifier_and_labels_them_for_display(tmp_path):
     seen = []
+    rows = ck.train.ablation_study({"l1-only": {"label": "L1 only", "gan_weight": 0.0}}, _fake_training(seen),
+                                   lambda key, model: {"score": 1}, tmp_path)
+    assert rows == {"l1-only": {"label": "L1 only", "score": 1}}
+    # the identifier names the folder; the label is not passed on to the training
+    assert seen == [("l1-only", {"gan_weight": 0.0}, tmp_path / "l1-only")]
 
-    def train_one(name, change, where):
-        seen.append((name, change, where))
-        return None, type("R", (), {"interrupted": False})()
 
-    ck.train.ablation_study({"L1 only, reworded": {"id": "l1-only", "gan_weight": 0.0}}, train_one,
-                            lambda name, model: {}, tmp_path)
-    # the id names the folder and is not passed on to the training
-    assert seen == [("L1 only, reworded", {"gan_weight": 0.0}, tmp_path / "l1-only")]
-    for study in (cyclegan.ABLATIONS, pix2pix.ABLATIONS, progan.ABLATIONS, stylegan.ABLATIONS):
-        for label, change in study.items():  # the folders trained before the identifiers existed
-            assert change["id"] == ck.train.ablation_checkpoint(tmp_path, label).name
+def test_renaming_an_ablations_label_changes_neither_its_checkpoint_folder_nor_its_key(tmp_path):
+    seen, rows = [], []
+    for label in ("L1 only", "L1 alone, reworded"):
+        rows.append(ck.train.ablation_study({"l1-only": {"label": label, "gan_weight": 0.0}},
+                                            _fake_training(seen), lambda key, model: {}, tmp_path))
+    assert [where for _, _, where in seen] == [tmp_path / "l1-only"] * 2  # resumes from the same folder
+    assert [list(r) for r in rows] == [["l1-only"]] * 2
+    assert rows[1]["l1-only"]["label"] == "L1 alone, reworded"
+
+
+def test_an_ablation_keyed_by_a_label_is_refused_with_what_a_key_must_be(tmp_path):
+    with pytest.raises(ValueError, match="lower-case words"):
+        ck.train.ablation_study({"L1 only": {"gan_weight": 0.0}}, _fake_training([]), lambda k, m: {},
+                                tmp_path)
+
+
+def test_the_lectures_ablations_keep_the_folders_they_were_trained_in():
+    from coursekit.models import cyclegan, pix2pix, progan, stylegan
+    from coursekit.models.stylegan.recipes import FLAT
+
+    # the checkpoint folders of runs trained before the identifiers were the keys: never renamed
+    assert list(pix2pix.ABLATIONS) == ["l1-cgan-the-paper", "l1-only", "cgan-only",
+                                       "encoder-decoder-no-skips", "pixelgan-1x1", "patchgan-16x16",
+                                       "patchgan-34x34", "imagegan-whole-64x64-image"]
+    assert list(cyclegan.ABLATIONS) == ["gan-both-cycles-the-paper", "gan-forward-cycle-only-a-b-a",
+                                        "gan-alone-no-cycle"]
+    assert list(progan.ABLATIONS) == ["no-minibatch-std"]
+    assert list(stylegan.ABLATIONS) == ["no-mixing-regularisation"]
+    assert list(FLAT) == ["flat-renders"]
+    for study in (pix2pix.ABLATIONS, cyclegan.ABLATIONS, progan.ABLATIONS, stylegan.ABLATIONS, FLAT):
+        assert all(isinstance(change["label"], str) for change in study.values())

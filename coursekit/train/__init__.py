@@ -395,34 +395,40 @@ class Curve:
                    f"{cpu / 3600:.2f} CPU-h)")
 
 
-def ablation_checkpoint(directory, name, change=None):
-    """Where the variant ``name`` of an ablation study keeps its checkpoint under ``directory``: its
-    identifier (``change["id"]``: rewording the label never starts another training), else a folder
-    name made from the label (for a study of one's own)."""
-    if change and "id" in change:
-        return Path(directory) / change["id"]
-    return Path(directory) / re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+def ablation_checkpoint(directory, key):
+    """Where the variant ``key`` of an ablation study keeps its checkpoint: ``directory / key``.  The key
+    is the variant's identifier (lower-case words joined by ``-``, e.g. ``"l1-only"``), never its label:
+    rewording a label starts no training again."""
+    if not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", key):
+        raise ValueError(f"an ablation's key names its checkpoint folder: lower-case words and digits joined "
+                         f"by '-' (e.g. 'l1-only'), got {key!r}; the label goes in the variant's \"label\"")
+    return Path(directory) / key
 
 
 def ablation_study(variants, train_one, score, checkpoint=None):
     """The lectures' ablation loop: one model per variant, each trained from the same seed, then scored.
 
-    ``variants`` maps a label to its change (a dict of options, with an ``"id"`` that names the variant's
-    checkpoint folder; the id is not passed on); ``train_one(name, change, checkpoint)``
-    returns (model, run) and ``score(name, model)`` the row the study reports.  With a ``checkpoint``
-    directory each variant resumes from its own folder (:func:`ablation_checkpoint`), and one trained
-    before is only scored.  Ctrl-C stops the study (KeyboardInterrupt); the variants done keep their
-    checkpoints.  Returns ``{name: score(name, model)}``.
+    ``variants`` maps each variant's identifier to its label and its change (a dict of options):
+    ``{"l1-only": {"label": "L1 only", "gan_weight": 0.0}}``.  The identifier is the variant's key
+    everywhere (its checkpoint folder, its row, the pictures a record keeps of it); the label is for
+    display only.  ``train_one(key, change, checkpoint)`` (the change without its label) returns
+    (model, run) and ``score(key, model)`` the row's values, a dict.  With a ``checkpoint`` directory
+    each variant resumes from its own folder (:func:`ablation_checkpoint`), and one trained before is
+    only scored.  Ctrl-C stops the study (KeyboardInterrupt); the variants done keep their checkpoints.
+    Returns ``{key: {"label": label, **score(key, model)}}``.
 
-    >>> rows = ck.train.ablation_study({"L1 only": {"gan_weight": 0.0}}, train_one, score, "runs/x/ablations")
+    >>> rows = ck.train.ablation_study({"l1-only": {"label": "L1 only", "gan_weight": 0.0}}, train_one, score,
+    ...                                "runs/x/ablations")
+    >>> rows["l1-only"]["label"]
+    'L1 only'
     """
     rows = {}
-    for name, change in variants.items():
-        where = ablation_checkpoint(checkpoint, name, change) if checkpoint else None
-        model, run = train_one(name, {k: v for k, v in change.items() if k != "id"}, where)
+    for key, variant in variants.items():
+        where = ablation_checkpoint(checkpoint, key) if checkpoint else None
+        model, run = train_one(key, {k: v for k, v in variant.items() if k != "label"}, where)
         if run.interrupted:
             raise KeyboardInterrupt
-        rows[name] = score(name, model)
+        rows[key] = {"label": variant.get("label", key), **score(key, model)}
     return rows
 
 

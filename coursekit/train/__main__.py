@@ -285,7 +285,7 @@ def _previous(path):
     kept = {k: record[k] for k in ("steps", "cpu_time_s", "wall_time_s", "device", "command") if k in record}
     samples = state.get("samples")
     if isinstance(samples, dict):
-        samples = samples.get("zoo model")
+        samples = samples.get("zoo-model")
     return {**kept, "metrics": metrics}, samples if torch.is_tensor(samples) else None
 
 

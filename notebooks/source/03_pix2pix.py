@@ -352,13 +352,13 @@ real = ck.data.faces(6, size=64, seed=pix2pix.TEST_SEED).images
 print(f"{table['steps']} steps each, {table['images']} held-out faces. Last two columns, from the 6 pictures "
       "below, against the real renders (1 = like them): texture (neighbour differences) and colour variety")
 print(f"{'variant':<30} {'pixel acc.':>10} {'mean IoU':>9} {'L1':>6} {'Fréchet':>8} {'texture':>8} {'variety':>8}")
-for name in pix2pix.ABLATIONS:
-    r, x = table[name], ablations[name]
-    print(f"{name:<30} {r['pixel_accuracy']:>10.1%} {r['mean_iou']:>9.3f} {r['l1']:>6.3f} {r['fid_attributes']:>8.1f} "
+for key in pix2pix.ABLATIONS:  # each row keyed by its identifier, its label for display
+    r, x = table[key], ablations[key]
+    print(f"{r['label']:<30} {r['pixel_accuracy']:>10.1%} {r['mean_iou']:>9.3f} {r['l1']:>6.3f} {r['fid_attributes']:>8.1f} "
           f"{pix2pix.texture(x) / pix2pix.texture(real):>8.1f} {colour_variety(x) / colour_variety(real):>8.2f}")
 fig, axes = plt.subplots(len(pix2pix.ABLATIONS), 1, figsize=(7, 1.4 * len(pix2pix.ABLATIONS)))
-for ax, name in zip(axes, pix2pix.ABLATIONS):
-    ck.viz.show(ablations[name], nrow=6, title=name, ax=ax)
+for ax, key in zip(axes, pix2pix.ABLATIONS):
+    ck.viz.show(ablations[key], nrow=6, title=table[key]["label"], ax=ax)
 plt.tight_layout()
 plt.show()
 
@@ -387,7 +387,7 @@ plt.show()
 #   trained as long as the zoo model, 3,000 steps, *L1 only* still scores above L1 + cGAN on every score
 #   (97% of pixels against 82%, mean IoU 0.80 against 0.40, Fréchet 150 against 202, measured once on a
 #   2-core CPU in bf16; `pix2pix.ablation_study("labels", segmenter, attributes, steps=3000,
-#   names=["L1 + cGAN (the paper)", "L1 only"])` reruns it in about 15 minutes). The adversary's gift,
+#   names=["l1-cgan-the-paper", "l1-only"])` reruns it in about 15 minutes). The adversary's gift,
 #   sharp texture, matters for photos with texture, detail that the label map does not decide; our
 #   renders are flat colours, which leaves L1 almost nothing to blur. Section 8 gives the photos that
 #   detail and measures again.
@@ -431,15 +431,15 @@ print(f"{study['steps']:,} steps each, {study['images']} held-out faces with det
       f"{record_detail['metrics']['mean_iou_real']:.3f}; the mean photo: "
       f"{record_detail['metrics']['pixel_accuracy_floor']:.1%}, {record_detail['metrics']['mean_iou_floor']:.3f})")
 print(f"{'variant':<24} {'pixel acc.':>10} {'mean IoU':>9} {'L1':>6} {'Fréchet':>8} {'texture':>8}")
-for name, r in study.items():
+for r in study.values():
     if isinstance(r, dict):
-        print(f"{name:<24} {r['pixel_accuracy']:>10.1%} {r['mean_iou']:>9.3f} {r['l1']:>6.3f} "
+        print(f"{r['label']:<24} {r['pixel_accuracy']:>10.1%} {r['mean_iou']:>9.3f} {r['l1']:>6.3f} "
               f"{r['fid_attributes']:>8.1f} {r['texture']:>8.2f}")
 maps, photos = pix2pix.task_pair(ck.data.faces(6, seed=pix2pix.TEST_SEED, detail=True), "labels")
 fig, axes = plt.subplots(len(pictures) + 2, 1, figsize=(7, 1.4 * (len(pictures) + 2)))
 ck.viz.show(maps, nrow=6, title="the label maps", ax=axes[0])
-for ax, (name, x) in zip(axes[1:], pictures.items()):
-    ck.viz.show(x, nrow=6, title=name, ax=ax)
+for ax, (key, x) in zip(axes[1:], pictures.items()):
+    ck.viz.show(x, nrow=6, title=study[key]["label"], ax=ax)
 ck.viz.show(photos, nrow=6, title="the true photos", ax=axes[-1])
 plt.tight_layout()
 plt.show()

@@ -286,7 +286,7 @@ print(f"mnist-cyclegan: {record['steps']:,} steps of {record['options']['batch_s
 # %%
 zoo = ck.zoo.load("mnist-cyclegan", device=cpu)
 cycles = ck.zoo.extras("mnist-cyclegan")["cycles"]
-c = cycles["zoo model"]
+c = cycles["zoo-model"]  # the zoo model's; each ablation's under its identifier
 ck.viz.show(torch.cat([c[0, :8], c[1, :8], c[2, :8], c[3, :8], c[4, :8], c[5, :8]]), nrow=8,
             title="rows: a, G(a), F(G(a)), then b, F(b), G(F(b)) (held-out digits)")
 plt.show()
@@ -361,19 +361,19 @@ print(f"zoo record ({m['images']:,} digits per domain): B -> A kept {m['kept_b_t
 # %%
 # NBVAL_CHECK_OUTPUT
 table = record["metrics"]["ablations"]
-print(f"{table['steps']:,} steps each, {table['GAN alone (no cycle)']['images']:,} held-out digits per domain")
+print(f"{table['steps']:,} steps each, {table['gan-alone-no-cycle']['images']:,} held-out digits per domain")
 print(f"{'variant':<40} {'kept A->B':>9} {'kept B->A':>9} {'FID B':>7} {'FID A':>7} {'cycle L1 A':>10}")
-for name in cyclegan.ABLATIONS:
-    r = table[name]
-    print(f"{name:<40} {r['kept_a_to_b']:>9.1%} {r['kept_b_to_a']:>9.1%} {r['fid_b']:>7.1f} {r['fid_a']:>7.1f} "
+for key in cyclegan.ABLATIONS:  # each row keyed by its identifier, its label for display
+    r = table[key]
+    print(f"{r['label']:<40} {r['kept_a_to_b']:>9.1%} {r['kept_b_to_a']:>9.1%} {r['fid_b']:>7.1f} {r['fid_a']:>7.1f} "
           f"{r['cycle_l1_a']:>10.3f}")
 
 # %%
 fig, axes = plt.subplots(len(cyclegan.ABLATIONS), 1, figsize=(7, 2.2 * len(cyclegan.ABLATIONS)))
-for ax, name in zip(axes, cyclegan.ABLATIONS):
-    c = cycles[name]
-    ck.viz.show(torch.cat([c[0, :8], c[1, :8], c[3, :8], c[4, :8]]), nrow=8, title=f"{name}: a, G(a), b, F(b)",
-                ax=ax)
+for ax, key in zip(axes, cyclegan.ABLATIONS):
+    c = cycles[key]
+    ck.viz.show(torch.cat([c[0, :8], c[1, :8], c[3, :8], c[4, :8]]), nrow=8,
+                title=f"{table[key]['label']}: a, G(a), b, F(b)", ax=ax)
 plt.tight_layout()
 plt.show()
 
@@ -560,7 +560,10 @@ table(live["photo_to_labels"])
 # something (bright).
 
 # %%
-explorer_cycles = {**cycles, "CycleGAN + semantic loss": ck.zoo.extras("mnist-cyclegan-semantic")["cycles"]["zoo model"]}
+ablations = ck.zoo.record("mnist-cyclegan")["metrics"]["ablations"]  # keyed by identifier, labelled
+explorer_cycles = {"zoo model": cycles["zoo-model"],
+                   **{ablations[key]["label"]: cycles[key] for key in cyclegan.ABLATIONS},
+                   "CycleGAN + semantic loss": ck.zoo.extras("mnist-cyclegan-semantic")["cycles"]["zoo-model"]}
 ck.widgets.cycle_explorer(explorer_cycles)
 
 # %% [markdown]

@@ -321,7 +321,7 @@ print(f"  floor: 500 real faces against 500 others, 32x32: {floor:.1f}")
 torch.manual_seed(0)  # an untrained G's score depends on its random weights: one fixed draw
 untrained = progan.Generator(G.config).to(device).eval()
 print(f"  an untrained G, same measure: {progan.stage_fid(untrained, 3, attributes):.1f}")
-ck.viz.show(extras["samples"]["zoo model"].float(), nrow=8, title="faces-progan: 16 fixed codes")
+ck.viz.show(extras["samples"]["zoo-model"].float(), nrow=8, title="faces-progan: 16 fixed codes")
 plt.show()
 
 # %% [markdown]
@@ -342,16 +342,17 @@ ck.widgets.growth(progan.unpack_snapshots(extras))
 # ablation trained on the zoo model's schedule from the same seed, with D's extra map removed:
 
 # %%
-rows = {"zoo model (all four tricks)": {"fid": m["fid_final_1000"], "variety": m["variety"]},
-        **{f"{name}": row for name, row in m["ablations"].items()}}
+# rows keyed by identifier ("no-minibatch-std"), each with its label for display
+rows = {"zoo-model": {"label": "zoo model (all four tricks)", "fid": m["fid_final_1000"], "variety": m["variety"]},
+        **m["ablations"]}
 factors = list(faces.FACTORS)
 print(f"{'':<28} {'Fréchet':>8} {'variety':>8}   " + " ".join(f"{f[:9]:>9}" for f in factors))
-for name, row in rows.items():
+for row in rows.values():
     v = row["variety"]
-    print(f"{name:<28} {row['fid']:>8.1f} {v['mean']:>8.2f}   " + " ".join(f"{v[f]:>9.2f}" for f in factors))
+    print(f"{row['label']:<28} {row['fid']:>8.1f} {v['mean']:>8.2f}   " + " ".join(f"{v[f]:>9.2f}" for f in factors))
 fig, axes = plt.subplots(1, 2, figsize=(12, 3))
-for ax, (name, images) in zip(axes, extras["samples"].items()):
-    ck.viz.show(images.float(), nrow=8, title=name, ax=ax)
+for ax, (key, images) in zip(axes, extras["samples"].items()):
+    ck.viz.show(images.float(), nrow=8, title=rows[key]["label"], ax=ax)
 plt.show()
 
 # %% [markdown]

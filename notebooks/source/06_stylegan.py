@@ -454,7 +454,7 @@ for name, run_ in runs.items():
 # fine ones.
 
 # %%
-stylegan.show_mixing(extras["mixing"]["zoo model"], title="cell (A, B): A's coarse styles, B's others")
+stylegan.show_mixing(extras["mixing"]["zoo-model"], title="cell (A, B): A's coarse styles, B's others")
 plt.show()
 
 # %% [markdown]
@@ -521,8 +521,9 @@ print(inspect.getsource(stylegan.style_split))
 # %%
 record64, extras64 = ck.zoo.record("faces-stylegan-64"), ck.zoo.extras("faces-stylegan-64")
 m64 = record64["metrics"]
+flat64 = m64["ablations"]["flat-renders"]  # the comparison, keyed by its identifier
 models = {"32×32, flat renders (zoo model)": m["style_mixing"],
-          "64×64, flat renders": m64["ablations"]["flat renders"]["style_mixing"],
+          f"64×64, {flat64['label']}": flat64["style_mixing"],
           "64×64, faces with detail": m64["style_mixing"]}
 print(f"faces-stylegan-64: {record64['steps']:,} steps each, {record64['wall_time_s'] / 60:.0f} min for the "
       f"detail model on {record64['device']}")
@@ -535,8 +536,9 @@ for name, scores in models.items():
     print(f"{name:<32}{cells}   {'yes' if split['coarse']['geometry'] > split['coarse']['colour'] else 'no'}")
 mixing_table(m64["style_mixing"], "\n64×64, faces with detail: share of each factor that follows the group's source A")
 fig, axes = plt.subplots(1, 2, figsize=(14, 7.4))
-for ax, (name, grid) in zip(axes, extras64["mixing"].items()):
-    stylegan.show_mixing(grid, title=f"64×64, {name}", ax=ax)
+labels64 = {"zoo-model": "faces with detail", "flat-renders": flat64["label"]}
+for ax, (key, grid) in zip(axes, extras64["mixing"].items()):
+    stylegan.show_mixing(grid, title=f"64×64, {labels64[key]}", ax=ax)
 plt.show()
 
 # %% [markdown]
@@ -567,16 +569,17 @@ plt.show()
 # faces. The ablation trained the same schedule from the same seed with mixing probability 0:
 
 # %%
-rows = {"zoo model (mixing p 0.9)": m, **m.get("ablations", {})}
+# rows keyed by identifier ("no-mixing-regularisation"), each with its label for display
+rows = {"zoo-model": {**m, "label": "zoo model (mixing p 0.9)"}, **m.get("ablations", {})}
 print(f"{'':<28} {'Fréchet':>8} {'Fréchet, mixed styles':>22} {'variety':>8}")
-for name, row in rows.items():
-    print(f"{name:<28} {row['fid']:>8.1f} {row['fid_mixed_styles']:>22.1f} {row['variety']['mean']:>8.2f}"
+for row in rows.values():
+    print(f"{row['label']:<28} {row['fid']:>8.1f} {row['fid_mixed_styles']:>22.1f} {row['variety']['mean']:>8.2f}"
           f"   (mixed styles cost {row['fid_mixed_styles'] - row['fid']:+.1f})")
-for name, row in m.get("ablations", {}).items():
-    mixing_table(row["style_mixing"], f"\n{name}: share that follows A")
+for row in m.get("ablations", {}).values():
+    mixing_table(row["style_mixing"], f"\n{row['label']}: share that follows A")
 fig, axes = plt.subplots(1, 2, figsize=(14, 7.4))
-for ax, (name, grid) in zip(axes, extras["mixing"].items()):
-    stylegan.show_mixing(grid, title=name, ax=ax)
+for ax, (key, grid) in zip(axes, extras["mixing"].items()):
+    stylegan.show_mixing(grid, title=rows[key]["label"], ax=ax)
 plt.show()
 
 # %% [markdown]

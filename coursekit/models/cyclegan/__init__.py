@@ -284,13 +284,13 @@ def train_step(nets, opts, pools, real_a, real_b, lambda_cycle=10.0, lambda_iden
 TASKS = ("digits", "labels")
 TRAIN_SEED, TEST_SEED = 0, 1
 
-#: The lecture's ablation: the cycle loss in both directions, in one, or none (GAN alone).
+#: The lecture's ablation (identifier -> label and change): the cycle loss both ways, one way, or none.
 ABLATIONS = {
-    "GAN + both cycles (the paper)": {"id": "gan-both-cycles-the-paper", "cycle": "both",
-                                      "lambda_identity": 0.0},
-    "GAN + forward cycle only (A -> B -> A)": {"id": "gan-forward-cycle-only-a-b-a", "cycle": "A",
-                                               "lambda_identity": 0.0},
-    "GAN alone (no cycle)": {"id": "gan-alone-no-cycle", "cycle": "none", "lambda_identity": 0.0},
+    "gan-both-cycles-the-paper": {"label": "GAN + both cycles (the paper)", "cycle": "both",
+                                  "lambda_identity": 0.0},
+    "gan-forward-cycle-only-a-b-a": {"label": "GAN + forward cycle only (A -> B -> A)", "cycle": "A",
+                                     "lambda_identity": 0.0},
+    "gan-alone-no-cycle": {"label": "GAN alone (no cycle)", "cycle": "none", "lambda_identity": 0.0},
 }
 
 
@@ -577,21 +577,20 @@ def cycle_samples(G_AB, G_BA, n=16):
 
 def ablation_study(judge_a, judge_b, steps=1000, batch_size=16, names=None, n=1000, device=None, config=None,
                    checkpoint=None, progress=True):
-    """Train each of :data:`ABLATIONS` (digits task) for ``steps`` steps from the same seed and score it
-    with :func:`evaluate_digits`; with a ``checkpoint`` directory each run is resumable.
-
-    Returns ``{name: {metric: value, ..., "samples": cycle_samples(...)}}``.
+    """Train each of :data:`ABLATIONS` (or those whose identifiers are ``names``; digits task) for ``steps``
+    steps from the same seed and score it with :func:`evaluate_digits`; with a ``checkpoint`` directory
+    each run is resumable.  Returns ``{key: {"label", metric: value, ..., "samples": cycle_samples(...)}}``.
     """
-    def train_one(name, change, where):
+    def train_one(key, change, where):
         (G_AB, G_BA, _, _), run = train_cyclegan("digits", steps=steps, batch_size=batch_size, config=config,
                                                  device=device, checkpoint=where,
-                                                 desc=name if progress else None, **change)
+                                                 desc=key if progress else None, **change)
         return (G_AB, G_BA), run
 
-    def score(name, pair):
+    def score(key, pair):
         return {**evaluate_digits(*pair, judge_a, judge_b, n=n), "samples": cycle_samples(*pair)}
 
-    return _train.ablation_study({name: ABLATIONS[name] for name in names or ABLATIONS}, train_one, score,
+    return _train.ablation_study({key: ABLATIONS[key] for key in names or ABLATIONS}, train_one, score,
                                  checkpoint)
 
 

@@ -153,12 +153,12 @@ def _cyclegan(name):
             metrics = cyclegan.evaluate_digits(pair.G_AB, pair.G_BA, *judges)
             metrics["kept_a_to_b_second_judge"] = cyclegan.evaluate_digits(
                 pair.G_AB, pair.G_BA, judges[0], ck.zoo.load("printed-judge-2", device=cpu))["kept_a_to_b"]
-            extras = {"cycles": {"zoo model": cyclegan.cycle_samples(pair.G_AB, pair.G_BA).half()}}
+            extras = {"cycles": {"zoo-model": cyclegan.cycle_samples(pair.G_AB, pair.G_BA).half()}}
             ablation_steps = 1000 if args.ablation_steps is None else args.ablation_steps
             if name == "mnist-cyclegan" and ablation_steps:  # the lecture's ablation, scored the same way
                 rows = cyclegan.ablation_study(*judges, steps=ablation_steps, device=args.device,
                                                checkpoint=args.runs / name / "ablations")
-                extras["cycles"].update({variant: row.pop("samples").half() for variant, row in rows.items()})
+                extras["cycles"].update({key: row.pop("samples").half() for key, row in rows.items()})
                 metrics["ablations"] = {"steps": ablation_steps, **rows}
             evaluation = ("cyclegan.evaluate_digits: 1,000 held-out digits per domain, read by mnist-judge "
                           "and printed-judge; kept_a_to_b_second_judge: A -> B read by printed-judge-2")

@@ -338,46 +338,48 @@ def evaluate(G, task, segmenter, attributes, n=200, size=64, run=None, detail=Fa
     return out
 
 
-#: The lecture's ablations (Isola et al., tables 1, 2 and 3), each a change to the full model's training.
+#: The lecture's ablations (Isola et al., tables 1, 2 and 3), each a change to the full model's training:
+#: identifier (the key of its checkpoint folder and of its row in a record) -> label and change.
 ABLATIONS = {
-    "L1 + cGAN (the paper)": {"id": "l1-cgan-the-paper"},
-    "L1 only": {"id": "l1-only", "gan_weight": 0.0},
-    "cGAN only": {"id": "cgan-only", "l1_weight": 0.0},
-    "encoder-decoder, no skips": {"id": "encoder-decoder-no-skips", "config": {"skips": False}},
-    "PixelGAN (1x1)": {"id": "pixelgan-1x1", "config": {"d_layers": 0}},
-    "PatchGAN 16x16": {"id": "patchgan-16x16", "config": {"d_layers": 1}},
-    "PatchGAN 34x34": {"id": "patchgan-34x34", "config": {"d_layers": 2}},
-    "ImageGAN (whole 64x64 image)": {"id": "imagegan-whole-64x64-image", "config": {"d_layers": 4}},
+    "l1-cgan-the-paper": {"label": "L1 + cGAN (the paper)"},
+    "l1-only": {"label": "L1 only", "gan_weight": 0.0},
+    "cgan-only": {"label": "cGAN only", "l1_weight": 0.0},
+    "encoder-decoder-no-skips": {"label": "encoder-decoder, no skips", "config": {"skips": False}},
+    "pixelgan-1x1": {"label": "PixelGAN (1x1)", "config": {"d_layers": 0}},
+    "patchgan-16x16": {"label": "PatchGAN 16x16", "config": {"d_layers": 1}},
+    "patchgan-34x34": {"label": "PatchGAN 34x34", "config": {"d_layers": 2}},
+    "imagegan-whole-64x64-image": {"label": "ImageGAN (whole 64x64 image)", "config": {"d_layers": 4}},
 }
 
 
 def ablation_study(task, segmenter, attributes, steps=1000, batch_size=16, names=None, n=200, device=None,
                    config=None, samples=6, progress=True, checkpoint=None, detail=False,
                    camera_segmenter=None):
-    """Train each of :data:`ABLATIONS` (or ``names``) for ``steps`` steps from the same seed and score it
-    with :func:`evaluate`.  Short runs show the trend, not the final quality.  With a ``checkpoint``
-    directory each variant's run is resumable (and one trained beforehand, e.g. in another process
-    with ``ck.train.ablation_checkpoint``, is only scored).
+    """Train each of :data:`ABLATIONS` (or those whose identifiers are ``names``) for ``steps`` steps from
+    the same seed and score it with :func:`evaluate`.  Short runs show the trend, not the final quality.
+    With a ``checkpoint`` directory each variant's run is resumable (and one trained beforehand, e.g. in
+    another process with ``ck.train.ablation_checkpoint``, is only scored).
 
-    Returns ``{name: {metric: value, ..., "samples": (samples, 3, S, S)}}``, the samples being G's photos
-    for the first held-out conditions.  ``detail=True``: trained and scored on photos with detail;
-    ``camera_segmenter``: a second judge (:func:`evaluate`).
+    Returns ``{key: {"label", metric: value, ..., "samples": (samples, 3, S, S)}}``, keyed by the
+    variants' identifiers, the samples being G's photos for the first held-out conditions.
+    ``detail=True``: trained and scored on photos with detail; ``camera_segmenter``: a second judge
+    (:func:`evaluate`).
     """
     base = config or config_for(task)
     condition = task_pair(_faces.faces(samples, seed=TEST_SEED, detail=detail), task)[0]
 
-    def train_one(name, change, where):
+    def train_one(key, change, where):
         cfg = dataclasses.replace(base, **change.pop("config", {}))
         G, _, run = train_pix2pix(task, steps=steps, batch_size=batch_size, config=cfg, device=device,
-                                  desc=name if progress else None, checkpoint=where, detail=detail, **change)
+                                  desc=key if progress else None, checkpoint=where, detail=detail, **change)
         return G, run
 
-    def score(name, G):
+    def score(key, G):
         return {**evaluate(G, task, segmenter, attributes, n=n, detail=detail,
                            camera_segmenter=camera_segmenter),
                 "samples": translate(G.cpu(), condition)}
 
-    return _train.ablation_study({name: ABLATIONS[name] for name in names or ABLATIONS}, train_one, score,
+    return _train.ablation_study({key: ABLATIONS[key] for key in names or ABLATIONS}, train_one, score,
                                  checkpoint)
 
 

@@ -20,13 +20,13 @@ CONFIGS = {
     "faces-pix2pix-detail": ck.train.settings(pix2pix.train_pix2pix, task="labels", steps=3000, detail=True),
 }
 
-#: The ablations each labels model's record carries: all of the lecture's, 500 steps each, for the flat
-#: photos; for the photos with detail the losses of the paper's table 1 (L1 alone, cGAN alone, against
-#: L1 + cGAN), as long as the model.
-ZOO_ABLATIONS = {"faces-pix2pix": (None, 500), "faces-pix2pix-detail": (("L1 only", "cGAN only"), None)}
+#: The ablations each labels model's record carries (their identifiers, steps): all of the lecture's, 500
+#: steps each, for the flat photos; for the photos with detail the losses of the paper's table 1 (L1 alone,
+#: cGAN alone, against L1 + cGAN), as long as the model.
+ZOO_ABLATIONS = {"faces-pix2pix": (None, 500), "faces-pix2pix-detail": (("l1-only", "cgan-only"), None)}
 
 #: The paper's full model among the ablations: with detail it is the zoo model itself, trained as long.
-FULL = "L1 + cGAN (the paper)"
+FULL = "l1-cgan-the-paper"
 
 
 def _pix2pix(task, detail=False):
@@ -54,8 +54,9 @@ def _pix2pix(task, detail=False):
             if names is not None and ablation_steps == options["steps"]:  # the model is the full row
                 condition = pix2pix.task_pair(ck.faces.faces(6, seed=pix2pix.TEST_SEED, detail=detail),
                                               task)[0]
-                rows = {FULL: {**metrics, "samples": pix2pix.translate(G.cpu(), condition)}, **rows}
-            extras = {"ablations": {variant: row.pop("samples") for variant, row in rows.items()}}
+                rows = {FULL: {"label": pix2pix.ABLATIONS[FULL]["label"], **metrics,
+                               "samples": pix2pix.translate(G.cpu(), condition)}, **rows}
+            extras = {"ablations": {key: row.pop("samples") for key, row in rows.items()}}
             metrics["ablations"] = {"steps": ablation_steps, "images": 200, **rows}
         with_detail = " with detail (hair strands, skin and background texture)" if detail else ""
         return ck.train.Published(

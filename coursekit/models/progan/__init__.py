@@ -462,20 +462,21 @@ def unpack_snapshots(extras):
             "stage": meta[:, 1].long().tolist(), "alpha": meta[:, 2].tolist()}
 
 
-#: The lecture's ablation: one trick taken away, everything else the same.
-ABLATIONS = {"no minibatch std": {"id": "no-minibatch-std", "mbstd_group": 0}}
+#: The lecture's ablation: one trick taken away, everything else the same (identifier -> label and change).
+ABLATIONS = {"no-minibatch-std": {"label": "no minibatch std", "mbstd_group": 0}}
 
 
 def ablation_study(attributes, training, checkpoint=None, device=None, n=1000):
     """Train each of :data:`ABLATIONS` as ``training`` (the zoo model's schedule and seed) with the
     ablation's change to the model, and score it with :func:`evaluate`; with a ``checkpoint`` directory
-    each run is resumable.  Returns ``{name: {"fid", "variety", "samples"}}``."""
-    def train_one(name, change, where):
+    each run is resumable.  Returns ``{key: {"label", "fid", "variety", "samples"}}``, keyed by the
+    variants' identifiers."""
+    def train_one(key, change, where):
         result = train_progan(training, model=replace(training.model, **change), checkpoint=where,
-                              device=device, desc=name)
+                              device=device, desc=key)
         return result.G_ema.cpu(), result.run
 
-    def score(name, G):
+    def score(key, G):
         return {**evaluate(G, attributes.cpu(), n=n), "samples": sample(G)}
 
     return _train.ablation_study(ABLATIONS, train_one, score, checkpoint)

@@ -31,12 +31,12 @@ def publish_faces_progan(args, trained):
     G, attributes = trained.G_ema.cpu(), ck.zoo.load("faces-attributes", device=torch.device("cpu"))
     final = progan.evaluate(G, attributes, n=1000)
     metrics.update(fid_final_1000=final["fid"], variety=final["variety"])
-    extras = {**progan.pack_snapshots(trained.extras), "samples": {"zoo model": progan.sample(G).half()}}
+    extras = {**progan.pack_snapshots(trained.extras), "samples": {"zoo-model": progan.sample(G).half()}}
     if args.ablation_steps != 0:  # the lecture's ablation, on the zoo model's own schedule
         rows = progan.ablation_study(attributes, args.config, device=args.device,
                                      checkpoint=args.runs / "faces-progan" / "ablations")
-        for name, row in rows.items():
-            extras["samples"][name] = row.pop("samples").half()
+        for key, row in rows.items():
+            extras["samples"][key] = row.pop("samples").half()
         metrics["ablations"] = rows
     return ck.train.Published(
         G, metrics, extras=extras,

@@ -397,18 +397,24 @@ def _curve_point(G, detail):
     return face_eval.quality(attributes, faces.float().cpu(), detail=detail)
 
 
-# The lecture's ablation: the same run without mixing regularisation (every image from one w).
-ABLATIONS = {"no mixing regularisation": {"id": "no-mixing-regularisation", "mixing_prob": 0.0}}
+#: The lecture's ablation: the same run without mixing regularisation (every image from one w);
+#: identifier -> label and change.
+ABLATIONS = {"no-mixing-regularisation": {"label": "no mixing regularisation", "mixing_prob": 0.0}}
 
 
-def train_ablations(training, checkpoint=None, device=None):
+def ablation_study(attributes, training, checkpoint=None, device=None):
     """Train each of :data:`ABLATIONS` as ``training`` (the zoo model's schedule and seed) with the
-    ablation's change; with a ``checkpoint`` directory each run is resumable.  Returns ``{name: G_ema}``."""
-    def train_one(name, change, where):
-        result = train_stylegan(training, checkpoint=where, device=device, desc=name, **change)
-        return result.G_ema, result.run
+    ablation's change, and score it as the zoo model is (:func:`evaluate`, :func:`mixing_grid`); with a
+    ``checkpoint`` directory each run is resumable.  Returns ``{key: {"label", "fid", ...,
+    "mixing": (25, 3, S, S)}}``, keyed by the variants' identifiers."""
+    def train_one(key, change, where):
+        result = train_stylegan(training, checkpoint=where, device=device, desc=key, **change)
+        return result.G_ema.cpu(), result.run
 
-    return _train.ablation_study(ABLATIONS, train_one, lambda name, G: G.cpu(), checkpoint)
+    def score(key, G):
+        return {**evaluate(G, attributes), "mixing": mixing_grid(G)}
+
+    return _train.ablation_study(ABLATIONS, train_one, score, checkpoint)
 
 
 def draw_generator(config=None):

@@ -36,12 +36,12 @@ def publish_faces_stylegan(args, trained):
     metrics["path_length"] = {space: stylegan.path_length(G, attributes, space) for space in ("z", "w")}
     # D too: notebook 07's editing objective asks it how real an edited face looks
     extras = {"samples": stylegan.sample(G, 16).half(),
-              "mixing": {"zoo model": stylegan.mixing_grid(G).half()}, "discriminator": trained.D.cpu()}
+              "mixing": {"zoo-model": stylegan.mixing_grid(G).half()}, "discriminator": trained.D.cpu()}
     if args.ablation_steps != 0:  # the lecture's ablation, on the zoo model's own schedule
-        models = stylegan.train_ablations(args.config, checkpoint=args.runs / "faces-stylegan" / "ablations",
-                                          device=args.device)
-        metrics["ablations"] = {name: stylegan.evaluate(model, attributes) for name, model in models.items()}
-        extras["mixing"].update({name: stylegan.mixing_grid(model).half() for name, model in models.items()})
+        rows = stylegan.ablation_study(attributes, args.config, device=args.device,
+                                       checkpoint=args.runs / "faces-stylegan" / "ablations")
+        extras["mixing"].update({key: row.pop("mixing").half() for key, row in rows.items()})
+        metrics["ablations"] = rows
     return ck.train.Published(
         G, metrics, extras=extras,
         description="StyleGAN generator (EMA) for 32x32 faces (notebook 06): mapping network, modulated and "
@@ -54,8 +54,9 @@ def publish_faces_stylegan(args, trained):
                    "faces-attributes")
 
 
-#: faces-stylegan-64's comparison: the same 64x64 schedule and seed on the flat renders.
-FLAT = "flat renders"
+#: faces-stylegan-64's comparison: the same 64x64 schedule and seed on the flat renders (an ablation
+#: study of one variant: identifier -> label and change).
+FLAT = {"flat-renders": {"label": "flat renders", "detail": False}}
 
 
 def _train_64(args, detail, checkpoint, desc):
@@ -76,19 +77,20 @@ def publish_faces_stylegan_64(args, trained):
     G = trained.G_ema.cpu()
     metrics = stylegan.evaluate(G, attributes, detail=True)
     extras = {"samples": stylegan.sample(G, 16).half(),
-              "mixing": {"faces with detail": stylegan.mixing_grid(G).half()}}
+              "mixing": {"zoo-model": stylegan.mixing_grid(G).half()}}  # the zoo model: faces with detail
     if args.ablation_steps != 0:
-        def train_flat(name, change, checkpoint):
-            result = _train_64(args, change["detail"], checkpoint, name)
-            return result.G_ema, result.run
+        def train_flat(key, change, checkpoint):
+            result = _train_64(args, change["detail"], checkpoint, key)
+            return result.G_ema.cpu(), result.run
 
-        models = ck.train.ablation_study({FLAT: {"id": "flat-renders", "detail": False}}, train_flat,
-                                         lambda name, model: model.cpu(),
-                                         args.runs / "faces-stylegan-64" / "ablations")
-        flat = models[FLAT]
-        metrics["ablations"] = {FLAT: stylegan.evaluate(flat, attributes)}
-        extras["samples_flat"] = stylegan.sample(flat, 16).half()
-        extras["mixing"][FLAT] = stylegan.mixing_grid(flat).half()
+        def score(key, flat):
+            return {**stylegan.evaluate(flat, attributes), "samples": stylegan.sample(flat, 16),
+                    "mixing": stylegan.mixing_grid(flat)}
+
+        rows = ck.train.ablation_study(FLAT, train_flat, score, args.runs / "faces-stylegan-64" / "ablations")
+        extras["samples_flat"] = rows["flat-renders"].pop("samples").half()
+        extras["mixing"]["flat-renders"] = rows["flat-renders"].pop("mixing").half()
+        metrics["ablations"] = rows
     return ck.train.Published(
         G, metrics, extras=extras, weights_dtype="float16",
         description="StyleGAN generator (EMA) for 64x64 faces with detail (notebook 06, the style split): "
@@ -108,26 +110,26 @@ RACE_SEEDS = (1, 2)
 def race_seeds(attributes, args):
     """The race again from :data:`RACE_SEEDS`: this record's StyleGAN configuration and faces-progan's
     (its schedule scaled as this one's steps are to :data:`FACES_STYLEGAN_EQUAL_COMPUTE`'s) from each
-    seed, scored alike.  Returns ``{"stylegan-seed-k": {"gan", "seed", "label", "fid", "variety"},
+    seed, scored alike.  Returns ``{"stylegan-seed-k": {"label", "gan", "seed", "fid", "variety"},
     "progan-seed-k": ...}``: identifiers as keys (they name the checkpoint folders too), the label for
     display."""
     scale = args.config.steps / FACES_STYLEGAN_EQUAL_COMPUTE.steps
     grown = replace(FACES_PROGAN, steps_per_phase=max(1, round(FACES_PROGAN.steps_per_phase * scale)),
                     snapshot_every=0)
 
-    def train_one(name, change, checkpoint):
+    def train_one(key, change, checkpoint):
         if change["gan"] == "stylegan":
             result = stylegan.train_stylegan(args.config, seed=change["seed"], checkpoint=checkpoint,
-                                             device=args.device, desc=name)
+                                             device=args.device, desc=key)
         else:
             result = progan.train_progan(grown, seed=change["seed"], checkpoint=checkpoint,
-                                         device=args.device, desc=name)
+                                         device=args.device, desc=key)
         return result.G_ema.cpu(), result.run
 
-    def score(name, G):
+    def score(key, G):
         m = (face_eval.versus_real(attributes, stylegan.sample(G, 1000)) if isinstance(G, stylegan.Generator)
              else progan.evaluate(G, attributes, n=1000))
-        return {**{k: variants[name][k] for k in ("gan", "seed", "label")}, "fid": m["fid"],
+        return {"gan": variants[key]["gan"], "seed": variants[key]["seed"], "fid": m["fid"],
                 "variety": m["variety"]["mean"]}
 
     variants = {f"{gan}-seed-{seed}": {"gan": gan, "seed": seed, "label": f"{label}, seed {seed}"}
