@@ -141,3 +141,39 @@ def test_crossed_optimizers_which_raise_inside_pytorch_are_named_from_the_error(
 
     report = ck.check.train_step.report(_wrong_step(swap_optimizers=True))
     assert report.status == "failed" and "not crossed" in report.hint
+
+
+def test_diffusion_answers_off_by_a_little_are_rejected_on_a_coarse_schedule():
+    """On T = 1000's fine schedule some wrong answers differ from the reference by less than the check's
+    tolerance; the coarse schedule's case tells them apart."""
+    import torch.nn.functional as F
+
+    from coursekit.models import ddpm
+
+    def only_x_divided(eps, t, x, betas, abar, z):  # √α_t divides x_t but not the noise's term
+        mean = x / (1 - betas[t]).sqrt() - betas[t] / (1 - abar[t]).sqrt() * eps
+        return mean + betas[t].sqrt() * z if t > 0 else mean
+
+    def noise_before_dividing(eps, t, x, betas, abar, z):
+        inner = x - betas[t] / (1 - abar[t]).sqrt() * eps + (betas[t].sqrt() * z if t > 0 else 0)
+        return inner / (1 - betas[t]).sqrt()
+
+    def earlier_step(model, x0, t, noise, abar):
+        s = (t - 1).clamp(min=0)
+        return F.mse_loss(model(ddpm.q_sample(x0, s, noise, abar), s), noise)
+
+    found = ALL
+    for fn in (only_x_divided, noise_before_dividing):
+        assert not found["reverse_step"].report(fn).ok, fn.__name__
+    assert not found["diffusion_loss"].report(earlier_step).ok
+    assert found["reverse_step"].report(ddpm.reverse_step).ok
+    assert found["diffusion_loss"].report(ddpm.simple_loss).ok
+
+
+def test_pixel_norm_with_epsilon_outside_the_root_is_rejected():
+    """ε belongs inside the root, √(mean x² + ε): outside it changes nothing on features of a usual size,
+    everything on tiny ones (the case that tells them apart)."""
+    def outside(x):
+        return x / (x.pow(2).mean(1, keepdim=True).sqrt() + 1e-8)
+
+    assert not ALL["pixel_norm"].report(outside).ok

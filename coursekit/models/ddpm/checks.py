@@ -13,6 +13,9 @@ from coursekit.models import ddpm as _ddpm
 
 
 _SCHEDULE = _ddpm.DDPMSchedule()
+# Ten coarse steps (β from 0.05 to 0.5): √α_t far from 1 and neighbouring ᾱ_t far apart, where an answer
+# off by a step or by one √α_t shows plainly (T = 1000's steps differ by under a percent).
+_COARSE = _ddpm.DDPMSchedule(num_train_timesteps=10, beta_start=0.05, beta_end=0.5)
 
 
 def _noisy_batch(seed, n=4, size=6):
@@ -86,8 +89,9 @@ def _tiny_unet(seed=0):
     return net
 
 
-def _loss_case(seed):
-    return (_tiny_unet(seed), *_noisy_batch(seed, size=8), _SCHEDULE.alphas_cumprod)
+def _loss_case(seed, schedule=_SCHEDULE):
+    x0, t, noise = _noisy_batch(seed, size=8)
+    return _tiny_unet(seed), x0, t % schedule.num_train_timesteps, noise, schedule.alphas_cumprod
 
 
 def _loss_with(target=None, feed=None, reduction="mean", time=None, fresh_noise=False):
@@ -125,7 +129,9 @@ diffusion_loss = Check(
     reference=_ddpm.simple_loss,
     atol=1e-5,
     cases=[Case("a tiny U-Net, four 8x8 images", lambda: _loss_case(0)),
-           Case("another U-Net and batch", lambda: _loss_case(1))],
+           Case("another U-Net and batch", lambda: _loss_case(1)),
+           Case("a coarse schedule of 10 steps, where neighbouring steps differ plainly",
+                lambda: _loss_case(2, _COARSE))],
     mistakes=[
         Mistake("The network predicts the noise ε that was added, not the clean image: the target is "
                 "`noise`.",
@@ -144,10 +150,10 @@ diffusion_loss = Check(
 )
 
 
-def _step_case(seed, t):
+def _step_case(seed, t, schedule=_SCHEDULE):
     g = torch.Generator().manual_seed(seed)
     eps, x, z = (torch.randn(3, 1, 5, 5, generator=g) for _ in range(3))
-    return eps, t, x, _SCHEDULE.betas, _SCHEDULE.alphas_cumprod, z
+    return eps, t, x, schedule.betas, schedule.alphas_cumprod, z
 
 
 def _step_with(mean_coef="abar", noise="sqrt", noise_at_zero=False, eps_coef="sqrt", sign=-1.0):
@@ -192,7 +198,9 @@ reverse_step = Check(
     atol=2e-3,
     cases=[Case("t = 500", lambda: _step_case(0, 500)),
            Case("t = 1", lambda: _step_case(1, 1)),
-           Case("t = 0: the last step adds no noise", lambda: _step_case(2, 0))],
+           Case("t = 0: the last step adds no noise", lambda: _step_case(2, 0)),
+           Case("a coarse schedule (10 steps), t = 6: √α_t = 0.8, far from 1",
+                lambda: _step_case(3, 6, _COARSE))],
     mistakes=[
         Mistake("Divide by √α_t (one step: α_t = 1 − β_t), not by √ᾱ_t.", _step_with(mean_coef="abar")),
         Mistake("The noise term is σ_t·z with σ_t = √β_t (σ_t² = β_t), not β_t·z.",

@@ -94,7 +94,9 @@ pixel_norm = Check(
     cases=[Case("random features (2, 8, 4, 4)", lambda: (randn(6, 2, 8, 4, 4, scale=3.0),)),
            Case("one image, large values", lambda: (randn(7, 1, 16, 2, 2, scale=100.0),)),
            Case("a pixel whose features are all zero", lambda: (torch.cat([torch.zeros(1, 4, 1, 1),
-                                                                           torch.ones(1, 4, 1, 1)], 2),))],
+                                                                           torch.ones(1, 4, 1, 1)], 2),)),
+           Case("tiny features (about 1e-4), where ε inside the root counts",
+                lambda: (randn(8, 2, 4, 2, 2, scale=1e-4),))],
     atol=1e-4,
     mistakes=[
         Mistake("Normalise each pixel's feature vector: the mean of x² over the channels (dim=1) only, "
