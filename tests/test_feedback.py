@@ -68,6 +68,8 @@ def test_a_time_index_off_by_one_is_named():
     told_t_plus_1 = lambda model, x0, t, noise, ac: torch.nn.functional.mse_loss(  # noqa: E731
         model(ddpm.q_sample(x0, t, noise, ac), t + 1), noise)
     assert "a time step later" in diffusion_loss.report(told_t_plus_1).hint
+    everything_later = lambda model, x0, t, noise, ac: ddpm.simple_loss(model, x0, t + 1, noise, ac)  # noqa: E731
+    assert "a time step later" in diffusion_loss.report(everything_later).hint
 
 
 def test_a_behaviour_check_says_which_behaviour_failed_never_to_compare_a_formula():

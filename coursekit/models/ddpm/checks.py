@@ -91,7 +91,8 @@ def _tiny_unet(seed=0):
 
 def _loss_case(seed, schedule=_SCHEDULE):
     x0, t, noise = _noisy_batch(seed, size=8)
-    return _tiny_unet(seed), x0, t % schedule.num_train_timesteps, noise, schedule.alphas_cumprod
+    t = t % (schedule.num_train_timesteps - 2) + 1  # 1 … T − 2: a step either side stays on the schedule
+    return _tiny_unet(seed), x0, t, noise, schedule.alphas_cumprod
 
 
 def _loss_with(target=None, feed=None, reduction="mean", time=None, fresh_noise=False):
@@ -119,6 +120,12 @@ diffusion_loss = Check(
          lambda model, x0, t, noise, ac: F.mse_loss(model(_ddpm.q_sample(x0, t, noise, ac), t), x0)),
         ("The network sees x_0 instead of the noisy x_t: give it q_sample(x_0, t, ε).",
          lambda model, x0, t, noise, ac: F.mse_loss(model(x0, t), noise)),
+        ("Your result is the expected one with the network told a time step later (t + 1) than the one "
+         "that made x_t: the lecture counts t from 1 and the code from 0; give the model the same t.",
+         lambda model, x0, t, noise, ac: F.mse_loss(model(_ddpm.q_sample(x0, t, noise, ac), t + 1), noise)),
+        ("Your result is the expected one with the network told a time step earlier (t − 1) than the one "
+         "that made x_t: give the model the same t as q_sample.",
+         lambda model, x0, t, noise, ac: F.mse_loss(model(_ddpm.q_sample(x0, t, noise, ac), t - 1), noise)),
     ],
     time_arg=2,
     hints=(
