@@ -291,9 +291,8 @@ class Check:
                  for got, expected, args in outputs]
         failing = sum(not _close(got, expected, self.atol) for got, expected, _ in outputs)
         # a relation seen on one case alone may be a coincidence of that case: ask the inputs first
-        said = None if failing < 2 else feedback.diagnose(cases, weak=False)
-        if not said and failing < 2 and self.formula:
-            said = probe.replaced_argument(self, fn) or probe.ignored_argument(self, fn)
+        asked = failing < 2 and self.formula
+        said = (probe.replaced_argument(self, fn) or probe.ignored_argument(self, fn)) if asked else None
         said = said or feedback.diagnose(cases, weak=False)
         if not said and self.terms is not None and all(got.numel() == 1 for got, _, _ in outputs):
             said = self._reweighed(outputs)
@@ -302,9 +301,9 @@ class Check:
                                          [list(self.terms.split(*args)) for _, _, args in outputs],
                                          [list(self.terms.weights(*args)) for _, _, args in outputs],
                                          self.terms.names)
-        if not said and self.formula:  # how the result answers to its inputs
-            said = (probe.replaced_argument(self, fn) or probe.argument_offset(self, fn)
-                    or probe.ignored_argument(self, fn) or probe.batch_mixing(self, fn))
+        if not said and self.formula:  # how the result answers to its inputs (those not asked above)
+            said = ((not asked and probe.replaced_argument(self, fn)) or probe.argument_offset(self, fn)
+                    or (not asked and probe.ignored_argument(self, fn)) or probe.batch_mixing(self, fn))
         said = said or feedback.diagnose(cases)
         return said[0].upper() + said[1:] + ("" if said.endswith(".") else ".") if said else None
 
