@@ -7,12 +7,12 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.coursekit-installed
 
-.PHONY: lab test test-browser notebooks bench constraints clean
+.PHONY: lab test test-browser site notebooks bench constraints clean
 
 $(STAMP): pyproject.toml constraints.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -c constraints.txt -e '.[test]'
+	$(PY) -m pip install --quiet -c constraints.txt -e '.[test,site]'
 	$(PY) -m ipykernel install --user --name coursekit --display-name "Python (coursekit)" >/dev/null
 	@touch $(STAMP)
 
@@ -23,9 +23,13 @@ lab: $(STAMP)
 test: $(STAMP)
 	COURSEKIT_QUICK=1 $(PY) -m pytest
 
-# Widgets in a real JupyterLab in headless Chromium (CI runs it after `make test`).
+# The course's website, build/site/, from the stored full-mode runs of data/outputs/ (runs no notebook).
+site: $(STAMP)
+	$(PY) -m coursekit.site
+
+# Widgets in a real JupyterLab, then the built site, in headless Chromium (CI runs it after `make test`).
 # Installs Debian's chromium when it is missing and apt-get can (root, Debian/Ubuntu).
-test-browser: $(STAMP)
+test-browser: $(STAMP) site
 	@command -v chromium >/dev/null || { command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ] && \
 		apt-get update -qq && apt-get install -y -qq chromium >/dev/null; } || true
 	COURSEKIT_QUICK=1 $(PY) -m pytest -m browser tests/browser
@@ -40,7 +44,7 @@ bench: $(STAMP)
 
 constraints: $(STAMP)
 	$(PY) -m pip freeze --exclude-editable | grep -v -E '^(pip|setuptools|wheel)==' > constraints.new
-	@{ sed -n '1,2p' constraints.txt; cat constraints.new; } > constraints.txt && rm constraints.new
+	@{ sed -n '1,2p' constraints.txt; cat constraints.new; } > constraints.tmp && mv constraints.tmp constraints.txt && rm constraints.new
 
 clean:
-	rm -rf $(VENV) runs test-artifacts
+	rm -rf $(VENV) runs test-artifacts build

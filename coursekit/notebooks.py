@@ -151,11 +151,15 @@ def carry_outputs(nb, old):
     return missing
 
 
-def execute(nb, where=ROOT / "solutions", timeout=1800):
-    """Run a solved notebook in quick mode (its outputs filled in place); returns it."""
+def execute(nb, where=ROOT / "solutions", timeout=1800, quick=True):
+    """Run a solved notebook in quick mode, or with ``quick=False`` in full mode (its outputs filled in
+    place); returns it."""
     import nbclient
 
-    os.environ["COURSEKIT_QUICK"] = "1"
+    if quick:
+        os.environ["COURSEKIT_QUICK"] = "1"
+    else:
+        os.environ.pop("COURSEKIT_QUICK", None)
     metadata = nbformat.from_dict(nb.metadata)
     nbclient.NotebookClient(nb, timeout=timeout, kernel_name="python3",
                             resources={"metadata": {"path": str(where)}}).execute()

@@ -94,6 +94,42 @@ def figure_to_png(fig, dpi=100):
     return buf.getvalue()
 
 
+def describe(fig, limit=600):
+    """Alt text for a matplotlib figure, from what the figure itself says: its title, and for each
+    panel its title, whether it is a picture or a plot, its axes, its legend and its row labels.
+
+    >>> ck.viz.describe(fig)
+    'Figure "Pix2Pix on held-out maps": 3 pictures: "label map"; "Pix2Pix"; "target".'
+    """
+    def quoted(text):
+        return f'"{" ".join(text.split())}"'
+
+    panels = []
+    for ax in fig.axes:
+        if not ax.get_visible() or ax.get_label() == "<colorbar>":
+            continue
+        title = " ".join(t for t in (ax.get_title("left"), ax.get_title(), ax.get_title("right")) if t)
+        if ax.images:
+            what = "picture" + (f" {quoted(title)}" if title else "")
+            rows = [t.get_text() for t in ax.texts if t.get_text().strip()][:10]
+            if rows:
+                what += ", labelled " + ", ".join(rows)
+        else:
+            what = "plot" + (f" {quoted(title)}" if title else "")
+            x, y = ax.get_xlabel(), ax.get_ylabel()
+            if x or y:
+                what += f" of {y or 'a value'} against {x or 'x'}"
+            legend = ax.get_legend()
+            names = [t.get_text() for t in legend.get_texts()] if legend else []
+            if names:
+                what += " (" + ", ".join(names[:8]) + ")"
+        panels.append(what)
+    suptitle = fig._suptitle.get_text() if getattr(fig, "_suptitle", None) else ""
+    head = f"Figure {quoted(suptitle)}" if suptitle else "Figure"
+    text = head + (f": {len(panels)} panels: " if len(panels) > 1 else ": ") + "; ".join(panels) + "."
+    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
+
+
 def plot_history(history, names=None, ax=None, smooth=0.9, title=None):
     """Draw series of a :class:`ck.train.History` (raw, faint, and exponentially smoothed)."""
     import matplotlib.pyplot as plt
@@ -164,11 +200,12 @@ class LivePlot:
         for ax, panel in zip(axes[0], panels):
             plot_history(self._history, panel, ax=ax, smooth=0.9 if panel is losses else 0.0,
                          title=self.title if ax is axes[0][0] else None)
+        alt = {"image/png": {"alt": describe(fig)}}  # read by the course's site
         png = Image(figure_to_png(fig))
         if self._handle is None:
-            self._handle = display(png, display_id=True)
+            self._handle = display(png, display_id=True, metadata=alt)
         else:
-            self._handle.update(png)
+            self._handle.update(png, metadata=alt)
         self._last = time.perf_counter()
 
 

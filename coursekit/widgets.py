@@ -80,7 +80,7 @@ class Explorer(W.VBox):
     """
     def __init__(self, render, controls, title=None, nrow=8, scale=3, width=None):
         self.render_fn, self.controls = render, dict(controls)
-        self.nrow, self.scale = nrow, scale
+        self.nrow, self.scale, self.title = nrow, scale, title
         self.image = ImageView(width=width)
         self.error = W.HTML("")
         self.seconds, self.renders = 0.0, 0
@@ -143,9 +143,21 @@ class Explorer(W.VBox):
         # Live widget where a front end renders widgets; the current picture as a
         # plain PNG for every other reader (nbconvert, GitHub, test logs).
         bundle = super()._repr_mimebundle_(**kwargs) or {}
-        if self.image.value:
-            bundle["image/png"] = base64.b64encode(bytes(self.image.value)).decode()
-        return bundle
+        if not self.image.value:
+            return bundle
+        bundle["image/png"] = base64.b64encode(bytes(self.image.value)).decode()
+        return bundle, {"image/png": {"alt": self.describe(), "widget": True}}
+
+    def describe(self):
+        """Alt text of the picture shown now: the widget's title and its controls' values."""
+        title = self.title or "a widget"
+        values = ", ".join(f"{w.description or name} {self._shown(w.value)}"
+                           for name, w in self.controls.items())
+        return f'Widget "{title}" at {values}.' if values else f'Widget "{title}".'
+
+    @staticmethod
+    def _shown(value):
+        return f"{value:g}" if isinstance(value, float) else str(value)
 
 
 def mnist_browser(digits, per_page=32):

@@ -19,15 +19,11 @@ import subprocess
 import sys
 import time
 import urllib.request
-from pathlib import Path
 
 import pytest
+from browsing import ARTIFACTS, ROOT  # the browser fixture: tests/browser/conftest.py
 
 pytestmark = pytest.mark.browser
-
-ROOT = Path(__file__).resolve().parents[2]
-ARTIFACTS = ROOT / "test-artifacts"
-CHROMIUM = os.environ.get("COURSEKIT_CHROMIUM", shutil.which("chromium") or "/usr/bin/chromium")
 
 
 def _free_port():
@@ -80,26 +76,6 @@ def lab(tmp_path_factory):
         except subprocess.TimeoutExpired:
             os.killpg(server.pid, signal.SIGKILL)
         log.close()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import Error, sync_playwright
-
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"Chromium not found at {CHROMIUM}: install Debian's chromium (`apt-get install "
-                    "chromium`, as `make test-browser` does) or set COURSEKIT_CHROMIUM to a Chromium binary.")
-    with sync_playwright() as p:
-        try:
-            b = p.chromium.launch(executable_path=CHROMIUM, args=[
-                "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync", "--no-first-run"])
-        except Error as e:
-            pytest.fail(f"Chromium at {CHROMIUM} could not start: {e}")
-        try:
-            yield b
-        finally:
-            b.close()
 
 
 def _run_all(page, url, token, name):
