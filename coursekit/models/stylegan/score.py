@@ -19,6 +19,7 @@ import coursekit as ck
 from coursekit.checkpoint import load_weights
 from coursekit.models import face_eval
 from coursekit.models.stylegan import Generator, StyleGANConfig, sample
+from coursekit.models.stylegan.recipes import FRESH_SEED
 
 
 def generator(run_dir):
@@ -31,7 +32,7 @@ def generator(run_dir):
     return G.eval(), record
 
 
-def score(run_dir, faces=1000, seed=7):
+def score(run_dir, faces=1000, seed=FRESH_SEED):
     """``{"steps", "images", "cpu_hours", "fid", "variety", "texture"}`` of a run's checkpoint."""
     G, record = generator(run_dir)
     attributes = ck.zoo.load("faces-attributes", device=torch.device("cpu"))
@@ -47,7 +48,8 @@ def main(argv=None):
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("run_dir")
     parser.add_argument("--faces", type=int, default=1000)
-    parser.add_argument("--seed", type=int, default=7, help="the codes' seed (default 7: never scored)")
+    parser.add_argument("--seed", type=int, default=FRESH_SEED,
+                        help=f"the codes' seed (default {FRESH_SEED}: never scored elsewhere)")
     parser.add_argument("--png", help="save 64 faces here, 8 by 8, each 64 pixels wide")
     args = parser.parse_args(argv)
     print(score(args.run_dir, args.faces, args.seed))
