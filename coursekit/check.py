@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 import torch
 
 from coursekit import data as _data
+from coursekit import decompose
 from coursekit import feedback
 from coursekit import outcomes as _outcomes
 from coursekit import probe
@@ -304,7 +305,8 @@ class Check:
         if not said and self.formula:  # how the result answers to its inputs (those not asked above)
             said = ((not asked and probe.replaced_argument(self, fn)) or probe.argument_offset(self, fn)
                     or (not asked and probe.ignored_argument(self, fn)) or probe.batch_mixing(self, fn))
-        said = said or feedback.diagnose(cases)
+        said = said or feedback.diagnose(cases) or decompose.explain(
+            outputs, probe._parameter_names(self.reference, len(outputs[0][2])))
         return said[0].upper() + said[1:] + ("" if said.endswith(".") else ".") if said else None
 
     def _reweighed(self, outputs):
@@ -522,6 +524,7 @@ to_model_range = Check(
         Case("a grey ramp 0..255", (torch.arange(256, dtype=torch.uint8),)),
         Case("a batch of digits (4, 1, 28, 28) as floats",
              (torch.randint(0, 256, (4, 1, 28, 28), generator=torch.Generator().manual_seed(0)).float(),)),
+        Case("a dark ramp: nothing brighter than 100", (torch.arange(0, 101, 4, dtype=torch.uint8),)),
     ],
     mistakes=[
         Mistake("Your values lie in [0, 1]. The course's images live in [-1, 1] (what tanh outputs): "
@@ -533,6 +536,8 @@ to_model_range = Check(
                 lambda x: 1 - x.float() / 127.5),
         Mistake("Integer division rounds: convert to float before dividing (x.float() / 127.5 - 1); with // "
                 "the grey levels collapse to -1, 0 and 1.", lambda x: (x // 127.5).float() - 1),
+        Mistake("Divide by the fixed 127.5, not by the image's own brightest pixel: a dark image would be "
+                "stretched to white.", lambda x: x.float() / x.float().max() * 2 - 1),
     ],
 )
 

@@ -383,6 +383,10 @@ def shape_words(got, expected, sizes):
                                 f"formula reduces: take the {how} over it")
                 except RuntimeError:
                     pass
+    if expected.dim() == 0 and got.numel() > 1:
+        return (f"your result has shape {g} where one number is expected: a reduction is missing, or stops "
+                "short (reduction='none', or a mean over some dimensions only): the loss averages over "
+                "every entry")
     if got.numel() == expected.numel():
         if [s for s in g if s != 1] == [s for s in e if s != 1]:
             return (f"your result has shape {g} where the expected has {e}: the same values with a dimension "
@@ -455,6 +459,34 @@ ERRORS = [
      r"expected .*Long.*got.*Float",
      lambda m, s: ("the target classes must be integer indices (long): argmax gives the index of the largest "
                    "value, max(...)[0] its value")),
+    (r"must be Tensor, not torch\.return_types\.(max|min|topk|sort)",
+     lambda m, s: (f"`.{m[1]}(dim)` returns a pair (values, indices), not a tensor: take `.indices` (or "
+                   "`.argmax(dim)`) for the classes, `.values` for the numbers")),
+    (r"0D or 1D target tensor expected, multi-target not supported",
+     lambda m, s: ("the class targets must be one index per row, shape (N,): a column (N, 1), as "
+                   "topk(1).indices or keepdim=True give, needs .squeeze(1)")),
+    (r"Index tensor must have the same number of dimensions as self tensor",
+     lambda m, s: ("scatter_ and gather need an index with as many dimensions as the tensor they write: "
+                   "the labels (B,) must become a column (B, 1) first (y.unsqueeze(1) or y[:, None])")),
+    (r"Tensors must have same number of dimensions: got (\d+) and (\d+)",
+     lambda m, s: (f"torch.cat joins tensors with as many dimensions each: one has {m[1]}, another {m[2]}: "
+                   "bring them to the same shape first (unsqueeze, view or one_hot), then join")),
+    (r"If dim is not specified but ord is, the input must be 1D or 2D",
+     lambda m, s: ("torch.linalg.norm with ord= takes vectors or matrices, not image batches: an L1 "
+                   "distance averaged over pixels is (a - b).abs().mean()")),
+    (r"expected input\[[\d, ]+\] to have (\d+) channels, but got (\d+) channels",
+     lambda m, s: (f"a convolution expected {_with_name(m[1], s)} input channels and got "
+                   f"{_with_name(m[2], s)}: for a grouped convolution pass groups= (the batch folded into "
+                   "the channels needs groups equal to the batch size)")),
+    (r"expected a non-empty list of Tensors",
+     lambda m, s: ("torch.cat was given an empty list: some input gave no output at all (every image "
+                   "should get one, also while a buffer fills)")),
+    (r"batch_size \((\d+)\) to match target batch_size \((\d+)\)",
+     lambda m, s: (f"the targets count {m[2]} where the logits have {_with_name(m[1], s)} rows: one class "
+                   "index per row, an argmax along the classes (dim=1), not over the flattened tensor")),
+    (r"(argument must be a string or a real number|can't multiply sequence by non-int).*",
+     lambda m, s: ("a tuple or list stands where one number or tensor belongs: return or use a single value "
+                   "(unpack `grad, = torch.autograd.grad(...)`; return r, not (r, r))")),
     (r"list index out of range",
      lambda m, s: ("an index ran past the end of a list: the index is drawn over the wrong range (the "
                    "batch's length where the list's belongs, or the other way round)")),

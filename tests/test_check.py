@@ -49,7 +49,7 @@ def test_a_passing_function_is_returned_as_it_is(capsys):
         return x.float() * (2 / 255) - 1
 
     assert ck.check.to_model_range(mine) is mine
-    assert "✔ to_model_range: all 3 cases passed." in capsys.readouterr().out
+    assert "✔ to_model_range: all 4 cases passed." in capsys.readouterr().out
 
 
 def test_a_missing_return_is_named():

@@ -97,8 +97,8 @@ def _pool_case(stored, size, new, seed):
 def _pool_behaviour(fn, pool, images, size, seed):
     """What the history's answer shows, as numbers the reference gets (1 = as it should be):
     the batch's size, answers drawn from the new and stored images only, the pool's size,
-    what went in = what came out (nothing lost or copied twice), and about half taken from the history
-    when the pool was full and the batch large."""
+    what went in = what came out (nothing lost or copied twice), about half taken from the history
+    when the pool was full and the batch large, and then every slot swapped at least once."""
     torch.manual_seed(seed)
     before = [float(p.flatten()[0]) for p in pool]
     full = len(pool) >= size
@@ -106,7 +106,7 @@ def _pool_behaviour(fn, pool, images, size, seed):
     if out is None or not torch.is_tensor(out):
         return out
     if out.shape != images.shape:
-        return torch.tensor([0.0, 0, 0, 0, 0])
+        return torch.tensor([0.0, 0, 0, 0, 0, 0])
     got = out.flatten(1)[:, 0].tolist()
     new = images.flatten(1)[:, 0].tolist()
     after = [float(p.flatten()[0]) for p in pool]
@@ -120,7 +120,9 @@ def _pool_behaviour(fn, pool, images, size, seed):
                          # each new image that filled the pool is both stored and returned
                          float(sorted(got + after)
                                == sorted(new + before + new[:max(0, size - len(before))])),
-                         share])
+                         share,
+                         # after about 100 swaps every slot has been drawn (a slot missed: 0.9^100)
+                         float(not (full and len(got) >= 100) or all(a != b for a, b in zip(after, before)))])
 
 
 def _pool_with(replace=True, always=False, fill_returns="image"):
@@ -156,6 +158,8 @@ image_pool = Check(
         "overwrite it)",
         "the share of answers taken from the history is wrong: while the pool fills every new image comes "
         "back itself; once it is full, a fair coin per image decides, so about half come from the history",
+        "the swaps do not reach every slot: after about 100 swaps a slot still holds the image it held "
+        "before them; draw the slot at random over all `size` slots (torch.randint(size, ()))",
     ),
     hints=(
         'Three cases per image: the pool is not full yet; it is full and the coin says swap; it is full and '

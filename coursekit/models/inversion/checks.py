@@ -14,8 +14,9 @@ from coursekit.models import inversion as _inversion
 
 
 def _features(x):
-    """A stand-in perceptual network for the checks: per-channel means and a coarse pooling."""
-    return torch.cat([x.mean(dim=(2, 3)), F.avg_pool2d(x, 2).flatten(1)], dim=1)
+    """A stand-in perceptual network for the checks: per-channel means and a coarse pooling through a
+    tanh (nonlinear, as a real one: features(fake - target) is not features(fake) - features(target))."""
+    return torch.cat([x.mean(dim=(2, 3)), torch.tanh(F.avg_pool2d(x, 2)).flatten(1)], dim=1)
 
 
 def _inversion_case(seed, weight):

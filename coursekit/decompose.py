@@ -1,0 +1,165 @@
+"""Diagnosis by decomposition: what a wrong result is made of, in terms of the exercise's inputs.
+
+When a wrong output keeps no one relation to the expected one on every case (:mod:`coursekit.feedback`)
+and no probe of the inputs names it (:mod:`coursekit.probe`), it may still be built from the same
+pieces as the expected one, put together otherwise.  Each function below takes a check's outputs,
+``[(got, expected, args)]`` per case, and the reference's argument names, and returns a sentence or None:
+
+- :func:`change_from_input`: an update (a parameter after a step, a code moved towards a mean): the
+  change from an input is related to the expected change (a factor, a sign, a square);
+- :func:`weights_of_inputs`: a result that is a weighted sum of the inputs, with other weights than
+  the expected's (a blend, an interpolation, a residual);
+- :func:`multiple_per_case`: the right direction, with a length that changes from case to case;
+- :func:`affine_per_slice`: each image or channel map a scaled and shifted copy of the expected one.
+"""
+
+import torch
+
+from coursekit import feedback
+
+
+def _said(name):
+    return f"`{name}`"
+
+
+def _failing(outputs, atol=1e-5):
+    return [(g, e, args) for g, e, args in outputs
+            if torch.is_tensor(g) and torch.is_tensor(e) and g.shape == e.shape
+            and not feedback.close(g, e, atol=atol)]
+
+
+def change_from_input(outputs, names):
+    """The change from one input (of the output's shape) to the result, against the expected change."""
+    failing = _failing(outputs)
+    if not failing:
+        return None
+    for j, name in enumerate(names):
+        found = None
+        for got, expected, args in failing:
+            if j >= len(args) or not torch.is_tensor(args[j]) or args[j].shape != got.shape:
+                found = None
+                break
+            anchor = args[j].detach().double()
+            step, want = got.detach().double() - anchor, expected.detach().double() - anchor
+            if want.abs().max() < 1e-8:
+                found = None
+                break
+            r = feedback.relation(step, want, feedback.counts_of(args))
+            if r is None or (found is not None and r[0] != found[0]):
+                found = None
+                break
+            found = r
+        if found:
+            words = found[1].replace("your result", "your change", 1).replace("the expected", "the "
+                                                                              "expected change", 1)
+            return (f"measured from {_said(name)}, your result moves it otherwise than the formula: "
+                    f"{words}")
+    return None
+
+
+def _columns(args, names, shape):
+    """The tensor inputs that broadcast to ``shape``, as flattened columns, with their names."""
+    cols, said = [], []
+    for a, name in zip(args, names):
+        if torch.is_tensor(a) and a.is_floating_point() and a.numel() > 1:
+            try:
+                cols.append(a.detach().double().expand(shape).flatten())
+            except RuntimeError:
+                continue
+            said.append(name)
+    return cols, said
+
+
+def _fit(columns, y):
+    """Least-squares weights of ``columns`` (and a constant) for ``y``, or None when they do not fit it."""
+    A = torch.stack([*columns, torch.ones_like(y)], 1)
+    if torch.linalg.matrix_rank(A) < A.shape[1]:
+        return None
+    w = torch.linalg.lstsq(A, y.unsqueeze(1)).solution.squeeze(1)
+    return w if feedback.close(A @ w, y, atol=1e-6, rtol=1e-5) else None
+
+
+def _sum_words(weights, said):
+    terms = [f"{w:.3g}·{s}" for w, s in zip(weights[:-1].tolist(), said) if abs(w) > 1e-6]
+    constant = float(weights[-1])
+    if abs(constant) > 1e-6:
+        terms.append(f"{constant:.3g}")
+    return " + ".join(terms).replace("+ -", "− ") or "0"
+
+
+def weights_of_inputs(outputs, names):
+    """A result that weighs the inputs otherwise: on the first failing case, both as weighted sums."""
+    for got, expected, args in _failing(outputs):
+        cols, said = _columns(args, names, got.shape)
+        if not cols or got.numel() <= len(cols) + 1:
+            return None
+        mine = _fit(cols, got.detach().double().flatten())
+        theirs = _fit(cols, expected.detach().double().flatten())
+        if mine is None or theirs is None:
+            return None
+        scalars = ", ".join(f"{n} = {a:g}" for a, n in zip(args, names)
+                            if isinstance(a, (int, float)) and not isinstance(a, bool))
+        return (f"your result is a weighted sum of the inputs with other weights: "
+                f"{_sum_words(mine, [_said(s) for s in said])}, where the formula gives "
+                f"{_sum_words(theirs, [_said(s) for s in said])}" + (f" (with {scalars})" if scalars else "")
+                + ": see which weight belongs to which input")
+    return None
+
+
+def multiple_per_case(outputs, names):
+    """On every failing case a multiple of the expected, the multiple changing from case to case."""
+    failing = _failing(outputs)
+    factors = []
+    for got, expected, _ in failing:
+        if got.numel() < 2:
+            return None
+        k = feedback._factor(got.detach().double(), expected.detach().double())
+        if k is None:
+            return None
+        factors.append(k)
+    if len(factors) < 2 or max(factors) - min(factors) < 1e-3 * max(abs(f) for f in factors):
+        return None
+    listed = ", ".join(f"{k:.3g}" for k in factors)
+    return (f"on each case your result is a multiple of the expected ({listed} times), and the multiple "
+            "changes with the input: it points the right way but has another length, so what scales it "
+            "(a norm, a length, a count, a root) is computed otherwise")
+
+
+def affine_per_slice(outputs, names):
+    """Each image (or channel map) of the result a scaled and shifted copy of the expected one."""
+    failing = _failing(outputs)
+    if not failing:
+        return None
+    for lead, what in ((2, "channel map"), (1, "image")):
+        ok = True
+        for got, expected, _ in failing:
+            if got.dim() < lead + 1 or got[(0,) * lead].numel() < 3:
+                ok = False
+                break
+            g = got.detach().double().reshape(-1, got[(0,) * lead].numel())
+            e = expected.detach().double().reshape(g.shape)
+            fits = [feedback._affine(gi, ei) for gi, ei in zip(g, e)]
+            if any(f is None for f in fits) or len(fits) < 2:
+                ok = False
+                break
+        if ok:
+            return (f"each {what} of your result is a scaled and shifted copy of the expected one, with a "
+                    f"scale and shift that change from {what} to {what}: a statistic of each {what} (its "
+                    "mean or its standard deviation) is used otherwise, or not at all")
+    return None
+
+
+#: The decompositions, asked in this order.
+ALL = (change_from_input, weights_of_inputs, multiple_per_case, affine_per_slice)
+
+
+def explain(outputs, names):
+    """The first decomposition that says something, or None."""
+    for decompose in ALL:
+        try:
+            said = decompose(outputs, names)
+        except (RuntimeError, ValueError, IndexError):
+            said = None
+        if said:
+            return said
+    return None
