@@ -17,21 +17,26 @@
 #
 # **Lecture:** introduction to generative adversarial networks (Goodfellow et al., 2014; Radford et al., 2016).
 #
-# A *discriminative* model learns $p(y \mid x)$: given an image, which digit is it? A *generative*
-# model learns $p(x)$ itself, so that it can draw new samples. A GAN learns to sample without ever
-# writing $p(x)$ down: a **generator** $G$ turns noise $z \sim \mathcal N(0, I)$ into samples
-# $G(z)$, and a **discriminator** $D$ learns to tell real data from $G$'s samples. Each trains against
-# the other.
+# A *discriminative* model learns $p(y \mid x)$, the probability of a label $y$ given an image $x$:
+# given an image, which digit is it? A *generative* model learns $p(x)$ itself, the distribution of the
+# images, so that it can draw new samples. A GAN (generative adversarial network) learns to sample
+# without ever writing $p(x)$ down: a **generator** $G$ turns noise $z \sim \mathcal N(0, I)$ (a vector
+# of independent random numbers from the standard bell curve) into samples $G(z)$, and a
+# **discriminator** $D$ learns to tell real data from $G$'s samples. Each trains against the other.
 #
 # In this notebook:
 #
-# 1. the minimax objective and the two losses (exercises 1 and 2), and why $G$ trains on
-#    $-\log D(G(z))$ rather than $\log(1 - D(G(z)))$;
+# 1. the minimax objective (a game in which one player minimises what the other maximises) and the
+#    two losses (exercises 1 and 2), and why $G$ trains on $-\log D(G(z))$ rather than
+#    $\log(1 - D(G(z)))$;
 # 2. the optimal discriminator $D^*(x) = p_\text{data}(x) / (p_\text{data}(x) + p_g(x))$, checked numerically;
 # 3. the alternating training step (exercise 3);
-# 4. a 2-D GAN trained live on a ring of 8 Gaussians: mode coverage measured, and the settings that
-#    make it collapse;
-# 5. DCGAN on MNIST, judged by numbers (Fréchet distance, the spread of digits), then widgets.
+# 4. a 2-D GAN trained live on a ring of 8 Gaussians: mode coverage (how many of the 8 it draws)
+#    measured, and the settings that make it collapse onto a few;
+# 5. DCGAN (the deep convolutional GAN of Radford et al.) on MNIST, judged by numbers (Fréchet
+#    distance, the spread of digits), then widgets.
+#
+# It ends with a lab: stop the collapse of section 4.
 
 # %%
 import copy
@@ -55,11 +60,12 @@ print("device:", device, "| quick mode:", ck.QUICK)
 # $$\min_G \max_D \; V(D, G) = \mathbb E_{x \sim p_\text{data}}[\log D(x)] + \mathbb E_{z \sim p_z}[\log(1 - D(G(z)))]$$
 #
 # $D(x) \in (0, 1)$ is the probability that $x$ is real. Our discriminators return a **logit** $\ell$
-# with $D(x) = \sigma(\ell)$: PyTorch's `binary_cross_entropy_with_logits(ℓ, y)` computes
+# (a score in $(-\infty, \infty)$, positive for "real") with $D(x) = \sigma(\ell)$, where
+# $\sigma(\ell) = 1 / (1 + e^{-\ell})$ is the sigmoid: PyTorch's `binary_cross_entropy_with_logits(ℓ, y)` computes
 # $-[y \log \sigma(\ell) + (1-y)\log(1-\sigma(\ell))]$ exactly, even where $\sigma(\ell)$ rounds to 0 or 1.
 #
-# **The discriminator** maximises $V$: it minimises the binary cross-entropy with label 1 for real
-# images and label 0 for generated ones,
+# **The discriminator** maximises $V$: it minimises the binary cross-entropy (the loss of a yes/no
+# classifier, the formula above) with label 1 for real images and label 0 for generated ones,
 #
 # $$\mathcal L_D = -\log D(x) - \log(1 - D(G(z))) \quad\text{(each term averaged over its batch).}$$
 #
@@ -85,8 +91,8 @@ d_loss = ck.check.d_loss(d_loss)
 # generator loss is $\log(1 - D(G(z)))$. Early in training $D$ easily rejects $G$'s samples:
 # $D(G(z)) \approx 0$, where $\log(1 - D)$ is flat, and $G$ gets almost no gradient (the loss
 # *saturates*). Goodfellow et al. propose the **non-saturating** loss $-\log D(G(z))$: the same
-# fixed point, but strong gradients exactly when $G$ is bad. Look at the gradient with respect to
-# the logit $\ell$:
+# fixed point (the same best $G$), but strong gradients exactly when $G$ is bad. Look at the gradient
+# of each loss with respect to the logit $\ell$, for four values of $D(G(z))$:
 
 # %%
 logit = torch.tensor([-6.0, -3.0, 0.0, 3.0], requires_grad=True)   # D(G(z)) = sigmoid(logit)
@@ -96,8 +102,10 @@ for name, loss_fn in [("saturating  log(1 - D)", dcgan.g_loss_saturating), ("non
 
 
 # %% [markdown]
-# When $D(G(z)) = 0.002$ the saturating loss gives $G$ a gradient of $-0.002$, the
-# non-saturating one $-0.998$: about 500 times more signal where $G$ needs it most.
+# In the first column, where $D$ rejects $G$'s sample ($D(G(z)) = 0.0025$, printed rounded), the
+# saturating loss gives $G$ a gradient of about $-0.002$, the non-saturating one about $-1$: the two
+# gradients are $-D$ and $-(1 - D)$, so the non-saturating loss gives about 400 times more signal
+# where $G$ needs it most.
 #
 # **Exercise 2.** Write the non-saturating `g_loss(fake_logits)`: $-\log D(G(z))$, averaged.
 
@@ -122,10 +130,14 @@ g_loss = ck.check.g_loss(g_loss)
 # $$D^*(x) = \frac{p_\text{data}(x)}{p_\text{data}(x) + p_g(x)}$$
 #
 # (maximise $a \log D + b \log(1 - D)$ over $D$: the maximum is at $a / (a + b)$). Plugging it in
-# gives $V = 2\,\mathrm{JSD}(p_\text{data} \| p_g) - \log 4$, minimal exactly when $p_g = p_\text{data}$.
+# gives $V = 2\,\mathrm{JSD}(p_\text{data} \| p_g) - \log 4$, where JSD, the Jensen–Shannon divergence,
+# measures how different two distributions are and is 0 only when they are equal; so $V$ is minimal
+# exactly when $p_g = p_\text{data}$.
 #
 # Check it numerically in 1-D: $p_\text{data} = \mathcal N(0, 1)$, a fixed "generator" $p_g = \mathcal N(1.5, 0.7^2)$.
-# Train a small $D$ with the loss of exercise 1 on samples only, and compare it with the formula.
+# Train a small $D$ (a multilayer perceptron, MLP: a few fully connected layers with a nonlinearity
+# between them) with the loss of exercise 1 on samples only, and compare it with the formula. The
+# printed line gives the gap between the learned $D$ and $D^*$ where there are samples to learn from.
 
 # %%
 ck.seed(0)
@@ -160,12 +172,18 @@ ax.legend(fontsize=8); ax.set_xlabel("x"); plt.show()
 
 
 # %% [markdown]
+# The plot shows the two densities (thin lines), the formula's $D^*$ (dashed) and the $D$ learned from
+# samples (blue): the blue curve lies on the dashed one wherever the densities are high (the printed
+# gap there is at most 0.015), and parts from it only at the right edge, where both densities are
+# near 0 and there are almost no samples to learn from.
+#
 # ## 3. The alternating algorithm
 #
 # Each training step (Goodfellow et al., Algorithm 1, with the non-saturating loss):
 #
 # 1. sample a real batch $x$ and noise $z$; compute $G(z)$;
-# 2. **update $D$** on $\mathcal L_D$, with $G(z)$ *detached*: $D$'s loss must not push $G$;
+# 2. **update $D$** on $\mathcal L_D$, with $G(z)$ *detached* (cut off from the computation that made
+#    it, so that no gradient flows back into $G$): $D$'s loss must not push $G$;
 # 3. **update $G$** on $-\log D(G(z))$, against the $D$ that was just improved. $D$ is held fixed here
 #    (`D.requires_grad_(False)` also saves computing its weight gradients).
 #
@@ -204,8 +222,9 @@ train_step = ck.check.train_step(train_step)
 # everywhere (section 2). Gradient steps are not guaranteed to reach it: each player's step moves the
 # other's landscape, so the pair can circle the equilibrium instead of settling. The smallest example
 # is $\min_x \max_y\, V(x, y) = xy$: its only equilibrium is $(0, 0)$, yet the gradient field turns
-# around it. Simultaneous steps (both players move from the same point) spiral outwards; alternating
-# steps (one player, then the other, as in `train_step`) circle it without coming closer.
+# around it. The cell below runs 1,000 gradient steps of each kind from $(1, 1)$ and prints the
+# distance from the equilibrium: *simultaneous* steps (both players move from the same point) and
+# *alternating* steps (one player, then the other, as in `train_step`).
 
 # %%
 # NBVAL_CHECK_OUTPUT
@@ -224,10 +243,16 @@ for name in ("simultaneous", "alternating"):
           + ", ".join(f"{d:.3g} after {s}" for s, d in distances.items()))
 
 # %% [markdown]
+# Simultaneous steps spiral outwards: their distance grows at every printed step. Alternating steps
+# circle the equilibrium and stay at about the same distance, never coming closer.
+#
 # ## 4. A 2-D GAN, trained live: mode coverage and mode collapse
 #
+# A distribution with several separate peaks has several **modes** (one per peak); a GAN that draws
+# from only a few of them suffers **mode collapse**.
 # The standard toy of the mode-collapse literature (Metz et al., 2017; Srivastava et al., 2017):
-# a ring of 8 Gaussians of radius 2 and σ = 0.02. $G$ and $D$ are small MLPs (`ck.models.toy`).
+# a ring of 8 Gaussians (8 modes), their centres on a circle of radius 2, each with standard
+# deviation σ = 0.02. $G$ and $D$ are small MLPs (section 2) in `ck.models.toy`.
 # What the literature measures, from 2,500 samples:
 #
 # * **high-quality samples**: the share within 3σ of some mode;
@@ -285,17 +310,23 @@ fig.suptitle("G's samples (orange) over D's decision surface (red: 'fake', blue:
 plt.show()
 
 # %% [markdown]
-# Early on, $G$'s samples are a blob and $D$'s surface separates it from the ring; as training
-# goes, $G$ spreads its mass over the modes and the surface flattens towards ½ where $G$ matches the data.
+# The four panels show $G$'s samples (orange) and the real points (black) at four steps of training,
+# over $D$'s decision surface $D(x)$ (its probability that a point is real, from red for "fake" to blue
+# for "real"). At the first snapshot the samples already lie near the ring but spread all along it;
+# by the last they gather on the modes, with a thin trail between them. In the later panels $D$
+# calls everything away from the modes fake (red) and is lighter at the modes, where $G$'s samples
+# and the data overlap (where they match exactly, the best $D$ is ½, section 2). The printed line
+# counts what this run covers at the end: one mode gets too few samples to count, so 7 of the 8.
 #
-# Now the claim of the lecture, with numbers. Three settings, each over several seeds so that the
-# difference is not luck:
+# Now the claim of the lecture, with numbers. Three settings, each over several seeds (random
+# starts) so that the difference is not luck:
 #
 # * **equal learning rates** with the non-saturating loss;
 # * **$D$ learning 10× faster** than $G$: $D$ sharpens around wherever $G$'s samples are now, $G$
 #   chases the nearest mode that $D$ still calls real, and the samples pile onto a few modes
 #   (**mode collapse**);
-# * the **saturating loss** with the same fast $D$: $D(G(z)) \to 0$ quickly and $G$'s gradient vanishes.
+# * the **saturating loss** with the same fast $D$: once $D$ wins, $D(G(z))$ is near 0, and section 1
+#   showed that there this loss gives $G$ almost no gradient.
 
 # %%
 SEEDS = [0] if ck.QUICK else [0, 1, 2]
@@ -326,15 +357,31 @@ for ax, (name, fake) in zip(axes, finals.items()):
 plt.show()
 
 # %% [markdown]
+# The table gives, for each setting, the modes covered (the mean ± the spread over the seeds, then
+# each seed's count) and the high-quality share; the three panels show the first seed's samples for
+# each setting. With equal learning rates $G$ covers nearly all the modes on every seed; with $D$ ten
+# times faster it covers fewer than half on every seed, and the middle panel shows real modes (black)
+# with no orange on them: mode collapse. The saturating loss with the same fast $D$ collapses too,
+# and only about half of its samples are sharp: in its panel they trail along the lines between the
+# modes.
+#
 # ## 5. DCGAN on MNIST
 #
-# Radford, Metz and Chintala (2016) found an architecture that trains stably on images. Their guidelines:
+# Radford, Metz and Chintala (2016) found an architecture that trains stably on images: DCGAN, the
+# deep convolutional GAN. Their guidelines:
 #
-# * no pooling: **strided convolutions** in $D$, **transposed convolutions** in $G$;
-# * **batch norm** in both (not on $G$'s output nor on $D$'s input);
-# * **no fully connected hidden layers**: $z$ enters $G$ as a $1\times1$ image with `z_dim` channels;
-# * **ReLU** in $G$ with a **tanh** output (images in [-1, 1]); **LeakyReLU(0.2)** in $D$;
-# * weights from $\mathcal N(0, 0.02)$, Adam with learning rate $2\cdot10^{-4}$ and $\beta_1 = 0.5$.
+# * no pooling (shrinking an image by taking the maximum or mean of each small block):
+#   **strided convolutions** in $D$ (convolutions that move two pixels at a time, halving the image's
+#   size), **transposed convolutions** in $G$ (their reverse: they double it);
+# * **batch norm** (batch normalisation: each channel rescaled to mean 0 and variance 1 over the
+#   batch, then by learned factors) in both (not on $G$'s output nor on $D$'s input);
+# * **no fully connected hidden layers**: $z$ enters $G$ as a $1\times1$ image with `z_dim` channels
+#   (`z_dim` is the length of $z$);
+# * **ReLU** in $G$ with a **tanh** output (images in [-1, 1]); **LeakyReLU(0.2)** in $D$ (like ReLU,
+#   but with slope 0.2 instead of 0 for negative inputs);
+# * weights from $\mathcal N(0, 0.02)$ (standard deviation 0.02), Adam (notebook 00's optimiser) with
+#   learning rate $2\cdot10^{-4}$ and $\beta_1 = 0.5$ (Adam's momentum: how much of the past gradients
+#   each step keeps; the default is 0.9).
 #
 # Here is the course's version for 28×28 digits, in `coursekit` so that later notebooks reuse it:
 
@@ -366,6 +413,12 @@ print(f"{run.step} steps in {run.seconds:.0f} s ({run.step * 64 / run.seconds:.0
 ck.viz.show(dcgan.sample(G, 32, generator=ck.seed(1)), title=f"your DCGAN after {run.step} steps");
 
 # %% [markdown]
+# The plot shows $D$'s and $G$'s losses step by step (faint) and smoothed (solid): over the first few
+# dozen steps $D$ wins (its loss falls while $G$'s climbs), then both settle at about the same level.
+# A settled loss does not say how good $G$ is, since each player's loss depends on how good the other
+# is; that is why the numbers below judge $G$ by its samples. The grid shows 32 samples of your $G$,
+# in no particular order: strokes on a black ground, few of them readable digits yet.
+#
 # Now the model the course trained for longer (its record says how long, on what, and how to
 # retrain it):
 
@@ -376,14 +429,20 @@ print(f"{record['steps']} steps, {record['wall_time_s'] / 60:.0f} min on {record
 ck.viz.show(dcgan.sample(G_zoo, 64, generator=ck.seed(1)), title="zoo DCGAN: 64 samples");
 
 # %% [markdown]
+# The grid shows 64 samples of the zoo's $G$, in no particular order: most are readable digits, some
+# are not; compare them with your brief run's above.
+#
 # ### Judged by numbers
 #
 # Two measures, both from the course's judge (an MNIST classifier trained on real digits only, notebook 00):
 #
-# * the **Fréchet distance** between the judge's features of 1,000 samples and of the training digits,
-#   read between the **floor** (1,000 real held-out digits) and the **ceiling** (an untrained $G$);
-# * the **class histogram** of 1,000 samples: each digit is a mode of MNIST. A generator that covers
-#   them gives every digit about 10%; we ask for 5-15% each. Mode collapse shows up here.
+# * the **Fréchet distance** (notebook 00: how far the judge's features of two sets of images are
+#   apart, each set summed up by a mean and a covariance; lower is better) between 1,000 samples and
+#   the training digits, read between the **floor** (1,000 real held-out digits, never trained on)
+#   and the **ceiling** (an untrained $G$);
+# * the **class histogram** of 1,000 samples (how many the judge reads as each digit): each digit is a
+#   mode of MNIST. A generator that covers them gives every digit about 10%; we ask for 5-15% each.
+#   Mode collapse shows up here.
 
 # %%
 test = ck.data.mnist("test", verbose=False)
@@ -405,8 +464,15 @@ ax.set_xticks(range(10)); ax.set_xlabel("digit (as read by the judge)"); ax.set_
 plt.show()
 
 # %% [markdown]
-# **Why not the judge's confidence?** Because a classifier is confidently wrong on inputs unlike
-# anything it saw. Pure noise gets a confidence as high as real digits:
+# The first lines put the zoo DCGAN far closer to the floor than to the ceiling, and well ahead of
+# your brief run. The bar chart shows each digit's share of the zoo $G$'s 1,000 samples, with the
+# 5-15% band in green: every bar lies in the band, the 1s just on its lower edge, so no digit is
+# missing, though some are drawn far more often than others.
+#
+# **Why not the judge's confidence?** (Its probability for the digit it picks.) Because a classifier
+# can be confidently wrong on inputs unlike anything it saw: in notebook 00 the judge was almost
+# certain of its label for every noise image. Compare its confidence on real digits, on the zoo $G$'s
+# samples and on noise, beside the Fréchet distance of each:
 
 # %%
 noise = torch.rand(1000, 1, 28, 28, generator=ck.seed(2)) * 2 - 1
@@ -417,11 +483,16 @@ with torch.no_grad():
         print(f"mean confidence on {name:<22} {confidence:.2f}   Fréchet distance {ck.metrics.fid(images):9.1f}")
 
 # %% [markdown]
+# Noise gets a higher mean confidence than the real digits, while its Fréchet distance is about ten
+# thousand times theirs: the confidence says nothing about how real an image looks.
+#
 # ## 6. Widgets
 #
-# **Interpolation.** Pick two latent points and walk between them. The straight line between two
-# Gaussian samples passes close to the origin, where $\|z\|$ is about $\sqrt{d/2}$ instead of
-# $\sqrt{d}$ ($d$ = `z_dim`, the size of $z$): $G$ never saw such inputs. The spherical path (slerp) follows the sphere instead: its norm moves from $\|z_0\|$ to $\|z_1\|$ without dipping.
+# **Interpolation.** Pick two latent points (two inputs $z$ of $G$) and walk between them. The
+# straight line between two Gaussian samples passes close to the origin, where the length $\|z\|$ is
+# about $\sqrt{d/2}$ instead of $\sqrt{d}$ ($d$ = `z_dim`, the size of $z$): $G$ never saw such
+# inputs. The spherical path (slerp, spherical linear interpolation) follows the sphere instead. The
+# cell prints $\|z\|$ at five points of each path, then opens the widget.
 
 # %%
 z0, z1 = torch.randn(2, G_zoo.config.z_dim, generator=ck.seed(0))
@@ -431,14 +502,22 @@ print("norm along the spherical path:", [round(v, 1) for v in ck.latent.slerp(z0
 ck.widgets.interpolation(G_zoo)
 
 # %% [markdown]
+# Along the straight line the norm dips well below both ends; along the spherical path it moves from
+# $\|z_0\|$ to $\|z_1\|$ without dipping. The widget shows $G(z)$ at ten points of the path, from
+# $z_0$ (left) to $z_1$ (right): switch between the linear and the spherical path and compare the
+# middle images.
+#
 # **Latent directions.** Eight samples, moved together along four fixed random directions of $z$.
-# Some directions change the stroke, some the digit: nothing in the GAN objective asks the
-# directions of $z$ to mean anything (StyleGAN, notebook 06, is about fixing that).
+# Move one slider at a time and watch whether the stroke changes, or the digit itself: nothing in the
+# GAN objective asks the directions of $z$ to mean anything (StyleGAN, notebook 06, is about fixing
+# that).
 
 # %%
 ck.widgets.latent_sliders(G_zoo)
 
 # %% [markdown]
+# The widget shows the eight samples in one row; each slider moves them along one direction.
+#
 # **Replay.** What the zoo's $G$ drew for the same 64 latent vectors as its training went.
 
 # %%
@@ -446,13 +525,21 @@ extras = ck.zoo.extras("mnist-dcgan")
 ck.widgets.replay(extras["frames"], extras["frame_steps"])
 
 # %% [markdown]
+# The widget opens at the last saved step of training; drag the slider left to see the same 64
+# inputs at earlier steps.
+#
 # ## 7. Lab: end the mode collapse
+#
+# A **lab** (notebook 00) is a larger task than an exercise, with a measured goal; any approach that
+# reaches the goal passes.
 #
 # Section 4's second setting collapses: with $D$ learning ten times faster than $G$ the samples pile
 # onto a few of the eight modes. Keep that setting ($\text{lr}_D = 10^{-2}$, $\text{lr}_G = 10^{-3}$,
 # the non-saturating loss) and make $G$ cover the ring, by any remedy you can argue for: a
-# penalty that keeps $D$ smooth (R1, a gradient penalty), a different loss (WGAN-GP), noise on
-# $D$'s inputs, unrolled steps, minibatch features... `train_toy` takes a `loss_D_fn(D, real, fake)`
+# penalty that keeps $D$ smooth (R1, a penalty on the size of $D$'s gradient at real points), a
+# different loss (WGAN-GP, the Wasserstein GAN loss with a gradient penalty), noise on
+# $D$'s inputs, unrolled steps ($G$ looks a few of $D$'s updates ahead), minibatch features ($D$ also
+# sees statistics of the whole batch)... `train_toy` takes a `loss_D_fn(D, real, fake)`
 # for remedies on $D$'s side; for others, write your own loop.
 #
 # **The task.** `train_remedy(seed, steps)` trains with your remedy and returns $G$.
@@ -487,6 +574,6 @@ lab = ck.check.lab_mode_collapse(train_remedy, seeds=(0,) if ck.QUICK else (0, 1
 # * Train $G$ on $-\log D(G(z))$: the same fixed point as the minimax loss, without the vanishing gradient.
 # * For a fixed $G$, the best $D$ is $p_\text{data} / (p_\text{data} + p_g)$; at the optimum of $G$, $D = ½$ everywhere.
 # * GANs can collapse onto a few modes; measure coverage (modes, class histograms), do not just look.
-# * DCGAN's architecture made image GANs train; its pieces return in every later notebook.
+# * DCGAN's architecture made image GANs train; its pieces return in the later notebooks.
 #
 # Next: **02 · conditional GAN**, where $G$ and $D$ are told which digit to draw.

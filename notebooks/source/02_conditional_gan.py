@@ -17,18 +17,25 @@
 #
 # **Lecture:** conditional GANs (Mirza & Osindero, 2014).
 #
-# The DCGAN of notebook 01 draws *some* digit; we cannot ask for a 7. A **conditional GAN** gives the
-# class $y$ to both players:
+# The DCGAN of notebook 01 (the deep convolutional GAN: a generator $G$ that turns noise $z$ into
+# images, trained against a discriminator $D$ that tells them from real ones) draws *some* digit; we
+# cannot ask for a 7. A **conditional GAN** gives the class $y$ (the digit, 0 to 9) to both players:
 #
 # $$\min_G \max_D \; \mathbb E_{x, y}[\log D(x, y)] + \mathbb E_{z, y}[\log(1 - D(G(z, y), y))]$$
 #
-# * the generator reads $[z, \text{one\_hot}(y)]$: the label appended to the noise;
+# * the generator reads $[z, \text{one\_hot}(y)]$: the label, as a **one-hot** vector (10 numbers,
+#   all 0 but a 1 at position $y$), appended to the noise;
 # * the discriminator reads $[x, y\text{-channels}]$: the one-hot label broadcast over the image as
-#   10 extra channels, appended to it;
+#   10 extra channels (a channel is one layer of an image, the size of the image; our digits have
+#   one grey channel), appended to it;
 # * and $D$ must also call a **real image with a wrong label** fake; otherwise it could judge
 #   realism alone and $G$ would be free to ignore $y$.
 #
 # The networks are notebook 01's DCGAN, with wider inputs.
+#
+# In this notebook: the two inputs (exercises 1 and 2); the conditional loss of $D$ (exercise 3);
+# training, live, measured by the judge; the course's trained model, measured; an ablation (an
+# experiment that removes one part to see what it did); widgets; and a lab.
 
 # %%
 import inspect
@@ -104,6 +111,10 @@ fig = cgan.draw_inputs(torch.randn(100, generator=ck.seed(0)), train.images[700]
 plt.show()
 
 # %% [markdown]
+# Top: $G$'s input, the 100 numbers of $z$ (colour: their value) followed by the 10 of the one-hot
+# label, here a 7 (white: 1); bottom: $D$'s 11 channels, the image of the 7 and then one map per
+# digit, where only the map of its label (the title in red) is white.
+#
 # The course's models use the library's versions of these two functions (with checks on the
 # labels: an out-of-range or a float label gets a clear error). They wrap notebook 01's DCGAN:
 
@@ -121,7 +132,9 @@ except ValueError as e:
 #
 # $$\mathcal L_D = -\log D(x, y) - \log(1 - D(G(z, y), y)) - \log(1 - D(x, y'))$$
 #
-# where $y' \neq y$ is a wrong label for the real image $x$ (`cgan.wrong_labels` draws one).
+# where $y' \neq y$ is a wrong label for the real image $x$ (`cgan.wrong_labels` draws one). As in
+# notebook 01, $D(x, y) = \sigma(\ell)$ for the logit $\ell$ that $D$ returns, and each term is a binary
+# cross-entropy averaged over its batch.
 #
 # **Exercise 3.** Write `conditional_d_loss(real_logits, fake_logits, mismatched_logits)`.
 
@@ -145,8 +158,10 @@ conditional_d_loss = ck.check.conditional_d_loss(conditional_d_loss)
 # ## 3. Training, live
 #
 # The loop of notebook 01, with labels. Every `EVAL_EVERY` steps we ask $G$ for 20 samples of each
-# digit and let the judge read them: the **class accuracy** (asked label = judged label) climbs as
-# $G$ learns to use $y$.
+# digit and let the judge (notebook 00's MNIST classifier, trained on real digits only) read them:
+# the **class accuracy**, the share of samples whose judged label is the asked label, shows how far
+# $G$ has learnt to use $y$. The live plot draws the losses on the left and the class accuracy on
+# the right.
 
 # %%
 CGAN_STEPS = 30 if ck.QUICK else 2000
@@ -198,9 +213,16 @@ ck.viz.show(cgan.sample(G, cgan.balanced_labels(8).view(10, 8).T.flatten(), gene
             title="your cGAN: one column per digit");
 
 # %% [markdown]
+# In the plot, the class accuracy (right) climbs from about two thirds at its first measurement to
+# near 1, with dips on the way, while the losses (left) settle early and do not show it; the printed
+# line gives 98% at the end, on 1,000 fresh samples. The grid shows your $G$'s samples with one
+# column per digit, 0 to 9 from left to right, each image from its own $z$: every column shows its
+# digit, in varied handwriting.
+#
 # ## 4. The zoo model, measured
 #
-# The course's cGAN, trained longer. Its record holds its class accuracy; we measure it again.
+# The course's cGAN (from the zoo, the models trained in advance), trained longer. Its record holds
+# its class accuracy; we measure it again.
 
 # %%
 G_zoo = ck.zoo.load("mnist-cgan")
@@ -225,9 +247,18 @@ ck.viz.show(x_eval.view(10, 100, 1, 28, 28)[:, :8].transpose(0, 1).flatten(0, 1)
 plt.show()
 
 # %% [markdown]
-# **Fréchet distance per class.** For each digit, the judge's features of 100 samples against the
-# training digits of that class; the floor is 100 *real* held-out digits of the class measured the
-# same way (with so few images the estimate is biased upwards; compare within the table).
+# The measured class accuracy matches the record's. Left: the **confusion matrix**, one row per digit
+# asked for (100 samples each), one column per digit the judge reads, each cell a count (empty cells
+# are 0): the samples read as asked lie on the diagonal, and any number off it is a sample read as
+# another digit. Only 6 of the 1,000 samples lie off it, the most for 7 (two read as 9). Right: 8
+# samples of each digit, one column per digit, 0 to 9 from left to right.
+#
+# **Fréchet distance per class.** The Fréchet distance (notebook 00) compares the judge's features
+# (the 128 numbers it computes from an image before deciding) of two sets of images, each summed up by
+# its mean and covariance; lower is better. For each digit, the features of 100 samples against the
+# training digits of that class; the floor is 100 *real* held-out digits (never trained on) of the
+# class measured the same way (with so few images the estimate is biased upwards, too high on
+# average; compare within the table).
 
 # %%
 test = ck.data.mnist("test", verbose=False)
@@ -239,13 +270,19 @@ for d in range(10):
     print(f"{d:>5} {generated:11.1f} {floor:11.1f}")
 
 # %% [markdown]
+# For every digit but 9 the samples lie further from the training digits than the real held-out
+# digits do; for 9 the floor itself is above the samples' number, a reminder that 100 images give a
+# rough estimate.
+#
 # **Data.** These models train on the 4,000 offline digits. With the full MNIST (60,000 training
-# digits; see the README) the same code trains on 15 times more variety: expect lower Fréchet
-# distances and more varied handwriting; class accuracy is already near the judge's own accuracy. Run this notebook with `COURSEKIT_MNIST_DIR` set to see by how much.
+# digits; the course site's *Data* page says how) the same code trains on 15 times more variety. Run
+# this notebook with `COURSEKIT_MNIST_DIR` set to measure what that changes in the Fréchet distances
+# above.
 #
 # ## 5. Ablation: what the label terms buy
 #
-# Same loop, same steps, same seed; only $D$ changes:
+# An **ablation** removes one part of a method and measures what is lost. Same loop, same steps,
+# same seed; only $D$ changes:
 #
 # * **without the mismatched term**: $D$ sees the label but is never shown a real image with a wrong one;
 # * **without the label in $D$**: $D$ judges realism alone; nothing makes $G$ use $y$.
@@ -262,40 +299,58 @@ for name, r in rows:
     print(f"{name:<36} {r['class_accuracy']:>15.1%} {r['min_class_accuracy']:>12.0%} {r['fid']:>17.1f}")
 
 # %% [markdown]
-# Without the label in $D$, $G$ still draws digits (the Fréchet distance says so) but which digit
-# has nothing to do with what we asked: about 10% accuracy, chance level. With the label but without
-# the mismatched term, $D$ can still learn which images go with which label channel from the pairs
-# it sees, so the label mostly works, but nothing forces it.
+# Without the label in $D$, nothing ties $G$'s digit to what we asked: its class accuracy is at
+# chance, about 10% (one digit in ten right by luck). It still draws digits: its Fréchet distance is
+# higher than the full loss's, but nowhere near an untrained $G$'s (thousands, notebook 01). With the
+# label but without the mismatched term, $D$ can still learn which images go with which label channel
+# from the pairs it sees, so the label mostly works, but nothing forces it: the class accuracy and
+# the worst digit are both lower than with the full loss.
 #
 # ## 6. Widgets
 #
-# **Class and style.** The same 16 latent vectors for every digit: switch the digit and the
-# handwriting (slant, thickness, width) stays; move the style slider and it changes. $y$ carries the
-# class, $z$ carries the style.
+# **Class and style.** The same 16 latent vectors (inputs $z$ of $G$) for every digit. If $y$ carries
+# the class and $z$ the style, switching the digit keeps each image's handwriting (slant, thickness,
+# width) and moving the style slider changes it.
 
 # %%
 ck.widgets.class_and_style(G_zoo)
 
 # %% [markdown]
+# The widget shows 16 samples of the digit picked (0 at first), in two rows of 8, each from its own
+# $z$: switch the digit and compare each image with the one in the same place before.
+#
 # **The ten digits of one $z$.**
 
 # %%
 ck.widgets.ten_classes(G_zoo)
 
 # %% [markdown]
+# Each row is one $z$ drawn with the ten labels, 0 to 9 from left to right, and each row keeps one
+# handwriting through the ten digits: bold strokes in the middle row, thin ones in the last.
+#
 # **Interpolation in label space.** $G$ was only trained on one-hot labels, but it accepts any
-# vector: $(1-t)\,e_a + t\,e_b$ morphs one digit into another with the style kept.
+# vector: the widget draws $G$ for the label $(1-t)\,e_a + t\,e_b$ ($e_a$ the one-hot vector of digit
+# $a$), with $z$ fixed and $t$ from 0 to 1.
 
 # %%
 ck.widgets.label_interpolation(G_zoo)
 
 # %% [markdown]
+# The row goes from digit $a$ (left, $t = 0$) to digit $b$ (right, $t = 1$) with $z$ fixed; the images
+# in the middle come from labels $G$ never saw in training. From 3 to 8 the digit does not morph
+# gradually: it switches between the fourth and the fifth image, while the stroke and the slant stay
+# the same along the row.
+#
 # ## 7. Lab: a label that D never reads
 #
-# Section 5's last row shows what happens when $D$ judges the image alone: $G$ ignores $y$, and only
-# 10% of its digits are the ones asked for. The **AC-GAN** (Odena et al., 2017) keeps $D$ blind to the
-# label and gives it a second job instead: besides *real or fake?*, it answers *which digit is this?*
-# (`cgan.AuxiliaryDiscriminator`: one trunk, two heads). Make that work.
+# A **lab** (notebook 00) is a larger task than an exercise, with a measured goal; any approach that
+# reaches the goal passes.
+#
+# Section 5's last row shows what happens when $D$ judges the image alone: nothing makes $G$ use $y$,
+# and its class accuracy is at chance. The **AC-GAN** (auxiliary classifier GAN, Odena et al., 2017)
+# keeps $D$ blind to the label and gives it a second job instead: besides *real or fake?*, it answers
+# *which digit is this?* (`cgan.AuxiliaryDiscriminator`: one trunk, the shared layers, and two heads,
+# a last layer for each question). Make that work.
 #
 # **The task.** `acgan_step(G, D, opt_G, opt_D, real, y, z)`: one training step, $D$ then $G$, where
 # `D(x)` returns the real-or-fake logits `(B,)` and the digit logits `(B, 10)`. `G(z, y)` is this
@@ -303,7 +358,8 @@ ck.widgets.label_interpolation(G_zoo)
 #
 # **The goal**, read by the judge after 2,000 steps from a fresh G and D (batch 64, Adam 5·10⁻⁴, as in
 # section 3): at least 85% of 1,000 samples read as the asked digit, with a Fréchet distance under 30
-# (a G that draws one template per digit scores far above it). (Quick mode trains 30 steps: enough to
+# (a $G$ that drew one template per digit could reach the accuracy; the Fréchet distance, which also
+# measures how varied the samples are, would not pass it). (Quick mode trains 30 steps: enough to
 # run your step, not to meet the goal.) Stuck? `ck.hint("lab_acgan")`, one step per call.
 
 # %%

@@ -19,20 +19,23 @@
 # Efros, 2017).
 #
 # Many tasks turn one picture into another: a label map into a photo, edges into a photo, a photo
-# into a map. Pix2Pix treats them all the same way: a **conditional GAN whose condition is the input
-# image** $x$:
+# into a map. Pix2Pix treats them all the same way: a **conditional GAN** (notebook 02: a GAN whose
+# generator and discriminator both see a condition) **whose condition is the input image** $x$:
 #
 # $$G^* = \arg\min_G \max_D\ \mathcal L_{cGAN}(G, D) + \lambda\,\mathcal L_{L1}(G), \qquad
 # \mathcal L_{L1} = \mathbb E_{x, y}\,\lVert y - G(x)\rVert_1,\ \lambda = 100.$$
 #
-# * the L1 term makes $G(x)$ close to the true photo $y$ (it alone gives blurry averages);
+# * the L1 term (the mean absolute difference, pixel by pixel; $\lambda$ is its weight) makes $G(x)$
+#   close to the true photo $y$ (it alone gives blurry averages);
 # * the cGAN term makes it *look* real (sharp), judged by a $D(x, y)$ that sees the input too;
-# * $G$ is a **U-Net** (an encoder-decoder with skip connections), $D$ a **PatchGAN** that says real
-#   or fake for every patch;
-# * there is no $z$: the only noise is **dropout**, kept on at test time.
+# * $G$ is a **U-Net** (an encoder-decoder, which shrinks the image to a small code and grows it back,
+#   with skip connections that carry each size across; section 2), $D$ a **PatchGAN** that says real
+#   or fake for every patch (section 3);
+# * there is no $z$: the only noise is **dropout** (a layer that zeroes a random share of its inputs),
+#   kept on at test time.
 #
 # No face or facade photos can be downloaded offline, so the course renders its own: cartoon faces
-# with **ground truth**, so every result gets a number.
+# with **ground truth** (the true label map and photo of every face), so every result gets a number.
 
 # %%
 import inspect
@@ -69,6 +72,10 @@ ck.viz.show(torch.cat([sample.label_images(), sample.edges.expand(-1, 3, -1, -1)
 plt.show()
 
 # %% [markdown]
+# The figure's rows are the label maps (each part in its own colour), the edge maps and the photos;
+# each column is one **held-out** face (from a seed that training never draws on), so read down a
+# column to see an input and the photo it should become.
+#
 # Real paired data (facades, maps, cityscapes) ships as files with the input and the photo side by
 # side. If you have such a folder, `ck.data.paired_folder` reads it in the same format:
 #
@@ -88,10 +95,18 @@ fig = pix2pix.draw_unet(pix2pix.config_for("labels"), size=64)
 plt.show()
 
 # %% [markdown]
-# `down` is Conv 4×4 stride 2 + BatchNorm + LeakyReLU; `up` is ConvTranspose 4×4 stride 2 +
-# BatchNorm (+ dropout 0.5 in the three innermost blocks) + ReLU, as in the paper. Two encoder blocks
-# have no BatchNorm: the first, which reads the image itself, and the innermost, whose output is one
-# value per channel (1×1): with the paper's batch of one image there would be nothing to normalise over.
+# The drawing: the encoder's outputs go down the left (pixels × pixels × channels), the decoder's come
+# up the right, and each red dashed arrow is a skip joining two outputs of the same size; the top one
+# hands the 32×32 encoder output straight across to the decoder's 32×32 output, one layer before
+# $G(x)$.
+#
+# `down` is Conv 4×4 stride 2 (a convolution that moves two pixels at a time, halving the image) +
+# BatchNorm + LeakyReLU; `up` is ConvTranspose 4×4 stride 2 (a transposed convolution, which doubles
+# it) + BatchNorm (+ dropout 0.5 in the three innermost blocks) + ReLU, as in the paper. (Notebook 01:
+# batch norm rescales each channel by its mean and spread over the batch; LeakyReLU is a ReLU with a
+# small slope for negative inputs.) Two encoder blocks have no BatchNorm: the first, which reads the
+# image itself, and the innermost, whose output is one value per channel (1×1): with the paper's batch
+# of one image there would be nothing to normalise over.
 
 # %%
 print(inspect.getsource(pix2pix.down))
@@ -150,10 +165,10 @@ print(f"PatchGAN D: paper {millions(pix2pix.PatchDiscriminator(paper)):5.1f} M, 
 # %% [markdown]
 # ## 3. The discriminator: PatchGAN
 #
-# $D$ reads the pair (input, photo) stacked as channels and outputs a **map** of logits: each one
-# judges one $N \times N$ patch, and the loss averages them. The paper argues that L1 already gets
-# the low frequencies right, so $D$ need only judge local texture; a small $N$ also means fewer
-# parameters and any image size.
+# $D$ reads the pair (input, photo) stacked as channels and outputs a **map** of logits (notebook 01:
+# scores before the sigmoid, positive for "real"): each one judges one $N \times N$ patch, and the
+# loss averages them. The paper argues that L1 already gets the low frequencies right, so $D$ need
+# only judge local texture; a small $N$ also means fewer parameters and any image size.
 #
 # A patch's size is the **receptive field** of one output value. Walking back from the output, each
 # layer with kernel $k$ and stride $s$ grows it: $r \leftarrow (r - 1)\,s + k$, starting from $r = 1$.
@@ -200,8 +215,8 @@ print(inspect.getsource(pix2pix.d_loss))
 
 
 # %% [markdown]
-# **Exercise 3.** Write $G$'s loss: fool $D$ on every patch (BCE of the logits against 1) plus
-# $\lambda$ times the L1 distance to the true photo.
+# **Exercise 3.** Write $G$'s loss: fool $D$ on every patch (the binary cross-entropy, BCE, of the
+# logits against 1, as in notebook 01) plus $\lambda$ times the L1 distance to the true photo.
 
 # %%
 def pix2pix_g_loss(fake_logits, fake, target, lambda_L1):
@@ -221,7 +236,8 @@ pix2pix_g_loss = ck.check.pix2pix_g_loss(pix2pix_g_loss)
 # ## 5. Training labels → photo
 #
 # The loop: render a fresh batch of faces, update $D$ on real and generated pairs, then $G$ on the
-# loss you wrote. Adam, learning rate $2\cdot10^{-4}$, $\beta_1 = 0.5$, batch 16, as in the paper.
+# loss you wrote. Adam (notebook 00's optimiser), learning rate $2\cdot10^{-4}$, $\beta_1 = 0.5$ (its
+# momentum, notebook 01), batch 16, as in the paper.
 
 # %%
 STEPS = 10 if ck.QUICK else 600
@@ -251,6 +267,12 @@ with run:
         run.log(loss_D=loss_D, loss_G_GAN=loss_G - 100 * F.l1_loss(fake, y), loss_G_L1=F.l1_loss(fake, y))
 print(f"{run.step} steps in {run.seconds:.0f} s")
 
+# %% [markdown]
+# The curves are $D$'s loss and $G$'s two terms, step by step: the adversarial term and the L1 term
+# (before its weight of 100), the distance to the true photos. Here the L1 term falls in the first few
+# dozen steps and then stays flat, while $D$'s loss sinks towards zero and $G$'s adversarial term
+# climbs: over this short run $D$ wins easily.
+
 # %%
 test = ck.data.faces(8, size=64, seed=pix2pix.TEST_SEED)
 condition = test.label_images()
@@ -259,6 +281,11 @@ ck.viz.show(torch.cat([condition, pix2pix.translate(G, condition), test.images])
 plt.show()
 
 # %% [markdown]
+# Rows: the label maps, $G$'s photos after this short run, the true photos. Compare each photo with
+# the map above it (are the parts where the map puts them?) and with the true photo below (its colours
+# are not in the map, so $G$ can only guess them). After 600 steps the photos are blurred heads under a
+# coarse grain, with hair and glasses only roughly in place.
+#
 # The zoo model is the same recipe trained for longer (its record says how long, on what, and the
 # command that retrains it):
 
@@ -272,16 +299,22 @@ ck.viz.show(torch.cat([condition, pix2pix.translate(G, condition), test.images])
 plt.show()
 
 # %% [markdown]
+# The zoo model's photos (middle row) put the hair, eyes, glasses and mouth where the maps do, in
+# muddy colours and with a fine grain; this section measures both.
+#
 # ## 6. Measured as the paper measures it
 #
-# The paper scores *labels → photo* with an off-the-shelf segmenter (an FCN): segment $G$'s photo
+# The paper scores *labels → photo* with an off-the-shelf segmenter, an **FCN** (a fully convolutional
+# network: one that labels every pixel of a photo with the part it shows): segment $G$'s photo
 # and compare the labels found with the labels given. If $G$ drew a convincing face with the hair,
 # eyes and mouth where the map says, the segmenter finds them there. The same score on the **real**
 # photos is the ceiling (the segmenter's own error); the same score of one constant picture, the mean
 # training photo, shown for every face, is the floor: what a $G$ that ignores its input scores (a face
 # is mostly background and skin where every face has them). The course's segmenter (`faces-segmenter`) was
-# trained on real renders only. We add the L1 distance to the true photo and a Fréchet distance in
-# the features of the faces' attribute predictor (`faces-attributes`).
+# trained on real renders only. We add the L1 distance to the true photo and a **Fréchet distance**
+# (notebook 01: how far the features of $G$'s photos lie from those of the real ones; lower is better)
+# in the features of the faces' attribute predictor (`faces-attributes`, a network that reads each
+# face's factors back from its photo).
 #
 # This is the paper's **FCN-score**: the better the photo, the more of the map a segmenter trained on
 # real photos finds in it. Two numbers summarise the comparison of the found labels with the given
@@ -321,15 +354,18 @@ print("IoU per part, G's photos / real photos:",
 # pulls $G$ towards their average (a muddy mix); only the adversary pushes it to pick one sharp,
 # plausible answer. Small parts (eyes, mouth, the thin frames of glasses) are a few pixels wide at
 # 64×64, so a blur of one pixel already costs them much of their IoU. And read the texture line: $G$'s
-# neighbouring pixels differ *more* than the renders' do. The renders are flat colours; what $G$ adds
-# is not detail they have but noise, the checkerboard its transposed convolutions leave.
+# neighbouring pixels differ *more* than the renders' do (about three times as much). The renders are
+# flat colours; what $G$ adds is not detail they have but noise, the **checkerboard** its transposed
+# convolutions leave (a regular grid of lighter and darker pixels, where the 4×4 kernels moving two
+# pixels at a time overlap unevenly).
 #
 # The floor says how much of the score is free: one mean face, the same for every map, already has
 # most pixels right (a face is mostly background and skin, where every face has them), so read $G$'s
-# score as the share of the way it covers from the floor to the ceiling. And look at L1: the mean photo
-# is *closer* to the true photos than $G$'s are. A photo that commits to one skin and hair colour pays
-# the whole difference when the true photo has another, and the average of the colours pays about half of
-# it. L1 rewards the average; that is the blur the adversary is there to fight.
+# score as the share of the way it covers from the floor to the ceiling (the print: about half in
+# pixel accuracy, less in mean IoU). And look at L1: the mean photo is *closer* to the true photos
+# than $G$'s are. A photo that commits to one skin and hair colour pays the whole difference when the
+# true photo has another, and the average of the colours pays about half of it. L1 rewards the
+# average; that is the blur the adversary is there to fight.
 #
 # ## 7. The lecture's ablations
 #
@@ -363,6 +399,9 @@ plt.tight_layout()
 plt.show()
 
 # %% [markdown]
+# The figure has one row per variant, its photos for the same six held-out faces (the columns);
+# compare the rows' backgrounds and colours, and the grain in each.
+#
 # What these short runs show, and what they do not (the numbers of the table above):
 #
 # * **Skips matter.** Without them the parts land worst: the lowest mean IoU of all rows (0.20 against
@@ -372,28 +411,27 @@ plt.show()
 #   for *L1 only*): nothing but $D$ tells it which face to draw.
 # * **L1 alone paints the average.** Look at the *L1 only* row: every face gets the same hair colour
 #   and the same grey-green background, the average of all the colours the renders use; its colour
-#   variety is 0.19 of the real renders'. With the adversary the pictures choose colours again (0.62
-#   for L1 + cGAN, 0.83 for cGAN only): this is the paper's point that L1 gives "blurry" averages and
-#   the GAN term gives plausible choices. (Six pictures are few: read these two columns as a trend.)
-# * **The paper's other claim does not show up here.** In its table 1 (Cityscapes, 200 epochs) L1 + cGAN
-#   beats L1 alone on the segmentation score. After 500 steps on our faces, *L1 only* scores best on
-#   every measure (94% of pixels against 77%), and even the zoo model, L1 + cGAN for 3,000 steps,
-#   stays below it (88%). Look at the pictures: the variants with a discriminator carry a checkerboard
-#   texture (from the transposed convolutions, not yet trained away): their neighbouring pixels differ
-#   2.4 to 3.9 times as much as in the real renders, against 2.0 times for *L1 only* (the texture
-#   column).
-#   The segmenter only ever saw clean renders and most likely reads that noise badly, while an
-#   average-coloured, smooth face is easy for it to read. Nor is it only that these runs are short:
-#   trained as long as the zoo model, 3,000 steps, *L1 only* still scores above L1 + cGAN on every score
-#   (97% of pixels against 82%, mean IoU 0.80 against 0.40, Fréchet 150 against 202, measured once on a
-#   2-core CPU in bf16; `pix2pix.ablation_study("labels", segmenter, attributes, steps=3000,
-#   names=["l1-cgan-the-paper", "l1-only"])` reruns it in about 15 minutes). The adversary's gift,
-#   sharp texture, matters for photos with texture, detail that the label map does not decide; our
-#   renders are flat colours, which leaves L1 almost nothing to blur. Section 8 gives the photos that
-#   detail and measures again.
-# * **Patch size:** here the 1×1 PixelGAN scores best by far (91% of pixels, against 73% to 78% for
-#   16×16, 34×34, the paper's 70×70 and the whole image, in no clear order). A PixelGAN judges each
-#   pixel's colour alone: it adds the least texture of the variants with a $D$ (2.4) and so behaves
+#   variety (how much the pictures' average colours differ from one to the next) is 0.19 of the real
+#   renders'. With the adversary the pictures choose colours again (the variety column): this is the
+#   paper's point that L1 gives "blurry" averages and the GAN term gives plausible choices. (Six
+#   pictures are few: read these two columns as a trend.)
+# * **The paper's other claim does not show up here.** In its table 1 (Cityscapes, street photos with
+#   their label maps, trained for 200 epochs, passes over the training set) L1 + cGAN beats L1 alone on
+#   the segmentation score. After 500 steps on our faces, *L1 only* scores best on every measure of the
+#   table but colour variety, and even the zoo model, L1 + cGAN for 3,000 steps, stays below it (89% of
+#   pixels in section 6, against *L1 only*'s 94% here). Look at the pictures: the variants with a
+#   discriminator carry the checkerboard texture (not yet trained away), and in the texture column
+#   every one of them is above *L1 only*.
+#   A segmenter that only ever saw clean renders may read that grain badly, while an average-coloured,
+#   smooth face is easy for it to read; section 8 tests this. Whether *L1 only* stays ahead when both
+#   train as long as the zoo model is not measured here; `pix2pix.ablation_study("labels", segmenter,
+#   attributes, steps=3000, names=["l1-cgan-the-paper", "l1-only"])` trains and scores both if you want
+#   to see. The adversary's gift, sharp texture, matters for photos with texture, detail that the label
+#   map does not decide; our renders are flat colours, which leaves L1 almost nothing to blur.
+#   Section 8 gives the photos that detail and measures again.
+# * **Patch size:** here the 1×1 PixelGAN scores best by far (91% of pixels; 16×16, 34×34, the paper's
+#   70×70 and the whole image all score below 80%, in no clear order). A PixelGAN judges each
+#   pixel's colour alone: it adds the least texture of the variants with a $D$ and so behaves
 #   most like *L1 only*, which the segmenter favours here. The paper found 70×70 best after full
 #   training, on photos with texture to judge.
 
@@ -418,6 +456,10 @@ print(f"texture (neighbouring pixels' difference): flat renders {pix2pix.texture
       f"with detail {pix2pix.texture(rich.images):.3f}")
 
 # %% [markdown]
+# Each column is one face: its label map, the flat render, and the photo with detail drawn for the same
+# map. Look at the hair and the background, where the detail is, and at the texture line: the photos
+# with detail differ more from pixel to pixel.
+#
 # The zoo's `faces-pix2pix-detail` is this notebook's model trained on those photos, as long as
 # `faces-pix2pix` (3,000 steps), and beside it the same network trained as long with L1 alone: the
 # paper's table 1 at equal training. A segmenter that has only seen photos with detail
@@ -445,41 +487,42 @@ plt.tight_layout()
 plt.show()
 
 # %% [markdown]
+# The figure: the label maps, one row per variant, then the true photos with detail; each column is
+# one face.
+#
 # What the table says, all three trained alike on the same photos (the record's numbers):
 #
 # * **The adversary makes the photos realistic.** In the attribute predictor's features, *cGAN only*'s
-#   photos are by far the nearest to real ones (Fréchet 58 against 118 for *L1 only*), and L1 + cGAN is
-#   nearer than L1 alone (116). Look at the backgrounds: the variants with a $D$ draw a mottled sky of
-#   their own, where *L1 only* paints one smooth average grey-green for every face.
+#   photos are by far the nearest to real ones (a Fréchet distance of 58, half *L1 only*'s), and
+#   L1 + cGAN is a little nearer than L1 alone. Look at the backgrounds: the variants with a $D$ draw a
+#   mottled sky of their own, where *L1 only* paints one smooth average grey-green for every face.
 # * **L1 alone blurs what the map does not decide.** Its texture is below the real photos' (0.93, and the
 #   strands of its hair are gone): the average of all the strands that could be there is a smear. This is
 #   the paper's "blurry" result, here for the first time, because here there is detail to blur.
 # * **But the adversary overshoots, and the segmenter punishes it.** With a $D$ the photos carry about
-#   1.6 to 1.7 times the real texture, grain the segmenter has never seen on a real photo, and colours no
-#   render uses. The segmenter reads *L1 only*'s average faces best (96% of pixels, mean IoU 0.79), *cGAN
-#   only*'s next (91%, 0.59), and L1 + cGAN's worst, below even the mean photo's 87%: L1's pull to the
-#   average and the adversary's push away from it leave a face that is neither. So of the paper's table 1
-#   the realism holds here and the segmentation score does not: in the paper the FCN reads L1 + cGAN best
-#   (0.66 per-pixel against 0.42 for L1), after 200 epochs of Cityscapes at 256×256; here the three had
-#   3,000 steps of 16 photos on one CPU thread (11 to 28 minutes each).
+#   1.6 to 1.75 times the real texture, grain the segmenter has never seen on a real photo, and colours no
+#   render uses. The segmenter reads *L1 only*'s average faces best, *cGAN only*'s next, and L1 + cGAN's
+#   worst, below even the mean photo (87% of pixels, the first line): L1's pull to the average and the
+#   adversary's push away from it leave a face that is neither. So of the paper's table 1 the realism
+#   holds here and the segmentation score does not: in the paper the FCN reads L1 + cGAN best (0.66
+#   per-pixel against 0.42 for L1), after 200 epochs of Cityscapes at 256×256; here the three had 3,000
+#   steps of 16 photos on a CPU.
 # * **L1 keeps G on the face it was asked for.** *cGAN only* strays furthest from the true photo (L1
-#   distance 0.39, against 0.36 and 0.29): it draws a plausible face, not always this one.
+#   distance 0.39, against 0.29 for *L1 only*): it draws a plausible face, not always this one.
 #
-# Is it only training time? Trained three times as long (9,000 steps; measured once on the course's
-# 2-core CPU, not in the record), L1 + cGAN keeps gaining: 85% of pixels, mean IoU 0.56, and a Fréchet
-# distance of 61, half its 3,000-step value. *L1 only* trained as long reads 99.6% of pixels (mean IoU
-# 0.95), Fréchet 112, and its texture falls to 0.82: ever more faithful to the map, ever blurrier. The
-# cGAN's grain stays (1.77 times the real texture). The realism the adversary buys grows fast with
-# training, its segmentation score slowly; the paper's FCN result needs far more training than a CPU
-# lecture has.
+# Is it only training time? These runs cannot say: all three stopped at 3,000 steps.
+# `pix2pix.ablation_study` with `detail=True` and more `steps` trains and scores them again, at the
+# cost of a long run on a CPU.
 
 # %% [markdown]
 # ### What the judge punishes: blur or grain?
 #
-# The paper's FCN score rewards L1 + cGAN because an FCN cannot find the parts in a blurry photo. Does
-# our segmenter fail on blur? Take the *real* photos with detail, spoil them on purpose, a little blur,
-# more blur, a faint grain, a uniform colour cast, and read them again. Each row's texture is the same
-# ratio as the table's texture column, so the rows can be set beside the three variants.
+# The natural reading of the paper's table 1 is that its FCN score rewards L1 + cGAN because an FCN
+# cannot find the parts in a blurry photo. Does our segmenter fail on blur? Take the *real* photos with
+# detail, spoil them on purpose, a little blur, more blur, a faint grain (random noise added to every
+# pixel), a uniform colour cast (one colour shift added to the whole photo), and read them again. A
+# blur's sigma (σ) is the width of its Gaussian, in pixels. Each row's texture is the same ratio as
+# the table's texture column, so the rows can be set beside the three variants.
 
 # %%
 from torchvision.transforms.functional import gaussian_blur
@@ -504,24 +547,24 @@ for name, x in spoilt.items():
           f"{s['pixel_accuracy']:>10.1%} {s['mean_iou']:>9.3f}")
 
 # %% [markdown]
-# Read it beside the table (our run, 200 faces: blur σ 0.5 px, texture 0.82: 99.7% of pixels, mean IoU
-# 0.97; σ 1 px, texture 0.57: 97.8%, 0.58; a grain of 0.05, texture 1.62: 91.7%, 0.85; a colour cast of
-# 0.2: 92.0%, 0.77):
+# Read it beside the table of the three variants:
 #
-# * **Blur hurts only when there is a lot of it, and then the small parts.** At σ = 1 px the eyes and the
-#   mouth melt into the skin: the mean IoU falls to 0.58 while 98% of the pixels are still right. That is
-#   the paper's effect. But *L1 only* is blurred far less (texture 0.93 at 3,000 steps, 0.82 at 9,000: σ
-#   0.5 px or less), and a blur that small costs the segmenter almost nothing. At 64×64 with our
-#   detail, the average of the strands is a smear *inside* the hair; the hair is still where it should be.
+# * **Blur hurts only when there is a lot of it, and then the small parts.** At σ = 1 px the mean IoU
+#   falls to 0.58 while 98% of the pixels are still right: the pixels lost are few, so they are those
+#   of the small parts (eyes, mouth), which count as much as the large ones in the mean IoU. That is
+#   the paper's effect. But *L1 only* is blurred far less (its texture, 0.93, is above that of the
+#   smallest blur, σ = 0.5 px), and a blur that small costs the segmenter almost nothing. At 64×64 with
+#   our detail, the average of the strands is a smear *inside* the hair; the hair is still where it
+#   should be.
 # * **Grain and colour hurt at once.** A faint grain of the adversary's size (texture 1.6) costs eight
 #   points of pixel accuracy, a colour cast as many: what the variants with a $D$ add, and what no photo
 #   the segmenter was trained on had.
 #
-# So the paper's score needs two things this setting lacks: a blur large enough to hide parts (in
-# Cityscapes at 256×256 an L1 photo smears whole pedestrians and signs), and a judge that has seen the
-# noise of real photos (the paper's FCN was trained on them). Here L1's blur is too small to hide
-# anything and the judge is brittle to the adversary's grain, so the segmentation score reads the
-# opposite of the paper's, while the realism score (Fréchet) reads as the paper's does.
+# So the paper's score needs two things this setting lacks: a blur large enough to hide parts (as it
+# can in the paper's Cityscapes street scenes, where signs and pedestrians are small), and a judge
+# that has seen the noise of real photos (the paper's FCN was trained on them). Here L1's blur is too
+# small to hide anything and the judge is brittle to the adversary's grain, so the segmentation score
+# reads the opposite of the paper's, while the realism score (Fréchet) reads as the paper's does.
 
 # %% [markdown]
 # ### A judge that has seen a camera
@@ -529,7 +572,8 @@ for name, x in spoilt.items():
 # The second condition we can give. `faces-segmenter-camera` is the same segmenter trained on the same
 # photos, each passed first through `face_eval.through_camera`: about half of them get a blur (σ 0.3 to
 # 1.5 px), half a grain, half a colour cast, as a camera's focus, sensor and white balance would give
-# them. It reads clean photos as well as the first judge does, and now it has seen grain:
+# them. The cell shows what the camera does to a few photos, prints how well the new judge reads
+# held-out photos as they are and through the camera, and then sets both judges' readings side by side:
 
 # %%
 print(inspect.getsource(face_eval.through_camera))
@@ -552,15 +596,18 @@ for name, (end, r) in judged.items():
           f"{c['pixel_accuracy' + end]:>12.1%} {c['mean_iou' + end]:>10.3f}")
 
 # %% [markdown]
-# With a judge that has seen grain, the adversary's photos are read almost as well as the real ones:
-# L1 + cGAN's pixel accuracy rises from 76% to 98%, its mean IoU from 0.37 to 0.82 (*cGAN only*: 91% to
-# 97%). Most of the gap to *L1 only* was the judge's brittleness: 20 points of pixel accuracy become
-# 1.4, 0.42 of mean IoU become 0.11. But the order does not turn: *L1 only* still reads best (99.5%,
-# 0.92), and trained three times as long (9,000 steps, measured once, not in the record) the camera's
-# judge reads L1 + cGAN at 98.2% and 0.86, *L1 only* at 99.8% and 0.96. What is missing is the first
-# condition, a blur that hides parts: at 64×64 L1's smear stays inside each part, and every part stays
-# where the map put it. The realism (Fréchet) and sharpness (texture) columns are the paper's table 1;
-# its segmentation column needs larger images with more left undecided, which a CPU lecture cannot train.
+# The figure: eight photos with detail (top row) and the same eight through the camera (bottom row);
+# look for the softer edges, the grain and the shifted colours.
+#
+# The new judge reads clean photos about as well as the first (the ceiling rows of the table). With a
+# judge that has seen grain, the adversary's photos are read almost as well as the real ones: L1 +
+# cGAN's pixel accuracy rises from 76% to 98%, and its mean IoU and *cGAN only*'s scores rise with
+# it. Most of the gap to *L1 only* was the judge's brittleness. But the order does not turn: *L1 only*
+# still reads best. What is missing is the first condition, a blur that hides parts: at 64×64 L1's
+# smear stays inside each part, and every part stays where the map put it. The realism (Fréchet) and
+# sharpness (texture) columns agree with the paper's findings; its table 1's segmentation column does
+# not, most likely because it needs larger images with more left undecided, which a CPU lecture
+# cannot train.
 
 # %% [markdown]
 # ## 9. A second task: edges → photo
@@ -580,6 +627,10 @@ print("The edges do not say which colour the hair or the skin is: G has to guess
 print(f"(A shorter run than the labels model: {ck.zoo.record('faces-pix2pix-edges')['steps']:,} steps.)")
 
 # %% [markdown]
+# Rows: the edge maps, $G$'s photos, the true photos; look at whether each part lands inside its
+# outline, and at the colours, which the edges do not give. The print scores these photos below the
+# labels model of section 6 (82% of pixels against 89%), from a shorter run.
+#
 # ## 10. Explore
 #
 # Redraw the faces with other factors: the label map changes, and $G$ draws a new photo from it.
@@ -588,6 +639,9 @@ print(f"(A shorter run than the labels model: {ck.zoo.record('faces-pix2pix-edge
 ck.widgets.face_factors(G, task="labels")
 
 # %% [markdown]
+# The widget's picture: the label maps (top), $G$'s photos (middle) and the renderer's true photos
+# (bottom), one face per column; change a control and look at whether $G$'s photo follows the map.
+#
 # Pix2Pix has no $z$; its only randomness is dropout. How much variety does it give for one input?
 # (The paper: "only minor stochasticity".) Bright pixels in the last picture are where the draws differ.
 
@@ -595,6 +649,10 @@ ck.widgets.face_factors(G, task="labels")
 ck.widgets.dropout_variety(G, condition[:4])
 
 # %% [markdown]
+# The widget's row: the input map, six photos from six dropout draws, and their per-pixel spread
+# (bright where the draws differ). The six photos look almost alike, as the paper found; what spread
+# there is lies inside the face.
+#
 # ## 11. Lab: the same weights, better photos
 #
 # Every photo in this notebook came from `pix2pix.translate`, which runs $G$ the way PyTorch models
@@ -630,14 +688,16 @@ def translate(G, conditions):
 lab = ck.check.lab_inference(translate)
 
 # %% [markdown]
-# Why should batch statistics beat the running averages? Batch norm's running averages follow the
-# statistics of the *training* batches as $G$ changed, with a lag, while the test batch gives the
-# statistics of the very maps being translated; in the paper's batch of one image they are the
-# statistics of that image alone (instance normalisation). The price: a photo depends a little on
-# which other maps share its batch, which is why `pix2pix.translate` and every number of this
-# notebook keep PyTorch's usual `eval()` convention. We measured on the same 200 faces: batch
-# statistics in batches of 16, 50 or 200 maps all read 92-93% (Fréchet 136-143), dropout off with the
-# running averages 90% (165), the average of four dropout draws 90% (167).
+# Why should batch statistics beat the running averages? Batch norm's **running averages** (the means
+# and spreads it gathers, step by step, during training) follow the statistics of the *training*
+# batches as $G$ changed, with a lag, while the test batch gives the statistics of the very maps being
+# translated; in the paper's batch of one image they are the statistics of that image alone
+# (**instance normalisation**: each image normalised by its own statistics, as notebook 04's CycleGAN
+# does). The price: a photo depends a little on which other maps share its batch, which is why
+# `pix2pix.translate` and every number of this notebook keep PyTorch's usual `eval()` convention. The
+# check above prints what your `translate` reaches; run it on the other choices too: batch statistics
+# in batches of 16, 50 or 200 maps, dropout off with the running averages, the average of several
+# dropout draws.
 
 # %% [markdown]
 # ## What to remember
