@@ -1,6 +1,8 @@
 """The site's generated pages: the landing page, the zoo (from the records), the exercises and labs
 (from the checks), and the picture strip the landing page shows (drawn by the zoo's models)."""
 
+import re
+
 import torch
 
 import coursekit as ck
@@ -122,6 +124,10 @@ def _scalars(metrics, prefix="", depth=1):
     return out
 
 
+#: Record keys that hold a reference point (a floor or a ceiling), not the model's own score.
+_REFERENCE = re.compile(r"real|floor|ceil|untrained|noise|trivial|mean_photo|chance|oracle")
+
+
 def _hours(seconds):
     return f"{seconds / 60:.0f} min" if seconds < 5400 else f"{seconds / 3600:.1f} h"
 
@@ -135,14 +141,25 @@ and the command that trains it again. A record's numbers come from the evaluatio
 the model never saw; the lecture that loads the model says what they mean and what to compare them
 with.
 """]
+    summary = ["| model | what it is | cost |", "|---|---|---|"]
     for name in ck.zoo.names():
         record = ck.zoo.record(name)
-        numbers = _scalars(record.get("metrics", {}))[:12]
-        table = "\n".join(f"| {key} | {_number(value)} |" for key, value in numbers)
+        first = record.get("description", "").split(":")[0].split("(")[0].strip()
+        cost = _hours(record["wall_time_s"]) if record.get("wall_time_s") else "—"
+        summary.append(f"| [`{name}`](#{name}) | {first} | {record.get('steps', 0):,} steps, {cost} |")
+    parts.append("\n".join(summary) + "\n")
+    for name in ck.zoo.names():
+        record = ck.zoo.record(name)
+        numbers = _scalars(record.get("metrics", {}))
+        # reference points first: what real data, a trivial answer or an untrained model score
+        numbers = sorted(numbers, key=lambda kv: not _REFERENCE.search(kv[0]))[:14]
+        table = "\n".join(f"| {key}{' (reference)' if _REFERENCE.search(key) else ''} | {_number(value)} |"
+                           for key, value in numbers)
         cost = [f"{record['steps']:,} steps" if record.get("steps") else None,
                 _hours(record["wall_time_s"]) if record.get("wall_time_s") else None,
                 record.get("device")]
-        parts.append(f"""## `{name}`
+        parts.append(f"""({name})=
+## `{name}`
 
 {record.get("description", "")}
 

@@ -291,12 +291,20 @@ mapping_forward = Check(
 # --------------------------------------------------------------------------------------------
 # The lab: better faces from the same weights.
 
+#: The generator the lab samples: the race's StyleGAN (faces-progan's compute, 32 px noise on), whose
+#: short training left a speckle that sampling alone can lessen.  (The zoo's faces-stylegan, trained to
+#: quality without noise at 32 px, sits where sampling changes little.)
+LAB_GENERATOR = "faces-stylegan-equal-compute"
+#: How much the lab asks sampling to gain, in Fréchet distance, over the generator's own sampler.
+LAB_GAIN = 4.0
+
+
 def _score_sampler(sample, G=None, attributes=None, n=1000, seed=0):
     """Call the student's ``sample(G, z, noise)`` on ``n`` codes and their per-layer noise images (the
     course's fixed draws of ``seed``, in chunks of 250); score the faces against as many held-out real
     faces: Fréchet distance and attribute variety (``face_eval.versus_real``)."""
     cpu = torch.device("cpu")
-    G = (G if G is not None else _ck.zoo.load("faces-stylegan", device=cpu)).eval()
+    G = (G if G is not None else _ck.zoo.load(LAB_GENERATOR, device=cpu)).eval()
     attributes = attributes if attributes is not None else _ck.zoo.load("faces-attributes", device=cpu)
     z, noise = _stylegan.codes(G, n, seed), _stylegan.fixed_noise(G, n, seed)
     c = G.config
@@ -311,27 +319,27 @@ def _score_sampler(sample, G=None, attributes=None, n=1000, seed=0):
 
 
 def _sampler_goals():
-    """Beat ProGAN's Fréchet distance (its zoo record) by a clear point, with at least 0.5 of real faces'
-    variety."""
-    progan = _ck.zoo.record("faces-progan")["metrics"]["fid_final_1000"]
-    zoo = _ck.zoo.record("faces-stylegan")["metrics"]
-    return [Goal("fid", f"Fréchet distance of 1,000 faces (the zoo sampler: {zoo['fid']:.1f}; faces-progan: "
-                        f"{progan:.1f})", at_most=round(progan - 1, 1)),
+    """Beat the lab generator's own sampler (its zoo record) by :data:`LAB_GAIN` in Fréchet distance,
+    with at least 0.5 of real faces' variety."""
+    own = _ck.zoo.record(LAB_GENERATOR)["metrics"]["fid"]
+    return [Goal("fid", f"Fréchet distance of 1,000 faces (its own sampler: {own:.1f})",
+                 at_most=round(own - LAB_GAIN, 1)),
             Goal("variety", "attribute variety (as varied as real faces: 1; one repeated face: 0)",
                  at_least=0.5)]
 
 
 lab_sampler = Lab(
     "lab_sampler",
-    task="write sample(G, z, noise) -> images (N, 3, 32, 32) in [-1, 1]: the zoo StyleGAN's faces for codes "
-         "z (N, 128) and the per-layer noise images noise (a list, one (N, 1, H, W) per styled conv), drawn "
-         "from the same trained weights (no retraining, no other model), but scoring better than ProGAN's.",
+    task="write sample(G, z, noise) -> images (N, 3, 32, 32) in [-1, 1]: the race StyleGAN's faces for "
+         "codes z (N, 128) and the per-layer noise images noise (a list, one (N, 1, H, W) per styled conv), "
+         "drawn from the same trained weights (no retraining, no other model), but scoring better than its "
+         "own sampler.",
     measure=_score_sampler,
     goals=lambda numbers: _sampler_goals(),
     hints=(
         "Section 11 found what costs quality: the speckle of noise that this short training never learned to "
         "use. Which knob of the generator decides how much of it reaches the image?",
-        "Switching the 32 px noise off (section 11) removes the speckle but reaches only 80.2: the noise "
+        "Switching the 32 px noise off (section 11) removes the speckle but gains only a little: the noise "
         "also draws some detail that real faces have. Try turning it down, not off; truncation (section 9) "
         "only costs here.",
         "Each noise image is multiplied by its layer's learned strength before it is added: scale the images "
