@@ -9,9 +9,12 @@ from coursekit.models import face_eval, stylegan
 
 CPU = torch.device("cpu")
 # Frechet distance in faces-attributes features at 32x32, the measure of faces-progan (80.2 after 4,900
-# steps; an untrained ProGAN 843); the zoo StyleGAN: 88.2 after 3,000 steps
+# steps; an untrained ProGAN 843): the bar of the shorter StyleGANs (faces-stylegan-64, the race's)
 FID_BAR = 95.0
 VARIETY_BAR = 0.45
+#: Issue 35's bar for the zoo StyleGAN trained to quality, on 1,000 faces from codes of a seed the course
+#: scores nowhere else (its record's metrics.fresh_codes): Fréchet distance, variety, texture / real.
+ZOO_BAR = {"fid": 25.0, "variety": 0.75, "texture": (0.8, 1.25)}
 
 
 @pytest.fixture(scope="module")
@@ -37,11 +40,22 @@ def test_the_zoo_stylegan_draws_32_pixel_faces_from_one_style_per_layer(zoo_mode
     assert zoo_model.w_avg.abs().sum() > 0  # the mean w was tracked: truncation has a centre
 
 
+def test_the_zoo_model_meets_issue_35s_bar_and_keeps_the_numbers_of_the_model_it_replaced(metrics):
+    fresh = metrics["fresh_codes"]
+    low, high = ZOO_BAR["texture"]
+    assert (fresh["fid"] <= ZOO_BAR["fid"] and fresh["variety"] >= ZOO_BAR["variety"]
+            and low <= fresh["texture"] <= high), fresh
+    record = ck.zoo.record("faces-stylegan")
+    before = record["previous"]
+    assert before["steps"] < record["steps"] and before["metrics"]["fid"] > 3 * fresh["fid"], before
+    assert ck.zoo.extras("faces-stylegan")["previous_samples"].shape == (16, 3, 32, 32)
+
+
 def test_the_zoo_model_is_close_to_real_faces_and_varied(zoo_model, attributes, metrics):
-    assert metrics["fid"] <= FID_BAR and metrics["variety"]["mean"] >= VARIETY_BAR, metrics
-    # codes the record never drew
+    assert metrics["fid"] <= ZOO_BAR["fid"] and metrics["variety"]["mean"] >= ZOO_BAR["variety"], metrics
+    # codes the record never drew, fewer of them (a Fréchet distance of 300 faces reads higher)
     fresh = face_eval.versus_real(attributes, stylegan.sample(zoo_model, 300, seed=7))
-    assert fresh["fid"] <= FID_BAR * 1.3
+    assert fresh["fid"] <= ZOO_BAR["fid"] * 1.6, fresh
     torch.manual_seed(0)
     untrained = stylegan.Generator(zoo_model.config).eval()
     assert fresh["fid"] * 5 < face_eval.versus_real(attributes,

@@ -580,7 +580,7 @@ plt.show()
 
 # %%
 ck.viz.show(torch.cat([extras64["samples"].float(), extras64["samples_flat"].float()]), nrow=8,
-            title="faces-stylegan-64: with detail (top two rows), flat renders (bottom two)")
+            title="faces-stylegan-64: 16 codes each", labels=["with detail", "", "flat renders", ""])
 plt.show()
 
 # %% [markdown]
