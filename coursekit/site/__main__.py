@@ -90,6 +90,11 @@ def main(argv=None):
             minutes = site.run_full(name) / 60
             print(f"  stored in {site.OUTPUTS / name}.ipynb after {minutes:.1f} min", flush=True)
         return 0
+    if stale:
+        print("Stored full-mode runs are out of date, so the site would show outputs of other code:\n  "
+              + "\n  ".join(f"{name}: {why}" for name, why in stale.items())
+              + "\nRun them again with: python -m coursekit.site --rerun-stale")
+        return 1
     start = time.perf_counter()
     index = build(args.out)
     print(f"Built {index} in {time.perf_counter() - start:.0f} s. Open it, or serve it with: "

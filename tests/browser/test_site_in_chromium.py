@@ -50,6 +50,9 @@ def _broken_links(page, path):
 def test_every_page_loads_its_pictures_renders_its_math_and_links_only_to_pages_that_exist(served, browser):
     ARTIFACTS.mkdir(exist_ok=True)
     page = browser.new_page(viewport={"width": 1280, "height": 900})
+    outside = []  # the site works offline: nothing may come from another host (a CDN, web fonts)
+    page.on("request", lambda request: outside.append(request.url)
+            if urlparse(request.url).hostname not in (None, "", "127.0.0.1") else None)
     lectures = _pages()[1:]
     assert len(lectures) == 9, f"9 lecture pages expected, found {lectures}"
     with_math = 0
@@ -68,6 +71,7 @@ def test_every_page_loads_its_pictures_renders_its_math_and_links_only_to_pages_
         assert not _broken_links(page, path), f"{path}: broken links {_broken_links(page, path)}"
         page.screenshot(path=ARTIFACTS / f"site-{Path(path).stem}.png")
     assert with_math >= 6, f"equations rendered on {with_math} pages only"
+    assert not outside, f"requests to other hosts: {outside[:5]}"
     page.close()
 
 
