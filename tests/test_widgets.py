@@ -67,8 +67,9 @@ def test_unknown_controls_are_named():
 
 def test_headless_readers_get_the_picture_as_png():
     ex = Explorer(lambda n: _images(n), {"n": slider("n", 1, 8, 2)})
-    bundle = ex._repr_mimebundle_()
+    bundle, metadata = ex._repr_mimebundle_()
     assert "application/vnd.jupyter.widget-view+json" in bundle and "image/png" in bundle
+    assert metadata["image/png"]["alt"] == 'Widget "a widget" at n 2.'  # what the still shows, in words
 
 
 def test_mnist_browser_shows_the_picked_class():
