@@ -54,8 +54,8 @@ def test_the_ablation_without_minibatch_std_is_in_the_record_with_its_samples():
 
 
 def test_what_notebook_05_says_of_the_ablation_holds():
-    # "the variety is within a hundredth of each other, and neither collapses"; "glasses and eyes open/closed
-    # have a variety of 0" in both
+    # notebook 05: the mean variety of the two is "the same to the two printed decimals" and neither
+    # collapses; glasses and eyes open/closed are where both fall short (a variety of 0)
     m = ck.zoo.record("faces-progan")["metrics"]
     ablated = m["ablations"]["no-minibatch-std"]
     assert abs(ablated["variety"]["mean"] - m["variety"]["mean"]) < 0.01

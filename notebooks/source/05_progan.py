@@ -18,22 +18,24 @@
 # **Lecture:** progressive growing of GANs for improved quality, stability and variation
 # (Karras, Aila, Laine & Lehtinen, 2018).
 #
-# A GAN that must draw large images from the first step has a hard time: the discriminator tells
-# real from fake by fine detail long before the generator has learned the coarse layout, and its
-# gradients say little that helps. ProGAN starts both networks at **4×4**, where there is only layout
-# to learn, then **adds layers** for 8×8, 16×16, 32×32... Each new layer is **faded in** smoothly, so
-# what was learned is not shaken up. Three more tricks make it work, each a few lines:
+# A GAN that must draw large images from the first step has a hard time: the discriminator $D$ tells
+# real from fake by fine detail long before the generator $G$ has learned the coarse layout, and its
+# gradients say little that helps. ProGAN (*progressive* GAN) starts both networks at **4×4**, where
+# there is only layout to learn, then **adds layers** for 8×8, 16×16, 32×32... Each new layer is
+# **faded in** smoothly, mixed into the old output a little more at every step, so what was learned is
+# not shaken up. Three more tricks make it work, each a few lines:
 #
 # | trick | where | what it does |
 # |---|---|---|
-# | smooth fade-in | G and D | a new block's output is blended in: $(1-\alpha)\,\mathrm{up}(\text{old}) + \alpha\,\text{new}$ |
-# | minibatch standard deviation | D | one more feature map: how varied the batch is; a collapsed G is caught |
+# | smooth fade-in | G and D | a new block's output is blended in: $(1-\alpha)\,\mathrm{up}(\text{old}) + \alpha\,\text{new}$, $\alpha$ going from 0 to 1 |
+# | minibatch standard deviation | D | one more feature map: how varied the batch is; a collapsed G (one that draws only a few images, notebook 01's mode collapse) is caught |
 # | pixelwise normalisation | G | each pixel's feature vector scaled to unit length: no escalating signals |
-# | equalised learning rate | G and D | weights $\sim\mathcal N(0, 1)$, scaled at run time by He's constant |
+# | equalised learning rate | G and D | weights $\sim\mathcal N(0, 1)$, scaled at run time by He's constant (the scale of He initialisation, section 2) |
 #
-# The paper trains on CelebA-HQ up to 1024×1024 for days on 8 GPUs. We grow to **32×32** on the
-# course's faces (notebook 03), a few minutes on a CPU for the live part, 45 minutes on one CPU thread for
-# the zoo model.
+# The paper trains on CelebA-HQ (celebrity photos, up to 1024×1024) for days on 8 GPUs. We grow to
+# **32×32** on the course's faces (the rendered faces of notebook 03): a few minutes on a CPU for the
+# live part (section 4 prints its time), and the zoo model, the course's pre-trained ProGAN, whose
+# training time its record gives in section 5.
 
 # %%
 import inspect
@@ -53,9 +55,8 @@ print("device:", device, "| quick mode:", ck.QUICK)
 # %% [markdown]
 # ## 1. What each resolution has to learn
 #
-# The same faces at the four sizes of our run. At 4×4 there is a skin-coloured blob on a background;
-# at 8×8 the hair and the head's position; eyes, glasses and the smile only appear at 16×16 and 32×32.
-# Growing lets G learn them in that order.
+# The same eight real faces at the four sizes of our run, each size averaged down from the 32×32 face
+# and shown enlarged to 32×32 (every pixel repeated), so that they line up.
 
 # %%
 real = faces.faces(8, size=32, seed=progan.TEST_SEED).images
@@ -65,19 +66,28 @@ plt.show()
 
 
 # %% [markdown]
+# Each row is one size, 4×4 at the top to 32×32 at the bottom, and each column one face: read down a
+# column. At 4×4 there is a skin-coloured blob on a background; at 8×8 the hair and the head's
+# position; eyes, glasses and the smile only appear at 16×16 and 32×32. Growing lets G learn them in
+# that order.
+
+# %% [markdown]
 # ## 2. The four tricks
 #
 # ### The equalised learning rate
 #
 # Adam divides each parameter's step by a running estimate of its gradient's size, so a weight's
-# step is about the learning rate whatever its scale. With the usual He initialisation, layers with
-# many inputs have small weights, and the same step size changes them *relatively* more: some layers
-# learn faster than others. ProGAN draws every weight from $\mathcal N(0, 1)$ and multiplies by He's
-# constant **at run time**,
+# step is about the learning rate whatever its scale. The usual **He initialisation** draws a layer's
+# weights with standard deviation $\sqrt{2/\text{fan\_in}}$, where $\text{fan\_in}$ is the number of
+# inputs each output sums over; that scale keeps the signal's size the same from layer to layer. So
+# layers with many inputs have small weights, and the same step size changes them *relatively* more:
+# some layers learn faster than others. ProGAN draws every weight from $\mathcal N(0, 1)$ and
+# multiplies by He's constant **at run time**,
 #
 # $$\hat w = w \cdot c, \qquad c = \frac{\text{gain}}{\sqrt{\text{fan\_in}}}, \qquad \text{gain} = \sqrt 2 \text{ before a leaky ReLU},$$
 #
-# so every layer learns at the same relative speed. The bias is not scaled.
+# so every layer learns at the same relative speed. The bias is not scaled. (The gain $\sqrt 2$ makes up
+# for the half of the signal that a ReLU sets to zero.)
 #
 # **Exercise 1.** Write the equalised linear layer's forward pass: `x` (N, fan_in), `weight`
 # (out, fan_in) drawn from N(0, 1), `bias` (out,), `gain` a number. (`F.linear(x, w, b)` is $x w^\top + b$.)
@@ -109,8 +119,10 @@ print(f"stored weights: std {layer.weight.std():.2f}; used: std {(layer.weight *
 #
 # $$b_{x,y} = \frac{a_{x,y}}{\sqrt{\frac1N \sum_{j=1}^{N} (a^j_{x,y})^2 + \epsilon}}, \qquad \epsilon = 10^{-8},$$
 #
-# with $N$ the number of channels. No learned parameters, unlike batch norm; it only stops G's and
-# D's magnitudes from escalating against each other.
+# with $N$ the number of channels and $a^j_{x,y}$ channel $j$ of the features at pixel $(x, y)$. It has
+# no learned parameters, unlike batch norm (which normalises each channel over the batch, then learns a
+# scale and a shift). The paper's reason for it: it stops G's and D's magnitudes from escalating against
+# each other as they compete.
 #
 # **Exercise 2.** Write it for `x` of shape (N, C, H, W).
 
@@ -133,8 +145,9 @@ pixel_norm = ck.check.pixel_norm(pixel_norm)
 # A generator that draws the same few faces can fool a D that judges one image at a time. ProGAN lets
 # D see the **variety** of a group of images: split the batch into groups of $g$ images (4 here), take
 # the standard deviation of every feature at every pixel over the group, average those into one
-# number per group, and append it to each image of the group as an extra constant feature map. Real batches are varied; a collapsed G's are not,
-# and D notices.
+# number per group, and append it to each image of the group as an extra constant feature map (one
+# more channel, the same number at every pixel). Real batches are varied; a collapsed G's are not, so
+# the extra map gives D a number that tells them apart.
 #
 # **Exercise 3.** `x` (N, C, H, W), N a multiple of `group_size` $= g$; group $k$ holds images
 # $k, k + N/g, k + 2N/g, \dots$ (`x.view(g, N // g, C, H, W)`, statistics over dim 0). Use the
@@ -167,22 +180,34 @@ print(f"extra map of a varied batch: {minibatch_std(varied, 4)[:, -1].mean():.2f
 
 
 # %% [markdown]
+# The printed line is that number: clearly above 0 for a batch of random features, and close to 0
+# (only the $10^{-8}$ added before the square root) for eight copies of one image, a fully collapsed
+# batch.
+
+# %% [markdown]
 # ### The smooth fade-in
 #
-# When 16×16 is added, G's new block and its to-RGB layer start from random weights. Switching to
-# them at once would throw away the 8×8 image G has learned. Instead, the old output, upsampled, and
-# the new one are blended, with $\alpha$ going from 0 to 1 over a phase of training:
+# Each resolution of G ends in a **to-RGB** layer, a 1×1 convolution that turns that block's features
+# into the 3 colour channels of an image. When 16×16 is added, G's new block and its to-RGB layer start
+# from random weights. Switching to them at once would throw away the 8×8 image G has learned. Instead,
+# the old output, upsampled, and the new one are blended, with $\alpha$ going from 0 to 1 over a
+# **phase** of training (a fixed number of steps, section 3):
 #
-# $$x = (1-\alpha)\cdot\mathrm{up}(\text{toRGB}_{8}(h_8)) + \alpha\cdot \text{toRGB}_{16}(\text{block}_{16}(h_8)).$$
+# $$x = (1-\alpha)\cdot\mathrm{up}(\text{toRGB}_{8}(h_8)) + \alpha\cdot \text{toRGB}_{16}(\text{block}_{16}(h_8)),$$
 #
-# D does the mirror image on its input side, and the real images D sees are blended the same way.
-# The paper's figure 2, for the step from 8×8 to 16×16:
+# with $h_8$ the features of the 8×8 block and $\mathrm{up}$ the ×2 upsampling that repeats each pixel.
+# D does the mirror image on its input side (a from-RGB layer per resolution), and the real images D
+# sees are blended the same way. The paper's figure 2, for the step from 8×8 to 16×16:
 
 # %%
 fig = progan.draw_fade_in(16)
 plt.show()
 
 # %% [markdown]
+# The diagram shows G before (a), during (b) and after (c) the fade-in: follow the two paths of (b),
+# the old to-RGB upsampled with weight $1 - \alpha$ and the new block with weight $\alpha$, into one
+# image.
+#
 # **Exercise 4.** Write `fade_in(alpha, old, new)`.
 
 # %%
@@ -198,10 +223,9 @@ def fade_in(alpha, old, new):
 fade_in = ck.check.fade_in(fade_in)
 
 # %% [markdown]
-# The fade-in, drawn by the zoo's generator: the same six codes through its last block at five values
-# of $\alpha$. At $\alpha = 0$ the picture is the 16×16 output upsampled: blocky, and in garish
-# colours, because the 16×16 to-RGB layer stopped training once the 32×32 block had faded in, while
-# the blocks below it went on changing. As $\alpha$ grows, the 32×32 block's output takes over.
+# The fade-in, drawn by the zoo's generator (the trained `faces-progan`, section 5): the same six codes
+# $z$ (the random inputs G turns into faces), one per column, through its last block at five values of
+# $\alpha$, one per row.
 
 # %%
 G_fade = ck.zoo.load("faces-progan", device=torch.device("cpu"))
@@ -214,8 +238,13 @@ ck.viz.show(torch.cat(rows), nrow=6, labels=[f"α = {a}" for a in alphas],
 plt.show()
 
 # %% [markdown]
-# The generator puts the four together (`progan.Generator`): note how only the last block is faded,
-# and how a *stage* picks how many blocks run.
+# Read the figure from the top row down. At $\alpha = 0$ the picture is the 16×16 output upsampled:
+# blocky, and in garish colours, because the 16×16 to-RGB layer stopped training once the 32×32 block
+# had faded in, while the blocks below it went on changing. As $\alpha$ grows, the 32×32 block's output
+# takes over, and at $\alpha = 1$ the picture is the model's own 32×32 output.
+#
+# The generator puts the pieces together (`progan.Generator`): note how only the last block is faded,
+# and how a *stage* (0 for 4×4, 1 for 8×8, ... 3 for 32×32) picks how many blocks run.
 
 # %%
 print(inspect.getsource(progan.Generator.forward))
@@ -224,8 +253,9 @@ print(inspect.getsource(progan.Generator.forward))
 # ## 3. The schedule
 #
 # Train 4×4 for one phase; then for each new resolution, one phase of fade-in ($\alpha$: 0 → 1) and one
-# phase stable. The paper's phases are 800k real images each; the zoo model's are 700 steps of 32
-# faces, 22,400 images (its record says how many steps it trained, in seven phases).
+# phase **stable** (the new resolution alone, $\alpha = 1$). The paper's phases are 800k real images
+# each; the zoo model's are much shorter. The cell below reads their length from the zoo model's record
+# (the steps it trained, divided by its seven phases: 4×4, then two per size) and prints the schedule.
 
 # %%
 # NBVAL_CHECK_OUTPUT
@@ -247,15 +277,21 @@ ax.set(xlabel="step", ylabel="pixels", title="the zoo model's growth schedule")
 plt.show()
 
 # %% [markdown]
+# The plot draws the printed schedule: the resolution G works at, step by step, flat in the stable
+# phases and rising through each fade-in (drawn as $\alpha$ moving it from one size to the next).
+
+# %% [markdown]
 # ## 4. Training: the first resolutions, live
 #
-# ProGAN trains with the **WGAN-GP** loss (Gulrajani et al., 2017), as its paper does. The
-# Wasserstein GAN replaces the classifier $D$ by a **critic** that outputs a score, not a probability:
-# $D$ maximises $\mathbb E[D(x)] - \mathbb E[D(G(z))]$, which for a critic whose slope is at most 1
-# everywhere (1-Lipschitz) estimates the Wasserstein-1 distance, the work of moving $p_g$'s mass onto
-# $p_\text{data}$. Unlike the Jensen-Shannon divergence of notebook 01, it keeps a useful gradient when
-# the two distributions do not overlap. The **gradient penalty** asks for that slope softly, on points
-# $\hat x = \epsilon x + (1-\epsilon)G(z)$ between real and fake:
+# ProGAN trains with the **WGAN-GP** loss (Wasserstein GAN with gradient penalty, Gulrajani et al.,
+# 2017), as its paper does. The Wasserstein GAN replaces the classifier $D$ by a **critic** that outputs
+# a score, not a probability: $D$ maximises $\mathbb E[D(x)] - \mathbb E[D(G(z))]$, which for a critic
+# whose slope is at most 1 everywhere (**1-Lipschitz**) estimates the **Wasserstein-1 distance**, the
+# work of moving $p_g$'s mass (the distribution of G's images) onto $p_\text{data}$ (that of the real
+# ones), mass times distance moved. Unlike the Jensen-Shannon divergence of notebook 01 (the distance
+# the original GAN loss minimises), it keeps a useful gradient when the two distributions do not
+# overlap. The **gradient penalty** asks for that slope softly, on random points
+# $\hat x = \epsilon x + (1-\epsilon)G(z)$ between real and fake ($\epsilon$ uniform in $[0, 1]$):
 #
 # $$L_D = \mathbb E[D(G(z))] - \mathbb E[D(x)] + \lambda\,\mathbb E\big[(\lVert\nabla_{\hat x} D(\hat x)\rVert_2 - 1)^2\big],
 # \qquad L_G = -\mathbb E[D(G(z))],$$
@@ -263,13 +299,21 @@ plt.show()
 # with $\lambda = 10$ (ProGAN adds a tiny $\epsilon_\text{drift}\,\mathbb E[D(x)^2]$ so that the scores do
 # not drift away from 0).
 #
-# The samples come from a **moving average of G's weights** (EMA): after every step,
+# The samples come from an **exponential moving average of G's weights** (EMA): after every step,
 # $\theta_\text{EMA} \leftarrow \beta\,\theta_\text{EMA} + (1-\beta)\,\theta_G$ with $\beta = 0.999$,
 # an average over the last thousand or so steps. $G$'s own weights wander as it chases $D$; their
-# average sits in the middle of that wandering and draws steadier, cleaner images (ProGAN and StyleGAN
-# both ship it, as does notebook 08's diffusion model). Adam runs with $\beta_1 = 0$. One change from the paper: its learning rate, $10^{-3}$, goes with phases of 800k
-# images; ours are a few hundred steps, and $3\cdot10^{-3}$ learns more in them (`FACES_PROGAN.lr` in `coursekit.models.progan.recipes`, the zoo model's declared configuration). `train_progan` is the loop of the zoo model; here a short run grows to 16×16
-# (quick mode: a few steps, tiny networks).
+# average sits in the middle of that wandering, and the papers draw their samples from it for steadier,
+# cleaner images (ProGAN and StyleGAN both ship it, as does notebook 08's diffusion model; this notebook
+# does not compare the two).
+#
+# Adam runs with $\beta_1 = 0$: $\beta_1$ is the decay of Adam's running mean of the gradient
+# (momentum), so 0 turns the momentum off. One change from the paper: its learning rate, $10^{-3}$,
+# goes with phases of 800k images; ours are a few hundred steps, and the zoo model's declared
+# configuration (`FACES_PROGAN.lr` in `coursekit.models.progan.recipes`) raises it to $3\cdot10^{-3}$ so
+# that it learns more in them; this notebook does not compare the two rates.
+#
+# `train_progan` is the loop of the zoo model; here a short run grows to 16×16 (quick mode: a few
+# steps, tiny networks). It plots the two losses as it trains.
 
 # %%
 print(inspect.getsource(progan.d_loss))
@@ -283,6 +327,13 @@ G_live, _, _, run, snaps = progan.train_progan(steps_per_phase=LIVE_PHASE, batch
                                                 plot=["loss_D", "loss_G"])
 print(f"{run.step} steps in {run.seconds:.0f} s")
 
+# %% [markdown]
+# The loss plot has a step in both curves each time a new resolution starts to fade in (one phase
+# after the start, then two phases later), and flatter stretches in between. The WGAN-GP losses are
+# not probabilities: $L_D$ below 0 means the critic scores real images higher than fakes.
+#
+# Below, the same six codes drawn at the end of each phase.
+
 # %%
 ck.viz.show(snaps["images"][:, :6].flatten(0, 1), nrow=6,
             title="the same 6 codes after each phase: " + ", ".join(
@@ -290,13 +341,20 @@ ck.viz.show(snaps["images"][:, :6].flatten(0, 1), nrow=6,
 plt.show()
 
 # %% [markdown]
+# Each row is the end of one phase, in the order of the title (4×4, then 8×8 faded in and stable,
+# then 16×16 faded in and stable), each column one code: read down a column to watch one face take
+# shape as the resolution grows. The row right after each fade-in can look worse than the one before;
+# the stable phase that follows is where the new size settles.
+#
 # ## 5. The zoo model
 #
-# The same loop, grown to 32×32 with phases of 700 steps (`python -m coursekit.train faces-progan`).
-# At the end of each resolution's stable phase it measured the **Fréchet distance** to 500 held-out
-# real faces at that resolution, in the features of notebook 03's attribute predictor (lower is
-# better). What is "good"? Real faces against other real faces give the floor, an untrained G the
-# ceiling, both computed below.
+# The same loop, grown to 32×32 (`python -m coursekit.train faces-progan`), with the phases of
+# section 3. At the end of each resolution's stable phase it measured the **Fréchet distance** (notebook
+# 00: how far apart two sets of images are, from the mean and covariance of their features; lower is
+# better) to 500 **held-out** real faces (never used in training) at that resolution, in the features
+# of the **attribute predictor** (`faces-attributes`, notebook 03's network that reads every factor of a
+# face back from its image). What is "good"? Real faces against other real faces give the floor, an
+# untrained G the ceiling, both computed below.
 
 # %%
 G = ck.zoo.load("faces-progan", device=device)
@@ -325,21 +383,35 @@ ck.viz.show(extras["samples"]["zoo-model"].float(), nrow=8, title="faces-progan:
 plt.show()
 
 # %% [markdown]
+# **What to read.** The Fréchet distance rises with each resolution: every size is scored against real
+# faces at that size, and each has more detail to get wrong. The final distance sits far below the
+# untrained G's and well above the floor of real against real. The 16 samples (two rows of eight codes)
+# are faces on plain backgrounds with varied skin, hair and background colours; look at the eyes and
+# mouths, which are a few blurred pixels.
+#
 # **The growth, replayed.** The zoo run kept the images of 8 fixed codes every 50 steps. Drag the
-# slider: the faces appear blob first, then sharpen each time a block fades in.
+# slider through the steps (its caption gives the step, the resolution and $\alpha$) and watch the faces
+# appear as blobs first, then sharpen each time a block fades in.
 
 # %%
 ck.widgets.growth(progan.unpack_snapshots(extras))
+
+# %% [markdown]
+# The row shows the 8 codes at the step the slider picks; saved with the notebook, it is the last
+# snapshot, the grown model's faces.
 
 # %% [markdown]
 # ## 6. Take one trick away: minibatch standard deviation
 #
 # The paper credits minibatch standard deviation with **variation**. To measure variation we read
 # every generated face with the attribute predictor and ask how spread its answers are: for each
-# class factor (hair colour, glasses, background, ...) the entropy of the predicted classes, for each
-# value factor (smile, tilt, light, ...) their standard deviation, each as a share of the same on real
-# faces. 1.0 means "as varied as real faces"; a generator stuck on one face scores near 0. The
-# ablation trained on the zoo model's schedule from the same seed, with D's extra map removed:
+# **class factor** (one of a few classes: hair colour, glasses, background, ...) the entropy of the
+# predicted classes (how evenly the faces spread over the classes: 0 when all read the same), for each
+# **value factor** (a number: smile, tilt, light, ...) their standard deviation, each as a share of the
+# same on real faces. 1.0 means "as varied as real faces"; a generator stuck on one face scores near 0.
+# The **ablation** (a run with one part taken away) trained on the zoo model's schedule from the same
+# seed, with D's extra map removed. The table gives each model's Fréchet distance, its mean variety,
+# and the variety of each factor; below it, 16 faces of each model:
 
 # %%
 # rows keyed by identifier ("no-minibatch-std"), each with its label for display
@@ -356,46 +428,56 @@ for ax, (key, images) in zip(axes, extras["samples"].items()):
 plt.show()
 
 # %% [markdown]
-# **What to read.** Here the lecture's claim is *not* reproduced: with and without the extra map, the
-# variety is within a hundredth of each other, and the Fréchet distance is a little lower without it.
-# A run of 4,900 steps at 32×32 is far from the paper's 1024×1024 and millions of images, where a
-# collapsing generator is the problem this trick solves; ours does not collapse either way (variety
-# 0.5 against 0 for one repeated face). A measured "no difference" is a result too: a trick that
-# matters at one scale need not at another.
+# **What to read.** The two grids of samples, the zoo model on the left and the ablation on the right,
+# look alike: neither draws the same face again and again. The table says the same in numbers: here the
+# lecture's claim is *not* reproduced. With and without the extra map the mean variety is the same to
+# the two printed decimals, and the Fréchet distance is a little lower without it. Our run is tiny
+# beside the paper's (section 5 printed its steps; the paper grows to 1024×1024 on millions of images),
+# and at the paper's scale a collapsing generator is the problem this trick solves; ours does not
+# collapse either way: both varieties are far from the 0 of one repeated face. A measured "no
+# difference" is a result too: a trick that matters at one scale need not at another.
 #
-# The columns show where both generators fall short: **glasses** and **eyes open/closed** have a
-# variety of 0, so every generated face reads the same for them. Those are details of a few pixels at
-# 32×32; both models spend their capacity on the big things first (background, skin, hair), as the
-# growing schedule intends.
+# The columns show where both generators fall short: **glasses** and **eyes open/closed** (`eyes_open`)
+# have a variety of 0, so every generated face reads the same for them. Those are details of a few
+# pixels at 32×32. The big things, background, skin tone and hair colour, which the growing schedule
+# has both models learn first, come close to the variety of real faces (their columns are near 1).
 
 # %% [markdown]
 # ## 7. Explore: walk between faces
 #
-# Pick two codes; the row shows G along the straight line between them, or along the great circle
-# (spherical interpolation keeps the codes at the norm G was trained on). A smooth walk, with no face
-# that looks broken in between, is a sign that G learned a continuous space of faces rather than a
-# list of memorised ones.
+# Pick two codes (by their seeds); the row shows G along the straight line between them, or along the
+# great circle (**spherical interpolation**, which keeps the codes at the norm G was trained on: codes
+# drawn from $\mathcal N(0, I)$ in many dimensions all have nearly the same length, and the midpoint of
+# a straight line between two of them is shorter). A smooth walk, with no face that looks broken in
+# between, is a sign that G learned a continuous space of faces rather than a list of memorised ones.
 
 # %%
 ck.widgets.interpolation(G, steps=8, z_dim=G.config.z_dim)
 
 # %% [markdown]
+# The row goes from the start code (left) to the end code (right) in eight equal steps. In the row saved
+# with the notebook (seeds 0 and 1, the straight line) the face changes little by little, with no
+# broken face between the two ends; the background turns from blue to green only in the last steps.
+
+# %% [markdown]
 # ## 8. Lab: a D that sees the batch
 #
 # Section 6 found no difference from minibatch standard deviation in the zoo's run, which does not
-# collapse. So go where a GAN does collapse: notebook 01's 2-D ring, with $D$ learning ten times
-# faster than $G$, where the samples pile onto three of the eight modes. Notebook 01's lab ended that
-# collapse by changing the loss; here the loss and the loop stay as they are, and only what $D$
-# sees may change.
+# collapse. So go where a GAN does collapse: notebook 01's 2-D ring of eight **modes** (eight small
+# Gaussian blobs of points on a circle), with $D$ learning ten times faster than $G$, where notebook 01
+# saw the samples pile onto a few of the eight modes. Notebook 01's lab ended that collapse by changing
+# the loss; here the loss and the loop stay as they are, and only what $D$ sees may change.
 #
-# **The task.** `make_discriminator()` returns a new $D$ for the 2-D points: `(B, 2) → (B,)` logits.
-# The check trains notebook 01's `ToyGenerator` against it in the collapsing setting
-# ($\text{lr}_D = 10^{-2}$, $\text{lr}_G = 10^{-3}$, the non-saturating loss, batches of 256, 3,000
-# steps), on three seeds.
+# **The task.** `make_discriminator()` returns a new $D$ for the 2-D points: `(B, 2) → (B,)` logits
+# (scores before the sigmoid). The check trains notebook 01's `ToyGenerator` against it in the
+# collapsing setting ($\text{lr}_D = 10^{-2}$, $\text{lr}_G = 10^{-3}$, the non-saturating loss
+# $-\log D(G(z))$ of notebook 01, batches of 256, 3,000 steps), on three seeds.
 #
 # **The goal**, as in notebook 01's lab: every seed's $G$ covers all 8 modes, and on average at least
-# half of its samples are sharp (within $3\sigma$ of a mode). (Quick mode measures one seed of 300
-# steps: too short to meet it, enough to run it.) Stuck? `ck.hint("lab_batch_aware")`, one step per call.
+# half of its samples are sharp (within $3\sigma$ of a mode, $\sigma$ the standard deviation of each
+# blob); a mode counts as covered when it gets at least a fifth of its fair share of sharp samples.
+# (Quick mode measures one seed of 300 steps: too short to meet it, enough to run it.) Stuck?
+# `ck.hint("lab_batch_aware")`, one step per call.
 
 # %%
 def make_discriminator():
@@ -429,15 +511,23 @@ lab = ck.check.lab_batch_aware(make_discriminator, seeds=(0,) if ck.QUICK else (
                                steps=300 if ck.QUICK else 3000)
 
 # %% [markdown]
-# What we measured (seeds 0-2, or 0-3): notebook 01's $D$ covers 3, 4 and 3 modes. ProGAN's layer as
-# section 2 wrote it, one number per group of 4 (the spread averaged over the features), already
-# helps: 8, 4 and 7. One spread per feature in groups of 4 covers 8, 8, 7 and 8 (seeds 0-3); in groups
-# of 16, all 8 modes on every seed, and so does one spread per feature over the whole batch (seeds 0-4).
-# The spread of the raw points, only two numbers, is not always enough: over the whole batch it covered
-# 7, 8, 8, 8 and 8 modes (seeds 0-4) on one of the CPUs we measured on. A larger group measures the
-# spread more steadily; a richer statistic of the batch tells $D$ more; Salimans et al. (2016), whose
-# *minibatch discrimination* ProGAN simplified, kept many numbers per image for the same reason. So the claim holds where there is a collapse to catch: a $D$
-# that sees the batch's variety makes $G$ keep it.
+# The check prints the modes that the worst of the seeds covers, beside notebook 01's $D$'s, and the
+# share of sharp samples. Where it reports the goal met, the lecture's claim holds where there is a
+# collapse to catch: a $D$ that sees the batch's variety makes $G$ keep it.
+#
+# How much $D$ must see is worth trying for yourself, one change at a time, with the same check:
+#
+# | what $D$ gets beside each point's features | numbers added to each point |
+# |---|---|
+# | ProGAN's layer as section 2 wrote it: the spread over a group of 4, averaged over the features | 1 |
+# | one spread per feature, over groups of 4 | one per hidden feature |
+# | one spread per feature, over groups of 16 (the solved notebook's $D$, in `notebooks/solutions/`) | one per hidden feature |
+# | one spread per feature, over the whole batch | one per hidden feature |
+# | the spread of the raw points $(x, y)$, over the whole batch | 2 |
+#
+# A larger group measures the spread more steadily; a richer statistic of the batch tells $D$ more;
+# Salimans et al. (2016), whose *minibatch discrimination* ProGAN simplified, kept many numbers per
+# image for the same reason.
 
 # %% [markdown]
 # ## What to remember

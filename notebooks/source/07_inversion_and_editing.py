@@ -21,10 +21,11 @@
 #
 # A GAN draws an image from a code; it gives no code for an image it is shown. **Inversion** finds one:
 # the code $z^*$ whose image $G(z^*)$ looks like a given photo $x$. Once we have it, everything
-# notebook 06 learned about the code space applies to that photo: move $w^*$ along a direction and the
-# *photo* smiles.
+# notebook 06 learned about the code space applies to that photo: move $w^*$ (the same idea in $W$, the
+# space of the mapping network's outputs, notebook 06) along a direction and the *photo* smiles.
 #
-# Three ways to invert, all measured on the same held-out faces:
+# Three ways to invert, all measured on the same **held-out** faces (faces the generator never saw in
+# training). The table gives the lecture's expectations; section 5 measures them:
 #
 # | method | idea | speed | exactness |
 # |---|---|---|---|
@@ -33,10 +34,11 @@
 # | 3. encoder + optimisation | start the optimisation at $E(x)$ | in between | best |
 #
 # Then **editing**: directions in $W$ from a linear classifier (InterFaceGAN) or from principal
-# components (GANSpace), each scored by the attribute predictor (does the asked factor move, do the
+# components (GANSpace), each scored by the **attribute predictor** (`faces-attributes`, notebook 03's
+# network that reads every factor of a face back from its image: does the asked factor move, do the
 # others stay?), and the lecture's **editing objective** with its two weights.
 #
-# The generator is notebook 06's zoo StyleGAN (32×32 faces).
+# The generator is notebook 06's zoo StyleGAN (the course's pre-trained `faces-stylegan`, 32×32 faces).
 
 # %%
 import matplotlib.pyplot as plt
@@ -57,8 +59,9 @@ STEPS = 20 if ck.QUICK else 200  # optimisation steps per inversion
 # %% [markdown]
 # ## 1. The faces to invert
 #
-# Real renders the generator never saw (the faces data set's held-out seed), brought down to the 32×32
-# the generator draws. They are *real* images: nothing promises that $G$ can draw them exactly.
+# Real renders (the course's faces are drawn by a program from known factors) that the generator never
+# saw: the faces data set's held-out seed, brought down to the 32×32 the generator draws. They are
+# *real* images: nothing promises that $G$ can draw them exactly.
 
 # %%
 targets = inversion.held_out_targets(N_FACES, size=G.config.resolution).to(device)
@@ -66,15 +69,20 @@ ck.viz.show(targets, nrow=8, title="held-out real faces to invert")
 plt.show()
 
 # %% [markdown]
+# These are the targets, eight to a row in no particular order: every method below tries to draw
+# each of them, and the figures of sections 5 and 6 show the first few again in their top row.
+#
 # ## 2. What "looks like" means: the inversion loss
 #
 # Pixels alone make a poor judge: a blurred face is close in pixels to many faces. So the loss adds a
-# **perceptual** term, the distance between features of a network that knows faces:
+# **perceptual** term, the distance between the features $\phi$ of a network that knows faces (the
+# numbers in one of its inner layers), weighted by $\lambda_p$:
 #
 # $$\mathcal L(x', x) = \operatorname{mean}\big((x' - x)^2\big) + \lambda_p\, \operatorname{mean}\big((\phi(x') - \phi(x))^2\big).$$
 #
-# The papers use VGG features trained on ImageNet; we have no downloads, so $\phi$ is the course's own
-# attribute predictor (notebook 03), whose 128-d features know every factor of these faces.
+# The papers use the features of VGG (a large image classifier) trained on ImageNet (a million labelled
+# photos); we have no downloads, so $\phi$ is the course's own attribute predictor (notebook 03): its
+# 128-d features are the layer from which it reads every factor of these faces.
 #
 # **Exercise 1.** Write the inversion loss. `features` is $\phi$ (a function of an image batch), `weight`
 # is $\lambda_p$.
@@ -120,7 +128,10 @@ def gradient_step(code, target, synthesize, lr):
 gradient_step = ck.check.gradient_step(gradient_step)
 
 # %% [markdown]
-# Plain gradient descent on one face, in $W$, from the mean $w$ (the most typical face):
+# Plain gradient descent on one face, in $W$, from the mean $w$ (the average $w$ of many random codes
+# passed through the mapping network: the face notebook 06's truncation with $\psi = 0$ draws). The
+# cell prints the pixel loss at the start and at the end, and shows the target, the start and the
+# result:
 
 # %%
 draw_w = lambda c: inversion.synthesize(G, c, "w")  # noqa: E731
@@ -138,14 +149,19 @@ with torch.no_grad():
 plt.show()
 
 # %% [markdown]
-# In practice we use Adam (a step size per coordinate), the perceptual term, and choose *where* the
-# code lives:
+# Compare the third face with the first, and the printed loss at the end with the one at the start:
+# that is how far plain gradient descent got in this many steps.
 #
-# * **Z**: the prior's space; every code is a face the generator was trained to draw, but the mapping
-#   network stands between the code and the image;
-# * **W**: one $w$ for all layers; a face StyleGAN could draw;
-# * **W+**: a separate $w$ per layer (8 here), far more freedom: it can draw faces $G$ never drew, and
-#   reconstructs best, at the price of codes off the learned distribution (Image2StyleGAN).
+# In practice we use Adam (an optimiser with a step size per coordinate, scaled by that coordinate's
+# recent gradients), the perceptual term, and choose *where* the code lives:
+#
+# * **Z**: the prior's space (the distribution $z$ is drawn from, $\mathcal N(0, I)$); every code is a
+#   face the generator was trained to draw, but the mapping network stands between the code and the image;
+# * **W**: the mapping network's outputs, one $w$ for all layers; a face StyleGAN could draw;
+# * **W+**: a separate $w$ per layer (one per style input of the synthesis network, the part of $G$ that
+#   draws the image from the styles; 8 here), far more freedom: it can draw faces $G$ never drew, and
+#   Image2StyleGAN found that it reconstructs best, at the price of codes off the learned distribution
+#   (section 5 measures it here).
 #
 # `inversion.invert` does it; here is its loop:
 
@@ -160,7 +176,12 @@ print(inspect.getsource(inversion.invert))
 # Optimisation costs hundreds of passes through $G$ per image. An encoder $E$ is trained once, on pairs
 # the generator draws itself: sample $w$, draw $G(w)$, and teach $E$ to return the $w$ (and, since a code
 # can be wrong where $G$ does not care, to redraw the same image). After that, inversion is one forward
-# pass. A few steps live, then the zoo's encoder:
+# pass. A few steps live, then the zoo's encoder (`faces-stylegan-encoder`, trained the same way for
+# longer). Its record scores it twice, on held-out real faces and on faces $G$ drew itself, with the
+# three scores of section 5's table: `pixel_mse` (the mean squared pixel error of the inversion),
+# `perceptual` (the squared distance of the attribute predictor's features, section 2's second term) and
+# `factors_kept` (the share of class factors, such as face shape or hair colour, that the attribute
+# predictor reads the same on the inversion as on the target).
 
 # %%
 E_live, run = inversion.train_encoder(G, steps=5 if ck.QUICK else 150, batch_size=16, device=device, desc="encoder")
@@ -172,15 +193,18 @@ for where, scores in record["metrics"].items():
     print(f"  on {where.replace('_', ' ')} faces: {scores}")
 
 # %% [markdown]
-# The encoder is much better on the generator's own faces than on real ones: it learned from $G$'s
-# drawings only, and a real face lies a little off what $G$ draws.
+# Compare the record's two lines. The encoder learned from $G$'s drawings only, and a real face can lie
+# off what $G$ draws, so any gap between the line of real faces and the line of $G$'s own is the price
+# of that.
 #
 # ## 5. Method 3, and the three methods side by side
 #
 # Start the optimisation in W+ at the encoder's guess. The table scores every method on the same
 # held-out faces: the pixel error, the perceptual distance, the share of class factors (face shape, hair
 # colour...) that the attribute predictor reads the same on the inversion as on the photo, and the time
-# per image.
+# per image. The three optimisations in Z, W and W+ start from the mean code and take the same number of
+# steps as method 3. Below the table, the first faces: the targets in the top row, then one row per
+# method in the table's order.
 
 # %%
 table, images, method_codes = inversion.compare_methods(G, E, targets, attributes, steps=STEPS)
@@ -196,11 +220,15 @@ ck.viz.show(torch.cat(rows).clamp(-1, 1), nrow=shown,
 plt.show()
 
 # %% [markdown]
-# Read the table for the lecture's trade-off: the encoder is hundreds of times faster than optimisation
-# and rougher; W+ reconstructs better than W, and W better than Z; starting W+ at the encoder's guess
-# ends at least as close as starting at the mean, for the same number of steps.
+# In the figure, compare each row with the top one: which methods keep the hair, the skin and the
+# background of the target, and which only come near.
 #
-# We keep the best codes (encoder + optimisation in W+) for editing.
+# Read the table for the lecture's trade-off, column by column: the time per image of the encoder
+# (one forward pass) against the optimisations' (hundreds of passes); the errors of optimisation in Z,
+# W and W+, where the lecture expects the freer space to reconstruct better; and the two W+ rows, one
+# started at the mean and one at the encoder's guess, after the same number of steps.
+#
+# We keep the codes of the lecture's best method, encoder + optimisation in W+, for editing.
 
 # %%
 best = "encoder + optimisation in W+"
@@ -209,14 +237,19 @@ codes, inverted = method_codes[best], images[best]
 # %% [markdown]
 # ## 6. Directions to edit along
 #
-# **InterFaceGAN**: draw many faces, read a binary attribute of each (smile above its median, glasses
-# on...), and fit a linear classifier on their $w$. The normal of its hyperplane is the direction that
-# changes the attribute fastest. **GANSpace**: no labels at all; the principal directions of $W$, which
-# we then have to name by looking.
+# **InterFaceGAN**: draw many faces, read a binary attribute of each (a yes/no label: smile above its
+# median, glasses on...), and fit a linear classifier on their $w$: a hyperplane in $W$ with the
+# faces of one label on each side. The normal of its hyperplane (the unit vector at right angles to it)
+# is the direction that changes the attribute fastest. **GANSpace**: no labels at all; the principal
+# directions of $W$ (principal component analysis: the directions along which the $w$ of many faces
+# vary most, PC1 the most), which we then have to name by looking.
 #
 # We score each edit on the inverted *real* faces with the attribute predictor: how far the target factor
-# moves (0: not at all, 1: the whole range), and how far the others move on average (entanglement).
-# Each edit moves the code by three times the spread of $w$ along the direction.
+# moves (0: not at all, 1: the whole range), and how far the others move on average (**entanglement**:
+# an edit of one factor that moves others too). Each edit moves the code by three times the spread of
+# $w$ along the direction (the standard deviation of many faces' $w$ projected onto it). The table has
+# one row per direction; a GANSpace row has no target, so it gives the mean movement of all factors and
+# the two it moves most.
 
 # %%
 with torch.no_grad():
@@ -250,19 +283,20 @@ for k in range(len(pcs)):
           f"moves most: {top[0]} ({moved[top[0]]:.3f}), {top[1]} ({moved[top[1]]:.3f})")
 
 # %% [markdown]
-# Read the rows against notebook 06's separability table. The **background**, a large flat area, has a
-# clean direction: it moves several times more than all the rest. Light and head position move more
-# than the other factors too, but only by a few hundredths at three standard deviations of $w$: their
-# classes are barely separable in this $W$ (close to 1 bit), so the classifier's normal is weak. In the
-# table of the full run (more faces than quick mode edits) **hair colour** is the counter-example: its direction drags the skin tone along (the faces
-# the classifier learned from do not vary the two independently enough). A linear edit can only be as
-# clean as the space is disentangled, and an hour-old 32×32 generator is far less disentangled than the
-# paper's. The principal directions each mix several factors: unsupervised, they follow the largest
-# variation of $W$, which need not be one named factor.
+# Read the rows against notebook 06's separability table (how cleanly a hyperplane in $W$ splits each
+# attribute, in bits: 0 when it splits it cleanly, 1 when it tells nothing). A direction is clean when
+# its *target moved* is large beside its *others moved*; the last column names the factor it drags
+# along most. Where notebook 06 found an attribute poorly separable (close to 1 bit), expect a weak
+# normal: the target moves little at three standard deviations of $w$. Where a direction drags one
+# factor along, the likely reason is that the faces the classifier learned from do not vary the two
+# independently enough. A linear edit can only be as clean as the space is **disentangled** (each factor
+# along its own direction). The GANSpace rows show which factors each principal direction moves:
+# unsupervised, they follow the largest variation of $W$, which need not be one named factor.
 #
-# **Reconstruction against editability.** The codes optimised in W+ draw the photos best, but they can
-# lie where the mapping network never puts a code, and the directions were learned from codes it did
-# put. The same edits on the encoder's codes, which draw the photos less exactly:
+# **Reconstruction against editability.** The codes of encoder + optimisation in W+, the lecture's best
+# reconstruction, can lie where the mapping network never puts a code, and the directions were learned
+# from codes it did put. The same edits on the encoder's codes alone (section 5's table scored their
+# reconstruction on its own row):
 
 # %%
 EDIT_CODES, EDIT_FACES = method_codes["encoder"], images["encoder"]
@@ -273,15 +307,21 @@ for factor, d in directions.items():
 
 
 # %% [markdown]
-# Where the right column is larger, the optimised codes have left the region the directions describe:
-# the price of the better reconstruction (the distortion–editability trade-off named by Tov et al., 2021, in their encoder for StyleGAN editing). The
-# direction edits below (the projection and the widget) therefore start from the encoder's codes.
+# The table gives, for each direction, how far the target factor moves from the optimised codes (left)
+# and from the encoder's (right). Where the right column is larger, the optimised codes have left the
+# region the directions describe: the price of the better reconstruction (the distortion–editability
+# trade-off named by Tov et al., 2021, in their encoder for StyleGAN editing: the more exactly a code
+# draws the photo, the less well it may edit). The direction edits below (the projection and the
+# widget) start from the encoder's codes, so that they stay where the directions were learned.
 #
 # ### Projecting out an attribute
 #
 # If editing the hair colour also moves another factor, remove that factor's direction from it:
-# $d' = d - (d \cdot \hat o)\,\hat o$, renormalised. To first order the edit then leaves the other
-# factor alone (InterFaceGAN's conditional manipulation).
+# $d' = d - (d \cdot \hat o)\,\hat o$, renormalised, with $\hat o$ the other factor's direction at unit
+# length. To first order the edit then leaves the other factor alone (InterFaceGAN's **conditional
+# manipulation**: edit one attribute on condition that another stays). The cell after the exercise
+# picks the factor the hair-colour edit drags most, removes its direction, and prints how far both
+# factors move before and after.
 #
 # **Exercise 3.** Write `project_out(direction, other)`: normalise `other`, subtract the projection of
 # `direction` onto it, and return the result at unit length.
@@ -319,8 +359,11 @@ ck.viz.show(torch.cat([targets[:shown], EDIT_FACES[:shown].clamp(-1, 1), after[:
 plt.show()
 
 # %% [markdown]
-# The dragged factor moves much less once its direction is projected out, and the edit loses a little
-# of its own strength: the part of the hair-colour direction that changed the skin tone is gone.
+# The figure's rows: the targets, the encoder's inversions, the hair-colour edit, and the same edit with
+# the other factor's direction projected out; compare the last two rows for the factor named in the
+# printed line. The projection takes away the part of the hair-colour direction that lay along the
+# other factor's, so, to first order, that factor should move less; the printed line gives how much
+# less, and whether the hair colour itself lost some of its movement with it.
 
 # %% [markdown]
 # ## 7. The editing objective
@@ -329,13 +372,17 @@ plt.show()
 #
 # $$w^* = \arg\min_w\; U(G(w)) + \lambda_1 \lVert w - w_0\rVert^2 - \lambda_2\, D(G(w)),$$
 #
-# * $U$, the **user's constraint**: here "a broad smile", read by the attribute predictor;
+# * $U$, the **user's constraint**: here "a broad smile", read by the attribute predictor (a loss that
+#   is small when the face reads as smiling broadly);
 # * $\lambda_1\lVert w - w_0\rVert^2$: stay close to the inverted face $w_0$, so it stays *that* face;
-# * $-\lambda_2 D(G(w))$: stay realistic, as judged by the GAN's own discriminator (kept in the zoo
-#   beside the generator).
+# * $-\lambda_2 D(G(w))$: stay realistic, as judged by the GAN's own discriminator $D$ (the network
+#   that scored real against generated faces in training, kept in the zoo beside the generator; a
+#   higher score means "more real").
 #
 # With $\lambda_1 = 0$ nothing holds the face: it may become another face that smiles. With a large
-# $\lambda_1$ nothing changes. Each row optimises the same inverted faces with Adam:
+# $\lambda_1$ nothing changes. Each row of the table optimises the same inverted faces with Adam for one
+# setting of $(\lambda_1, \lambda_2)$, and gives the final $U$, the distance $\lVert w - w_0\rVert^2$,
+# the $D$ score, and, as in section 6, how far the smile and the other factors moved from the start:
 
 # %%
 D = stylegan.zoo_discriminator(device=device)
@@ -360,27 +407,37 @@ ck.viz.show(torch.cat([start[:shown]] + [x[:shown] for x in edited]), nrow=shown
 plt.show()
 
 # %% [markdown]
-# Read the rows from the top. Without $\lambda_1$ the constraint is met and the face is lost: the code
-# travels far and the *other* factors move too. $\lambda_1$ buys the identity back at the price of the
-# constraint: at 1 the face hardly smiles. $\lambda_2$ adds the discriminator's opinion: the D score
-# rises, for a little of the constraint.
+# The figure's top row is the start, the inverted faces; each row below is one setting, in the table's
+# order: look for the smile, and for whether each face stays the one at the top of its column.
+#
+# Read the table's rows from the top, against the start line. With $\lambda_1 = 0$, see how low $U$
+# gets, how far the code travels ($\lVert w - w_0\rVert^2$) and how much the *other* factors move:
+# nothing holds the face. As $\lambda_1$ grows, the objective trades the constraint for the identity:
+# compare the distance and the other factors' movement with $U$ and the smile's movement, row by row.
+# The last two rows add $\lambda_2$, the discriminator's opinion: compare their $D$ column and their $U$
+# with the rows of the same $\lambda_1$ without it.
 #
 # ## 8. Explore: edit an inverted face
 #
 # Pick a face (the encoder inverted it above, so each slider costs one pass through $G$), then move it
-# along the InterFaceGAN directions of section 6 (in units of the spread of $w$).
+# along the InterFaceGAN directions of section 6 (in units of the spread of $w$ along each).
 
 # %%
 scaled = {name: d * w_std(d) for name, d in directions.items()}
 ck.widgets.edit_inverted(G, targets, EDIT_CODES, scaled)
 
 # %% [markdown]
+# The widget shows three faces: the target, the encoder's inversion of it, and that inversion moved
+# by the sliders; compare the last two to see what each direction changes besides its own factor.
+
+# %% [markdown]
 # ## 9. Lab: a new hair colour, and nothing else
 #
-# Section 6's hair-colour direction moves every face by the same amount, too little for some and
-# dragging the skin tone along for others; section 7's objective reaches the asked-for result but lets
-# the rest of the face drift. Make every inverted face **blond** and keep the rest of it: the face
-# shape, skin tone, hair style, eyes, glasses and background.
+# Section 6's hair-colour direction moves every face by the same amount, whatever each face needs, and
+# can drag another factor along (its printed line named the one it drags most); section 7's objective
+# asks for the result itself, but nothing in it but $\lambda_1$ holds the rest of the face. Make every
+# inverted face **blond** and keep the rest of it: the face shape, skin tone, hair style, eyes, glasses
+# and background.
 #
 # **The task.** `recolour(G, attributes, codes, colour)` receives the encoder's W+ codes of held-out
 # faces, shape `(N, num_ws, w_dim)`, and a hair colour (a class index of `faces.HAIR_COLOUR_NAMES`),
@@ -433,12 +490,17 @@ if lab.numbers:  # the faces as your codes draw them, one row per eight
     plt.show()
 
 # %% [markdown]
+# The figure shows the held-out faces as your codes draw them, eight to a row in the order of
+# section 1's targets: compare each with its target, for the hair and for everything else.
+
+# %% [markdown]
 # ## What to remember
 #
-# * **Inversion** turns a photo into a code; optimisation is exact and slow, an encoder fast and rough,
-#   and the encoder's guess is a good start for the optimisation.
-# * **W+** reconstructs best because it is the least constrained; the codes it finds can leave the
-#   distribution the edits were learned on.
+# * **Inversion** turns a photo into a code; in the lecture, optimisation is exact and slow, an encoder
+#   fast and rough, and the encoder's guess a good start for the optimisation (section 5's table
+#   measures all three).
+# * **W+** is the least constrained space, so the lecture expects it to reconstruct best; the codes it
+#   finds can leave the distribution the edits were learned on.
 # * Edit directions come from a linear classifier (**InterFaceGAN**) or from principal components
 #   (**GANSpace**); measure what *else* they move, and **project out** what should stay.
 # * The **editing objective** states the trade-off: the user's wish, closeness to the start, realism.
