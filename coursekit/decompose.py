@@ -79,11 +79,24 @@ def _fit(columns, y):
     return w if feedback.close(A @ w, y, atol=1e-6, rtol=1e-5) else None
 
 
-def _sum_words(weights, said):
-    terms = [f"{w:.3g}·{s}" for w, s in zip(weights[:-1].tolist(), said) if abs(w) > 1e-6]
-    constant = float(weights[-1])
+def _digits(a, b):
+    """The fewest significant digits (3 to 8) at which two weights read differently (3 if they agree)."""
+    if abs(a - b) <= 1e-5 * max(abs(a), abs(b), 1e-3):
+        return 3
+    for digits in range(3, 9):
+        if f"{a:.{digits}g}" != f"{b:.{digits}g}":
+            return digits
+    return 3
+
+
+def _sum_words(weights, other, said):
+    """``weights`` (the inputs', then a constant) as a sum, each written with the digits that tell it from
+    its counterpart in ``other``."""
+    pairs = list(zip(weights.tolist(), other.tolist()))
+    terms = [f"{w:.{_digits(w, o)}g}·{s}" for (w, o), s in zip(pairs[:-1], said) if abs(w) > 1e-6]
+    constant, other_constant = pairs[-1]
     if abs(constant) > 1e-6:
-        terms.append(f"{constant:.3g}")
+        terms.append(f"{constant:.{_digits(constant, other_constant)}g}")
     return " + ".join(terms).replace("+ -", "− ") or "0"
 
 
@@ -99,9 +112,10 @@ def weights_of_inputs(outputs, names):
             return None
         scalars = ", ".join(f"{n} = {a:g}" for a, n in zip(args, names)
                             if isinstance(a, (int, float)) and not isinstance(a, bool))
+        names = [_said(s) for s in said]
         return (f"your result is a weighted sum of the inputs with other weights: "
-                f"{_sum_words(mine, [_said(s) for s in said])}, where the formula gives "
-                f"{_sum_words(theirs, [_said(s) for s in said])}" + (f" (with {scalars})" if scalars else "")
+                f"{_sum_words(mine, theirs, names)}, where the formula gives "
+                f"{_sum_words(theirs, mine, names)}" + (f" (with {scalars})" if scalars else "")
                 + ": see which weight belongs to which input")
     return None
 
