@@ -45,8 +45,9 @@ def grid(images, nrow=8, padding=2):
     return make_grid((images.clamp(-1, 1) + 1) / 2, nrow=nrow, padding=padding, pad_value=1.0)
 
 
-def show(images, nrow=8, title=None, ax=None, labels=None):
-    """Plot a batch of images (B, C, H, W) in [-1, 1] as a grid; ``labels`` titles the plot rows.
+def show(images, nrow=8, title=None, ax=None, labels=None, columns=None):
+    """Plot a batch of images (B, C, H, W) in [-1, 1] as a grid; ``labels`` names the rows (left of
+    them), ``columns`` the columns (above them).
 
     >>> ck.viz.show(train.images[:32], title="real digits")
     """
@@ -62,8 +63,12 @@ def show(images, nrow=8, title=None, ax=None, labels=None):
         rows = -(-len(images) // nrow)
         for i, label in enumerate(labels[:rows]):
             ax.text(-2, (i + 0.5) * g.shape[1] / rows, str(label), ha="right", va="center", fontsize=9)
+    if columns is not None:
+        cell = g.shape[2] / nrow
+        for j, label in enumerate(columns[:nrow]):
+            ax.text((j + 0.5) * cell, -2, str(label), ha="center", va="bottom", fontsize=9)
     if title:
-        ax.set_title(title)
+        ax.set_title(title, pad=16 if columns is not None else 6)
     return ax
 
 

@@ -145,7 +145,7 @@ for step in range(10 if ck.QUICK else 100):
 print(f"pixel loss: start {losses[0]:.4f}, after {len(losses)} steps {losses[-1]:.4f}")
 with torch.no_grad():
     ck.viz.show(torch.cat([one, draw_w(inversion.start_code(G, 1, "w").to(device)), draw_w(code_w)]),
-                nrow=3, title="target | mean w | after plain gradient descent")
+                nrow=3, title="plain gradient descent in W", columns=["target", "mean w", "after"])
 plt.show()
 
 # %% [markdown]
@@ -215,8 +215,8 @@ for name, row in table.items():
 shown = min(6, len(targets))
 rows = [targets[:shown]] + [img[:shown] for img in images.values()]
 names = ["target", *images]
-ck.viz.show(torch.cat(rows).clamp(-1, 1), nrow=shown,
-            title="rows: " + ", ".join(names[:3]) + ",\n" + ", ".join(names[3:]))
+ck.viz.show(torch.cat(rows).clamp(-1, 1), nrow=shown, title="the first faces, one row per method",
+            labels=names)
 plt.show()
 
 # %% [markdown]
@@ -355,7 +355,8 @@ print(f"the {EDITED} edit moves {other} by {s['per_factor'][other]:.3f}; with th
       f"the others on average {s['others']:.3f} -> {s_clean['others']:.3f})")
 shown = min(6, len(targets))
 ck.viz.show(torch.cat([targets[:shown], EDIT_FACES[:shown].clamp(-1, 1), after[:shown], after_clean[:shown]]), nrow=shown,
-            title=f"target | encoder's inversion | + {EDITED} | + {EDITED} with {label} projected out")
+            title=f"an edit of {EDITED}, with and without {label} projected out",
+            labels=["target", "inverted", f"+ {EDITED}", f"+ {EDITED}, {label} out"])
 plt.show()
 
 # %% [markdown]
@@ -403,7 +404,8 @@ for lam1, lam2 in SETTINGS:
           f"{s['target']:>11.3f} {s['others']:>12.3f}")
 shown = min(4, len(w0))
 ck.viz.show(torch.cat([start[:shown]] + [x[:shown] for x in edited]), nrow=shown,
-            title="start, then one row per (λ1, λ2) above")
+            title="the editing objective, one row per setting", labels=["start"] + [f"λ1 {a:g}, λ2 {b:g}"
+                                                                           for a, b in SETTINGS])
 plt.show()
 
 # %% [markdown]
