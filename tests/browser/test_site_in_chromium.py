@@ -10,7 +10,7 @@ from pathlib import Path
 from urllib.parse import unquote, urldefrag, urlparse
 
 import pytest
-from browsing import ARTIFACTS, ROOT
+from conftest import ARTIFACTS, ROOT  # and the browser fixture
 
 pytestmark = pytest.mark.browser
 

@@ -21,7 +21,7 @@ import time
 import urllib.request
 
 import pytest
-from browsing import ARTIFACTS, ROOT  # the browser fixture: tests/browser/conftest.py
+from conftest import ARTIFACTS, ROOT  # and the browser fixture
 
 pytestmark = pytest.mark.browser
 
