@@ -370,24 +370,30 @@ record, extras = ck.zoo.record("faces-stylegan"), ck.zoo.extras("faces-stylegan"
 m = record["metrics"]
 progan, race = ck.zoo.record("faces-progan"), ck.zoo.record("faces-stylegan-equal-compute")
 before = record["previous"]  # the zoo model this one replaced: its numbers, kept in the record
+def hours(rec):
+    """A record's training time in hours: its CPU time where it kept one (a run shares its core with
+    others), else its wall time (the older records, trained alone on one thread)."""
+    return rec.get("cpu_time_s", rec["wall_time_s"]) / 3600
+
+
 rows = {"ProGAN (05)": (progan["metrics"]["fid_final_1000"], progan["metrics"]["variety"]["mean"],
-                        progan["steps"], progan["wall_time_s"]),
+                        progan["steps"], hours(progan)),
         "StyleGAN, ProGAN's compute": (race["metrics"]["fid"], race["metrics"]["variety"]["mean"],
-                                       race["steps"], race["wall_time_s"]),
+                                       race["steps"], hours(race)),
         "StyleGAN before (shorter)": (before["metrics"]["fid"], before["metrics"]["variety"],
-                                      before["steps"], before["wall_time_s"]),
-        "StyleGAN now (zoo model)": (m["fid"], m["variety"]["mean"], record["steps"], record["wall_time_s"])}
+                                      before["steps"], hours(before)),
+        "StyleGAN now (zoo model)": (m["fid"], m["variety"]["mean"], record["steps"], hours(record))}
 print(f"{'':<28} {'Fréchet':>8} {'variety':>8} {'steps':>7} {'faces seen':>11} {'hours':>6}")
-for name, (fid, variety, steps, seconds) in rows.items():
-    print(f"{name:<28} {fid:>8.1f} {variety:>8.2f} {steps:>7,} {steps * 32:>11,} {seconds / 3600:>6.1f}")
+for name, (fid, variety, steps, spent) in rows.items():
+    print(f"{name:<28} {fid:>8.1f} {variety:>8.2f} {steps:>7,} {steps * 32:>11,} {spent:>6.1f}")
 fresh = m["fresh_codes"]
 print(f"\nthe zoo model on 1,000 codes of another seed: Fréchet {fresh['fid']:.1f}, variety {fresh['variety']:.2f}, "
       f"texture {fresh['texture']:.2f} of real faces' (1: as sharp; above 1: speckled)")
 fig, (ax_old, ax_new) = plt.subplots(1, 2, figsize=(12, 3.4))
 ck.viz.show(extras["previous_samples"].float(), nrow=8, ax=ax_old,
-            title=f"before: {before['steps']:,} steps, {before['wall_time_s'] / 3600:.1f} h")
+            title=f"before: {before['steps']:,} steps, {hours(before):.1f} h of one CPU thread")
 ck.viz.show(extras["samples"].float(), nrow=8, ax=ax_new,
-            title=f"now: {record['steps']:,} steps, {record['wall_time_s'] / 3600:.1f} h")
+            title=f"now: {record['steps']:,} steps, {hours(record):.1f} h of one CPU thread")
 fig.suptitle("faces-stylegan, the same 16 codes", y=1.02)
 plt.show()
 
@@ -428,12 +434,14 @@ print(f"StyleGAN's worst seed {worst_stylegan:.1f} {'<' if worst_stylegan < best
 # %% [markdown]
 # ### How quality grows with compute
 #
-# Both zoo GANs saw about a hundred thousand faces; the papers' models saw millions. How fast does the
-# Fréchet distance fall as a run goes on, and which settings make it fall fastest? Each run below is the
-# zoo recipe with one setting changed (`python -m coursekit.train faces-stylegan --set r1_gamma=0.1
-# curve_every=100 ...`), trained on one CPU thread; every 100 steps 500 faces of its moving-average
-# generator were scored. The curves are kept in `data/curves/faces-stylegan.json`
-# (`python -m coursekit.train.curves RUNS --save ...` prints and writes them).
+# How fast does the Fréchet distance fall as a run goes on, and which settings make it fall fastest?
+# The short runs below are the earlier recipe with one setting changed (`python -m coursekit.train
+# faces-stylegan --set r1_gamma=0.1 curve_every=100 ...`), each on one CPU thread, 500 faces of its
+# moving-average generator scored every 100 steps. The two changes that descended fastest at equal CPU
+# time, a discriminator half as wide (`dwidth-64`) and no noise at 32 px (`fine-noise-0`), together
+# make the zoo model's recipe: its whole training is the long curve, scored every 500 steps. The
+# curves are kept in `data/curves/faces-stylegan.json` (`python -m coursekit.train.curves RUNS --save
+# ...` prints and writes them).
 
 # %%
 from coursekit.train import curves
@@ -458,9 +466,11 @@ for name, run_ in runs.items():
     print(f"{name:<16} {r['cpu_h']:6.2f} {r['images']:8,} {r['fid']:8.1f} {r['variety']:8.2f} {r['texture']:8.2f}")
 
 # %% [markdown]
-# The plot shows each run's Fréchet distance (left) and texture (right) against the CPU time it had
-# spent. Early on the curves jump: the moving average of a young generator follows it closely, and
-# one bad stretch of the game shows at once; only the longer runs say which settings pay.
+# The plot shows each run's Fréchet distance (left, on a log scale) and texture (right) against the
+# CPU time it had spent. Early on the curves jump: the moving average of a young generator follows it
+# closely, and one bad stretch of the game shows at once; only the longer runs say which settings pay.
+# The long run keeps falling for two CPU-hours and flattens over its last few points (the table's last
+# line): more of the same training would buy little.
 
 # %% [markdown]
 # ## 8. Style mixing, measured
@@ -609,8 +619,8 @@ plt.show()
 # %% [markdown]
 # What matters is the last column: how much worse faces get when their styles come from two codes. The
 # regularised model barely notices; the model trained on single codes draws clearly worse mixed faces,
-# the paper's finding. (Its plain Fréchet distance is even lower than the zoo model's: it spent all
-# its training on the single-code faces this number scores. The regularisation buys robust mixing, not
+# the paper's finding. (Its plain Fréchet distance is close to the zoo model's: it spent all its
+# training on the single-code faces this number scores. The regularisation buys robust mixing, not
 # better single faces.)
 #
 # **Explore.** Pick the sources and where the crossover is: A's styles for the layers before it, B's

@@ -306,7 +306,8 @@ def zoo_discriminator(name="faces-stylegan", device=None):
     record, extras = ck.zoo.record(name), ck.zoo.extras(name)
     if "discriminator" not in extras:
         raise KeyError(f"zoo model {name!r} keeps no discriminator; retrain it: {record.get('command')}")
-    D = discriminator(StyleGANConfig(**record["config"]))
+    # its width is the training's (options.d_width), not always G's
+    D = discriminator(StyleGANConfig(**record["config"]), record.get("options", {}).get("d_width"))
     load_weights(D, extras["discriminator"], f"zoo model {name}, its discriminator")
     return D.to(device or ck.device()).eval()
 
