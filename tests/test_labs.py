@@ -90,8 +90,8 @@ def test_every_lab_has_hints_in_steps_and_a_goal():
         assert len(lab.hints) >= 2 and lab.task and lab.goals
 
 
-def _recolour(steps=60, keep_others=True):
-    """A working recolouring (the editing objective with every other factor asked to stay, SGD on W+),
+def _recolour(steps=100, keep_others=True):
+    """A working recolouring (the editing objective with every other factor asked to stay, Adam on W+),
     or with ``keep_others=False`` the plausible wrong one: the lecture's objective for the hair alone."""
     def recolour(G, attributes, codes, colour):
         others = [n for n, (kind, _) in ck.faces.FACTORS.items() if kind == "class" and n != "hair_colour"]
@@ -102,7 +102,7 @@ def _recolour(steps=60, keep_others=True):
         with torch.no_grad():
             start = {n: v.argmax(1) for n, v in read(codes).items() if n in others}
         w = codes.clone().requires_grad_(True)
-        opt = torch.optim.SGD([w], lr=0.5, momentum=0.9)
+        opt = torch.optim.Adam([w], lr=0.05)
         for _ in range(steps):
             out = read(w)
             loss = torch.nn.functional.cross_entropy(out["hair_colour"], torch.full((len(w),), colour))

@@ -451,7 +451,7 @@ ck.widgets.edit_inverted(G, targets, EDIT_CODES, scaled)
 # Stuck? `ck.hint("lab_recolour")`, one step per call.
 
 # %%
-LAB_STEPS = 10 if ck.QUICK else 50
+LAB_STEPS = 10 if ck.QUICK else 100
 
 
 def recolour(G, attributes, codes, colour):
@@ -472,7 +472,7 @@ def recolour(G, attributes, codes, colour):
     G.requires_grad_(False)
     attributes.eval().requires_grad_(False)
     w = codes.clone().requires_grad_(True)
-    opt = torch.optim.Adam([w], lr=0.02)
+    opt = torch.optim.Adam([w], lr=0.05)
     for _ in range(LAB_STEPS):
         out = read(w)
         loss = F.cross_entropy(out["hair_colour"], wanted) + sum(F.cross_entropy(out[n], keep[n]) for n in others)
