@@ -97,7 +97,8 @@ def _recolour(steps=100, keep_others=True):
         others = [n for n, (kind, _) in ck.faces.FACTORS.items() if kind == "class" and n != "hair_colour"]
 
         def read(w):
-            return attributes(torch.nn.functional.interpolate(inversion.synthesize(G, w, "w+"), size=64))
+            return attributes(torch.nn.functional.interpolate(inversion.synthesize(G, w, "w+"), size=64,
+                                                              mode="bilinear", align_corners=False))
 
         with torch.no_grad():
             start = {n: v.argmax(1) for n, v in read(codes).items() if n in others}
@@ -108,6 +109,7 @@ def _recolour(steps=100, keep_others=True):
             loss = torch.nn.functional.cross_entropy(out["hair_colour"], torch.full((len(w),), colour))
             if keep_others:
                 loss = loss + sum(torch.nn.functional.cross_entropy(out[n], start[n]) for n in others)
+            loss = loss + 0.01 * (w - codes).pow(2).sum((1, 2)).mean()  # stay near the inverted code
             opt.zero_grad()
             loss.backward()
             opt.step()
@@ -123,7 +125,7 @@ def face_models():
 
 
 def test_the_recolour_lab_meets_its_goal_when_the_other_factors_are_asked_to_stay(face_models):
-    report = ck.check.lab_recolour.report(_recolour(), n=8, **face_models)
+    report = ck.check.lab_recolour.report(_recolour(), n=16, **face_models)  # as notebook 07's full run
     assert report.met, str(report)
 
 
