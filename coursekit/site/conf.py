@@ -28,7 +28,8 @@ mathjax_path = "mathjax/tex-svg.js"
 
 html_theme = "sphinx_book_theme"
 html_title = "Generative models"
-html_static_path = ["_static"]
+# html_static_path: the assembled sources' _static/, added by coursekit.site.sphinx (paths here are
+# relative to this folder, not to the sources)
 html_css_files = ["course.css"]
 html_theme_options = {"show_toc_level": 2, "use_download_button": False, "use_fullscreen_button": False,
                       "home_page_in_toc": True}

@@ -42,7 +42,13 @@ def copy_mathjax(app, exception):
     shutil.copy(source, target / MATHJAX)
 
 
+def static_files(app):
+    """The assembled sources' _static/ (the picture strip, the course's CSS) into the site."""
+    app.config.html_static_path.append(str(Path(app.srcdir) / "_static"))
+
+
 def setup(app):
+    app.connect("builder-inited", static_files)
     app.connect("doctree-resolved", add_alt_text)
     app.connect("build-finished", copy_mathjax)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
