@@ -19,6 +19,7 @@ Every figure a stored run draws carries alt text (:func:`coursekit.viz.describe`
 kernel by :func:`capture`); a widget carries a still of its first view and what its controls were.
 """
 
+import base64
 import hashlib
 import json
 import time
@@ -139,7 +140,7 @@ def _for_site(output, alts):
         return [output]
     data, meta = output.get("data", {}), output.get("metadata", {}).get("image/png", {})
     if "image/png" in data:
-        digest = hashlib.sha256(__import__("base64").b64decode(data["image/png"])).hexdigest()
+        digest = hashlib.sha256(base64.b64decode(data["image/png"])).hexdigest()
         alts[digest] = meta.get("alt", "")
     widget = "application/vnd.jupyter.widget-view+json" in data
     if widget and "image/png" not in data:
