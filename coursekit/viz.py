@@ -72,10 +72,11 @@ def show(images, nrow=8, title=None, ax=None, labels=None, columns=None):
     return ax
 
 
-def to_png(images, nrow=8, scale=1):
+def to_png(images, nrow=8, scale=1, labels=None, columns=None):
     """PNG bytes of a grid of images (B, C, H, W) in [-1, 1] (for ``ck.widgets.ImageView``).
 
-    ``scale`` enlarges each pixel (nearest neighbour), so 28x28 digits stay crisp.
+    ``scale`` enlarges each pixel (nearest neighbour), so 28x28 digits stay crisp; ``labels`` names the
+    rows (in a margin left of them), ``columns`` the columns (above them), as ``show`` does.
     """
     from PIL import Image
 
@@ -84,9 +85,32 @@ def to_png(images, nrow=8, scale=1):
     img = Image.fromarray(arr)
     if scale != 1:
         img = img.resize((img.width * scale, img.height * scale), Image.NEAREST)
+    if labels is not None or columns is not None:
+        img = _with_margins(img, -(-len(images) // nrow), nrow, labels, columns)
     buf = io.BytesIO()
     img.save(buf, format="PNG")
     return buf.getvalue()
+
+
+def _with_margins(img, rows, nrow, labels, columns, size=13):
+    """``img`` (a grid of ``rows`` x ``nrow`` cells) with white margins holding the row and column names,
+    written in matplotlib's DejaVu Sans (it has the Greek letters the course's labels use)."""
+    from matplotlib import font_manager
+    from PIL import Image, ImageDraw, ImageFont
+
+    font = ImageFont.truetype(font_manager.findfont("DejaVu Sans"), size)
+    labels = [str(x) for x in (labels or [])][:rows]
+    columns = [str(x) for x in (columns or [])][:nrow]
+    left = max((int(font.getlength(x)) for x in labels), default=-10) + 10
+    top = size + 6 if columns else 0
+    out = Image.new("RGB", (img.width + left, img.height + top), "white")
+    out.paste(img, (left, top))
+    draw = ImageDraw.Draw(out)
+    for i, text in enumerate(labels):
+        draw.text((left - 4, top + (i + 0.5) * img.height / rows), text, fill="black", font=font, anchor="rm")
+    for j, text in enumerate(columns):
+        draw.text((left + (j + 0.5) * img.width / nrow, top - 3), text, fill="black", font=font, anchor="ms")
+    return out
 
 
 def figure_to_png(fig, dpi=100):

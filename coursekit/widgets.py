@@ -73,14 +73,17 @@ class Explorer(W.VBox):
         controls: ``{"name": widget}``, in display order.
         title: a line of text above the controls.
         nrow, scale: grid layout and pixel enlargement for image batches.
+        labels, columns: names of the grid's rows and columns, drawn beside it: a list, or a function
+            of the controls' values (``labels=lambda schedule, **_: [...]``) where they change.
         width: display width of the picture in pixels.
 
     Attributes: ``image`` (the ImageView), ``error`` (HTML, empty when all is
     well), ``seconds`` (duration of the last render), ``renders`` (count).
     """
-    def __init__(self, render, controls, title=None, nrow=8, scale=3, width=None):
+    def __init__(self, render, controls, title=None, nrow=8, scale=3, width=None, labels=None, columns=None):
         self.render_fn, self.controls = render, dict(controls)
         self.nrow, self.scale, self.title = nrow, scale, title
+        self.labels, self.columns = labels, columns
         self.image = ImageView(width=width)
         self.error = W.HTML("")
         self.seconds, self.renders = 0.0, 0
@@ -137,7 +140,12 @@ class Explorer(W.VBox):
             return bytes(picture)
         if hasattr(picture, "savefig"):
             return figure_to_png(picture)
-        return to_png(picture, nrow=self.nrow, scale=self.scale)
+        return to_png(picture, nrow=self.nrow, scale=self.scale, **self._names())
+
+    def _names(self):
+        """The grid's row and column names for the current values: ``{"labels": [...], "columns": [...]}``."""
+        return {key: (value(**self.values()) if callable(value) else value)
+                for key, value in (("labels", self.labels), ("columns", self.columns))}
 
     def _repr_mimebundle_(self, **kwargs):
         # Live widget where a front end renders widgets; the current picture as a
@@ -153,7 +161,9 @@ class Explorer(W.VBox):
         title = self.title or "a widget"
         values = ", ".join(f"{w.description or name} {self._shown(w.value)}"
                            for name, w in self.controls.items())
-        return f'Widget "{title}" at {values}.' if values else f'Widget "{title}".'
+        names = "".join(f" {kind}: {', '.join(str(x) for x in items if str(x))}."
+                        for kind, items in zip(("Rows", "Columns"), self._names().values()) if items is not None)
+        return (f'Widget "{title}" at {values}.' if values else f'Widget "{title}".') + names
 
     @staticmethod
     def _shown(value):

@@ -283,3 +283,23 @@ def test_edit_inverted_shows_the_face_its_inversion_and_the_edit():
     assert torch.allclose(seen[-1][1], seen[-1][2])  # no edit: the inversion itself
     w.update(d0=2.0)
     assert not torch.allclose(seen[-1][1], seen[-1][2]) and torch.equal(seen[-1][0], targets[2])
+
+
+def test_grids_name_their_rows_and_columns_beside_the_pictures():
+    import io
+
+    from PIL import Image
+
+    def size(png):
+        return Image.open(io.BytesIO(png)).size
+
+    plain = size(ck.viz.to_png(_images(4), nrow=2))
+    named = Image.open(io.BytesIO(ck.viz.to_png(_images(4), nrow=2, labels=["first", "second"], columns=["a", "b"])))
+    assert named.width > plain[0] and named.height > plain[1]  # a margin left and one above
+    margin = named.convert("L").crop((0, 0, named.width - plain[0], named.height))
+    assert margin.getextrema()[0] < 128  # with writing in it
+    ex = Explorer(lambda n: _images(2 * n), {"n": slider("n", 1, 4, 2)}, nrow=2,
+                  labels=lambda n: [f"row {i}" for i in range(n)], columns=["left", "right"])
+    assert ex.describe() == 'Widget "a widget" at n 2. Rows: row 0, row 1. Columns: left, right.'
+    ex.update(n=3)
+    assert "row 2" in ex.describe()

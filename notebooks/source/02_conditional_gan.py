@@ -210,7 +210,7 @@ result = cgan.evaluate(G, per_class=100, seed=0)
 print(f"{run.step} steps in {run.seconds:.0f} s on {device}: class accuracy {result['class_accuracy']:.1%} "
       f"on 1,000 samples (100 per digit), worst digit {result['min_class_accuracy']:.0%}")
 ck.viz.show(cgan.sample(G, cgan.balanced_labels(8).view(10, 8).T.flatten(), generator=ck.seed(1)), nrow=10,
-            title="your cGAN: one column per digit");
+            title="your cGAN: one column per digit", columns=range(10));
 
 # %% [markdown]
 # In the plot, the class accuracy (right) climbs from about two thirds at its first measurement to
@@ -243,7 +243,7 @@ for (i, j), v in zip(torch.cartesian_prod(torch.arange(10), torch.arange(10)).to
 axes[0].set_xlabel("digit the judge reads"); axes[0].set_ylabel("digit asked for"); axes[0].set_title("confusion matrix")
 axes[0].set_xticks(range(10)); axes[0].set_yticks(range(10))
 ck.viz.show(x_eval.view(10, 100, 1, 28, 28)[:, :8].transpose(0, 1).flatten(0, 1), nrow=10, ax=axes[1],
-            title="zoo cGAN: one column per digit")
+            title="zoo cGAN: one column per digit", columns=range(10))
 plt.show()
 
 # %% [markdown]

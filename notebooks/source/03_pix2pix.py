@@ -68,7 +68,8 @@ print("factors of face 0:", {k: round(float(v[0]), 2) for k, v in sample.factors
 
 # %%
 ck.viz.show(torch.cat([sample.label_images(), sample.edges.expand(-1, 3, -1, -1), sample.images]), nrow=8,
-            title="label maps, edge maps and the photos they come from (held-out faces)")
+            title="label maps, edge maps and the photos they come from (held-out faces)",
+            labels=["label map", "edge map", "photo"])
 plt.show()
 
 # %% [markdown]
@@ -277,7 +278,8 @@ print(f"{run.step} steps in {run.seconds:.0f} s")
 test = ck.data.faces(8, size=64, seed=pix2pix.TEST_SEED)
 condition = test.label_images()
 ck.viz.show(torch.cat([condition, pix2pix.translate(G, condition), test.images]), nrow=8,
-            title=f"after {run.step} steps: labels, G's photos, the true photos")
+            title=f"after {run.step} steps: labels, G's photos, the true photos",
+            labels=["label map", "G's photo", "true photo"])
 plt.show()
 
 # %% [markdown]
@@ -295,7 +297,8 @@ record = ck.zoo.record("faces-pix2pix")
 print(f"faces-pix2pix: {record['steps']:,} steps, {record['wall_time_s'] / 60:.0f} min on {record['device']}")
 print("retrain:", record["command"])
 ck.viz.show(torch.cat([condition, pix2pix.translate(G, condition), test.images]), nrow=8,
-            title="the zoo model: labels, G's photos, the true photos")
+            title="the zoo model: labels, G's photos, the true photos",
+            labels=["label map", "G's photo", "true photo"])
 plt.show()
 
 # %% [markdown]
@@ -450,7 +453,8 @@ plt.show()
 # %%
 flat, rich = ck.data.faces(8, seed=pix2pix.TEST_SEED), ck.data.faces(8, seed=pix2pix.TEST_SEED, detail=True)
 ck.viz.show(torch.cat([flat.label_images(), flat.images, rich.images]), nrow=8,
-            title="one label map each: the flat render, the photo with detail")
+            title="one label map each: the flat render, the photo with detail",
+            labels=["label map", "flat render", "with detail"])
 plt.show()
 print(f"texture (neighbouring pixels' difference): flat renders {pix2pix.texture(flat.images):.3f}, "
       f"with detail {pix2pix.texture(rich.images):.3f}")
@@ -579,7 +583,8 @@ for name, x in spoilt.items():
 print(inspect.getsource(face_eval.through_camera))
 clean = ck.data.faces(8, seed=pix2pix.TEST_SEED, detail=True).images
 ck.viz.show(torch.cat([clean, face_eval.through_camera(clean, torch.Generator().manual_seed(0))]), nrow=8,
-            title="photos with detail, and the same through the camera")
+            title="photos with detail, and the same through the camera",
+            labels=["photo", "through camera"])
 plt.show()
 camera = ck.zoo.record("faces-segmenter-camera")["metrics"]
 print(f"faces-segmenter-camera on held-out photos: {camera['pixel_accuracy']:.1%} of pixels, mean IoU "
@@ -618,7 +623,7 @@ for name, (end, r) in judged.items():
 G_edges = ck.zoo.load("faces-pix2pix-edges", device=device)
 edges = test.edges
 ck.viz.show(torch.cat([edges.expand(-1, 3, -1, -1), pix2pix.translate(G_edges, edges), test.images]), nrow=8,
-            title="edges, G's photos, the true photos")
+            title="edges, G's photos, the true photos", labels=["edge map", "G's photo", "true photo"])
 plt.show()
 m_edges = pix2pix.evaluate(G_edges, "edges", segmenter, attributes, n=N_EVAL)
 print(f"edges -> photo: segmenter pixel accuracy {m_edges['pixel_accuracy']:.1%} "

@@ -88,7 +88,7 @@ print(printed, "| images", tuple(printed.images.shape))
 
 # %%
 ck.viz.show(torch.cat([to_rgb(mnist.images[:16]), printed.images]), nrow=16,
-            title="domain A (MNIST) and domain B (printed digits): two sets, no pairs")
+            title="domain A (MNIST) and domain B (printed digits): two sets, no pairs", labels=["A", "B"])
 plt.show()
 
 # %% [markdown]
@@ -289,7 +289,7 @@ print(f"{run.step} steps in {run.seconds:.0f} s")
 a = to_rgb(ck.data.mnist("test", verbose=False).images[:8])
 b = ck.data.printed_digits(8, seed=cyclegan.TEST_SEED).images
 ck.viz.show(torch.cat([a, cyclegan.translate(G_AB, a), b, cyclegan.translate(G_BA, b)]), nrow=8,
-            title=f"after {run.step} steps: a, G(a), b, F(b)")
+            title=f"after {run.step} steps: a, G(a), b, F(b)", labels=["a", "G(a)", "b", "F(b)"])
 plt.show()
 
 # %% [markdown]
@@ -315,7 +315,8 @@ zoo = ck.zoo.load("mnist-cyclegan", device=cpu)
 cycles = ck.zoo.extras("mnist-cyclegan")["cycles"]
 c = cycles["zoo-model"]  # the zoo model's; each ablation's under its identifier
 ck.viz.show(torch.cat([c[0, :8], c[1, :8], c[2, :8], c[3, :8], c[4, :8], c[5, :8]]), nrow=8,
-            title="rows: a, G(a), F(G(a)), then b, F(b), G(F(b)) (held-out digits)")
+            title="two cycles of held-out digits: A → B → A, then B → A → B",
+            labels=["a", "G(a)", "F(G(a))", "b", "F(b)", "G(F(b))"])
 plt.show()
 
 # %% [markdown]
@@ -408,7 +409,7 @@ fig, axes = plt.subplots(len(cyclegan.ABLATIONS), 1, figsize=(7, 2.2 * len(cycle
 for ax, key in zip(axes, cyclegan.ABLATIONS):
     c = cycles[key]
     ck.viz.show(torch.cat([c[0, :8], c[1, :8], c[3, :8], c[4, :8]]), nrow=8,
-                title=f"{table[key]['label']}: a, G(a), b, F(b)", ax=ax)
+                title=table[key]["label"], ax=ax, labels=["a", "G(a)", "b", "F(b)"])
 plt.tight_layout()
 plt.show()
 
@@ -499,7 +500,8 @@ for name, accuracy in semantic["adaptation"].items():
 sem = ck.zoo.load("mnist-cyclegan-semantic", device=cpu)
 a = to_rgb(ck.data.mnist("test", verbose=False).images[:12])
 ck.viz.show(torch.cat([a, cyclegan.translate(zoo.G_AB, a), cyclegan.translate(sem.G_AB, a)]), nrow=12,
-            title="MNIST digits; CycleGAN's G(a); with the semantic loss")
+            title="MNIST digits translated by CycleGAN, without and with the semantic loss",
+            labels=["a", "G(a)", "G(a), semantic"])
 plt.show()
 
 # %% [markdown]
@@ -559,7 +561,8 @@ print(f"faces-cyclegan-labels: {rec['steps']:,} steps of {rec['options']['batch_
       f"{rec['wall_time_s'] / 60:.0f} min on {rec['device']}")
 s = ck.zoo.extras("faces-cyclegan-labels")["samples"]
 ck.viz.show(torch.cat([s[0, :6], s[1, :6], s[3, :6], s[4, :6]]), nrow=6,
-            title="held-out faces: map, G(map); photo, F(photo)")
+            title="held-out faces: label maps to photos and back",
+            labels=["label map", "G(map)", "photo", "F(photo)"])
 plt.show()
 
 

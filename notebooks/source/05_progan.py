@@ -61,7 +61,8 @@ print("device:", device, "| quick mode:", ck.QUICK)
 # %%
 real = faces.faces(8, size=32, seed=progan.TEST_SEED).images
 rows = [F.interpolate(progan.real_at(real, stage, 1.0), size=32, mode="nearest") for stage in range(4)]
-ck.viz.show(torch.cat(rows), nrow=8, title="4x4, 8x8, 16x16, 32x32 (shown at 32x32)")
+ck.viz.show(torch.cat(rows), nrow=8, title="eight faces at the run's four sizes (shown at 32x32)",
+            labels=["4x4", "8x8", "16x16", "32x32"])
 plt.show()
 
 
@@ -336,8 +337,8 @@ print(f"{run.step} steps in {run.seconds:.0f} s")
 
 # %%
 ck.viz.show(snaps["images"][:, :6].flatten(0, 1), nrow=6,
-            title="the same 6 codes after each phase: " + ", ".join(
-                f"{4 * 2 ** s}px α {a:.1f}" for s, a in zip(snaps["stage"], snaps["alpha"])))
+            title="the same 6 codes at the end of each phase",
+            labels=[f"{4 * 2 ** s}px, α {a:.1f}" for s, a in zip(snaps["stage"], snaps["alpha"])])
 plt.show()
 
 # %% [markdown]

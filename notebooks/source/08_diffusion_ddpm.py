@@ -263,11 +263,6 @@ for t in (1, 10, 500, 999):                     # code's t: the lecture's t + 1,
     eps_form = (x_t - beta / (1 - abar).sqrt() * eps) / (1 - beta).sqrt()
     gap = (posterior - eps_form).abs().max().item()
     print(f"t = {t + 1:4d}: the two means agree to float32 rounding (largest difference < 1e-3): {gap < 1e-3}")
-#
-# $\varepsilon_\theta$ is a **U-Net**: an encoder (28 → 14 → 7 pixels) and a decoder back to 28
-# with a skip connection at each resolution, residual blocks, self-attention at 7×7, and $t$ given to
-# every block through a **sinusoidal embedding** (as positions in a Transformer) and a small MLP.
-# A class label, when given, is embedded and added to the time embedding.
 
 # %% [markdown]
 # **The network.** $\varepsilon_\theta$ is a **U-Net** (lecture 03: an encoder-decoder whose **skip
@@ -444,7 +439,8 @@ seconds_ancestral = (time.perf_counter() - start) / N
 x_beta = x.clamp(-1, 1)
 x_tilde = ddpm.sample(model, linear, labels=labels, sampler="ddpm", generator=torch.Generator().manual_seed(0))
 ck.viz.show(torch.cat([x_beta, x_tilde]), nrow=N,
-            title=f"1,000 ancestral steps, σ² = β (top), σ² = β̃ (bottom); {seconds_ancestral:.2f} s per image")
+            title=f"1,000 ancestral steps, {seconds_ancestral:.2f} s per image", labels=["σ² = β", "σ² = β̃"],
+            columns=labels.tolist())
 plt.show()
 
 # %% [markdown]
@@ -483,7 +479,8 @@ for steps in (50, 20, 10):
     start = time.perf_counter()
     x_ddim = ddpm.sample(model, linear, labels=labels, steps=steps, generator=torch.Generator().manual_seed(0))
     rows.append((steps, (time.perf_counter() - start) / N, x_ddim))
-ck.viz.show(torch.cat([x for _, _, x in rows]), nrow=N, title="DDIM with 50, 20 and 10 steps (rows)")
+ck.viz.show(torch.cat([x for _, _, x in rows]), nrow=N, title="DDIM, the same noise at three step counts",
+            labels=[f"{steps} steps" for steps, _, _ in rows], columns=labels.tolist())
 plt.show()
 print(f"ancestral, 1,000 steps: {seconds_ancestral:.3f} s per image (this machine)")
 for steps, seconds, _ in rows:

@@ -32,7 +32,8 @@ def ten_classes(G, rows=3):
         return G(z.to(next(G.parameters()).device), y).cpu()
 
     return Explorer(render, {"style": slider("style (seed of z)", 0, 99, 0)},
-                    title="Each row: one z, the ten labels", nrow=10, scale=2)
+                    title="Each row: one z, the ten labels", nrow=10, scale=2,
+                    labels=[f"z {i + 1}" for i in range(rows)], columns=range(10))
 
 
 def label_interpolation(G, steps=9):
@@ -50,4 +51,4 @@ def label_interpolation(G, steps=9):
     return Explorer(render, {"start": picker("from", range(10), 3), "end": picker("to", range(10), 8),
                              "style": slider("style (seed of z)", 0, 99, 0)},
                     title="Interpolation in label space: (1 − t)·one_hot(a) + t·one_hot(b)", nrow=steps,
-                    scale=2)
+                    scale=2, columns=[f"t={v:.3g}" for v in t.flatten().tolist()])

@@ -22,4 +22,5 @@ def cycle_explorer(cycles):
     return Explorer(render, {"model": picker("model", names),
                              "direction": picker("cycle", ["A → B → A", "B → A → B"]),
                              "image": slider("image", 0, n - 1, 0)},
-                    title="input, translation, back again, and the error map |back − input|", nrow=4, scale=4)
+                    title="input, translation, back again, and the error map |back − input|", nrow=4, scale=4,
+                    columns=["input", "translation", "back again", "|back − input|"])

@@ -22,7 +22,7 @@ def forward_process(images, schedules, seed=0):
 
     return Explorer(render, {"t": slider("t", 0, T - 1, T * 3 // 10)},
                     title="x_t = √ᾱ_t·x_0 + √(1−ᾱ_t)·ε; rows: " + ", ".join(schedules), nrow=len(images),
-                    scale=2)
+                    scale=2, labels=list(schedules))
 
 
 def reverse_trajectory(trajectory):
@@ -37,7 +37,7 @@ def reverse_trajectory(trajectory):
     return Explorer(render, {"t": W.SelectionSlider(description="t", options=steps, value=steps[0],
                                                     continuous_update=True, layout=W.Layout(width="480px"))},
                     title="Reverse process: x_t (top) and the predicted x̂_0 (bottom)",
-                    nrow=len(trajectory[0][1]), scale=2)
+                    nrow=len(trajectory[0][1]), scale=2, labels=["x_t", "x̂_0"])
 
 
 def guidance(model, schedule, samples=8, steps=20, scales=(0.0, 1.0, 2.0, 3.0, 5.0, 8.0), seed=0):

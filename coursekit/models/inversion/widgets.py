@@ -22,4 +22,4 @@ def edit_inverted(G, targets, codes, directions, span=3.0):
     controls = {"face": slider("face", 0, len(targets) - 1, 0)}
     controls.update({f"d{i}": slider(name, -span, span, 0.0, step=0.25) for i, name in enumerate(names)})
     return Explorer(render, controls, title="the face, its inversion, and the inversion edited", nrow=3,
-                    scale=5)
+                    scale=5, columns=["face", "inversion", "edited"])

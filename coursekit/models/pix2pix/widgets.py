@@ -45,7 +45,7 @@ def face_factors(G, task="labels", faces=6, seed=1, translate=None, paint=False)
     return Explorer(render, controls,
                     title=f"{task} -> photo: the condition (top), G's photo (middle), "
                           "the true render (bottom)",
-                    nrow=faces, scale=2)
+                    nrow=faces, scale=2, labels=[f"{task[:-1]} map", "G's photo", "true render"])
 
 
 def dropout_variety(G, condition, samples=6):
@@ -62,4 +62,5 @@ def dropout_variety(G, condition, samples=6):
     return Explorer(render, {"image": picker("input", options), "seed": slider("dropout seed", 0, 99, 0)},
                     title=f"One input, {samples} dropout draws, then their per-pixel spread "
                           "(scaled to its maximum)",
-                    nrow=samples + 2, scale=2)
+                    nrow=samples + 2, scale=2,
+                    columns=["input", *(f"draw {i + 1}" for i in range(samples)), "spread"])

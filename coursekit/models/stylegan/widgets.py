@@ -20,7 +20,8 @@ def style_mixing(G, n=4):
                              "seed_b": slider("sources B (seed)", 0, 99, 1),
                              "crossover": W.Dropdown(description="crossover", options=options, value=3)},
                     title="Style mixing: A's styles before the crossover layer, B's after", nrow=n + 1,
-                    scale=3)
+                    scale=3, labels=["", *(f"A{i + 1}" for i in range(n))],
+                    columns=["", *(f"B{j + 1}" for j in range(n))])
 
 
 def truncation(G, samples=16, seed=0):
@@ -58,7 +59,8 @@ def noise_layers(G, faces=3, draws=6):
                      for r in sizes})
     return Explorer(render, controls,
                     title=f"{faces} faces (rows), each with {draws} noise draws and their spread",
-                    nrow=draws + 1, scale=3)
+                    nrow=draws + 1, scale=3, labels=[f"face {i + 1}" for i in range(faces)],
+                    columns=[*(f"draw {k + 1}" for k in range(draws)), "spread"])
 
 
 def style_directions(G, directions, samples=8, seed=0, span=3.0):
