@@ -255,18 +255,20 @@ print(inspect.getsource(progan.Generator.forward))
 #
 # Train 4×4 for one phase; then for each new resolution, one phase of fade-in ($\alpha$: 0 → 1) and one
 # phase **stable** (the new resolution alone, $\alpha = 1$). The paper's phases are 800k real images
-# each; the zoo model's are much shorter. The cell below reads their length from the zoo model's record
-# (the steps it trained, divided by its seven phases: 4×4, then two per size) and prints the schedule.
+# each; the zoo model's are much shorter, except the last, where it trains on at 32×32 for as long as
+# it improves. The cell below reads their lengths from the zoo model's record and prints the schedule.
 
 # %%
 # NBVAL_CHECK_OUTPUT
-PHASE = ck.zoo.record("faces-progan")["steps"] // progan.total_steps(1, 3)  # 7 phases: 4x4, then 2 per size
-print(f"phases of {PHASE} steps")
-steps = progan.total_steps(PHASE, 3)
+options = ck.zoo.record("faces-progan")["options"]
+PHASE, FINAL = options["steps_per_phase"], options["final_steps"] or options["steps_per_phase"]
+print(f"phases of {PHASE} steps; the last, at 32x32, {FINAL:,}")
+steps = progan.total_steps(PHASE, 3)  # the growth: 4x4, then a fade-in and a stable phase per size
 where = [progan.stage_and_alpha(s, PHASE, 3) for s in range(steps)]
 for s in range(0, steps, PHASE):
     stage, alpha = where[s]
-    print(f"steps {s:>4}-{s + PHASE - 1:<4}: {4 * 2 ** stage:>2}x{4 * 2 ** stage:<2} "
+    last = s + PHASE - 1 if s + PHASE < steps else s + FINAL - 1
+    print(f"steps {s:>5}-{last:<5}: {4 * 2 ** stage:>2}x{4 * 2 ** stage:<2} "
           + ("stable" if alpha == 1 else "fading in, α from 0 to 1"))
 
 # %%
@@ -274,7 +276,7 @@ fig, ax = plt.subplots(figsize=(8, 2.5))
 ax.plot([4 * 2 ** (st - 1 + a) if st else 4 for st, a in where], label="resolution (α-weighted)")
 ax.set_yscale("log", base=2)
 ax.set_yticks([4, 8, 16, 32], ["4", "8", "16", "32"])
-ax.set(xlabel="step", ylabel="pixels", title="the zoo model's growth schedule")
+ax.set(xlabel="step", ylabel="pixels", title="the zoo model's growth schedule (its first phase at 32x32 shown)")
 plt.show()
 
 # %% [markdown]
