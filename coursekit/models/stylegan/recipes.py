@@ -27,7 +27,7 @@ FACES_STYLEGAN_EQUAL_COMPUTE = stylegan.Training(steps=3900)
 
 
 #: The seed of the codes a zoo face GAN's bar is read on (``metrics.fresh_codes``; the score module's).
-FRESH_SEED = 7
+FRESH_SEED = face_eval.FRESH_SEED
 
 
 def train_faces_stylegan(args):
