@@ -24,8 +24,7 @@ from dataclasses import dataclass, field
 import torch
 
 from coursekit import data as _data
-from coursekit import decompose
-from coursekit import feedback
+from coursekit import decompose, feedback, gradflow
 from coursekit import outcomes as _outcomes
 from coursekit import probe
 from coursekit.models import LECTURES
@@ -207,6 +206,10 @@ class Check:
                 return self._fail(rep, case, problem, named or hint)
             rep.passed += 1
             outputs.append(got)
+        flow = gradflow.problem(self, fn)  # the right values: do gradients reach what the formula's do?
+        if flow:
+            rep.passed -= 1
+            return self._fail(rep, *flow)
         rep.lines.append(f"✔ {self.name}: all {rep.total} cases passed.")
         return rep
 
@@ -388,7 +391,6 @@ class Check:
         rep.lines.append(f"✘ {self.name}: {rep.passed}/{rep.total} cases passed; "
                          f"failed on case “{case.name}”: {problem}.")
         return rep
-
 
     def _agrees(self, fn, other, case):
         try:

@@ -177,3 +177,18 @@ def test_pixel_norm_with_epsilon_outside_the_root_is_rejected():
         return x / (x.pow(2).mean(1, keepdim=True).sqrt() + 1e-8)
 
     assert not ALL["pixel_norm"].report(outside).ok
+
+
+def test_right_values_that_cut_or_open_the_graph_fail_with_where_the_gradient_went():
+    import torch.nn.functional as F
+
+    detached = lambda logits: F.binary_cross_entropy_with_logits(logits.detach(), torch.ones_like(logits))
+    rep = ck.check.checks()["g_loss"].report(detached)
+    assert not rep.ok and "no gradient" in rep.lines[-1] and "`fake_logits`" in rep.hint
+    assert ck.check.checks()["g_loss"].report(ck.check.checks()["g_loss"].reference).ok
+    # the other way round: a .detach() the formula has, missing
+    case = ck.check.Case("two vectors", (torch.tensor([1.0, 2.0, 3.0]), torch.tensor([0.5, 0.0, 1.0])))
+    chk = ck.check.Check("target_gap", lambda x, target: x - target.detach(), [case])
+    assert chk.report(lambda x, target: x - target.detach().clone()).ok  # another way to write it
+    rep = chk.report(lambda x, target: x - target)
+    assert not rep.ok and "`target`" in rep.hint and ".detach()" in rep.hint
