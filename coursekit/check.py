@@ -237,10 +237,8 @@ class Check:
         if self.dtype_kind == "float" and not got.is_floating_point():
             return (f"returned dtype {got.dtype}, expected a float tensor",
                     "Integer tensors cannot hold values between -1 and 1: convert with x.float() first.")
-        if got.dtype == torch.float64 and expected.dtype == torch.float32:
-            return ("returned float64, expected float32",
-                    "A float64 value (a NumPy number, or torch.tensor(..., dtype=torch.float64)) promoted "
-                    "your result; the networks compute in float32: build constants with dtype=torch.float32.")
+        if got.dtype != expected.dtype and got.is_floating_point() and expected.dtype == torch.float32:
+            return probe.precision_words(got.dtype)
         if expected.requires_grad and not got.requires_grad:
             return ("returned a tensor cut from the graph (requires_grad is False)",
                     "Nothing can be trained through your result: a .detach(), .item(), torch.no_grad() or a "
@@ -309,7 +307,8 @@ class Check:
             said = ((not asked and probe.replaced_argument(self, fn)) or probe.argument_offset(self, fn)
                     or (not asked and probe.ignored_argument(self, fn)) or probe.batch_mixing(self, fn))
         said = said or feedback.diagnose(cases) or decompose.explain(
-            outputs, probe._parameter_names(self.reference, len(outputs[0][2])))
+            outputs, probe._parameter_names(self.reference, len(outputs[0][2])),
+            [(c.name, counts) for c, (_, _, counts) in zip(self.cases, cases)])
         return said[0].upper() + said[1:] + ("" if said.endswith(".") else ".") if said else None
 
     def _reweighed(self, outputs):

@@ -11,6 +11,9 @@ pieces as the expected one, put together otherwise.  Each function below takes a
   the expected's (a blend, an interpolation, a residual);
 - :func:`multiple_per_case`: the right direction, with a length that changes from case to case;
 - :func:`affine_per_slice`: each image or channel map a scaled and shifted copy of the expected one.
+
+Last, :func:`one_case`: a clear relation that holds on one case only (NaN where an input is zero, the
+right values cut off where they run large) is said of that case, by its name.
 """
 
 import torch
@@ -167,8 +170,21 @@ def affine_per_slice(outputs, names):
 ALL = (change_from_input, weights_of_inputs, multiple_per_case, affine_per_slice)
 
 
-def explain(outputs, names):
-    """The first decomposition that says something, or None."""
+def one_case(outputs, cases):
+    """A relation that is not a vague one (:data:`feedback.WEAK`) on the first failing case where one holds,
+    said of that case (``cases``: its name and the counts a factor may equal, per case); None if none.
+    Results of one or two numbers fit too many relations to read one from a single case, except NaN."""
+    for (got, expected, _), (name, counts) in zip(outputs, cases):
+        if feedback.close(got, expected):
+            continue
+        r = feedback.relation(got, expected, counts)
+        if r and not r[0].startswith(feedback.WEAK) and (got.numel() >= 3 or r[0] == "nonfinite"):
+            return f"on the case “{name}”, {r[1]} (the other cases show no one simple relation)"
+    return None
+
+
+def explain(outputs, names, cases=()):
+    """The first decomposition that says something, then :func:`one_case`; or None."""
     for decompose in ALL:
         try:
             said = decompose(outputs, names)
@@ -176,4 +192,7 @@ def explain(outputs, names):
             said = None
         if said:
             return said
-    return None
+    try:
+        return one_case(outputs, cases)
+    except (RuntimeError, ValueError, IndexError):
+        return None

@@ -78,8 +78,9 @@ def problem(check, fn):
                     f"reaches {' and '.join(cut)}. A .detach(), .item(), torch.no_grad() or a new "
                     f"torch.tensor(...) cut the path; keep the computation on the graph.")
         if extra:
-            return (case, f"the values are right, but your result sends gradients back to {' and '.join(extra)}",
-                    f"Your values are right, but gradients flow from your result back to {' and '.join(extra)}, "
+            extra = " and ".join(extra)
+            return (case, f"the values are right, but your result sends gradients back to {extra}",
+                    f"Your values are right, but gradients flow from your result back to {extra}, "
                     f"which the formula keeps out of the graph: a .detach() (or torch.no_grad()) is missing "
                     f"there, so a training step would change what it should leave alone.")
         return None

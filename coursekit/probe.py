@@ -412,6 +412,25 @@ def shape_words(got, expected, sizes):
 
 #: PyTorch's shape errors, read: (pattern, fn(match, sizes) -> words).
 ERRORS = [
+    (r"Boolean value of Tensor with more than one value is ambiguous",
+     lambda m, s: ("a tensor of several values stood where Python needs one True or False: an `if`, `and` or "
+                   "`or`, or tensors given to a loss *class*, which takes them as its options "
+                   "(nn.BCEWithLogitsLoss(logits, target)): call the function (F.binary_cross_entropy_with_"
+                   "logits(logits, target)) or build the class first (nn.BCEWithLogitsLoss()(logits, target))")),
+    (r"stack expects each tensor to be equal size",
+     lambda m, s: ("your torch.stack makes a new dimension and needs tensors of one shape: to join tensors along a "
+                   "dimension they already have (the channels), use torch.cat(..., dim=1)")),
+    (r"(\w+) is not a valid value for reduction",
+     lambda m, s: (f"reduction='{m[1]}' is not an option of this loss: it takes 'mean' (the default), 'sum' "
+                   "or 'none' ('batchmean' belongs to F.kl_div)")),
+    (r"Expected size for first two dimensions of batch2 tensor|batch1 and batch2|both arguments to matmul",
+     lambda m, s: ("a matrix product (@, torch.matmul) met sizes that do not chain: where the formula "
+                   "multiplies entry by entry, write *; where it means a matrix product, a transpose is "
+                   "missing")),
+    (r"a leaf Variable that requires grad is being used in an in-place operation",
+     lambda m, s: ("an in-place change (-=, +=, .sub_) of a tensor that needs a gradient: take the step under "
+                   "torch.no_grad(), or out of place (code = code - lr * grad) and make the result a leaf "
+                   "again (.detach().requires_grad_())")),
     (r"size of tensor a \((\d+)\) must match the size of tensor b \((\d+)\) at non-singleton dimension (\d+)",
      lambda m, s: (f"two tensors did not line up: one has {_with_name(m[1], s)} where the other has "
                    f"{_with_name(m[2], s)}. A vector meant to act per image or per channel needs a shape "
@@ -447,8 +466,9 @@ ERRORS = [
                    "returns one gradient per input, `grad, = ...`; a layer's kernel_size and stride are "
                    "pairs, take [0])")),
     (r"can't be cast to the desired output type (\w+)",
-     lambda m, s: (f"an in-place operation (div_, sub_, /=) wrote floats into an integer tensor ({m[1]}): "
-                   "convert first (x.float()), then compute")),
+     lambda m, s: (f"floats were to be written into an integer tensor ({m[1]}): an in-place operation (div_, "
+                   "sub_, /=) on integers, or an integer target given to a loss that computes in floats; "
+                   "convert first (x.float(), or build the target with torch.ones_like(logits))")),
     (r"all elements of input should be between 0 and 1",
      lambda m, s: ("F.binary_cross_entropy takes probabilities in [0, 1]; the inputs here are logits: use "
                    "F.binary_cross_entropy_with_logits, which applies the sigmoid itself")),
@@ -491,6 +511,18 @@ ERRORS = [
      lambda m, s: ("an index ran past the end of a list: the index is drawn over the wrong range (the "
                    "batch's length where the list's belongs, or the other way round)")),
 ]
+
+
+def precision_words(dtype):
+    """(problem, hint) for a float result of ``dtype`` where the course's is float32."""
+    if dtype == torch.float64:
+        return ("returned float64, expected float32",
+                "A float64 value (a NumPy number, or torch.tensor(..., dtype=torch.float64)) promoted "
+                "your result; the networks compute in float32: build constants with dtype=torch.float32.")
+    name = str(dtype).removeprefix("torch.")
+    return (f"returned {name}, expected float32",
+            f"Your result is in {name}, a lower precision (.half(), .bfloat16(), or a tensor of that dtype "
+            "in the formula): its values are rounded. Compute in float32 (.float()).")
 
 
 def error_words(error, sizes):

@@ -93,7 +93,7 @@ def test_a_float64_result_and_a_result_cut_from_the_graph_are_named():
     assert d_loss.report(dcgan.d_loss).ok
 
 
-@pytest.mark.parametrize("module", ["wrong_answers"] + [f"wrong_answers_{n}" for n in range(2, 7)])
+@pytest.mark.parametrize("module", ["wrong_answers"] + [f"wrong_answers_{n}" for n in range(2, 8)])
 def test_wrong_answers_written_blind_all_fail_and_most_get_a_named_hint(module):
     """The blind sets (tests/blind): every answer fails its check; the share that gets a hint naming
     the mistake (not a generic line) stays at least what this version reaches (issue 37's goal is 80%)."""
@@ -110,8 +110,8 @@ def test_wrong_answers_written_blind_all_fail_and_most_get_a_named_hint(module):
 
 #: The share of each blind set this version names (issue 37's note has the per-exercise counts).  Each set
 #: was written blind after the one before had shaped the diagnosis: the newest measures how it generalises.
-FLOOR = {"wrong_answers": 0.85, "wrong_answers_2": 0.75, "wrong_answers_3": 0.7, "wrong_answers_4": 0.65,
-         "wrong_answers_5": 0.6, "wrong_answers_6": 0.7}
+FLOOR = {"wrong_answers": 0.85, "wrong_answers_2": 0.75, "wrong_answers_3": 0.8, "wrong_answers_4": 0.75,
+         "wrong_answers_5": 0.7, "wrong_answers_6": 0.75, "wrong_answers_7": 0.75}
 
 
 def test_bad_inputs_get_an_error_or_warning_that_names_the_fix():
@@ -193,3 +193,20 @@ def test_a_wrong_shape_and_a_shape_error_are_said_with_the_sizes_of_the_case():
     except RuntimeError as error:
         said = probe.error_words(error, sizes)
     assert "3 (the channels)" in said and "8 (the batch size)" in said
+
+
+def test_a_relation_seen_on_one_case_is_said_of_that_case():
+    from coursekit import decompose
+
+    expected = [torch.tensor([0.0, 0.5, 1.0, 2.0]), torch.tensor([1.0, 2.0, 3.0])]
+    got = [expected[0].clamp(max=1.0), torch.tensor([3.0, -1.0, 8.0])]  # cut off on the first case only
+    outputs = [(g, e, ()) for g, e in zip(got, expected)]
+    said = decompose.one_case(outputs, [("a ramp", {}), ("three values", {})])
+    assert said.startswith("on the case “a ramp”, your result is the expected cut off at [0, 1]")
+    assert decompose.one_case(outputs[1:], [("three values", {})]) is None  # no clear relation: nothing said
+
+
+def test_a_lower_precision_result_is_named():
+    to_model_range = checks()["to_model_range"]
+    rep = to_model_range.report(lambda x: x.bfloat16() / 127.5 - 1)
+    assert "bfloat16" in rep.lines[-1] and "float32" in rep.hint

@@ -316,7 +316,9 @@ class UNet(nn.Module):
     def forward(self, x, t, y=None):
         c = self.config
         if x.dim() != 4 or x.shape[1] != c.image_channels:
-            raise ValueError(f"expected images (N, {c.image_channels}, H, W), got shape {tuple(x.shape)}")
+            raise ValueError(f"expected images (N, {c.image_channels}, H, W), got shape {tuple(x.shape)}"
+                             + (": the timesteps? The network is called model(x_t, t), images first"
+                                if x.dim() <= 1 else ""))
         t = torch.as_tensor(t, device=x.device).reshape(-1)
         t = t.expand(len(x)) if t.numel() == 1 else t
         if len(t) != len(x):
