@@ -340,11 +340,12 @@ print(f"{run.step} steps in {run.seconds:.0f} s")
 # %%
 ck.viz.show(snaps["images"][:, :6].flatten(0, 1), nrow=6,
             title="the same 6 codes at the end of each phase",
-            labels=[f"{4 * 2 ** s}px, α {a:.1f}" for s, a in zip(snaps["stage"], snaps["alpha"])])
+            labels=[f"{4 * 2 ** s}px " + ("faded in" if i and snaps["stage"][i - 1] != s else "stable")
+                    for i, s in enumerate(snaps["stage"])])
 plt.show()
 
 # %% [markdown]
-# Each row is the end of one phase, in the order of the title (4×4, then 8×8 faded in and stable,
+# Each row is the end of one phase, named on its left (4×4, then 8×8 faded in and stable,
 # then 16×16 faded in and stable), each column one code: read down a column to watch one face take
 # shape as the resolution grows. The row right after each fade-in can look worse than the one before;
 # the stable phase that follows is where the new size settles.
