@@ -383,7 +383,27 @@ print(f"  floor: 500 real faces against 500 others, 32x32: {floor:.1f}")
 torch.manual_seed(0)  # an untrained G's score depends on its random weights: one fixed draw
 untrained = progan.Generator(G.config).to(device).eval()
 print(f"  an untrained G, same measure: {progan.stage_fid(untrained, 3, attributes):.1f}")
-ck.viz.show(extras["samples"]["zoo-model"].float(), nrow=8, title="faces-progan: 16 fixed codes")
+if "fresh_codes" in m:  # issue 35's bar, read on codes no other measure of the course samples
+    fresh = m["fresh_codes"]
+    print(f"  1,000 codes of another seed: Fréchet {fresh['fid']:.1f}, variety {fresh['variety']:.2f}, "
+          f"texture {fresh['texture']:.2f} of real faces' (1: as sharp)")
+before = record.get("previous")  # the zoo model this one replaced, if any: its numbers and faces, kept
+if before is None:
+    ck.viz.show(extras["samples"]["zoo-model"].float(), nrow=8, title="faces-progan: 16 fixed codes")
+else:
+    def hours(rec):  # CPU time where the record kept it (a run shares its core), else wall time
+        return rec.get("cpu_time_s", rec["wall_time_s"]) / 3600
+
+    print(f"\n{'':<8} {'Fréchet':>8} {'steps':>7} {'faces seen':>11} {'hours':>6}")
+    for name, rec, fid in (("before", before, before["metrics"]["fid_final_1000"]),
+                           ("now", record, m["fid_final_1000"])):
+        print(f"{name:<8} {fid:>8.1f} {rec['steps']:>7,} {rec['steps'] * 32:>11,} {hours(rec):>6.1f}")
+    fig, (ax_old, ax_new) = plt.subplots(1, 2, figsize=(12, 3.4))
+    ck.viz.show(extras["previous_samples"].float(), nrow=8, ax=ax_old,
+                title=f"before: {before['steps']:,} steps, {hours(before):.1f} h of one CPU thread")
+    ck.viz.show(extras["samples"]["zoo-model"].float(), nrow=8, ax=ax_new,
+                title=f"now: {record['steps']:,} steps, {hours(record):.1f} h of one CPU thread")
+    fig.suptitle("faces-progan, the same 16 codes", y=1.02)
 plt.show()
 
 # %% [markdown]
