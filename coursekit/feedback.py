@@ -333,12 +333,41 @@ def diagnose(cases, weak=True):
         if found is None:
             found = r
         elif r[0] != found[0]:
-            return None
+            return _common_count(cases)
     if found is None and few and all(r is not None and r[0] == few[0][0] for r in few):
         found = few[0]  # only small cases, all of one mind
+    elif found is None and few:
+        return _common_count(cases)
     if found and not weak and found[0].startswith(WEAK):
         return None
     return found[1] if found else None
+
+
+def _common_count(cases):
+    """Words for a factor that changes from case to case but is one count of each case (a batch of 2, then
+    of 4: a sum over the batch where the formula averages), or None."""
+    names, failing = None, []
+    for got, expected, counts in cases:
+        if not (torch.is_tensor(got) and torch.is_tensor(expected)) or got.shape != expected.shape:
+            return None
+        if close(got, expected) or float(expected.detach().abs().max()) < 1e-8:
+            continue  # a case that passed, or whose zero says nothing of a factor
+        k = _factor(got.detach(), expected.detach())
+        if k is None:
+            return None
+        fits = {name for name, n in counts.items()
+                if n > 1 and (math.isclose(abs(k), n, rel_tol=1e-3) or math.isclose(abs(k), 1 / n, rel_tol=1e-3))}
+        names = fits if names is None else names & fits
+        failing.append((got, expected, counts))
+    if not names or len(failing) < 2:
+        return None
+    for got, expected, counts in failing:  # said of a case where the count is not 2 (which reads as "twice")
+        name = next(n for n in counts if n in names)
+        if counts[name] != 2:
+            tail = relation(got, expected, {name: counts[name]})[1].split(": ", 1)[1]
+            return (f"your result is off by a factor equal to {name} on every case (by {counts[name]:g} "
+                    f"where that is {counts[name]:g}): {tail}")
+    return None
 
 
 def fit_terms(outputs, terms):

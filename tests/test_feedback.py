@@ -210,3 +210,12 @@ def test_a_lower_precision_result_is_named():
     to_model_range = checks()["to_model_range"]
     rep = to_model_range.report(lambda x: x.bfloat16() / 127.5 - 1)
     assert "bfloat16" in rep.lines[-1] and "float32" in rep.hint
+
+
+def test_a_factor_that_follows_a_count_from_case_to_case_is_named_by_it():
+    from coursekit import feedback
+
+    cases = [(torch.tensor(2 * 0.3), torch.tensor(0.3), {"the batch size": 2}),
+             (torch.tensor(4 * 0.7), torch.tensor(0.7), {"the batch size": 4})]
+    said = feedback.diagnose(cases)
+    assert "factor equal to the batch size" in said and "sum over the batch size" in said

@@ -34,7 +34,8 @@ cycle_loss = Check(
                 lambda: (*(lambda a, b: (a, a, b, b))(*_pairs(0)[:2]), 10.0)),
            Case("random images, λ = 10", lambda: (*_pairs(1), 10.0)),
            Case("only A's reconstruction is off, λ = 5",
-                lambda: (*(lambda a, r, b: (a, r, b, b))(*_pairs(2)[:3]), 5.0))],
+                lambda: (*(lambda a, r, b: (a, r, b, b))(*_pairs(2)[:3]), 5.0)),
+           Case("a batch of four, λ = 2", lambda: (*_pairs(6, n=4), 2.0))],
     mistakes=[
         Mistake("The paper's cycle loss is L1 (mean absolute error), not L2: F.l1_loss.",
                 lambda a, ra, b, rb, lam: lam * (_mse(ra, a) + _mse(rb, b))),
@@ -66,7 +67,8 @@ identity_loss = Check(
     cases=[Case("the generators leave their own domain alone: zero",
                 lambda: (*(lambda a, b: (a, a, b, b))(*_pairs(3)[:2]), 10.0, 0.5)),
            Case("random images, λ = 10, λ_idt = 0.5", lambda: (*_pairs(4), 10.0, 0.5)),
-           Case("λ = 10, λ_idt = 0.1", lambda: (*_pairs(5), 10.0, 0.1))],
+           Case("λ = 10, λ_idt = 0.1", lambda: (*_pairs(5), 10.0, 0.1)),
+           Case("a batch of four, λ = 5, λ_idt = 1", lambda: (*_pairs(7, n=4), 5.0, 1.0))],
     mistakes=[
         Mistake("The identity weight is λ_idt times the cycle weight λ (0.5 × 10 = 5 in the paper), "
                 "not λ_idt alone.",
