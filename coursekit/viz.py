@@ -140,9 +140,13 @@ def describe(fig, limit=600):
         title = " ".join(t for t in (ax.get_title("left"), ax.get_title(), ax.get_title("right")) if t)
         if ax.images:
             what = "picture" + (f" {quoted(title)}" if title else "")
-            rows = [t.get_text() for t in ax.texts if t.get_text().strip()][:10]
+            texts = [t for t in ax.texts if t.get_text().strip()]
+            rows = [t.get_text() for t in texts if t.get_ha() == "right"][:10]  # show's labels, left of rows
+            columns = [t.get_text() for t in texts if t.get_ha() != "right"][:12]
             if rows:
-                what += ", labelled " + ", ".join(rows)
+                what += ", rows " + ", ".join(rows)
+            if columns:
+                what += (" and" if rows else ",") + " columns " + ", ".join(columns)
         else:
             what = "plot" + (f" {quoted(title)}" if title else "")
             x, y = ax.get_xlabel(), ax.get_ylabel()

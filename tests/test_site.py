@@ -48,9 +48,10 @@ def test_the_stored_runs_stay_small_and_every_picture_says_what_it_shows():
         assert not missing, f"{name}: {len(missing)} of {len(alts)} pictures without alt text"
 
 
-def test_describe_reads_titles_axes_legends_and_row_labels():
+def test_describe_reads_titles_axes_legends_and_row_and_column_labels():
     fig, (left, right) = plt.subplots(1, 2)
-    ck.viz.show(torch.zeros(16, 3, 8, 8), nrow=8, title="samples of the digit 3", ax=left, labels=["A", "B"])
+    ck.viz.show(torch.zeros(16, 3, 8, 8), nrow=8, title="samples of the digit 3", ax=left, labels=["A", "B"],
+                columns=range(8))
     right.plot([1, 2], label="Fréchet distance")
     right.set_xlabel("CPU-hours")
     right.legend()
@@ -58,7 +59,7 @@ def test_describe_reads_titles_axes_legends_and_row_labels():
     text = ck.viz.describe(fig)
     plt.close(fig)
     assert text.startswith('Figure "mnist-cgan": 2 panels')
-    assert 'picture "samples of the digit 3", labelled A, B' in text
+    assert 'picture "samples of the digit 3", rows A, B and columns 0, 1, 2, 3, 4, 5, 6, 7' in text
     assert "against CPU-hours (Fréchet distance)" in text
 
 
