@@ -306,9 +306,8 @@ class Check:
         if not said and self.formula:  # how the result answers to its inputs (those not asked above)
             said = ((not asked and probe.replaced_argument(self, fn)) or probe.argument_offset(self, fn)
                     or (not asked and probe.ignored_argument(self, fn)) or probe.batch_mixing(self, fn))
-        said = said or feedback.diagnose(cases) or decompose.explain(
-            outputs, probe._parameter_names(self.reference, len(outputs[0][2])),
-            [(c.name, counts) for c, (_, _, counts) in zip(self.cases, cases)])
+        said = (said or feedback.diagnose(cases)
+                or decompose.explain(self, outputs, [counts for *_, counts in cases]))
         return said[0].upper() + said[1:] + ("" if said.endswith(".") else ".") if said else None
 
     def _reweighed(self, outputs):

@@ -12,13 +12,17 @@ pieces as the expected one, put together otherwise.  Each function below takes a
 - :func:`multiple_per_case`: the right direction, with a length that changes from case to case;
 - :func:`affine_per_slice`: each image or channel map a scaled and shifted copy of the expected one.
 
-Last, :func:`one_case`: a clear relation that holds on one case only (NaN where an input is zero, the
-right values cut off where they run large) is said of that case, by its name.
+:func:`parameter_weights` reads a loss's terms' weights as products of the case's parameters (λ on
+one term, λ_idt on the other).  Last, :func:`one_case`: a clear relation that holds on one case only
+(NaN where an input is zero, the right values cut off where they run large) is said of that case.
 """
+
+import itertools
+import math
 
 import torch
 
-from coursekit import feedback
+from coursekit import feedback, probe
 
 
 def _said(name):
@@ -183,8 +187,64 @@ def one_case(outputs, cases):
     return None
 
 
-def explain(outputs, names, cases=()):
-    """The first decomposition that says something, then :func:`one_case`; or None."""
+def _weight_words(option):
+    constant, symbol = option
+    if constant == 0:
+        return "nothing (the term is dropped)"
+    word = {1.0: "", -1.0: "−", 0.5: "½·", 2.0: "2·"}[constant]
+    return (word + symbol) if symbol else {1.0: "1 (no weight)", -1.0: "−1"}.get(constant, f"{constant:g}")
+
+
+def _numbers(reference, args):
+    """The case's number arguments by their symbols, the products of two, and "" for 1."""
+    found = {feedback.symbol(n): float(a) for n, a in zip(probe._parameter_names(reference, len(args)), args)
+             if isinstance(a, (int, float)) and not isinstance(a, bool)}
+    pairs = list(found.items())
+    found.update({f"{a}·{b}": x * y for i, (a, x) in enumerate(pairs) for b, y in pairs[i + 1:]})
+    return {"": 1.0, **found}
+
+
+def parameter_weights(check, outputs):
+    """For a loss that adds weighted terms (``check.terms``, scalar results): each term's weight read as
+    a constant (1, −1, ½, 2, 0) times one of the case's parameters or a product of two, the same reading
+    on every case (λ on one term and λ_idt on the other; λ forgotten on one term).  Said when exactly one
+    reading fits and it is not the formula's; else None."""
+    t = check.terms
+    if t is None or not all(torch.is_tensor(g) and g.numel() == 1 for g, _, _ in outputs):
+        return None
+    rows = []
+    for got, _, args in outputs:
+        params = _numbers(check.reference, args)
+        raw = [float(torch.as_tensor(v).detach()) for v in t.split(*args)]
+        rows.append((float(got.detach()), raw, [float(w) for w in t.weights(*args)], params))
+    symbols = [s for s in rows[0][3] if all(s in r[3] for r in rows)]
+    options = [(c, s) for s in symbols for c in (1.0, -1.0, 0.5, 2.0)] + [(0.0, "")]
+
+    def pattern(option):  # the option's value on every case
+        return tuple(round(option[0] * p[option[1]], 9) for *_, p in rows)
+
+    fits = {}
+    for combo in itertools.product(options, repeat=len(t.names)):
+        if all(math.isclose(sum(c * p[s] * r for (c, s), r in zip(combo, raw)), got, rel_tol=1e-4,
+                            abs_tol=1e-6) for got, raw, _, p in rows):
+            fits.setdefault(tuple(pattern(o) for o in combo), combo)
+    if len(fits) != 1:
+        return None
+    (found, combo), = fits.items()
+    said = []
+    for j, name in enumerate(t.names):
+        expected = tuple(round(w[j], 9) for _, _, w, _ in rows)
+        if found[j] != expected:
+            formula = next((_weight_words(o) for o in options if pattern(o) == expected), f"{expected[0]:g}")
+            said.append(f"{name} is weighted by {_weight_words(combo[j])} where the formula weighs it by "
+                        f"{formula}")
+    return "in your result " + "; ".join(said) if said else None
+
+
+def explain(check, outputs, counts):
+    """The first decomposition that says something, then :func:`parameter_weights` and :func:`one_case`
+    (``counts``: per case, the counts a factor may equal); or None."""
+    names = probe._parameter_names(check.reference, len(outputs[0][2]))
     for decompose in ALL:
         try:
             said = decompose(outputs, names)
@@ -193,6 +253,7 @@ def explain(outputs, names, cases=()):
         if said:
             return said
     try:
-        return one_case(outputs, cases)
+        return (parameter_weights(check, outputs)
+                or one_case(outputs, [(c.name, n) for c, n in zip(check.cases, counts)]))
     except (RuntimeError, ValueError, IndexError):
         return None

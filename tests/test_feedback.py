@@ -219,3 +219,13 @@ def test_a_factor_that_follows_a_count_from_case_to_case_is_named_by_it():
              (torch.tensor(4 * 0.7), torch.tensor(0.7), {"the batch size": 4})]
     said = feedback.diagnose(cases)
     assert "factor equal to the batch size" in said and "sum over the batch size" in said
+
+
+def test_weights_made_of_the_exercise_parameters_are_read_term_by_term():
+    import torch.nn.functional as F
+
+    identity = checks()["identity_loss"]
+    split = lambda a, ia, b, ib, lam, idt: lam * F.l1_loss(ia, a) + idt * F.l1_loss(ib, b)
+    hint = identity.report(split).hint
+    assert "A images' identity term is weighted by λ where the formula weighs it by λ·λ_idt" in hint
+    assert "B images' identity term is weighted by λ_idt" in hint
