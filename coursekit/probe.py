@@ -412,6 +412,17 @@ def shape_words(got, expected, sizes):
 
 #: PyTorch's shape errors, read: (pattern, fn(match, sizes) -> words).
 ERRORS = [
+    (r"(\w+)\(\): argument '(\w+)' \(position \d+\) must be Tensor, not (int|float)",
+     lambda m, s: (f"your torch.{m[1]} call was given a Python {m[3]} where it takes a tensor: for a plain "
+                   f"number use the math module (math.{m[1]}), or make it a tensor first "
+                   "(torch.tensor(x, dtype=torch.float32))")),
+    (r"argument '(\w+)' must be Number, not Tensor",
+     lambda m, s: (f"the option {m[1]}= takes a plain number, and was given a tensor: multiply by the tensor "
+                   "yourself instead (x + strength * noise)")),
+    (r"Given groups=(\d+), expected weight to be divisible by \1 at dimension 0",
+     lambda m, s: (f"a grouped convolution with groups={_with_name(m[1], s)}: the weight's first dimension "
+                   "must hold one block of output channels per group. With the batch folded into the channels "
+                   "(1, N·C, H, W), groups is the batch size N and the weight is (N·C_out, C_in, k, k)")),
     (r"Boolean value of Tensor with more than one value is ambiguous",
      lambda m, s: ("a tensor of several values stood where Python needs one True or False: an `if`, `and` or "
                    "`or`, or tensors given to a loss *class*, which takes them as its options "

@@ -439,14 +439,15 @@ print(f"StyleGAN's worst seed {worst_stylegan:.1f} {'<' if worst_stylegan < best
 # faces-stylegan --set r1_gamma=0.1 curve_every=100 ...`), each on one CPU thread, 500 faces of its
 # moving-average generator scored every 100 steps. The two changes that descended fastest at equal CPU
 # time, a discriminator half as wide (`dwidth-64`) and no noise at 32 px (`fine-noise-0`), together
-# make the zoo model's recipe: its whole training is the long curve, scored every 500 steps. The
-# curves are kept in `data/curves/faces-stylegan.json` (`python -m coursekit.train.curves RUNS --save
-# ...` prints and writes them).
+# make the zoo model's recipe: its whole training is the long curve, scored every 500 steps. Notebook
+# 05's ProGAN, trained on at 32×32 the same way, is drawn too (from the end of its growth). The curves
+# are kept in `data/curves/` (`python -m coursekit.train.curves RUNS --save ...` prints and writes them).
 
 # %%
 from coursekit.train import curves
 
 runs = curves.load(ck.DATA_DIR / "curves" / "faces-stylegan.json")
+runs["ProGAN (05)"] = curves.load(ck.DATA_DIR / "curves" / "faces-progan.json")["faces-progan"]  # its zoo run
 fig, (ax_fid, ax_tex) = plt.subplots(1, 2, figsize=(11, 3.8))
 for name, run_ in runs.items():
     hours = [r["cpu_h"] for r in run_["curve"]]
@@ -469,8 +470,10 @@ for name, run_ in runs.items():
 # The plot shows each run's Fréchet distance (left, on a log scale) and texture (right) against the
 # CPU time it had spent. Early on the curves jump: the moving average of a young generator follows it
 # closely, and one bad stretch of the game shows at once; only the longer runs say which settings pay.
-# The long run keeps falling for two CPU-hours and flattens over its last few points (the table's last
-# line): more of the same training would buy little.
+# StyleGAN's long run keeps falling for two CPU-hours and flattens over its last few points: more of
+# the same training would buy little. ProGAN's, at the same CPU time, reaches nearly the same distance
+# with less variety (the table's last two lines): trained long enough on these small faces, both GANs
+# draw them well.
 
 # %% [markdown]
 # ## 8. Style mixing, measured
