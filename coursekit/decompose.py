@@ -80,7 +80,7 @@ def _columns(args, names, shape):
 def _fit(columns, y):
     """Least-squares weights of ``columns`` (and a constant) for ``y``, or None when they do not fit it."""
     A = torch.stack([*columns, torch.ones_like(y)], 1)
-    if torch.linalg.matrix_rank(A) < A.shape[1]:
+    if not (torch.isfinite(A).all() and torch.isfinite(y).all()) or torch.linalg.matrix_rank(A) < A.shape[1]:
         return None
     w = torch.linalg.lstsq(A, y.unsqueeze(1)).solution.squeeze(1)
     return w if feedback.close(A @ w, y, atol=1e-6, rtol=1e-5) else None

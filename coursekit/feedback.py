@@ -3,10 +3,9 @@
 A check names the mistakes it was told about (its registry, ``Check.mistakes``).  A student makes
 others; their outputs still keep a relation to the expected one that says what went wrong: exactly
 its negative, a constant factor that is a count of the case (a sum where the formula averages), a
-constant offset, the same values in another order, its square or square root, the reference
-evaluated one time step off, or with one parameter changed, one term of a loss dropped or weighed
-differently.  :func:`diagnose` looks for these on every case of a check, and says what it found in
-words; a relation counts only when it holds on every case.
+constant offset, the same values in another order, its square or root, the reference one time step
+off or with one parameter changed, a loss's term dropped or weighed differently.  :func:`diagnose`
+finds the one that holds on every case (a factor may follow a count from case to case) and says it.
 
     >>> diagnose(cases)   # cases: [(got, expected, counts)] with counts {"the batch size": 64, ...}
     'your result is exactly the negative of the expected: a sign is flipped (...)'
@@ -271,7 +270,7 @@ def _ratio_along(g, e):
 def _affine(g, e):
     """(a, b) with g ≈ a·e + b (a ≠ 0, not the identity), or None."""
     e, g = e.flatten(), g.flatten()
-    if e.numel() < 3 or e.std() < 1e-8 or not torch.isfinite(g).all():
+    if e.numel() < 3 or not (torch.isfinite(g).all() and torch.isfinite(e).all()) or e.std() < 1e-8:
         return None
     A = torch.stack([e, torch.ones_like(e)], 1)
     a, b = torch.linalg.lstsq(A, g.unsqueeze(1)).solution.squeeze(1).tolist()
@@ -355,8 +354,8 @@ def _common_count(cases):
         k = _factor(got.detach(), expected.detach())
         if k is None:
             return None
-        fits = {name for name, n in counts.items()
-                if n > 1 and (math.isclose(abs(k), n, rel_tol=1e-3) or math.isclose(abs(k), 1 / n, rel_tol=1e-3))}
+        fits = {name for name, n in counts.items() if n > 1 and any(
+                    math.isclose(abs(k), x, rel_tol=1e-3) for x in (n, 1 / n))}
         names = fits if names is None else names & fits
         failing.append((got, expected, counts))
     if not names or len(failing) < 2:
@@ -377,8 +376,9 @@ def fit_terms(outputs, terms):
     A = torch.tensor(terms, dtype=torch.float64)
     y = torch.tensor(outputs, dtype=torch.float64)
     informative = int((A.abs().sum(1) > 1e-9).sum())  # a case whose terms are all zero says nothing
-    if informative <= A.shape[1] or torch.linalg.matrix_rank(A) < A.shape[1] or not torch.isfinite(y).all():
-        return None  # more telling cases than terms, or any fit is exact
+    if (not (torch.isfinite(A).all() and torch.isfinite(y).all())  # (LAPACK prints an error on NaN)
+            or informative <= A.shape[1] or torch.linalg.matrix_rank(A) < A.shape[1]):
+        return None  # finite, more telling cases than terms (else any fit is exact)
     w = torch.linalg.lstsq(A, y.unsqueeze(1)).solution.squeeze(1)
     if not torch.allclose(A @ w, y, rtol=1e-4, atol=1e-6):
         return None
@@ -579,7 +579,7 @@ def coefficients(outputs, terms, weights, names):
         for n in range(got.shape[0]):
             A = torch.stack([t[n].flatten() for t in ts], 1)
             y = got[n].flatten()
-            if not torch.isfinite(y).all():
+            if not (torch.isfinite(y).all() and torch.isfinite(A).all()):
                 return None
             if A.shape[0] <= A.shape[1] or torch.linalg.matrix_rank(A) < A.shape[1]:
                 continue  # terms that coincide on this sample (a zero, equal images) cannot be told apart

@@ -421,16 +421,18 @@ ERRORS = [
                    "yourself instead (x + strength * noise)")),
     (r"Given groups=(\d+), expected weight to be divisible by \1 at dimension 0",
      lambda m, s: (f"a grouped convolution with groups={_with_name(m[1], s)}: the weight's first dimension "
-                   "must hold one block of output channels per group. With the batch folded into the channels "
-                   "(1, N·C, H, W), groups is the batch size N and the weight is (N·C_out, C_in, k, k)")),
+                   "must hold one block of output channels per group. With the batch folded into the "
+                   "channels (1, N·C, H, W), groups is the batch size N and the weight is "
+                   "(N·C_out, C_in, k, k)")),
     (r"Boolean value of Tensor with more than one value is ambiguous",
      lambda m, s: ("a tensor of several values stood where Python needs one True or False: an `if`, `and` or "
                    "`or`, or tensors given to a loss *class*, which takes them as its options "
-                   "(nn.BCEWithLogitsLoss(logits, target)): call the function (F.binary_cross_entropy_with_"
-                   "logits(logits, target)) or build the class first (nn.BCEWithLogitsLoss()(logits, target))")),
+                   "(nn.BCEWithLogitsLoss(logits, target)): call the function "
+                   "(F.binary_cross_entropy_with_logits(logits, target)) or build the class first "
+                   "(nn.BCEWithLogitsLoss()(logits, target))")),
     (r"stack expects each tensor to be equal size",
-     lambda m, s: ("your torch.stack makes a new dimension and needs tensors of one shape: to join tensors along a "
-                   "dimension they already have (the channels), use torch.cat(..., dim=1)")),
+     lambda m, s: ("your torch.stack makes a new dimension and needs tensors of one shape: to join tensors "
+                   "along a dimension they already have (the channels), use torch.cat(..., dim=1)")),
     (r"(\w+) is not a valid value for reduction",
      lambda m, s: (f"reduction='{m[1]}' is not an option of this loss: it takes 'mean' (the default), 'sum' "
                    "or 'none' ('batchmean' belongs to F.kl_div)")),
@@ -439,9 +441,9 @@ ERRORS = [
                    "multiplies entry by entry, write *; where it means a matrix product, a transpose is "
                    "missing")),
     (r"a leaf Variable that requires grad is being used in an in-place operation",
-     lambda m, s: ("an in-place change (-=, +=, .sub_) of a tensor that needs a gradient: take the step under "
-                   "torch.no_grad(), or out of place (code = code - lr * grad) and make the result a leaf "
-                   "again (.detach().requires_grad_())")),
+     lambda m, s: ("an in-place change (-=, +=, .sub_) of a tensor that needs a gradient: take the step "
+                   "under torch.no_grad(), or out of place (code = code - lr * grad) and make the result a "
+                   "leaf again (.detach().requires_grad_())")),
     (r"size of tensor a \((\d+)\) must match the size of tensor b \((\d+)\) at non-singleton dimension (\d+)",
      lambda m, s: (f"two tensors did not line up: one has {_with_name(m[1], s)} where the other has "
                    f"{_with_name(m[2], s)}. A vector meant to act per image or per channel needs a shape "

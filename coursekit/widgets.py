@@ -162,7 +162,8 @@ class Explorer(W.VBox):
         values = ", ".join(f"{w.description or name} {self._shown(w.value)}"
                            for name, w in self.controls.items())
         names = "".join(f" {kind}: {', '.join(str(x) for x in items if str(x))}."
-                        for kind, items in zip(("Rows", "Columns"), self._names().values()) if items is not None)
+                        for kind, items in zip(("Rows", "Columns"), self._names().values())
+                        if items is not None)
         return (f'Widget "{title}" at {values}.' if values else f'Widget "{title}".') + names
 
     @staticmethod

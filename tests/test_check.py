@@ -182,7 +182,9 @@ def test_pixel_norm_with_epsilon_outside_the_root_is_rejected():
 def test_right_values_that_cut_or_open_the_graph_fail_with_where_the_gradient_went():
     import torch.nn.functional as F
 
-    detached = lambda logits: F.binary_cross_entropy_with_logits(logits.detach(), torch.ones_like(logits))
+    def detached(logits):
+        return F.binary_cross_entropy_with_logits(logits.detach(), torch.ones_like(logits))
+
     rep = ck.check.checks()["g_loss"].report(detached)
     assert not rep.ok and "no gradient" in rep.lines[-1] and "`fake_logits`" in rep.hint
     assert ck.check.checks()["g_loss"].report(ck.check.checks()["g_loss"].reference).ok

@@ -225,7 +225,9 @@ def test_weights_made_of_the_exercise_parameters_are_read_term_by_term():
     import torch.nn.functional as F
 
     identity = checks()["identity_loss"]
-    split = lambda a, ia, b, ib, lam, idt: lam * F.l1_loss(ia, a) + idt * F.l1_loss(ib, b)
+    def split(a, ia, b, ib, lam, idt):
+        return lam * F.l1_loss(ia, a) + idt * F.l1_loss(ib, b)
+
     hint = identity.report(split).hint
     assert "A images' identity term is weighted by λ where the formula weighs it by λ·λ_idt" in hint
     assert "B images' identity term is weighted by λ_idt" in hint

@@ -294,7 +294,8 @@ def test_grids_name_their_rows_and_columns_beside_the_pictures():
         return Image.open(io.BytesIO(png)).size
 
     plain = size(ck.viz.to_png(_images(4), nrow=2))
-    named = Image.open(io.BytesIO(ck.viz.to_png(_images(4), nrow=2, labels=["first", "second"], columns=["a", "b"])))
+    named = Image.open(io.BytesIO(ck.viz.to_png(_images(4), nrow=2, labels=["first", "second"],
+                                                 columns=["a", "b"])))
     assert named.width > plain[0] and named.height > plain[1]  # a margin left and one above
     margin = named.convert("L").crop((0, 0, named.width - plain[0], named.height))
     assert margin.getextrema()[0] < 128  # with writing in it

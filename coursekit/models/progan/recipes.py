@@ -83,10 +83,12 @@ def _growth_snapshots(snapshots, metrics):
         earlier = ck.zoo.extras("faces-progan")
         kept = {key: earlier[key] for key in ("snapshot_images", "snapshot_meta")}
     except (KeyError, FileNotFoundError, ck.checkpoint.CheckpointError):
-        raise RuntimeError("this run kept no growth snapshots (snapshot_every=0) and the zoo has none to keep: "
-                           "train with --set snapshot_every=50, or publish over a zoo model that has them")
-    metrics["snapshots"] = (f"the growth of the zoo model this one replaced, the same schedule and seed, to step "
-                            f"{int(kept['snapshot_meta'][-1, 0])}; this run kept none (snapshot_every=0)")
+        raise RuntimeError("this run kept no growth snapshots (snapshot_every=0) and the zoo has none to "
+                           "keep: train with --set snapshot_every=50, or publish over a zoo model that has "
+                           "them")
+    step = int(kept["snapshot_meta"][-1, 0])
+    metrics["snapshots"] = (f"the growth of the zoo model this one replaced, the same schedule and seed, to "
+                            f"step {step}; this run kept none (snapshot_every=0)")
     return kept
 
 
