@@ -398,12 +398,12 @@ else:
     for name, rec, fid in (("before", before, before["metrics"]["fid_final_1000"]),
                            ("now", record, m["fid_final_1000"])):
         print(f"{name:<8} {fid:>8.1f} {rec['steps']:>7,} {rec['steps'] * 32:>11,} {hours(rec):>6.1f}")
-    fig, (ax_old, ax_new) = plt.subplots(1, 2, figsize=(12, 3.4))
+    fig, (ax_old, ax_new) = plt.subplots(1, 2, figsize=(12, 2.3))
     ck.viz.show(extras["previous_samples"].float(), nrow=8, ax=ax_old,
                 title=f"before: {before['steps']:,} steps, {hours(before):.1f} h of one CPU thread")
     ck.viz.show(extras["samples"]["zoo-model"].float(), nrow=8, ax=ax_new,
                 title=f"now: {record['steps']:,} steps, {hours(record):.1f} h of one CPU thread")
-    fig.suptitle("faces-progan, the same 16 codes", y=1.02)
+    fig.suptitle("faces-progan, the same 16 codes", y=1.06)
 plt.show()
 
 # %% [markdown]

@@ -389,12 +389,12 @@ for name, (fid, variety, steps, spent) in rows.items():
 fresh = m["fresh_codes"]
 print(f"\nthe zoo model on 1,000 codes of another seed: Fréchet {fresh['fid']:.1f}, variety {fresh['variety']:.2f}, "
       f"texture {fresh['texture']:.2f} of real faces' (1: as sharp; above 1: speckled)")
-fig, (ax_old, ax_new) = plt.subplots(1, 2, figsize=(12, 3.4))
+fig, (ax_old, ax_new) = plt.subplots(1, 2, figsize=(12, 2.3))
 ck.viz.show(extras["previous_samples"].float(), nrow=8, ax=ax_old,
             title=f"before: {before['steps']:,} steps, {hours(before):.1f} h of one CPU thread")
 ck.viz.show(extras["samples"].float(), nrow=8, ax=ax_new,
             title=f"now: {record['steps']:,} steps, {hours(record):.1f} h of one CPU thread")
-fig.suptitle("faces-stylegan, the same 16 codes", y=1.02)
+fig.suptitle("faces-stylegan, the same 16 codes", y=1.06)
 plt.show()
 
 # %% [markdown]
