@@ -241,6 +241,34 @@ def parameter_weights(check, outputs):
     return "in your result " + "; ".join(said) if said else None
 
 
+def added_weight(check, outputs):
+    """For a result that adds weighted tensor terms: one term's weight added to the result where it should
+    multiply the term (``+`` typed for ``*``): each sample fits the terms with the formula's weights, that
+    term's weight 1, plus a constant equal to its weight.  The same term on every sample, or None."""
+    t = check.terms
+    if t is None or not all(torch.is_tensor(g) and g.dim() >= 1 and g.numel() > 1 for g, _, _ in outputs):
+        return None
+    found, seen = None, set()  # the terms that fit every sample; those whose weight was not 1 somewhere
+    for got, _, args in outputs:
+        got = got.detach().double()
+        ts = [torch.broadcast_to(torch.as_tensor(v).detach().double(), got.shape) for v in t.split(*args)]
+        ws = [torch.broadcast_to(torch.as_tensor(w, dtype=torch.float64).flatten(), (got.shape[0],))
+              for w in t.weights(*args)]
+        for n in range(got.shape[0]):
+            base = sum(w[n] * x[n] for w, x in zip(ws, ts))
+            fits = {j for j in range(len(ts))
+                    if feedback.close(got[n], base + (1 - ws[j][n]) * ts[j][n] + ws[j][n])}
+            found = fits if found is None else found & fits
+            seen |= {j for j in fits if not math.isclose(float(ws[j][n]), 1.0, rel_tol=1e-3)}
+            if not found:
+                return None
+    if len(found & seen) != 1:
+        return None
+    name = t.names[(found & seen).pop()]
+    return (f"in your result the weight of {name} is added where the formula multiplies by it (weight + "
+            "term for weight × term): a + typed for a ×, or brackets missing")
+
+
 def explain(check, outputs, counts):
     """The first decomposition that says something, then :func:`parameter_weights` and :func:`one_case`
     (``counts``: per case, the counts a factor may equal); or None."""
@@ -253,7 +281,7 @@ def explain(check, outputs, counts):
         if said:
             return said
     try:
-        return (parameter_weights(check, outputs)
+        return (parameter_weights(check, outputs) or added_weight(check, outputs)
                 or one_case(outputs, [(c.name, n) for c, n in zip(check.cases, counts)]))
     except (RuntimeError, ValueError, IndexError):
         return None

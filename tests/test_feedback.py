@@ -231,3 +231,11 @@ def test_weights_made_of_the_exercise_parameters_are_read_term_by_term():
     hint = identity.report(split).hint
     assert "A images' identity term is weighted by λ where the formula weighs it by λ·λ_idt" in hint
     assert "B images' identity term is weighted by λ_idt" in hint
+
+
+def test_a_weight_added_where_it_multiplies_is_named():
+    def plus_for_times(x0, t, noise, alphas_cumprod):
+        abar = alphas_cumprod[t].view(-1, 1, 1, 1)
+        return abar.sqrt() * x0 + (1 - abar).sqrt() + noise
+    hint = checks()["q_sample"].report(plus_for_times).hint
+    assert "the weight of the noise's term is added where the formula multiplies by it" in hint
