@@ -29,7 +29,7 @@ from torch.utils.flop_counter import conv_flop_count, flop_registry
 import coursekit as ck
 from coursekit import faces
 from coursekit.models import cgan, cyclegan, dcgan, ddpm, face_eval, inversion, pix2pix, progan, stylegan
-from coursekit.models.progan.recipes import FACES_PROGAN
+from coursekit.models.progan.recipes import FACES_PROGAN_GROWTH
 from coursekit.train import threads
 from coursekit.models.stylegan.recipes import FACES_STYLEGAN, FACES_STYLEGAN_64
 
@@ -368,10 +368,11 @@ def face_gan_compute(device="cpu"):
             _quietly(fn)
         return counter.total
 
-    per_phase = FACES_PROGAN.steps_per_phase
-    progan_flops = counted(lambda: progan.train_progan(FACES_PROGAN, steps_per_phase=2, snapshot_every=0,
+    per_phase = FACES_PROGAN_GROWTH.steps_per_phase
+    growth = FACES_PROGAN_GROWTH
+    progan_flops = counted(lambda: progan.train_progan(growth, steps_per_phase=2, snapshot_every=0,
                                                        device=dev))
-    steps = progan.total_steps(per_phase, FACES_PROGAN.model.max_stage)
+    steps = progan.total_steps(per_phase, FACES_PROGAN_GROWTH.model.max_stage)
     out = {"faces-progan (4x4 to 32x32)": (steps, progan_flops * per_phase / 2)}
     for name, recipe in (("faces-stylegan (32x32)", FACES_STYLEGAN),
                          ("faces-stylegan-64 (64x64)", FACES_STYLEGAN_64)):

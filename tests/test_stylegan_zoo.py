@@ -155,14 +155,16 @@ def test_given_progans_compute_the_stylegan_recipe_finishes_ahead_as_notebook_06
     steps = FACES_STYLEGAN_EQUAL_COMPUTE.steps
     record, progan = ck.zoo.record("faces-stylegan-equal-compute"), ck.zoo.record("faces-progan")
     assert record["steps"] == steps and record["options"]["steps"] == steps
-    assert record["metrics"]["fid"] < progan["metrics"]["fid_final_1000"], \
-        (record["metrics"]["fid"], progan["metrics"])
+    # ProGAN's seed 0 at that compute: its growth schedule alone (the zoo model then trained on, issue 35)
+    m = progan["metrics"]
+    growth = m["ablations"].get("growth-schedule", {"fid": m["fid_final_1000"]})
+    assert record["metrics"]["fid"] < growth["fid"], (record["metrics"]["fid"], growth)
     # the race from the other seeds, as notebook 06 reads it: StyleGAN's worst seed below ProGAN's best
     from coursekit.models.stylegan.recipes import RACE_SEEDS
 
     race = record["metrics"]["race"]
     styled = [record["metrics"]["fid"]] + [race[f"stylegan-seed-{k}"]["fid"] for k in RACE_SEEDS]
-    grown = [progan["metrics"]["fid_final_1000"]] + [race[f"progan-seed-{k}"]["fid"] for k in RACE_SEEDS]
+    grown = [growth["fid"]] + [race[f"progan-seed-{k}"]["fid"] for k in RACE_SEEDS]
     assert len(styled) == len(grown) == 3 and max(styled) < min(grown), (styled, grown)
     G = ck.zoo.load("faces-stylegan-equal-compute", device=CPU)
     fresh = face_eval.versus_real(attributes, stylegan.sample(G, 300, seed=7))  # codes the record never drew

@@ -12,7 +12,7 @@ import torch
 
 import coursekit as ck
 from coursekit.models import face_eval, progan, stylegan
-from coursekit.models.progan.recipes import FACES_PROGAN
+from coursekit.models.progan.recipes import FACES_PROGAN_GROWTH
 
 #: faces-stylegan: the lecture's recipe at 32x32 on flat renders, trained to quality (issue 35): 25,000 steps
 #: of 32 (800,000 faces), D half as wide as G at 4x4 and 8x8 and no noise at the finest layers (the two
@@ -125,7 +125,8 @@ def race_seeds(attributes, args):
     "progan-seed-k": ...}``: identifiers as keys (they name the checkpoint folders too), the label for
     display."""
     scale = args.config.steps / FACES_STYLEGAN_EQUAL_COMPUTE.steps
-    grown = replace(FACES_PROGAN, steps_per_phase=max(1, round(FACES_PROGAN.steps_per_phase * scale)),
+    growth = FACES_PROGAN_GROWTH
+    grown = replace(growth, steps_per_phase=max(1, round(growth.steps_per_phase * scale)),
                     snapshot_every=0)
 
     def train_one(key, change, checkpoint):
