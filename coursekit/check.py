@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 import torch
 
 from coursekit import data as _data
-from coursekit import decompose, feedback, gradflow
+from coursekit import decompose, errors, feedback, gradflow
 from coursekit import outcomes as _outcomes
 from coursekit import probe
 from coursekit.models import LECTURES
@@ -113,39 +113,6 @@ def _first_line(error):
     return str(error).strip().splitlines()[0] if str(error).strip() else "(no message)"
 
 
-def _explain(error, sizes=None):
-    """The hint for an error a student's code raised: the cause where it is a known one, not PyTorch's
-    advice; the sizes a shape error names, by what they are (``sizes``: {size: its name})."""
-    text = str(error)
-    if "backward through the graph a second time" in text:
-        return ("The generated images were used in D's loss without .detach(): D's backward pass went on "
-                "into G and freed G's graph, so G's own backward pass cannot run. Give D fake.detach(), not "
-                "fake (retain_graph=True, which the error suggests, would hide the bug and leak D's loss "
-                "into G).")
-    if "does not require grad and does not have a grad_fn" in text:
-        return ("The loss has no gradient path to the parameters: a .detach(), torch.no_grad() or .item() "
-                "cut it. Detach only what must not be trained (G's loss needs D(fake), not "
-                "D(fake.detach())).")
-    if "modified by an inplace operation" in text:
-        return ("A network's weights changed between its forward pass and its backward pass: an optimizer "
-                "stepped in between. Call each optimizer's step() right after its own loss's backward(), "
-                "opt_D's after D's loss and opt_G's after G's, and check that the two are not crossed.")
-    if ("expected scalar type Double" in text or "must have the same dtype" in text
-            or "found dtype Double" in text or ("Double" in text and "Float" in text)):
-        return ("A float64 tensor met the network's float32 weights (NumPy arrays and torch.tensor of Python "
-                "floats with dtype=torch.float64 are float64): convert the input with x.float().")
-    if "Sizes of tensors must match except in dimension" in text:
-        return ("torch.cat joins tensors that agree in every dimension but the joined one: print the shapes "
-                "you join (in a U-Net, each decoder output meets the encoder output of its own resolution).")
-    said = probe.error_words(error, sizes or {})
-    if said:
-        return said[0].upper() + said[1:] + "."
-    if "must match the size" in text or "shape" in text and "mismatch" in text:
-        return ("Two tensors' shapes do not fit: print the shapes of the inputs and of each intermediate "
-                "result.")
-    return "Read the error above; run the function on a small input to find the line."
-
-
 class Check:
     """An exercise check: the reference, the cases, and the mistakes it recognises."""
 
@@ -189,7 +156,7 @@ class Check:
             except Exception as e:  # the student's error, reported rather than raised
                 return self._fail(rep, case, f"raised {type(e).__name__}: {_first_line(e)}",
                                   self._recognise_error(case, e)
-                                  or _explain(e, probe.size_names(self.reference, case.make())))
+                                  or errors.explain(e, probe.size_names(self.reference, case.make())))
             problem, hint = self._compare(got, expected)
             if problem:
                 # a recognised mistake names the cause better than the symptom; then a relation
@@ -238,7 +205,7 @@ class Check:
             return (f"returned dtype {got.dtype}, expected a float tensor",
                     "Integer tensors cannot hold values between -1 and 1: convert with x.float() first.")
         if got.dtype != expected.dtype and got.is_floating_point() and expected.dtype == torch.float32:
-            return probe.precision_words(got.dtype)
+            return errors.precision_words(got.dtype)
         if expected.requires_grad and not got.requires_grad:
             return ("returned a tensor cut from the graph (requires_grad is False)",
                     "Nothing can be trained through your result: a .detach(), .item(), torch.no_grad() or a "
@@ -457,7 +424,7 @@ class Lab:
         except Exception as e:  # the student's error, reported rather than raised
             return LabReport("failed", lines=[f"✘ lab {self.name}: raised {type(e).__name__}: "
                                               f"{_first_line(e)}"],
-                             hint=_explain(e))
+                             hint=errors.explain(e))
         goals = self.goals(numbers) if callable(self.goals) else self.goals
         lines, met = [], True
         for goal in goals:

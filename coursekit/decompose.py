@@ -196,12 +196,23 @@ def _weight_words(option):
 
 
 def _numbers(reference, args):
-    """The case's number arguments by their symbols, the products of two, and "" for 1."""
+    """The case's number arguments by their symbols, the products of two, and "" for 1; then what a
+    slip of the operator makes of them: one over each (``/`` typed for ``*``), one plus each, and of
+    two, their sum, their quotients and each raised to the other (``+``, ``/``, ``**`` for ``*``)."""
     found = {feedback.symbol(n): float(a) for n, a in zip(probe._parameter_names(reference, len(args)), args)
              if isinstance(a, (int, float)) and not isinstance(a, bool)}
     pairs = list(found.items())
     found.update({f"{a}·{b}": x * y for i, (a, x) in enumerate(pairs) for b, y in pairs[i + 1:]})
-    return {"": 1.0, **found}
+    slips = {f"1/({a})" if "·" in a else f"1/{a}": 1 / x for a, x in found.items() if x != 0}
+    slips.update({f"1 + {a}": 1 + x for a, x in pairs})
+    for i, (a, x) in enumerate(pairs):
+        for b, y in pairs[i + 1:]:
+            slips[f"{a} + {b}"] = x + y
+            if x and y:
+                slips.update({f"{a}/{b}": x / y, f"{b}/{a}": y / x})
+            if x > 0 and y > 0:
+                slips.update({f"{a} ** {b}": x ** y, f"{b} ** {a}": y ** x})
+    return {"": 1.0, **found, **{k: v for k, v in slips.items() if math.isfinite(v) and abs(v) < 1e12}}
 
 
 def parameter_weights(check, outputs):
@@ -242,15 +253,16 @@ def parameter_weights(check, outputs):
 
 
 def added_weight(check, outputs):
-    """For a result that adds weighted tensor terms: one term's weight added to the result where it should
-    multiply the term (``+`` typed for ``*``): each sample fits the terms with the formula's weights, that
-    term's weight 1, plus a constant equal to its weight.  The same term on every sample, or None."""
+    """For a result that adds weighted terms (tensors, or a loss's numbers): one term's weight added to the
+    result where it should multiply the term (``+`` typed for ``*``): each sample (a loss: the one number)
+    fits the terms with the formula's weights, that term's weight 1, plus a constant equal to its weight.
+    The same term on every sample, or None."""
     t = check.terms
-    if t is None or not all(torch.is_tensor(g) and g.dim() >= 1 and g.numel() > 1 for g, _, _ in outputs):
+    if t is None or not all(torch.is_tensor(g) for g, _, _ in outputs):
         return None
     found, seen = None, set()  # the terms that fit every sample; those whose weight was not 1 somewhere
     for got, _, args in outputs:
-        got = got.detach().double()
+        got = got.detach().double().reshape(-1) if got.dim() == 0 else got.detach().double()  # a loss: 1
         ts = [torch.broadcast_to(torch.as_tensor(v).detach().double(), got.shape) for v in t.split(*args)]
         ws = [torch.broadcast_to(torch.as_tensor(w, dtype=torch.float64).flatten(), (got.shape[0],))
               for w in t.weights(*args)]

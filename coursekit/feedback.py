@@ -1,11 +1,11 @@
 """Diagnosis by relation: what a wrong answer's output has in common with the right one.
 
-A check names the mistakes it was told about (its registry, ``Check.mistakes``).  A student makes
-others; their outputs still keep a relation to the expected one that says what went wrong: exactly
-its negative, a constant factor that is a count of the case (a sum where the formula averages), a
-constant offset, the same values in another order, its square or root, the reference one time step
-off or with one parameter changed, a loss's term dropped or weighed differently.  :func:`diagnose`
-finds the one that holds on every case (a factor may follow a count from case to case) and says it.
+A check names the mistakes it was told about (its registry, ``Check.mistakes``).  A student makes others;
+their outputs still keep a relation to the expected one that says what went wrong: exactly its negative, a
+constant factor that is a count of the case (a sum where the formula averages), a constant offset, the
+same values in another order, its square or root, the reference one time step off or with one parameter
+changed, a loss's term dropped or weighed differently.  :func:`diagnose` finds the one that holds on every
+case (a factor may follow a count from case to case) and says it.
 
     >>> diagnose(cases)   # cases: [(got, expected, counts)] with counts {"the batch size": 64, ...}
     'your result is exactly the negative of the expected: a sign is flipped (...)'
@@ -51,6 +51,8 @@ def counts_of(args):
             found.setdefault("the pixels of one image (H·W)", h * w)
             if c > 1:
                 found.setdefault("the values of one image (C·H·W)", c * h * w)
+                if n > 1:
+                    found.setdefault("the images and their channels (N·C)", n * c)
         if a.dim() == 2 and a.shape[1] > 1:
             found.setdefault("the features of one row", a.shape[1])
         if a.dim() >= 3:  # a stack of kernels (N, C_out, C_in, k, k): what one output value sums over
@@ -296,8 +298,7 @@ def _offset_along(d):
 
 
 def _monotone(g, e):
-    """True when ``g`` is a strictly increasing or decreasing function of ``e``, elementwise, and not
-    an affine one (that is said above)."""
+    """True when ``g`` is a strictly monotone function of ``e``, elementwise, not affine (said above)."""
     e, g = e.flatten(), g.flatten()
     order = torch.argsort(e)
     es, gs = e[order], g[order]
@@ -343,8 +344,7 @@ def diagnose(cases, weak=True):
 
 
 def _common_count(cases):
-    """Words for a factor that changes from case to case but is one count of each case (a batch of 2, then
-    of 4: a sum over the batch where the formula averages), or None."""
+    """Words for a factor that is one count of each case, changing with it (a batch of 2, then 4), or None."""
     names, failing = None, []
     for got, expected, counts in cases:
         if not (torch.is_tensor(got) and torch.is_tensor(expected)) or got.shape != expected.shape:

@@ -5,7 +5,7 @@ import importlib
 import pytest
 import torch
 
-from coursekit import feedback
+from coursekit import errors, feedback
 from coursekit.check import checks
 
 GENERIC = ("Compare your formula", "Read the task again", "Read the error above", "Two tensors' shapes",
@@ -191,8 +191,30 @@ def test_a_wrong_shape_and_a_shape_error_are_said_with_the_sizes_of_the_case():
     try:
         torch.ones(8, 3, 4, 4) * torch.ones(3, 8)[:, :, None, None]
     except RuntimeError as error:
-        said = probe.error_words(error, sizes)
+        said = errors.error_words(error, sizes)
     assert "3 (the channels)" in said and "8 (the batch size)" in said
+
+
+def test_python_slips_and_the_courses_own_errors_are_explained():
+    conv = torch.nn.Conv2d(1, 1, 3, 2)
+
+    def raised(fn):
+        try:
+            fn()
+        except Exception as error:  # noqa: BLE001 - what a student's code raises
+            return errors.explain(error)
+        raise AssertionError("it should raise")
+
+    assert "make a list first" in raised(lambda: reversed(m for m in [conv]))
+    assert "conv.stride[0]" in raised(lambda: (3 - 1) * conv.stride + conv.kernel_size[0])
+    # an error the course's code raises already says the fix: the hint quotes it
+    from coursekit.models import ddpm
+
+    unet = ddpm.UNet(ddpm.UNetConfig(channels=(8, 16, 16), emb_dim=8))
+    said = raised(lambda: unet(torch.zeros(4, dtype=torch.long), torch.zeros(4, 1, 28, 28)))
+    assert said.startswith("The course's code refused your call") and "model(x_t, t)" in said
+    # a course function's own mistake is not blamed on the student's call as if it were the course's
+    assert not raised(lambda: {}["x"]).startswith("The course's code")
 
 
 def test_a_relation_seen_on_one_case_is_said_of_that_case():
@@ -233,9 +255,35 @@ def test_weights_made_of_the_exercise_parameters_are_read_term_by_term():
     assert "B images' identity term is weighted by λ_idt" in hint
 
 
+def test_a_weight_made_by_a_slip_of_the_operator_is_read_as_such():
+    import torch.nn.functional as F
+
+    identity = checks()["identity_loss"]
+
+    def times_as_divide(a, ia, b, ib, lam, idt):  # λ·λ_idt on A's term, λ / λ_idt on B's
+        return lam * idt * F.l1_loss(ia, a) + lam / idt * F.l1_loss(ib, b)
+
+    hint = identity.report(times_as_divide).hint
+    assert "B images' identity term is weighted by" in hint and "A images'" not in hint
+    for power in ("λ ** λ_idt", "λ_idt ** λ"):  # ** typed for *, either way round
+        def powered(a, ia, b, ib, lam, idt, power=power):
+            w = lam ** idt if power == "λ ** λ_idt" else idt ** lam
+            return w * (F.l1_loss(ia, a) + F.l1_loss(ib, b))
+
+        assert f"weighted by {power} where the formula weighs it by λ·λ_idt" in identity.report(powered).hint
+
+
 def test_a_weight_added_where_it_multiplies_is_named():
     def plus_for_times(x0, t, noise, alphas_cumprod):
         abar = alphas_cumprod[t].view(-1, 1, 1, 1)
         return abar.sqrt() * x0 + (1 - abar).sqrt() + noise
     hint = checks()["q_sample"].report(plus_for_times).hint
     assert "the weight of the noise's term is added where the formula multiplies by it" in hint
+
+    def loss_plus_for_times(fake_logits, fake, target, lam):  # a loss's numbers too: GAN + λ + L1
+        return F.binary_cross_entropy_with_logits(fake_logits, torch.ones_like(fake_logits)) + lam + (
+            F.l1_loss(fake, target))
+    import torch.nn.functional as F
+
+    hint = checks()["pix2pix_g_loss"].report(loss_plus_for_times).hint
+    assert "the weight of the L1 term is added where the formula multiplies by it" in hint

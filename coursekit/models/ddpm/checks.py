@@ -118,6 +118,19 @@ diffusion_loss = Check(
     variants=[
         ("The target is x_0; the network predicts the noise ε that was added (ε-prediction).",
          lambda model, x0, t, noise, ac: F.mse_loss(model(_ddpm.q_sample(x0, t, noise, ac), t), x0)),
+        # the other quantities a target could be: the noise's negative, x_t, the velocities of other models
+        ("Your target is −ε: the network predicts the noise that was added, sign and all (`noise`).",
+         _loss_with(target=lambda x0, x_t, e: -e)),
+        ("Your target is x_t, the network's own input: its target is the noise ε that made x_t.",
+         _loss_with(target=lambda x0, x_t, e: x_t)),
+        ("Your target is ε − x_0 (flow matching's velocity); DDPM's network predicts the noise ε alone.",
+         _loss_with(target=lambda x0, x_t, e: e - x0)),
+        ("Your target is x_0 − ε; DDPM's network predicts the noise ε alone.",
+         _loss_with(target=lambda x0, x_t, e: x0 - e)),
+        ("The network's input lacks the square roots: x_t = √ᾱ_t·x_0 + √(1 − ᾱ_t)·ε (q_sample), not "
+         "ᾱ_t·x_0 + (1 − ᾱ_t)·ε.",
+         lambda model, x0, t, noise, ac: F.mse_loss(
+             model(ac[t].view(-1, 1, 1, 1) * x0 + (1 - ac[t]).view(-1, 1, 1, 1) * noise, t), noise)),
         ("The network sees x_0 instead of the noisy x_t: give it q_sample(x_0, t, ε).",
          lambda model, x0, t, noise, ac: F.mse_loss(model(x0, t), noise)),
         ("Your result is the expected one with the network told a time step later (t + 1) than the one "

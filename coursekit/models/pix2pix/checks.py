@@ -75,18 +75,29 @@ def _conv_stack(*layers):
     return (torch.nn.Sequential(*[torch.nn.Conv2d(1, 1, k, s) for k, s in layers]),)
 
 
-def _rf_with(order="output first", strides=True, start=1, form="recursive"):
-    """The receptive field with one mistake: layers walked input first, strides ignored, a start at
-    0 pixels, or the kernels simply summed."""
-    def rf(module):
-        convs = [m for m in module.modules() if isinstance(m, torch.nn.Conv2d)]
-        if form == "sum":
-            return sum(c.kernel_size[0] for c in convs)
-        r = start
-        for conv in (reversed(convs) if order == "output first" else convs):
-            r = (r - 1) * (conv.stride[0] if strides else 1) + conv.kernel_size[0]
-        return r
-    return rf
+def _convs(module):
+    return [m for m in module.modules() if isinstance(m, torch.nn.Conv2d)]
+
+
+def _rf_layers(convs, order="output first", strides=True, start=1, form="recursive"):
+    """The receptive field of the convolutions ``convs`` (in the stack's order), with one mistake:
+    layers walked input first, strides ignored, a start at 0 pixels, or the kernels simply summed."""
+    if form == "sum":
+        return sum(c.kernel_size[0] for c in convs)
+    r = start
+    for conv in (reversed(convs) if order == "output first" else convs):
+        r = (r - 1) * (conv.stride[0] if strides else 1) + conv.kernel_size[0]
+    return r
+
+
+def _rf_with(**mistake):
+    """The receptive field of a module with one mistake (:func:`_rf_layers`)."""
+    return lambda module: _rf_layers(_convs(module), **mistake)
+
+
+def _rf_of(pick):
+    """The right rule on another stack made of the module's convolutions: ``pick(convs)`` lists them."""
+    return lambda module: _rf_layers(pick(_convs(module)))
 
 
 def _as_number(fn, *args):
@@ -103,6 +114,19 @@ receptive_field = Check(
     ),
     reference=_pix2pix.receptive_field,
     observe=_as_number,
+    # what a loop that reads the wrong layer computes: the right rule on another stack
+    variants=[("Your answer is the receptive field of the last convolution alone: the loop stops after "
+               "one layer (a return inside the loop?) or reads only the last one.", _rf_of(lambda c: c[-1:])),
+              ("Your answer is the receptive field of the first convolution alone: the loop stops after "
+               "one layer or reads only the first one.", _rf_of(lambda c: c[:1])),
+              ("Your answer treats every layer as the last one: inside the loop, read the loop's own layer "
+               "(conv.kernel_size, conv.stride), not convs[-1]'s.", _rf_of(lambda c: [c[-1]] * len(c))),
+              ("Your answer treats every layer as the first one: inside the loop, read the loop's own layer, "
+               "not convs[0]'s.", _rf_of(lambda c: [c[0]] * len(c))),
+              ("Your answer leaves out the last convolution: the loop stops one layer early (a range one "
+               "short, or convs[:-1]).", _rf_of(lambda c: c[:-1])),
+              ("Your answer leaves out the first convolution: the loop starts one layer late (convs[1:], "
+               "or a range from 1).", _rf_of(lambda c: c[1:]))],
     cases=[Case("one 3x3 convolution", lambda: _conv_stack((3, 1))),
            Case("two 3x3 convolutions", lambda: _conv_stack((3, 1), (3, 1))),
            Case("4x4 stride 2, then 3x3", lambda: _conv_stack((4, 2), (3, 1))),
