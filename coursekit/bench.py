@@ -19,6 +19,7 @@ import platform
 import statistics
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import torch
@@ -31,7 +32,8 @@ from coursekit import faces
 from coursekit.models import cgan, cyclegan, dcgan, ddpm, face_eval, inversion, pix2pix, progan, stylegan
 from coursekit.models.progan.recipes import FACES_PROGAN_GROWTH
 from coursekit.train import threads
-from coursekit.models.stylegan.recipes import FACES_STYLEGAN, FACES_STYLEGAN_64
+from coursekit.models.stylegan.recipes import (FACES_STYLEGAN, FACES_STYLEGAN_64,
+                                               FACES_STYLEGAN_EQUAL_COMPUTE, FACES_STYLEGAN_NOISE)
 
 ROOT = Path(__file__).resolve().parent.parent / "notebooks"
 
@@ -356,11 +358,10 @@ def utilisation(device="cpu"):
 
 
 def face_gan_compute(device="cpu"):
-    """The training compute of the face GANs' zoo schedules, counted as a step of :func:`utilisation` is
-    (matrix products and convolutions, forward and backward): ProGAN's 4,900 steps, whose phases cost
-    what their resolution costs (its 7 phases counted at 2 steps each, times 350), and StyleGAN's 3,000
-    steps at 32x32 and 64x64.  Returns ``{name: (steps, FLOPs)}``; what "equal compute" means in
-    notebook 06."""
+    """The training compute of the face GANs' schedules, counted as :func:`utilisation` counts a step
+    (products and convolutions, forward and backward): ProGAN's growth (its 7 phases at 2 steps each, times
+    350), the StyleGAN zoo models' and the races' (StyleGAN recipes given ProGAN's growth compute, notebook
+    06).  Returns ``{name: (steps, FLOPs)}``."""
     dev = torch.device(device)
 
     def counted(fn):
@@ -374,11 +375,16 @@ def face_gan_compute(device="cpu"):
                                                        device=dev))
     steps = progan.total_steps(per_phase, FACES_PROGAN_GROWTH.model.max_stage)
     out = {"faces-progan (4x4 to 32x32)": (steps, progan_flops * per_phase / 2)}
+    per_step = {}  # a step's FLOPs depend on the recipe, not on how many steps it trains
     for name, recipe in (("faces-stylegan (32x32)", FACES_STYLEGAN),
-                         ("faces-stylegan-64 (64x64)", FACES_STYLEGAN_64)):
-        step = step_flops(lambda n: stylegan.train_stylegan(recipe, steps=n, device=dev, desc="bench",
-                                                              bf16=False, curve_every=0), 16)
-        out[name] = (recipe.steps, recipe.steps * step)
+                         ("faces-stylegan-64 (64x64)", FACES_STYLEGAN_64),
+                         ("faces-stylegan-equal-compute (race)", FACES_STYLEGAN_EQUAL_COMPUTE),
+                         ("faces-stylegan-noise (race, first recipe)", FACES_STYLEGAN_NOISE)):
+        one = replace(recipe, steps=1, curve_every=0)
+        if repr(one) not in per_step:
+            per_step[repr(one)] = step_flops(lambda n: stylegan.train_stylegan(one, steps=n, device=dev,
+                                                                               desc="bench", bf16=False), 16)
+        out[name] = (recipe.steps, recipe.steps * per_step[repr(one)])
     return out
 
 
@@ -500,9 +506,13 @@ def main(argv=None):
                       + (f" {r['ms_bf16']:8.1f} {r['bf16_speedup']:5.2f} {r['share_of_bf16_peak']:11.1%}"
                          if bf16 else ""),
                       flush=True)
-        print(f"\n{'face GANs, zoo schedule':<40} {'steps':>7} {'TFLOP':>8}")
-        for name, (steps, flops) in face_gan_compute().items():
-            print(f"{name:<40} {steps:7,} {flops / 1e12:8.1f}", flush=True)
+        compute = face_gan_compute()
+        progan_flops = compute["faces-progan (4x4 to 32x32)"][1]
+        print(f"\n{'face GANs, their schedules':<42} {'steps':>7} {'TFLOP':>8} {'GFLOP/step':>10} "
+              f"{'of ProGAN':>9}")
+        for name, (steps, flops) in compute.items():
+            print(f"{name:<42} {steps:7,} {flops / 1e12:8.1f} {flops / steps / 1e9:10.2f} "
+                  f"{flops / progan_flops:9.3f}", flush=True)
     if args.quality:
         print(f"\n{'equal quality after equal steps (cpu)':<40} {'seconds':>8} {'Fréchet':>8}  other scores")
         for name, r in precision_quality().items():

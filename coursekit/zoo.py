@@ -67,6 +67,13 @@ def record(name):
     return _ckpt.read_record(_path(name))
 
 
+def training_hours(record):
+    """A record's training time in hours: its CPU time where it kept one (a run that shares its core
+    with other programs counts only what it used), else its wall time (the older records, trained alone
+    on one thread).  ``ck.zoo.training_hours(ck.zoo.record("faces-progan"))``."""
+    return record.get("cpu_time_s", record["wall_time_s"]) / 3600
+
+
 def available(show=True):
     """List the zoo's models with their metrics; returns ``{name: record}``.
 

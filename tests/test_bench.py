@@ -5,7 +5,8 @@ import pytest
 import torch
 
 from coursekit import bench
-from coursekit.models.stylegan.recipes import FACES_STYLEGAN, FACES_STYLEGAN_64
+from coursekit.models.stylegan.recipes import (FACES_STYLEGAN, FACES_STYLEGAN_64,
+                                               FACES_STYLEGAN_EQUAL_COMPUTE, FACES_STYLEGAN_NOISE)
 
 
 def _linear_training(n_in=64, n_out=32, batch=16):
@@ -79,3 +80,9 @@ def test_the_face_gans_zoo_schedules_are_counted_whole():
     assert (s32, s64) == (FACES_STYLEGAN.steps, FACES_STYLEGAN_64.steps)
     # a 64x64 step adds two layers of 32 channels, and its D is G's width where faces-stylegan's is half
     assert 2 < (f64 / s64) / (f32 / s32) < 4
+    # the races: each StyleGAN recipe given ProGAN's growth compute, the tuned one to within a step
+    sr, fr = compute["faces-stylegan-equal-compute (race)"]
+    sn, fn = compute["faces-stylegan-noise (race, first recipe)"]
+    assert (sr, sn) == (FACES_STYLEGAN_EQUAL_COMPUTE.steps, FACES_STYLEGAN_NOISE.steps)
+    assert abs(fr - progan_flops) < fr / sr and abs(fn - progan_flops) < 0.01 * progan_flops
+    assert fr / sr == f32 / s32  # the same recipe as the zoo model, step for step

@@ -149,11 +149,12 @@ def test_the_split_turns_the_papers_way_only_with_detail_as_notebook_06_reads_it
             assert abs(live[group][kind] - split[group][kind]) < 0.05, (group, kind)
 
 
-def test_given_progans_compute_the_stylegan_recipe_finishes_ahead_as_notebook_06_reads_it(attributes):
-    from coursekit.models.stylegan.recipes import FACES_STYLEGAN_EQUAL_COMPUTE
+@pytest.mark.parametrize("name", ["faces-stylegan-equal-compute", "faces-stylegan-noise"])
+def test_given_progans_compute_each_stylegan_recipe_finishes_ahead_as_notebook_06_reads_it(name, attributes):
+    from coursekit.models.stylegan.recipes import CONFIGS
 
-    steps = FACES_STYLEGAN_EQUAL_COMPUTE.steps
-    record, progan = ck.zoo.record("faces-stylegan-equal-compute"), ck.zoo.record("faces-progan")
+    steps = CONFIGS[name].steps
+    record, progan = ck.zoo.record(name), ck.zoo.record("faces-progan")
     assert record["steps"] == steps and record["options"]["steps"] == steps
     # ProGAN's seed 0 at that compute: its growth schedule alone (the zoo model then trained on, issue 35)
     m = progan["metrics"]
@@ -166,6 +167,6 @@ def test_given_progans_compute_the_stylegan_recipe_finishes_ahead_as_notebook_06
     styled = [record["metrics"]["fid"]] + [race[f"stylegan-seed-{k}"]["fid"] for k in RACE_SEEDS]
     grown = [growth["fid"]] + [race[f"progan-seed-{k}"]["fid"] for k in RACE_SEEDS]
     assert len(styled) == len(grown) == 3 and max(styled) < min(grown), (styled, grown)
-    G = ck.zoo.load("faces-stylegan-equal-compute", device=CPU)
+    G = ck.zoo.load(name, device=CPU)
     fresh = face_eval.versus_real(attributes, stylegan.sample(G, 300, seed=7))  # codes the record never drew
     assert fresh["fid"] <= record["metrics"]["fid"] * 1.3 and fresh["variety"]["mean"] >= VARIETY_BAR, fresh

@@ -346,8 +346,10 @@ def test_the_stylegan_64_recipe_trains_detail_and_flat_renders_as_long_and_publi
     assert (tmp_path / "runs" / "faces-stylegan-64" / "ablations" / "flat-renders").is_dir()
 
 
-def test_the_equal_compute_recipe_runs_the_race_again_from_other_seeds_for_both_gans(tmp_path, monkeypatch):
+@pytest.mark.parametrize("name", ["faces-stylegan-equal-compute", "faces-stylegan-noise"])
+def test_each_race_recipe_runs_the_race_again_from_other_seeds_for_both_gans(name, tmp_path, monkeypatch):
     from coursekit.models import face_eval, progan, stylegan
+    from coursekit.models.stylegan.recipes import CONFIGS
     from coursekit.train.__main__ import main
 
     monkeypatch.setattr(ck.zoo, "load", lambda name, device=None: {
@@ -361,20 +363,24 @@ def test_the_equal_compute_recipe_runs_the_race_again_from_other_seeds_for_both_
     sample, evaluate = stylegan.sample, progan.evaluate  # scored on 8 faces, not 1,000: the wiring is tested
     monkeypatch.setattr(stylegan, "sample", lambda G, n=16, seed=0: sample(G, min(n, 8), seed))
     monkeypatch.setattr(progan, "evaluate", lambda G, A, n=1000, seed=0: evaluate(G, A, 8, seed))
-    assert main(["faces-stylegan-equal-compute", "--steps", "2", "--batch-size", "2",
+    assert main([name, "--steps", "2", "--batch-size", "2",
                  "--runs", str(tmp_path / "runs"), "--zoo", str(tmp_path)]) == 0
-    record = ck.checkpoint.read_record(tmp_path / "faces-stylegan-equal-compute")
+    record = ck.checkpoint.read_record(tmp_path / name)
     race = record["metrics"]["race"]
     assert set(race) == {f"{gan}-seed-{seed}" for gan in ("stylegan", "progan") for seed in (1, 2)}
     assert race["progan-seed-2"]["label"] == "ProGAN, seed 2"  # identifiers as keys, the label for display
-    assert (tmp_path / "runs" / "faces-stylegan-equal-compute" / "race" / "stylegan-seed-1").is_dir()
+    assert (tmp_path / "runs" / name / "race" / "stylegan-seed-1").is_dir()
     assert all(row["fid"] >= 0 and row["variety"] >= 0 for row in race.values())
     # StyleGAN: the model (seed 0) and the race's seeds, as long; ProGAN: its zoo schedule scaled alike,
     # float32
     assert [t.seed for t in styled] == [0, 1, 2] and all(t.steps == 2 for t in styled)
+    assert all(dataclasses.replace(t, steps=CONFIGS[name].steps, batch_size=CONFIGS[name].batch_size, seed=0)
+               == CONFIGS[name] for t in styled)  # its own recipe, only shorter
     assert [t.seed for t in grown] == [1, 2] and all(t.bf16 is False and t.lr == FACES_PROGAN.lr
                                                      for t in grown)
-    assert all(t.steps_per_phase == 1 for t in grown)  # 4,900 x 2 / 3,900 steps, 7 phases: at least 1 each
+    # ProGAN's growth scaled as the race's steps are to its recipe's: 700 x 2 / 3,900 (or 7,967) rounds to 0;
+    # at least 1 a phase
+    assert all(t.steps_per_phase == 1 for t in grown)
 
 
 def test_a_run_trains_on_the_cores_other_programs_leave_free_and_restores_the_threads(monkeypatch):
@@ -389,6 +395,23 @@ def test_a_run_trains_on_the_cores_other_programs_leave_free_and_restores_the_th
             for _ in run.steps():
                 seen.append(torch.get_num_threads())
         assert seen == [1, 1, 1] and torch.get_num_threads() == 2
+    finally:
+        torch.set_num_threads(before)
+
+
+def test_a_loop_written_in_a_notebook_trains_on_the_free_cores_and_gives_the_threads_back(monkeypatch):
+    from coursekit.train import threads
+
+    monkeypatch.setattr(threads, "busy_cores", lambda window=0.25: 1)  # as if another program held a core
+    before = torch.get_num_threads()
+    torch.set_num_threads(2)
+    try:
+        with ck.train.on_free_cores() as chosen:
+            inside = torch.get_num_threads()
+        assert chosen == inside == max(1, min(2, (os.cpu_count() or 1) - 1)) and torch.get_num_threads() == 2
+        with pytest.raises(KeyboardInterrupt), ck.train.on_free_cores():  # Ctrl-C in the loop: restored too
+            raise KeyboardInterrupt
+        assert torch.get_num_threads() == 2
     finally:
         torch.set_num_threads(before)
 

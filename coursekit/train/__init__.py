@@ -30,6 +30,7 @@ from tqdm.auto import tqdm
 
 from coursekit import checkpoint as _ckpt
 from coursekit.core import QUICK
+from coursekit.train.threads import on_free_cores as on_free_cores  # for loops written in a notebook
 from coursekit.train.threads import training_threads
 from coursekit.data import Batches
 from coursekit.train import distributed

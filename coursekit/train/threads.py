@@ -3,6 +3,7 @@ training should use then.  On a 2-core laptop with one core busy, PyTorch's two 
 other and a step slows far more than with one thread; ``python -m coursekit.bench --busy`` measures it
 (:func:`busy_core_steps`)."""
 
+import contextlib
 import os
 import statistics
 import subprocess
@@ -36,6 +37,24 @@ def training_threads():
     step slows far more than with one thread (``python -m coursekit.bench --busy`` measures it)."""
     cores = os.cpu_count() or 1
     return max(1, min(torch.get_num_threads(), cores - busy_cores()))
+
+
+@contextlib.contextmanager
+def on_free_cores():
+    """Run the block on one thread per core that other programs leave free (:func:`training_threads`, as a
+    ``ck.train.Run`` does), then give PyTorch its threads back: a training loop written in a notebook stays
+    fast on a busy laptop.  Yields the threads chosen.
+
+    >>> with ck.train.on_free_cores():
+    ...     for step in range(steps): ...
+    """
+    own = torch.get_num_threads()
+    chosen = training_threads()
+    torch.set_num_threads(chosen)
+    try:
+        yield chosen
+    finally:
+        torch.set_num_threads(own)
 
 
 def busy_core_steps(steps=30, warmup=5):

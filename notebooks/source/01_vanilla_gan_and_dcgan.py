@@ -147,12 +147,13 @@ D1 = torch.nn.Sequential(torch.nn.Linear(1, 64), torch.nn.LeakyReLU(0.2), torch.
                          torch.nn.LeakyReLU(0.2), torch.nn.Linear(64, 1))
 opt = torch.optim.Adam(D1.parameters(), lr=3e-3)
 D_STEPS = 300 if ck.QUICK else 3000
-for step in range(D_STEPS):
-    real, fake = p_data.sample((512, 1)), p_g.sample((512, 1))
-    loss = d_loss(D1(real).flatten(), D1(fake).flatten())
-    opt.zero_grad()
-    loss.backward()
-    opt.step()
+with ck.train.on_free_cores():  # one thread per core other programs leave free: fast on a busy laptop
+    for step in range(D_STEPS):
+        real, fake = p_data.sample((512, 1)), p_g.sample((512, 1))
+        loss = d_loss(D1(real).flatten(), D1(fake).flatten())
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
 
 x = torch.linspace(-3, 4, 400)[:, None]
 with torch.no_grad():
@@ -279,18 +280,20 @@ def train_toy(seed, loss_G_fn=g_loss, lr_G=1e-3, lr_D=1e-3, steps=TOY_STEPS, bat
     # the learning rates decay to 0 (cosine): the last steps sharpen the modes
     schedules = [torch.optim.lr_scheduler.CosineAnnealingLR(o, steps) for o in (opt_G, opt_D)]
     saved = []
-    for step in range(steps):
-        real = ck.data.ring_of_gaussians(batch, std=STD, generator=g)
-        fake = G(torch.randn(batch, G.config.z_dim, generator=g))
-        loss_D = loss_D_fn(D, real, fake.detach()) if loss_D_fn else d_loss(D(real), D(fake.detach()))
-        opt_D.zero_grad(); loss_D.backward(); opt_D.step()
-        loss_G = loss_G_fn(D(fake))
-        opt_G.zero_grad(); loss_G.backward(); opt_G.step()
-        for s in schedules:
-            s.step()
-        if step + 1 in snapshots:
-            with torch.no_grad():
-                saved.append((step + 1, G(torch.randn(1000, G.config.z_dim, generator=g)), copy.deepcopy(D)))
+    with ck.train.on_free_cores():  # one thread per core other programs leave free (as ck.train.Run)
+        for step in range(steps):
+            real = ck.data.ring_of_gaussians(batch, std=STD, generator=g)
+            fake = G(torch.randn(batch, G.config.z_dim, generator=g))
+            loss_D = loss_D_fn(D, real, fake.detach()) if loss_D_fn else d_loss(D(real), D(fake.detach()))
+            opt_D.zero_grad(); loss_D.backward(); opt_D.step()
+            loss_G = loss_G_fn(D(fake))
+            opt_G.zero_grad(); loss_G.backward(); opt_G.step()
+            for s in schedules:
+                s.step()
+            if step + 1 in snapshots:
+                with torch.no_grad():
+                    saved.append((step + 1, G(torch.randn(1000, G.config.z_dim, generator=g)),
+                                  copy.deepcopy(D)))
     with torch.no_grad():
         samples = G(torch.randn(2500, G.config.z_dim, generator=g))
     return G, D, ck.metrics.mode_coverage(samples, CENTERS, STD), saved

@@ -391,9 +391,7 @@ before = record.get("previous")  # the zoo model this one replaced, if any: its 
 if before is None:
     ck.viz.show(extras["samples"]["zoo-model"].float(), nrow=8, title="faces-progan: 16 fixed codes")
 else:
-    def hours(rec):  # CPU time where the record kept it (a run shares its core), else wall time
-        return rec.get("cpu_time_s", rec["wall_time_s"]) / 3600
-
+    hours = ck.zoo.training_hours  # CPU time where the record kept it (a run shares its core), else wall
     print(f"\n{'':<8} {'Fréchet':>8} {'steps':>7} {'faces seen':>11} {'hours':>6}")
     for name, rec, fid in (("before", before, before["metrics"]["fid_final_1000"]),
                            ("now", record, m["fid_final_1000"])):

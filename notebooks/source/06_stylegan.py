@@ -368,24 +368,21 @@ plt.show()
 G = ck.zoo.load("faces-stylegan", device=device)
 record, extras = ck.zoo.record("faces-stylegan"), ck.zoo.extras("faces-stylegan")
 m = record["metrics"]
-progan, race = ck.zoo.record("faces-progan"), ck.zoo.record("faces-stylegan-equal-compute")
+progan = ck.zoo.record("faces-progan")
+races = {"first": ck.zoo.record("faces-stylegan-noise"),  # the two StyleGAN recipes at ProGAN's compute
+         "tuned": ck.zoo.record("faces-stylegan-equal-compute")}
 before = record["previous"]  # the zoo model this one replaced: its numbers, kept in the record
-def hours(rec):
-    """A record's training time in hours: its CPU time where it kept one (a run shares its core with
-    others), else its wall time (the older records, trained alone on one thread)."""
-    return rec.get("cpu_time_s", rec["wall_time_s"]) / 3600
-
-
+hours = ck.zoo.training_hours  # CPU time where a record kept it (a run shares its core), else wall time
 rows = {"ProGAN (05)": (progan["metrics"]["fid_final_1000"], progan["metrics"]["variety"]["mean"],
                         progan["steps"], hours(progan)),
-        "StyleGAN, ProGAN's compute": (race["metrics"]["fid"], race["metrics"]["variety"]["mean"],
-                                       race["steps"], hours(race)),
+        **{f"StyleGAN {kind} recipe, ProGAN's compute": (r["metrics"]["fid"], r["metrics"]["variety"]["mean"],
+                                                         r["steps"], hours(r)) for kind, r in races.items()},
         "StyleGAN before (shorter)": (before["metrics"]["fid"], before["metrics"]["variety"],
                                       before["steps"], hours(before)),
         "StyleGAN now (zoo model)": (m["fid"], m["variety"]["mean"], record["steps"], hours(record))}
-print(f"{'':<28} {'Fréchet':>8} {'variety':>8} {'steps':>7} {'faces seen':>11} {'hours':>6}")
+print(f"{'':<40} {'Fréchet':>8} {'variety':>8} {'steps':>7} {'faces seen':>11} {'hours':>6}")
 for name, (fid, variety, steps, spent) in rows.items():
-    print(f"{name:<28} {fid:>8.1f} {variety:>8.2f} {steps:>7,} {steps * 32:>11,} {spent:>6.1f}")
+    print(f"{name:<40} {fid:>8.1f} {variety:>8.2f} {steps:>7,} {steps * 32:>11,} {spent:>6.1f}")
 fresh = m["fresh_codes"]
 print(f"\nthe zoo model on 1,000 codes of another seed: Fréchet {fresh['fid']:.1f}, variety {fresh['variety']:.2f}, "
       f"texture {fresh['texture']:.2f} of real faces' (1: as sharp; above 1: speckled)")
@@ -404,34 +401,43 @@ plt.show()
 # quality grew with compute.
 #
 # **The lecture's race.** The paper's claim is that StyleGAN beats ProGAN *at equal training*. The zoo
-# model no longer answers that: it trained far longer than faces-progan. So the race is its own zoo
-# model, `faces-stylegan-equal-compute`: the earlier StyleGAN recipe given exactly ProGAN's compute,
-# counted by `python -m coursekit.bench` (every product of a training step, forward and backward).
-# ProGAN's growing schedule is cheap early (its first phases draw 4×4 and 8×8 images), so equal compute
-# is 3,900 StyleGAN steps against ProGAN's 4,900. One run each would prove little: a GAN's score moves
-# with its seed. So the race was run from training seeds 0, 1 and 2, both GANs on their schedules
-# (`python -m coursekit.train faces-stylegan-equal-compute` trains and scores all six):
+# model no longer answers that: it trained far longer than ProGAN grew. So the race has zoo models of
+# its own: a StyleGAN recipe given exactly the compute of ProGAN's growth schedule (4,900 steps from
+# 4×4 to 32×32), counted by `python -m coursekit.bench` (every product of a training step, forward and
+# backward). ProGAN's growth is cheap early (its first phases draw 4×4 and 8×8 images), so equal
+# compute buys the lecture's first recipe (`faces-stylegan-noise`: noise at every layer, D as wide as
+# G, 62 GFLOP a step) 3,900 steps, and the zoo model's tuned recipe (`faces-stylegan-equal-compute`: D
+# half as wide, no noise at 32 px, 31 GFLOP a step) 7,967. One run each would prove little: a GAN's
+# score moves with its seed. So each race was run from training seeds 0, 1 and 2, both GANs on their
+# schedules (`python -m coursekit.train faces-stylegan-equal-compute` trains and scores the tuned
+# race's six):
 
 # %%
 # ProGAN's seed 0 on its growth schedule alone: the zoo model trained on far longer; its record keeps that run
 growth = progan["metrics"]["ablations"].get("growth-schedule", {"fid": progan["metrics"]["fid_final_1000"]})
-seeds = {"ProGAN (05)": {0: growth["fid"]},
-         "StyleGAN, ProGAN's compute": {0: rows["StyleGAN, ProGAN's compute"][0]}}
-for row in race["metrics"]["race"].values():  # "progan-seed-1": {"gan", "seed", "label", "fid", "variety"}
-    seeds["ProGAN (05)" if row["gan"] == "progan" else "StyleGAN, ProGAN's compute"][row["seed"]] = row["fid"]
-print("Fréchet distance by training seed:", " ".join(f"{k:>6}" for k in seeds["ProGAN (05)"]), "   mean")
+seeds = {"ProGAN (05), growth schedule": {0: growth["fid"]}}
+for kind, r in races.items():
+    stylegan_row = seeds[f"StyleGAN {kind} recipe, {r['steps']:,} steps"] = {0: r["metrics"]["fid"]}
+    for row in r["metrics"]["race"].values():  # "progan-seed-1": {"gan", "seed", "label", "fid", "variety"}
+        if row["gan"] == "stylegan":
+            stylegan_row[row["seed"]] = row["fid"]
+        elif kind == "tuned":  # ProGAN's seeds, trained again beside the tuned race
+            seeds["ProGAN (05), growth schedule"][row["seed"]] = row["fid"]
+print(f"{'Fréchet distance by training seed:':<38}", " ".join(f"{k:>6}" for k in range(3)), "   mean")
 for name, fids in seeds.items():
-    print(f"{name:<34} " + " ".join(f"{fid:>6.1f}" for fid in fids.values())
+    print(f"{name:<38} " + " ".join(f"{fid:>6.1f}" for fid in fids.values())
           + f"   {sum(fids.values()) / len(fids):.1f}")
-worst_stylegan = max(seeds["StyleGAN, ProGAN's compute"].values())
-best_progan = min(seeds["ProGAN (05)"].values())
-print(f"StyleGAN's worst seed {worst_stylegan:.1f} {'<' if worst_stylegan < best_progan else '>='} "
-      f"ProGAN's best {best_progan:.1f}")
+best_progan = min(seeds["ProGAN (05), growth schedule"].values())
+for name, fids in list(seeds.items())[1:]:
+    worst = max(fids.values())
+    print(f"{name}: worst seed {worst:.1f} {'<' if worst < best_progan else '>='} "
+          f"ProGAN's best {best_progan:.1f}")
 
 # %% [markdown]
-# At equal compute, on these faces, the claim holds: every StyleGAN seed scores below every ProGAN seed
-# (the last line). What StyleGAN buys beyond the race is *control*, and the rest of this notebook
-# measures that on the zoo model.
+# At equal compute, on these faces, the claim holds for both recipes: every StyleGAN seed scores below
+# every ProGAN seed (the last lines). The tuned recipe widens the lead: half the FLOPs a step buy twice
+# the steps, and the same compute lands much lower. What StyleGAN buys beyond the race is *control*, and
+# the rest of this notebook measures that on the zoo model.
 
 # %% [markdown]
 # ### How quality grows with compute
@@ -725,21 +731,21 @@ with torch.no_grad():
 
 # %% [markdown]
 # The zoo model has no noise at 32 px at all (`fine_noise=0` in its recipe): the "fine only" row reads
-# zero, as "none" does. The
-# earlier, shorter recipe had it, and its faces were speckled: a short training never learned to use
-# the 32-pixel noise for texture (its learned strength small, but not zero). The race's StyleGAN
-# (`faces-stylegan-equal-compute`) still has it. Does the speckle cost quality? Score the same codes
-# with its fine noise on and off:
+# zero, as "none" does. The earlier, shorter recipe had it, and its faces were speckled: a short
+# training never learned to use the 32-pixel noise for texture (its learned strength small, but not
+# zero). The race's first StyleGAN (`faces-stylegan-noise`: the lecture's first recipe at ProGAN's
+# compute) still has it. Does the speckle cost quality? Score the same codes with its fine noise on and
+# off:
 
 # %%
 # NBVAL_CHECK_OUTPUT
-G_race = ck.zoo.load("faces-stylegan-equal-compute", device=device)
+G_noisy = ck.zoo.load("faces-stylegan-noise", device=device)
 n_fid = 200 if ck.QUICK else 1000
 with torch.no_grad():
-    ws = G_race.styles(stylegan.codes(G_race, n_fid, seed=0))
-    noise = stylegan.fixed_noise(G_race, n_fid, seed=0)
+    ws = G_noisy.styles(stylegan.codes(G_noisy, n_fid, seed=0))
+    noise = stylegan.fixed_noise(G_noisy, n_fid, seed=0)
     for name, on in [("all noise", [True] * len(res)), ("32 px noise off", [r <= 16 for r in res])]:
-        x = torch.cat([G_race.synthesis(ws[i:i + 250], [b[i:i + 250] for b in noise], use_noise=on)
+        x = torch.cat([G_noisy.synthesis(ws[i:i + 250], [b[i:i + 250] for b in noise], use_noise=on)
                        for i in range(0, n_fid, 250)]).clamp(-1, 1)
         print(f"{name:<16} Fréchet distance of {n_fid} faces: {face_eval.versus_real(attributes, x.cpu())['fid']:.1f}")
 
@@ -777,10 +783,10 @@ ck.widgets.style_directions(G, directions)
 # %% [markdown]
 # ## 13. Lab: better faces from the same weights
 #
-# The race's StyleGAN (`faces-stylegan-equal-compute`: the earlier recipe, 32 px noise on, ProGAN's
-# compute) is what a short training gives. Part of what it lacks is not in what G learned but in how we
-# sample it: section 11 found that the speckle of the 32-pixel noise costs quality. How far can sampling
-# alone go?
+# The race's first StyleGAN (`faces-stylegan-noise`: the lecture's first recipe, 32 px noise on,
+# ProGAN's compute) is what a short training gives. Part of what it lacks is not in what G learned but
+# in how we sample it: section 11 found that the speckle of the 32-pixel noise costs quality. How far
+# can sampling alone go?
 #
 # **The task.** `sample(G, z, noise)`: `z` are codes `(N, 128)`, `noise` a list with one noise image
 # `(N, 1, H, W)` per styled convolution (the course's fixed draws, as `stylegan.fixed_noise` gives
@@ -806,7 +812,7 @@ def sample(G, z, noise):
 
 
 # %%
-lab = ck.check.lab_sampler(sample, G=G_race, attributes=attributes, n=200 if ck.QUICK else 1000)
+lab = ck.check.lab_sampler(sample, G=G_noisy, attributes=attributes, n=200 if ck.QUICK else 1000)
 
 # %% [markdown]
 # The model did not change, only how much of one input reaches the image. This does not settle the

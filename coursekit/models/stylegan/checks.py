@@ -291,10 +291,10 @@ mapping_forward = Check(
 # --------------------------------------------------------------------------------------------
 # The lab: better faces from the same weights.
 
-#: The generator the lab samples: the race's StyleGAN (faces-progan's compute, 32 px noise on), whose
-#: short training left a speckle that sampling alone can lessen.  (The zoo's faces-stylegan, trained to
+#: The generator the lab samples: the lecture's first recipe at faces-progan's compute (32 px noise on),
+#: whose short training left a speckle that sampling alone can lessen.  (The zoo's faces-stylegan, trained to
 #: quality without noise at 32 px, sits where sampling changes little.)
-LAB_GENERATOR = "faces-stylegan-equal-compute"
+LAB_GENERATOR = "faces-stylegan-noise"
 #: How much the lab asks sampling to gain, in Fréchet distance, over the generator's own sampler.
 LAB_GAIN = 4.0
 

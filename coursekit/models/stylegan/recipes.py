@@ -21,9 +21,15 @@ FACES_STYLEGAN = stylegan.Training(steps=25000, d_width=64, curve_every=500,
                                    model=stylegan.StyleGANConfig(fine_noise=0.0))
 #: faces-stylegan-64: the same schedule at 64x64 on faces with detail (the style split's conditions).
 FACES_STYLEGAN_64 = stylegan.Training(steps=3000, detail=True, model=stylegan.StyleGANConfig(resolution=64))
-#: faces-stylegan-equal-compute: faces-stylegan's recipe for faces-progan's compute; counted by
-#: ``python -m coursekit.bench`` (a 32x32 StyleGAN step against faces-progan's whole schedule).
-FACES_STYLEGAN_EQUAL_COMPUTE = stylegan.Training(steps=3900)
+#: faces-stylegan-equal-compute: faces-stylegan's recipe given faces-progan's growth compute (the race):
+#: 243.4 TFLOP / 30.55 GFLOP a step = 7,967 steps, counted by ``python -m coursekit.bench``
+#: (``bench.face_gan_compute``: a 32x32 StyleGAN step against ProGAN's whole growth schedule).
+FACES_STYLEGAN_EQUAL_COMPUTE = replace(FACES_STYLEGAN, steps=7967, curve_every=0)
+#: faces-stylegan-noise: the lecture's first recipe (noise at every layer, D as wide as G) given the same
+#: compute: 3,900 steps of 62.0 GFLOP.  It raced ProGAN first; notebook 06's noise section and sampler lab
+#: use its 32 px noise, which the tuned recipe dropped.
+FACES_STYLEGAN_NOISE = stylegan.Training(steps=3900)
+
 
 
 #: The seed of the codes a zoo face GAN's bar is read on (``metrics.fresh_codes``; the score module's).
@@ -120,11 +126,11 @@ RACE_SEEDS = (1, 2)
 
 def race_seeds(attributes, args):
     """The race again from :data:`RACE_SEEDS`: this record's StyleGAN configuration and faces-progan's
-    (its schedule scaled as this one's steps are to :data:`FACES_STYLEGAN_EQUAL_COMPUTE`'s) from each
-    seed, scored alike.  Returns ``{"stylegan-seed-k": {"label", "gan", "seed", "fid", "variety"},
+    growth schedule (scaled as this record's steps are to its declared configuration's) from each seed,
+    scored alike.  Returns ``{"stylegan-seed-k": {"label", "gan", "seed", "fid", "variety"},
     "progan-seed-k": ...}``: identifiers as keys (they name the checkpoint folders too), the label for
     display."""
-    scale = args.config.steps / FACES_STYLEGAN_EQUAL_COMPUTE.steps
+    scale = args.config.steps / CONFIGS[args.model].steps
     growth = FACES_PROGAN_GROWTH
     grown = replace(growth, steps_per_phase=max(1, round(growth.steps_per_phase * scale)),
                     snapshot_every=0)
@@ -146,18 +152,24 @@ def race_seeds(attributes, args):
 
     variants = {f"{gan}-seed-{seed}": {"gan": gan, "seed": seed, "label": f"{label}, seed {seed}"}
                 for seed in RACE_SEEDS for gan, label in (("stylegan", "StyleGAN"), ("progan", "ProGAN"))}
-    return ck.train.ablation_study(variants, train_one, score,
-                                   args.runs / "faces-stylegan-equal-compute" / "race")
+    return ck.train.ablation_study(variants, train_one, score, args.runs / args.model / "race")
 
 
-def train_faces_stylegan_equal_compute(args):
-    """faces-stylegan's recipe given faces-progan's training compute (the lecture's race, issue 24), scored
-    as faces-progan is: the Fréchet distance and variety of 1,000 faces."""
-    return stylegan.train_stylegan(args.config, checkpoint=args.runs / "faces-stylegan-equal-compute",
-                                   device=args.device)
+def train_race(args):
+    """A StyleGAN recipe given faces-progan's training compute (the lecture's race, issue 24), scored as
+    faces-progan is: the Fréchet distance and variety of 1,000 faces."""
+    return stylegan.train_stylegan(args.config, checkpoint=args.runs / args.model, device=args.device)
 
 
-def publish_faces_stylegan_equal_compute(args, trained):
+#: What each race record says it is.
+RACERS = {
+    "faces-stylegan-equal-compute": "faces-stylegan's recipe (D half as wide as G, no noise at 32x32)",
+    "faces-stylegan-noise": "the lecture's first recipe (noise at every layer, D as wide as G; notebook 06's "
+                            "noise section and sampler lab)",
+}
+
+
+def publish_race(args, trained):
     G = trained.G_ema.cpu()
     attributes = ck.zoo.load("faces-attributes", device=torch.device("cpu"))
     metrics = face_eval.versus_real(attributes, stylegan.sample(G, 1000))
@@ -165,14 +177,14 @@ def publish_faces_stylegan_equal_compute(args, trained):
         metrics["race"] = race_seeds(attributes, args)
     return ck.train.Published(
         G, metrics, extras={"samples": stylegan.sample(G, 16).half()}, weights_dtype="float16",
-        description="StyleGAN generator (EMA) for 32x32 faces: faces-stylegan's recipe trained for "
-                    "faces-progan's compute (its steps' FLOPs counted by python -m coursekit.bench against "
-                    "faces-progan's whole schedule), notebook 06's race.",
+        description=f"StyleGAN generator (EMA) for 32x32 faces: {RACERS[args.model]}, trained for "
+                    "faces-progan's growth compute (its steps' FLOPs counted by python -m coursekit.bench "
+                    "against faces-progan's growth schedule), notebook 06's race.",
         data="ck.data.faces, seed 0, a fresh stream of renders",
         evaluation="face_eval.versus_real: Frechet distance and variety of 1,000 faces (stylegan.sample, "
                    "seed 0) against held-out renders, as faces-progan's; metrics.race: the same race from "
-                   "training seeds 1 and 2 (StyleGAN in this record's precision, ProGAN in float32 as "
-                   "faces-progan)")
+                   "training seeds 1 and 2 (StyleGAN in this record's precision, ProGAN in float32 on its "
+                   "growth schedule)")
 
 
 #: The configuration each zoo model of this lecture is trained with.
@@ -180,12 +192,12 @@ CONFIGS = {
     "faces-stylegan": FACES_STYLEGAN,
     "faces-stylegan-64": FACES_STYLEGAN_64,
     "faces-stylegan-equal-compute": FACES_STYLEGAN_EQUAL_COMPUTE,
+    "faces-stylegan-noise": FACES_STYLEGAN_NOISE,
 }
 
 #: The zoo models of this lecture and the recipe that trains each.
 RECIPES = {
     "faces-stylegan": ck.train.Recipe(train=train_faces_stylegan, publish=publish_faces_stylegan),
     "faces-stylegan-64": ck.train.Recipe(train=train_faces_stylegan_64, publish=publish_faces_stylegan_64),
-    "faces-stylegan-equal-compute": ck.train.Recipe(train=train_faces_stylegan_equal_compute,
-                                                    publish=publish_faces_stylegan_equal_compute),
+    **{name: ck.train.Recipe(train=train_race, publish=publish_race) for name in RACERS},
 }
