@@ -118,7 +118,7 @@ class Check:
 
     def __init__(self, name, reference, cases, mistakes=(), atol=1e-5, dtype_kind="float", observe=None,
                  hints=(), alternatives=(), variants=(), time_arg=None, terms=None, counts=None,
-                 behaviours=None, formula=True):
+                 behaviours=None, formula=True, same_slope=False):
         self.name, self.reference, self.hints = name, reference, tuple(hints)
         # Diagnosis by relation (coursekit.feedback), for mistakes the registry does not name:
         # variants: (words, fn) the reference with one of the exercise's parameters changed;
@@ -126,8 +126,10 @@ class Check:
         # terms: (names, weights, fn(*args) -> the terms' values, {weight: its name}) of a loss that adds
         #   weighted terms; counts: fn(*args) -> {name: number} a factor may equal besides the shapes';
         # behaviours: for an observed vector of behaviours, one sentence per entry saying what failed;
-        # formula: False where the exercise has no formula to compare with (a behaviour, a lab).
+        # formula: False where the exercise has no formula to compare with (a behaviour, a lab);
+        # same_slope: a layer, whose every input's gradient must be the formula's (not only reach it).
         self.variants, self.time_arg, self.terms, self.counts = list(variants), time_arg, terms, counts
+        self.same_slope = same_slope
         self.behaviours, self.formula = behaviours, formula and behaviours is None
         # other correct answers that give other numbers (e.g. G updated before D): (description, fn)
         self.alternatives = list(alternatives)
@@ -173,7 +175,8 @@ class Check:
                 return self._fail(rep, case, problem, named or hint)
             rep.passed += 1
             outputs.append(got)
-        flow = gradflow.problem(self, fn)  # the right values: do gradients reach what the formula's do?
+        # the right values: do gradients reach what the formula's do, and are the inputs left as they were?
+        flow = gradflow.problem(self, fn) or (self.behaviours is None and gradflow.changed_inputs(self, fn))
         if flow:
             rep.passed -= 1
             return self._fail(rep, *flow)
@@ -272,7 +275,8 @@ class Check:
                                          self.terms.names)
         if not said and self.formula:  # how the result answers to its inputs (those not asked above)
             said = ((not asked and probe.replaced_argument(self, fn)) or probe.argument_offset(self, fn)
-                    or (not asked and probe.ignored_argument(self, fn)) or probe.batch_mixing(self, fn))
+                    or (not asked and probe.ignored_argument(self, fn)) or probe.batch_mixing(self, fn)
+                    or probe.input_through(self, fn) or probe.item_left_out(self, fn))
         said = (said or feedback.diagnose(cases)
                 or decompose.explain(self, outputs, [counts for *_, counts in cases]))
         return said[0].upper() + said[1:] + ("" if said.endswith(".") else ".") if said else None

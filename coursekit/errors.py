@@ -41,7 +41,8 @@ def explain(error, sizes=None):
                 "stepped in between. Call each optimizer's step() right after its own loss's backward(), "
                 "opt_D's after D's loss and opt_G's after G's, and check that the two are not crossed.")
     if ("expected scalar type Double" in text or "must have the same dtype" in text
-            or "found dtype Double" in text or ("Double" in text and "Float" in text)):
+            or "found dtype Double" in text or ("Double" in text and "Float" in text)
+            or "double != float" in text or "float != double" in text):
         return ("A float64 tensor met the network's float32 weights (NumPy arrays and torch.tensor of Python "
                 "floats with dtype=torch.float64 are float64): convert the input with x.float().")
     if "Sizes of tensors must match except in dimension" in text:
@@ -175,6 +176,23 @@ ERRORS = [
      lambda m, s: ("a tuple stands where a number belongs: sizes such as conv.kernel_size, conv.stride and "
                    "x.shape are tuples (one entry per side or dimension); take the entry you mean, e.g. "
                    "conv.stride[0]")),
+    (r"Class values must be smaller than num_classes",
+     lambda m, s: ("a label is not below the number of classes F.one_hot was given: labels run from 0 to "
+                   "num_classes − 1, so num_classes is the count of classes (10 for the digits 0..9)")),
+    (r"Target (-?\d+) is out of bounds",
+     lambda m, s: (f"the class index {m[1]} is outside 0 … C − 1, C the logits' classes: a class is an "
+                   "index counted from 0 (not a digit plus 1, nor a count)")),
+    (r"(\w+)\(\) takes (\d+) positional arguments? but (\d+) were given",
+     lambda m, s: (f"{m[1]}() takes {m[2]} arguments by position and was given {m[3]}: the others are "
+                   f"keyword-only, so name them (torch.add(a, b, alpha=α)), or one argument is too many")),
+    (r"(conv[\w]*)\(\) received an invalid combination of arguments - got \(([^)]*)\)",
+     lambda m, s: (f"{m[1]}'s arguments by position are (input, weight, bias, stride, padding, ...), and "
+                   f"it was given ({m[2]}): a number in the bias's place? Name the options: "
+                   "padding=..., stride=..., groups=...")),
+    (r"grad can be implicitly created only for scalar outputs",
+     lambda m, s: ("a gradient was asked of a result with many values: torch.autograd.grad(outputs, "
+                   "inputs) takes the scalar loss first and what it differentiates by second, and "
+                   ".backward() needs the loss reduced to one number")),
     (r"list index out of range",
      lambda m, s: ("an index ran past the end of a list: the index is drawn over the wrong range (the "
                    "batch's length where the list's belongs, or the other way round)")),

@@ -93,6 +93,7 @@ NUMBER_CHANGES = [
     ("2{p}", lambda p: 2 * p, "{p} counts twice"),
     ("{p}/2", lambda p: p / 2, "only half of {p} counts"),
     ("√2", lambda p: math.sqrt(2), "a fixed √2 (He's gain) stands where {p} belongs"),
+    ("e^{p}", lambda p: math.exp(p), "{p} passes through exp where the formula takes it as it is"),
 ]
 
 #: Integer arguments (an index, a count): off by one.
@@ -136,6 +137,13 @@ TENSOR_CHANGES = [
      lambda x: x / x.std()),
     ("its square root", lambda x: _float_tensor(x) and bool((x >= 0).all()), lambda x: x.sqrt()),
     ("its square", _float_tensor, lambda x: x * x),
+    # an input passed through a function the formula does not apply to it
+    ("its absolute value", lambda x: _float_tensor(x) and bool((x < 0).any()), lambda x: x.abs()),
+    ("its exponential", _float_tensor, lambda x: x.exp()),
+    ("softplus of it (log(1 + eˣ))", _float_tensor, lambda x: torch.nn.functional.softplus(x)),
+    ("its sigmoid", _float_tensor, lambda x: torch.sigmoid(x)),
+    ("its tanh", lambda x: _float_tensor(x) and bool((x.abs() > 0.1).any()), lambda x: torch.tanh(x)),
+    ("itself read from its end (entry T − 1 − t for t: flipped)", _schedule, lambda x: x.flip(0)),
 ]
 
 
@@ -249,6 +257,69 @@ def _per_image(out, reordered, order, n, atol):
         return _same(reordered, out[order], atol)
     if out.numel() == 1:
         return _same(reordered, out, atol)
+    return None
+
+
+#: Functions an input may have been passed through, or a network's output: (words, fn).
+FUNCTIONS = [
+    ("tanh", torch.tanh), ("a sigmoid", torch.sigmoid), ("exp", torch.exp), ("a ReLU", torch.relu),
+    ("an absolute value", torch.abs), ("a square", torch.square),
+    ("softplus", torch.nn.functional.softplus),
+    ("a softmax over the last dimension", lambda x: torch.softmax(x, -1)),
+    ("a min-max stretch to [0, 1]", lambda x: (x - x.min()) / (x.max() - x.min())),
+]
+
+
+class _Through(torch.nn.Module):
+    """A network whose output passes through ``f``."""
+
+    def __init__(self, net, f):
+        super().__init__()
+        self.net, self.f = net, f
+
+    def forward(self, *args, **kwargs):
+        return self.f(self.net(*args, **kwargs))
+
+
+def input_through(chk, fn):
+    """Words when ``fn`` computes the reference with its float inputs all (or one) passed through one
+    function (the logits squashed by tanh), or a network's (or a function argument's) output passed
+    through it; else None."""
+    first = list(chk.cases[0].make())
+    names = _parameter_names(chk.reference, len(first))
+    floats = [i for i, a in enumerate(first) if _float_tensor(a) and names[i] not in NOT_PROBED]
+    nets = [i for i, a in enumerate(first) if callable(a) and not torch.is_tensor(a)]
+    for words, f in FUNCTIONS:
+        def some(args, which, f=f):
+            return [f(a) if i in which else a for i, a in enumerate(args)]
+        for which in ([floats] if len(floats) > 1 else []) + [[i] for i in floats]:
+            if _agrees_when(chk, fn, lambda args, which=which: some(args, which)):
+                said = " and ".join(_said(names[i]) for i in which)
+                return (f"your result is the expected one with {said} passed through {words} first: a "
+                        "function the formula does not apply to its inputs")
+        for i in nets:
+            def wrapped(args, i=i, f=f):
+                args[i] = _Through(args[i], f)
+                return args
+            if _agrees_when(chk, fn, wrapped):
+                return (f"your result is the expected one with {_said(names[i])}'s output passed through "
+                        f"{words}: the formula takes the network's output as it is")
+    return None
+
+
+def item_left_out(chk, fn):
+    """Words when ``fn``'s result (one number) is the reference's over the batch without its last (or
+    first) item: a loop or a slice one short; else None."""
+    for cut, where in ((lambda n: slice(0, n - 1), "the last"), (lambda n: slice(1, n), "the first")):
+        def shorter(args, cut=cut):
+            sized = [a for a in args if torch.is_tensor(a) and a.dim() >= 1]
+            n = sized[0].shape[0] if sized else 0
+            if n < 2:
+                return None
+            return [a[cut(n)] if torch.is_tensor(a) and a.dim() >= 1 and a.shape[0] == n else a for a in args]
+        if _agrees_when(chk, fn, shorter):
+            return (f"your result is the formula's over the batch without {where} item: a loop or a slice "
+                    "stops one short (range(N − 1), [:-1], or a count from 1)")
     return None
 
 

@@ -45,6 +45,7 @@ def _unet_with(cat_order="decoder first", tanh=True, skips_order="reversed", add
 
 unet_forward = Check(
     "unet_forward",
+    same_slope=True,
     hints=(
         'Keep every encoder output in a list; the last one (the bottleneck) feeds the decoder and is not a '
         'skip.',

@@ -35,6 +35,7 @@ def _mbstd(x, group_size, groups_of="strided", unbiased=False, eps=1e-8, root=Tr
 
 fade_in = Check(
     "fade_in",
+    same_slope=True,
     terms=Terms(("the old output's term", "the new block's term"), lambda alpha, old, new: (old, new),
                 lambda alpha, old, new: (1 - alpha, alpha)),
     variants=[
@@ -79,6 +80,7 @@ def _pixel_norm_with(dims=(1,), rms=True, eps=1e-8):
 
 pixel_norm = Check(
     "pixel_norm",
+    same_slope=True,
     variants=[
         *[(f"Your mean of the squares runs over dimension {d}; pixel norm takes it over dim 1, the channels "
            "of each pixel.", _rms_over(d)) for d in (0, 2, 3, (2, 3), (1, 2, 3))],
@@ -132,6 +134,7 @@ def _mbstd_with(strided=True, unbiased=False, average=True, eps=1e-8, whole_batc
 
 minibatch_std = Check(
     "minibatch_std",
+    same_slope=True,
     variants=[
         ("Your groups are neighbours (images 0-3, 4-7...); the layer groups every g-th image, "
          "x.view(g, N/g, ...), and the group's value goes back to its members in the same order (repeat, not "
@@ -183,6 +186,7 @@ def _equalized_with(scale="he", bias_scaled=False):
 
 equalized_linear = Check(
     "equalized_linear",
+    same_slope=True,
     variants=[
         ("The gain is missing: the weight is scaled by gain / sqrt(fan_in).",
          lambda x, w, b, gain: torch.nn.functional.linear(x, w / w.shape[1] ** 0.5, b)),

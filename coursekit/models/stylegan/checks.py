@@ -56,6 +56,7 @@ def _modulated(demod_dims=(1, 2, 3), root=True, style_axis="in", mean=False):
 
 adain = Check(
     "adain",
+    same_slope=True,
     variants=[
         *[(f"Your statistics run over dimension(s) {d}; AdaIN takes the mean and standard deviation of each "
            "image's channel over its pixels, dims (2, 3).", _adain(dims=d)) for d in (2, 3, (1, 2, 3), 0, 1)],
@@ -117,6 +118,7 @@ def _demod_with(demod_dims=(2, 3, 4), modulate=True, demodulate=True, order="mod
 
 demodulation = Check(
     "demodulation",
+    same_slope=True,
     variants=[
         *[(f"Your demodulation sums over dimension(s) {d} of the (N, C_out, C_in, k, k) kernels; it sums "
            "each output channel's weights over its inputs and the kernel, dims (2, 3, 4).",
@@ -209,6 +211,7 @@ def _noise_case(seed):
 
 noise_injection = Check(
     "noise_injection",
+    same_slope=True,
     variants=[
         ("The noise is missing: x + strength · noise, each pixel's noise scaled per channel.",
          lambda x, strength, noise: x + strength),
@@ -265,6 +268,7 @@ def _mapping_with(norm=True, norm_dim=1, root=True, activations=True, last=None)
 
 mapping_forward = Check(
     "mapping_forward",
+    same_slope=True,
     hints=(
         'The normalisation divides each z by its root-mean-square over the features (dim 1), +1e-8 inside '
         'the root.',
