@@ -25,6 +25,7 @@ import torch
 
 from coursekit import data as _data
 from coursekit import decompose, errors, feedback, gradflow
+from coursekit import forms as _forms
 from coursekit import outcomes as _outcomes
 from coursekit import probe
 from coursekit.models import LECTURES
@@ -61,7 +62,7 @@ class Terms:
     names: tuple
     split: object
     weights: object
-    # optional: each term as (kind, input, target), kind one of feedback.FORMS ("l1", "mse", "bce"):
+    # optional: each term as (kind, input, target), kind one of forms.FORMS ("l1", "mse", "bce"):
     # a term computed as another distance (an MSE for an L1, a sum for a mean...) is then named too
     forms: object = None
 
@@ -302,7 +303,7 @@ class Check:
                 return said
         if t.forms is not None:
             forms = [t.forms(*args) for _, _, args in outputs]
-            return feedback.replaced_term(got, raw, weights, forms, t.names)
+            return _forms.replaced_term(got, raw, weights, forms, t.names)
         return None
 
     def _parameters(self, args):

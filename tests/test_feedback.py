@@ -235,6 +235,20 @@ def test_inputs_passed_through_a_function_and_an_item_left_out_are_named():
         lambda net, v: torch.sigmoid(net(v)).mean()).hint
 
 
+def test_a_loss_term_with_another_reduction_or_a_smoothed_form_is_named():
+    import torch.nn.functional as F
+
+    def gan(logits):
+        return F.binary_cross_entropy_with_logits(logits, torch.ones_like(logits))
+
+    pix2pix = checks()["pix2pix_g_loss"]
+    median = pix2pix.report(lambda lo, fake, target, lam: gan(lo) + lam * (fake - target).abs().median())
+    assert "the median absolute difference instead of the mean" in median.hint, median.hint
+    log_cosh = pix2pix.report(lambda lo, fake, target, lam: gan(lo)
+                              + lam * torch.cosh(fake - target).log().mean())
+    assert "log-cosh" in log_cosh.hint, log_cosh.hint
+
+
 def test_python_slips_and_the_courses_own_errors_are_explained():
     conv = torch.nn.Conv2d(1, 1, 3, 2)
 
