@@ -62,43 +62,51 @@ def _reached(check, fn, case, weight=None):
 
 
 def problem(check, fn):
-    """``(case, problem, hint)`` when ``fn``'s gradients reach other inputs than the reference's on the first
-    case where the reference's output has a gradient; None when they agree or nothing can be told."""
+    """``(case, problem, hint)`` when ``fn``'s gradients reach other inputs than the reference's on a case
+    where the reference's output has a gradient (every such case: on one, a term may weigh nothing, α = 0
+    or a photo equal to its target); None when they agree or nothing can be told."""
     if check.behaviours is not None:
         return None
     for case in check.cases:
-        expected, weight, want = _reached(check, check.reference, case)
-        if expected is None or not any(expected):
-            continue
-        got, _, have = _reached(check, fn, case, weight)
-        if got is None:
-            return None
-        names = probe._parameter_names(check.reference, len(got))
-        cut = [probe._said(n) for n, e, g in zip(names, expected, got) if e and not g]
-        extra = [probe._said(n) for n, e, g in zip(names, expected, got) if g and not e]
-        if cut:
-            return (case, f"the values are right, but no gradient flows back from your result to "
-                          f"{' and '.join(cut)}",
-                    f"Your values are right, but nothing before your result could learn from it: no gradient "
-                    f"reaches {' and '.join(cut)}. A .detach(), .item(), torch.no_grad() or a new "
-                    f"torch.tensor(...) cut the path; keep the computation on the graph.")
-        if extra:
-            extra = " and ".join(extra)
-            return (case, f"the values are right, but your result sends gradients back to {extra}",
-                    f"Your values are right, but gradients flow from your result back to {extra}, "
-                    f"which the formula keeps out of the graph: a .detach() (or torch.no_grad()) is missing "
-                    f"there, so a training step would change what it should leave alone.")
-        # the same inputs reached: by as much? (a statistic .detach()ed, a weight's .data, a copy)
-        off = [probe._said(n) for n, w, h in zip(names, want, have or [None] * len(names))
-               if check.same_slope and w is not None and h is not None and not _close(h, w)]
-        if off:
-            off = " and ".join(off)
-            return (case, f"the values are right, but the gradient reaching {off} is not the formula's",
-                    f"Your values are right, but the gradient that flows back to {off} is not the formula's: "
-                    "part of your computation is cut from the graph (a statistic or a weight .detach()ed, "
-                    ".data, .item(), or a tensor rebuilt from numbers), so training would follow another "
-                    "slope than the one your values come from.")
+        found = _problem_on(check, fn, case)
+        if found:
+            return found
+    return None
+
+
+def _problem_on(check, fn, case):
+    """:func:`problem` on one case."""
+    expected, weight, want = _reached(check, check.reference, case)
+    if expected is None or not any(expected):
         return None
+    got, _, have = _reached(check, fn, case, weight)
+    if got is None:
+        return None
+    names = probe._parameter_names(check.reference, len(got))
+    cut = [probe._said(n) for n, e, g in zip(names, expected, got) if e and not g]
+    extra = [probe._said(n) for n, e, g in zip(names, expected, got) if g and not e]
+    if cut:
+        return (case, f"the values are right, but no gradient flows back from your result to "
+                      f"{' and '.join(cut)}",
+                f"Your values are right, but nothing before your result could learn from it: no gradient "
+                f"reaches {' and '.join(cut)}. A .detach(), .item(), torch.no_grad() or a new "
+                f"torch.tensor(...) cut the path; keep the computation on the graph.")
+    if extra:
+        extra = " and ".join(extra)
+        return (case, f"the values are right, but your result sends gradients back to {extra}",
+                f"Your values are right, but gradients flow from your result back to {extra}, "
+                f"which the formula keeps out of the graph: a .detach() (or torch.no_grad()) is missing "
+                f"there, so a training step would change what it should leave alone.")
+    # the same inputs reached: by as much? (a statistic .detach()ed, a weight's .data, a copy)
+    off = [probe._said(n) for n, w, h in zip(names, want, have or [None] * len(names))
+           if check.same_slope and w is not None and h is not None and not _close(h, w)]
+    if off:
+        off = " and ".join(off)
+        return (case, f"the values are right, but the gradient reaching {off} is not the formula's",
+                f"Your values are right, but the gradient that flows back to {off} is not the formula's: "
+                "part of your computation is cut from the graph (a statistic or a weight .detach()ed, "
+                ".data, .item(), or a tensor rebuilt from numbers), so training would follow another "
+                "slope than the one your values come from.")
     return None
 
 
