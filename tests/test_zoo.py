@@ -28,7 +28,7 @@ def test_every_record_says_how_to_retrain_and_what_it_cost():
 
 
 def test_the_zoo_stays_small():
-    # 118.8 MB with notebook 03's second Pix2Pix (photos with detail, 15 MB in float16) and its second judge
+    # 118.3 MB with notebook 03's second Pix2Pix (photos with detail, 15 MB in float16) and its second judge
     # (faces-segmenter-camera, 1 MB), notebook 06's 64x64 StyleGAN and its two races' (7 MB in float16); a
     # clone stays
     # quick to fetch, and a new model that does not fit asks whether an older one can go
