@@ -137,12 +137,7 @@ TENSOR_CHANGES = [
      lambda x: x / x.std()),
     ("its square root", lambda x: _float_tensor(x) and bool((x >= 0).all()), lambda x: x.sqrt()),
     ("its square", _float_tensor, lambda x: x * x),
-    # an input passed through a function the formula does not apply to it
-    ("its absolute value", lambda x: _float_tensor(x) and bool((x < 0).any()), lambda x: x.abs()),
-    ("its exponential", _float_tensor, lambda x: x.exp()),
-    ("softplus of it (log(1 + eˣ))", _float_tensor, lambda x: torch.nn.functional.softplus(x)),
-    ("its sigmoid", _float_tensor, lambda x: torch.sigmoid(x)),
-    ("its tanh", lambda x: _float_tensor(x) and bool((x.abs() > 0.1).any()), lambda x: torch.tanh(x)),
+    # (an input passed through tanh, exp, a sigmoid ...: input_through, with FUNCTIONS)
     ("itself read from its end (entry T − 1 − t for t: flipped)", _schedule, lambda x: x.flip(0)),
 ]
 
