@@ -27,7 +27,7 @@ from coursekit import data as _data
 from coursekit import decompose, errors, feedback, gradflow
 from coursekit import forms as _forms
 from coursekit import outcomes as _outcomes
-from coursekit import probe
+from coursekit import probe, trace
 from coursekit.models import LECTURES
 
 
@@ -158,8 +158,7 @@ class Check:
                                      f"notebook goes on."])
             except Exception as e:  # the student's error, reported rather than raised
                 return self._fail(rep, case, f"raised {type(e).__name__}: {_first_line(e)}",
-                                  self._recognise_error(case, e)
-                                  or errors.explain(e, probe.size_names(self.reference, case.make())))
+                                  self._recognise_error(case, e) or self._explain(fn, case, e))
             problem, hint = self._compare(got, expected)
             if problem:
                 # a recognised mistake names the cause better than the symptom; then a relation
@@ -171,8 +170,9 @@ class Check:
                         problem, hint = ("it behaves otherwise than the task asks",
                                          problem[0].upper() + problem[1:] + ".")
                 elif problem.startswith("returned shape") and not named:
-                    said = probe.shape_words(got, expected, probe.size_names(self.reference, case.make()))
-                    hint = said[0].upper() + said[1:] + "." if said else hint
+                    said = (probe.shape_words(got, expected, probe.size_names(self.reference, case.make()))
+                            or self.formula and trace.parting(self.observe, self.reference, fn, case.make))
+                    hint = said[0].upper() + said[1:] + ("" if said.endswith(".") else ".") if said else hint
                 return self._fail(rep, case, problem, named or hint)
             rep.passed += 1
             outputs.append(got)
@@ -280,6 +280,10 @@ class Check:
                     or probe.input_through(self, fn) or probe.item_left_out(self, fn))
         said = (said or feedback.diagnose(cases)
                 or decompose.explain(self, outputs, [counts for *_, counts in cases]))
+        if not said and self.formula:  # no relation explains it: where the two computations part
+            case = trace.least_alike([c for c, (got, expected, _) in zip(self.cases, outputs)
+                                      if not _close(got, expected, self.atol)])
+            said = trace.parting(self.observe, self.reference, fn, case.make)
         return said[0].upper() + said[1:] + ("" if said.endswith(".") else ".") if said else None
 
     def _reweighed(self, outputs):
@@ -345,6 +349,16 @@ class Check:
             if all(self._agrees(fn, mistake.fn, case) for case in self.cases):
                 return mistake.hint
         return None
+
+    def _explain(self, fn, case, error):
+        """An error's hint: its cause where it is a known one, else the line of the student's that raised it."""
+        said = errors.explain(error, probe.size_names(self.reference, case.make()))
+        where = trace.raised_at(error, fn) if said in errors.GENERIC else None
+        if where is None:
+            return said
+        return where + (" raised it: two tensors' shapes there do not fit; print the shapes of what it combines."
+                        if said == errors.GENERIC[0] else " raised it: read the error's last line against that "
+                        "line, and print the types and shapes of what it uses.")
 
     def _recognise_error(self, case, error):
         # A mistake that raises is recognised when it raises the same error on the same case.

@@ -54,9 +54,13 @@ def explain(error, sizes=None):
     if _raised_by_course(error):  # the course's own errors say what was expected and how to fix it
         return f"The course's code refused your call, and says why: {text.rstrip('.')}."
     if "must match the size" in text or "shape" in text and "mismatch" in text:
-        return ("Two tensors' shapes do not fit: print the shapes of the inputs and of each intermediate "
-                "result.")
-    return "Read the error above; run the function on a small input to find the line."
+        return GENERIC[0]
+    return GENERIC[1]
+
+
+#: the words for an error no pattern explains (the check adds the line of the student's that raised it)
+GENERIC = ("Two tensors' shapes do not fit: print the shapes of the inputs and of each intermediate result.",
+           "Read the error above; run the function on a small input to find the line.")
 
 
 #: PyTorch's shape errors, read: (pattern, fn(match, sizes) -> words).
