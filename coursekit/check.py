@@ -351,14 +351,10 @@ class Check:
         return None
 
     def _explain(self, fn, case, error):
-        """An error's hint: its cause where it is a known one, else the line of the student's that raised it."""
+        """An error's hint: its cause where it is a known one, else the student's line that raised it."""
         said = errors.explain(error, probe.size_names(self.reference, case.make()))
         where = trace.raised_at(error, fn) if said in errors.GENERIC else None
-        if where is None:
-            return said
-        return where + (" raised it: two tensors' shapes there do not fit; print the shapes of what it combines."
-                        if said == errors.GENERIC[0] else " raised it: read the error's last line against that "
-                        "line, and print the types and shapes of what it uses.")
+        return errors.placed(where, said) if where else said
 
     def _recognise_error(self, case, error):
         # A mistake that raises is recognised when it raises the same error on the same case.

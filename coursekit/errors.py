@@ -63,6 +63,15 @@ GENERIC = ("Two tensors' shapes do not fit: print the shapes of the inputs and o
            "Read the error above; run the function on a small input to find the line.")
 
 
+def placed(where, said):
+    """An error no pattern explains (``said``, one of GENERIC), placed on the student's line ``where``."""
+    if said == GENERIC[0]:
+        return (f"{where} raised it: two tensors' shapes there do not fit; print the shapes of what it "
+                "combines.")
+    return (f"{where} raised it: read the error's last line against that line, and print the types and "
+            "shapes of what it uses.")
+
+
 #: PyTorch's shape errors, read: (pattern, fn(match, sizes) -> words).
 ERRORS = [
     (r"(\w+)\(\): argument '(\w+)' \(position \d+\) must be Tensor, not (int|float)",

@@ -24,7 +24,8 @@ import torch
 from torch.overrides import TorchFunctionMode
 
 #: words every hint from here carries (tests/blind/measure.py counts these hints apart from the named ones)
-MARKS = ("is where your values leave the formula's", "raised it:", "a value the formula computes along the way")
+MARKS = ("is where your values leave the formula's", "raised it:",
+         "a value the formula computes along the way")
 
 _TORCH = os.path.dirname(torch.__file__)
 _COURSEKIT = os.path.dirname(__file__)
@@ -197,7 +198,7 @@ class _Values:
         self.by_size = {}
         for t in tensors:
             self.by_size.setdefault(t.numel(), []).append(t)
-            if 1 < t.dim() + (t.dim() == 1) and len(t) <= 64:  # its rows too: a loop over the batch reads them
+            if t.dim() and len(t) <= 64:  # its rows too: a loop over the batch reads them
                 for row in t:
                     self.by_size.setdefault(row.numel(), []).append(row)
 
@@ -314,7 +315,8 @@ def least_alike(cases):
     def variety(case):
         args = case.make()
         tensors = [a.detach() for a in args if torch.is_tensor(a) and a.numel() and not a.is_complex()]
-        numbers = sum(isinstance(a, (int, float)) and not isinstance(a, bool) and a not in (0, 1) for a in args)
+        numbers = sum(isinstance(a, (int, float)) and not isinstance(a, bool) and a not in (0, 1)
+                      for a in args)
         alike = sum(len(torch.unique(t)) == 1 for t in tensors) + sum(
             a.shape == b.shape and torch.equal(a, b) for i, a in enumerate(tensors) for b in tensors[i + 1:])
         return -alike, numbers, sum(len(torch.unique(t)) for t in tensors)
@@ -345,7 +347,8 @@ def parting(observe, reference, fn, args):
     settled = [ok or _reaches(children, i, lambda c: agreed[c]) for i, ok in enumerate(agreed)]
     for i in sorted(_ancestors(mine.steps, result_ids, mine.made)):
         s = mine.steps[i]
-        if not settled[i] and s.where is not None and all(r.step is None or settled[r.step] for r in s.inputs()):
+        inputs_settled = all(r.step is None or settled[r.step] for r in s.inputs())
+        if not settled[i] and s.where is not None and inputs_settled:
             return _words(s, mine, ref, answered, names)
     return None
 
@@ -403,7 +406,8 @@ def _words(step, mine, ref, answered, names):
     ends = ref.steps[-1].values if ref.steps else []
     if any(_same(v, e) for v in values for e in ends):
         return (f"{_where(step)} is where your values leave the formula's: they have the formula's result "
-                f"there and go on{' with what that line calls' if step.inside else f', `{ours}`'}; the formula "
+                f"there and go on{' with what that line calls' if step.inside else f', `{ours}`'}; the "
+                f"formula "
                 f"stops at that result.")
     if step.inside:
         return (f"{_where(step)} is where your values leave the formula's: what that line calls computes "

@@ -63,7 +63,8 @@ def _raises_on_its_third_line(real_logits, fake_logits):
 
 def test_an_error_no_pattern_explains_is_placed_on_the_students_line():
     hint = checks()["d_loss"].report(_raises_on_its_third_line).hint
-    assert hint.startswith("Line ") and "`return real_logits.view(n / 2, -1).mean() + fake_logits.mean()`" in hint
+    line = "`return real_logits.view(n / 2, -1).mean() + fake_logits.mean()`"
+    assert hint.startswith("Line ") and line in hint
 
 
 def test_no_line_of_the_courses_own_code_is_blamed():
