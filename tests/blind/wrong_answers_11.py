@@ -22,9 +22,9 @@ def _range_middle_floored(x):
     return (x.float() - 255 // 2) / (255 / 2)
 
 
-def _range_in_place_after_float(x):
-    x = x.float()  # for float input .float() returns x itself…
-    return x.mul_(2 / 255).sub_(1)  # …so the in-place steps change the caller's images
+def _range_uniform_std(x):
+    # "standardised" with the mean and standard deviation of uniform grey levels, 127.5 and 255 / √12
+    return (x.float() - 127.5) / (255 / 12 ** 0.5)
 
 
 def _range_flattened(x):
@@ -45,10 +45,13 @@ def _d_loss_raw_logs(real_logits, fake_logits):
     return -(torch.log(real_logits) + torch.log(1 - fake_logits)).mean()
 
 
-def _d_loss_real_detached(real_logits, fake_logits):
-    # the real logits detached, "the real images are data: there is nothing to train on them"
-    return (_bce(real_logits.detach(), torch.ones_like(real_logits))
-            + _bce(fake_logits, torch.zeros_like(fake_logits)))
+def _d_loss_two_class(real_logits, fake_logits):
+    # each logit made into two-class logits (−ℓ, ℓ) for F.cross_entropy: the logit counts twice
+    real = F.cross_entropy(torch.stack([-real_logits, real_logits], dim=1),
+                           torch.ones(len(real_logits), dtype=torch.long))
+    fake = F.cross_entropy(torch.stack([-fake_logits, fake_logits], dim=1),
+                           torch.zeros(len(fake_logits), dtype=torch.long))
+    return real + fake
 
 
 def _d_loss_only_mistakes(real_logits, fake_logits):
@@ -63,9 +66,10 @@ def _d_loss_margin_ranking(real_logits, fake_logits):
     return F.margin_ranking_loss(real_logits, fake_logits, torch.ones_like(real_logits))
 
 
-def _g_loss_detached(fake_logits):
-    # the logits detached "so that D is not trained by G's loss": G gets no gradient either
-    return _bce(fake_logits.detach(), torch.ones_like(fake_logits))
+def _g_loss_first_sample(fake_logits):
+    # D's output unwrapped with [0] "from its (1, B) shape": only the first sample is left
+    first = fake_logits[0]
+    return _bce(first, torch.ones_like(first))
 
 
 def _g_loss_top_half(fake_logits):
@@ -74,10 +78,10 @@ def _g_loss_top_half(fake_logits):
     return _bce(best, torch.ones_like(best))
 
 
-def _g_loss_hand_sigmoid_slip(fake_logits):
-    # σ written by hand with a minus in the denominator: 1 / (1 − e^(−ℓ))
-    d = 1 / (1 - torch.exp(-fake_logits))
-    return -torch.log(d).mean()
+def _g_loss_max_shifted(fake_logits):
+    # the largest logit subtracted first "for numerical stability", as for a softmax
+    shifted = fake_logits - fake_logits.max()
+    return _bce(shifted, torch.ones_like(shifted))
 
 
 def _g_loss_standardised(fake_logits):
@@ -86,30 +90,34 @@ def _g_loss_standardised(fake_logits):
     return _bce(scores, torch.ones_like(scores))
 
 
-def _step_one_backward(G, D, opt_G, opt_D, real, z):
+def _step_real_logits_detached(G, D, opt_G, opt_D, real, z):
     fake = G(z)
-    loss_D = _dcgan.d_loss(D(real), D(fake.detach()))
-    loss_G = _dcgan.g_loss(D(fake))
-    # the two losses added and one backward, then both optimizers stepped: G's loss also moves D
-    opt_D.zero_grad()
-    opt_G.zero_grad()
-    (loss_D + loss_G).backward()
-    opt_D.step()
-    opt_G.step()
-    return loss_D.detach(), loss_G.detach()
-
-
-def _step_g_stepped_before_backward(G, D, opt_G, opt_D, real, z):
-    fake = G(z)
-    loss_D = _dcgan.d_loss(D(real), D(fake.detach()))
+    # D's logits on the real batch detached, "the real images need no gradient"
+    loss_D = _dcgan.d_loss(D(real).detach(), D(fake.detach()))
     opt_D.zero_grad()
     loss_D.backward()
     opt_D.step()
     D.requires_grad_(False)
     loss_G = _dcgan.g_loss(D(fake))
     opt_G.zero_grad()
-    opt_G.step()  # stepped before the backward: it steps on gradients that are not there yet
     loss_G.backward()
+    opt_G.step()
+    D.requires_grad_(True)
+    return loss_D.detach(), loss_G.detach()
+
+
+def _step_real_to_unit(G, D, opt_G, opt_D, real, z):
+    fake = G(z)
+    # the real batch mapped to [0, 1] "as images are" before D sees it
+    loss_D = _dcgan.d_loss(D((real + 1) / 2), D(fake.detach()))
+    opt_D.zero_grad()
+    loss_D.backward()
+    opt_D.step()
+    D.requires_grad_(False)
+    loss_G = _dcgan.g_loss(D(fake))
+    opt_G.zero_grad()
+    loss_G.backward()
+    opt_G.step()
     D.requires_grad_(True)
     return loss_D.detach(), loss_G.detach()
 
@@ -156,9 +164,9 @@ def _gen_input_loop_from_one(z, y):
     return torch.cat([z, code], dim=1)
 
 
-def _gen_input_z_detached(z, y):
-    # z detached "as it is only noise": no gradient reaches the input code
-    return torch.cat([z.detach(), F.one_hot(y, 10).float()], dim=1)
+def _gen_input_scaled_to_z(z, y):
+    # each one-hot scaled by its z's length "so that both halves of the input weigh the same"
+    return torch.cat([z, F.one_hot(y, 10).float() * z.norm(dim=1, keepdim=True)], dim=1)
 
 
 def _gen_input_prior_weighted(z, y):
@@ -171,12 +179,11 @@ def _gen_input_int32_labels(z, y):
     return torch.cat([z, F.one_hot(y.int(), 10).float()], dim=1)
 
 
-def _disc_input_maps_from_one(x, y):
+def _disc_input_bias_map(x, y):
     b, _, h, w = x.shape
-    maps = torch.zeros(b, 10, h, w)
-    for k in range(1, 10):  # the loop over the maps starts at 1: map 0 is never lit
-        maps[:, k] = (y == k).float()[:, None, None]
-    return torch.cat([x, maps], dim=1)
+    maps = F.one_hot(y, 10).float()[:, :, None, None].expand(b, 10, h, w)
+    # an all-ones map appended as well, "a bias channel, as CoordConv adds coordinates"
+    return torch.cat([x, maps, torch.ones(b, 1, h, w)], dim=1)
 
 
 def _disc_input_label_valued(x, y):
@@ -247,9 +254,12 @@ def _rf_padding_for_stride(module):
     return r
 
 
-def _rf_new_pixels(module):
-    # each layer "adds k − s new pixels" to the patch: 1 + Σ (k − s)
-    return 1 + sum(conv.kernel_size[0] - conv.stride[0] for conv in _convs(module))
+def _rf_strides_at_end(module):
+    r, jump = 1, 1
+    for conv in _convs(module):
+        r += conv.kernel_size[0] - 1
+        jump *= conv.stride[0]
+    return r * jump  # the strides multiplied into the whole patch at the end
 
 
 def _rf_odd_kernels(module):
@@ -292,29 +302,25 @@ def _unet_encode(G, x):
     return x, skips
 
 
-def _unet_skips_detached(G, x):
-    skips = []
-    for block in G.encoder:
-        x = block(x)
-        skips.append(x.detach())  # the skips stored detached "to save memory"
-    skips.pop()
+def _unet_grey_output(G, x):
+    x, skips = _unet_encode(G, x)
     for block in G.decoder:
         x = torch.cat([block(x), skips.pop()], dim=1)
+    return torch.tanh(G.to_image(x)).mean(dim=1, keepdim=True)  # averaged to grey "like the input"
+
+
+def _unet_bgr(G, x):
+    x, skips = _unet_encode(G, x)
+    for block in G.decoder:
+        x = torch.cat([block(x), skips.pop()], dim=1)
+    return torch.tanh(G.to_image(x)).flip(1)  # the channels flipped to BGR, as OpenCV stores images
+
+
+def _unet_decoder_without_relu(G, x):
+    x, skips = _unet_encode(G, x)
+    for block in G.decoder:
+        x = torch.cat([block[:-1](x), skips.pop()], dim=1)  # block[:-1]: "the activation comes after the join"
     return torch.tanh(G.to_image(x))
-
-
-def _unet_hardtanh(G, x):
-    x, skips = _unet_encode(G, x)
-    for block in G.decoder:
-        x = torch.cat([block(x), skips.pop()], dim=1)
-    return F.hardtanh(G.to_image(x))  # clamped to [−1, 1] instead of squashed by tanh
-
-
-def _unet_decoder_not_reassigned(G, x):
-    x, skips = _unet_encode(G, x)
-    for block in G.decoder:
-        out = torch.cat([block(x), skips.pop()], dim=1)  # assigned to out: every block reads the bottleneck
-    return torch.tanh(G.to_image(out))
 
 
 def _unet_output_remapped(G, x):
@@ -352,18 +358,17 @@ def _cycle_extra_a_term(real_a, rec_a, real_b, rec_b, lambda_cycle=10.0):
     return lambda_cycle * (a + b) + a  # copy slip: the A term added once more, unweighted
 
 
-def _idt_per_image_summed(real_a, idt_a, real_b, idt_b, lambda_cycle=10.0, lambda_identity=0.5):
-    # the L1 averaged within each image and summed over the batch
-    a = (idt_a - real_a).abs().mean(dim=(1, 2, 3)).sum()
-    b = (idt_b - real_b).abs().mean(dim=(1, 2, 3)).sum()
+def _idt_colour_distance(real_a, idt_a, real_b, idt_b, lambda_cycle=10.0, lambda_identity=0.5):
+    # each pixel's colour distance (the Euclidean norm over the channels), averaged
+    a = (idt_a - real_a).norm(dim=1).mean()
+    b = (idt_b - real_b).norm(dim=1).mean()
     return lambda_cycle * lambda_identity * (a + b)
 
 
-def _idt_in_place(real_a, idt_a, real_b, idt_b, lambda_cycle=10.0, lambda_identity=0.5):
-    # the differences taken in place (sub_, abs_) "to save memory": idt_a and idt_b are overwritten
-    a = idt_a.sub_(real_a).abs_().mean()
-    b = idt_b.sub_(real_b).abs_().mean()
-    return lambda_cycle * lambda_identity * (a + b)
+def _idt_divided_by_batch(real_a, idt_a, real_b, idt_b, lambda_cycle=10.0, lambda_identity=0.5):
+    # each L1 divided by the batch size again, "per image", though l1_loss already averages
+    n = len(real_a)
+    return lambda_cycle * lambda_identity * (F.l1_loss(idt_a, real_a) / n + F.l1_loss(idt_b, real_b) / n)
 
 
 def _idt_terms_multiplied(real_a, idt_a, real_b, idt_b, lambda_cycle=10.0, lambda_identity=0.5):
@@ -376,14 +381,28 @@ def _idt_mse_for_b(real_a, idt_a, real_b, idt_b, lambda_cycle=10.0, lambda_ident
     return lambda_cycle * lambda_identity * (F.l1_loss(idt_a, real_a) + F.mse_loss(idt_b, real_b))
 
 
-def _pool_slot_range_short(pool, images, size=50):
+def _pool_history_mean(pool, images, size=50):
     out = []
     for image in images.detach().split(1):
         if len(pool) < size:
             pool.append(image)
             out.append(image)
         elif torch.rand(()) < 0.5:
-            i = int(torch.randint(size - 1, ()))  # off by one: randint's bound is exclusive, slot size − 1 never drawn
+            out.append(torch.cat(pool).mean(dim=0, keepdim=True))  # the history's mean image, "a summary of it"
+            pool[int(torch.randint(size, ()))] = image
+        else:
+            out.append(image)
+    return torch.cat(out)
+
+
+def _pool_one_in_size(pool, images, size=50):
+    out = []
+    for image in images.detach().split(1):
+        if len(pool) < size:
+            pool.append(image)
+            out.append(image)
+        elif torch.rand(()) < 1 / size:  # "each slot has a one-in-size chance": swaps with probability 1 / size
+            i = int(torch.randint(size, ()))
             out.append(pool[i])
             pool[i] = image
         else:
@@ -391,34 +410,18 @@ def _pool_slot_range_short(pool, images, size=50):
     return torch.cat(out)
 
 
-def _pool_slot_index_slip(pool, images, size=50):
+def _pool_half_filled(pool, images, size=50):
     out = []
     for image in images.detach().split(1):
-        if len(pool) < size:
+        if len(pool) < size // 2:  # filled only to half, "half the answers old, half new"
             pool.append(image)
             out.append(image)
         elif torch.rand(()) < 0.5:
-            i = int(torch.randint(size, ()))
-            out.append(pool[i])
-            pool[i - 1] = image  # index typo: the new image goes into the slot before the one returned
-        else:
-            out.append(image)
-    return torch.cat(out)
-
-
-def _pool_kept_stored_too(pool, images, size=50):
-    out = []
-    for image in images.detach().split(1):
-        if len(pool) < size:
-            pool.append(image)
-            out.append(image)
-        elif torch.rand(()) < 0.5:
-            i = int(torch.randint(size, ()))
+            i = int(torch.randint(len(pool), ()))
             out.append(pool[i])
             pool[i] = image
         else:
             out.append(image)
-            pool[int(torch.randint(size, ()))] = image  # the kept image stored as well, "the history is every image"
     return torch.cat(out)
 
 
@@ -467,8 +470,9 @@ def _sem_runner_up(logits_translated, logits_source):
 # --------------------------------------------------------------------------------------------
 # Notebook 05
 
-def _fade_in_place(alpha, old, new):
-    return old.mul_(1 - alpha).add_(alpha * new)  # blended into old in place, changing the caller's tensor
+def _fade_percent(alpha, old, new):
+    a = alpha / 100  # α read as a percentage, 0 … 100
+    return (1 - a) * old + a * new
 
 
 def _fade_power_typo(alpha, old, new):
@@ -581,11 +585,11 @@ def _map_return_in_loop(net, z):
         return x  # indentation slip: returns after the first layer
 
 
-def _map_w_normalised(net, z):
+def _map_batch_mean(net, z):
     x = z * torch.rsqrt(z.pow(2).mean(dim=1, keepdim=True) + 1e-8)
     for layer in net.net[1:]:
         x = layer(x)
-    return x * torch.rsqrt(x.pow(2).mean(dim=1, keepdim=True) + 1e-8)  # w normalised as well, "like z"
+    return x.mean(dim=0, keepdim=True).expand_as(x)  # the batch's mean w, taken for "the w" of every code
 
 
 def _map_truncated(net, z):
@@ -595,11 +599,10 @@ def _map_truncated(net, z):
     return 0.7 * x  # ψ = 0.7 applied to w, "as the lecture samples"
 
 
-def _adain_unit_norm_maps(x, style_scale, style_bias):
-    centred = x - x.mean(dim=(2, 3), keepdim=True)
-    # each centred map divided by its L2 norm over the pixels instead of its standard deviation
-    norm = centred.pow(2).sum(dim=(2, 3), keepdim=True).sqrt() + 1e-8
-    return style_scale[:, :, None, None] * centred / norm + style_bias[:, :, None, None]
+def _adain_mean_not_squared(x, style_scale, style_bias):
+    mu = x.mean(dim=(2, 3), keepdim=True)
+    var = x.pow(2).mean(dim=(2, 3), keepdim=True) - mu  # E[x²] − E[x]: the mean not squared
+    return style_scale[:, :, None, None] * (x - mu) / (var + 1e-8).sqrt() + style_bias[:, :, None, None]
 
 
 def _adain_divided_by_scale(x, style_scale, style_bias):
@@ -623,8 +626,8 @@ def _adain_scale_as_variance(x, style_scale, style_bias):
     return style_scale.sqrt()[:, :, None, None] * (x - mu) / sigma + style_bias[:, :, None, None]
 
 
-def _noise_in_place(x, strength, noise):
-    return x.add_(strength * noise)  # added in place: the caller's features change
+def _noise_strength_squeezed(x, strength, noise):
+    return x + strength.squeeze() * noise  # squeezed to (C,): it lines up with the width, not the channels
 
 
 def _noise_added_twice(x, strength, noise):
@@ -633,8 +636,8 @@ def _noise_added_twice(x, strength, noise):
     return out
 
 
-def _noise_plus_for_times(x, strength, noise):
-    return x + strength + noise  # + typed for * between the strength and the noise
+def _noise_magnitude(x, strength, noise):
+    return x + strength * noise.abs()  # the noise's magnitude, "a strength times a size"
 
 
 def _noise_then_activation(x, strength, noise):
@@ -642,31 +645,32 @@ def _noise_then_activation(x, strength, noise):
     return F.leaky_relu(x + strength * noise, 0.2)
 
 
-def _modconv_fan_in_rescaled(x, weight, style):
+def _modconv_exp_style(x, weight, style):
     n, c_in, h, w = x.shape
     c_out, _, k, _ = weight.shape
-    wts = weight[None] * style[:, None, :, None, None]
+    wts = weight[None] * style.exp()[:, None, :, None, None]  # the style read as a log-scale: e^s
     wts = wts * torch.rsqrt(wts.pow(2).sum(dim=(2, 3, 4), keepdim=True) + 1e-8)
-    wts = wts * (c_in * k * k) ** 0.5  # rescaled by √fan_in after demodulating, an equalised-lr habit
     out = F.conv2d(x.reshape(1, n * c_in, h, w), wts.reshape(n * c_out, c_in, k, k), padding=k // 2, groups=n)
     return out.view(n, c_out, h, w)
 
 
-def _modconv_fused_unmodulated_input(x, weight, style):
-    k = weight.shape[-1]
-    # the fused form (demodulation on the output), but the input is never scaled by the style
-    out = F.conv2d(x, weight, padding=k // 2)
-    return out * torch.rsqrt(style.pow(2) @ weight.pow(2).sum(dim=(2, 3)).t() + 1e-8)[:, :, None, None]
+def _modconv_kernels_transposed(x, weight, style):
+    n, c_in, h, w = x.shape
+    c_out, _, k, _ = weight.shape
+    wts = weight.transpose(-1, -2)[None] * style[:, None, :, None, None]  # kernels indexed (x, y): transposed
+    wts = wts * torch.rsqrt(wts.pow(2).sum(dim=(2, 3, 4), keepdim=True) + 1e-8)
+    out = F.conv2d(x.reshape(1, n * c_in, h, w), wts.reshape(n * c_out, c_in, k, k), padding=k // 2, groups=n)
+    return out.view(n, c_out, h, w)
 
 
-def _modconv_input_channels_first(x, weight, style):
+def _modconv_factor_batch_mean(x, weight, style):
     n, c_in, h, w = x.shape
     c_out, _, k, _ = weight.shape
     wts = weight[None] * style[:, None, :, None, None]
-    wts = wts * torch.rsqrt(wts.pow(2).sum(dim=(2, 3, 4), keepdim=True) + 1e-8)
-    # the images folded into the channels after a transpose (channels first): each group reads mixed images
-    xg = x.transpose(0, 1).reshape(1, n * c_in, h, w)
-    out = F.conv2d(xg, wts.reshape(n * c_out, c_in, k, k), padding=k // 2, groups=n)
+    # the demodulation factors averaged over the images, "one factor per output channel"
+    factor = torch.rsqrt(wts.pow(2).sum(dim=(2, 3, 4), keepdim=True) + 1e-8).mean(dim=0, keepdim=True)
+    wts = wts * factor
+    out = F.conv2d(x.reshape(1, n * c_in, h, w), wts.reshape(n * c_out, c_in, k, k), padding=k // 2, groups=n)
     return out.view(n, c_out, h, w)
 
 
@@ -704,9 +708,11 @@ def _trunc_batch_centred(w, w_avg, psi):
 # --------------------------------------------------------------------------------------------
 # Notebook 07
 
-def _inv_fake_features_detached(fake, target, features, weight):
-    # the fake's features detached, "φ is a frozen network": the feature term gives no gradient
-    return F.mse_loss(fake, target) + weight * F.mse_loss(features(fake).detach(), features(target))
+def _inv_joint_vector(fake, target, features, weight):
+    # pixels and weighted features joined into one vector per image, and one MSE over it
+    a = torch.cat([fake.flatten(1), weight * features(fake)], dim=1)
+    b = torch.cat([target.flatten(1), weight * features(target)], dim=1)
+    return F.mse_loss(a, b)
 
 
 def _inv_downsampled_features(fake, target, features, weight):
@@ -726,23 +732,29 @@ def _inv_feature_per_image_summed(fake, target, features, weight):
     return F.mse_loss(fake, target) + weight * feat
 
 
-def _gs_sign(code, target, synthesize, lr):
+def _gs_length_kept(code, target, synthesize, lr):
     code = code.detach().requires_grad_(True)
     grad, = torch.autograd.grad(F.mse_loss(synthesize(code), target), code)
-    return (code - lr * grad.sign()).detach()  # the gradient's sign, as in an adversarial (FGSM) step
+    new = code - lr * grad
+    # each new code rescaled to the old one's length, "the codes live on a sphere"
+    return (new * code.norm(dim=1, keepdim=True) / new.norm(dim=1, keepdim=True)).detach()
 
 
-def _gs_data_in_place(code, target, synthesize, lr):
+def _gs_grey_difference(code, target, synthesize, lr):
+    code = code.detach().requires_grad_(True)
+    # the difference averaged over the colour channels before it is squared
+    loss = (synthesize(code) - target).mean(dim=1).pow(2).mean()
+    grad, = torch.autograd.grad(loss, code)
+    return (code - lr * grad).detach()
+
+
+def _gs_look_ahead(code, target, synthesize, lr):
     code = code.detach().requires_grad_(True)
     grad, = torch.autograd.grad(F.mse_loss(synthesize(code), target), code)
-    code.data -= lr * grad  # detach() shares storage: this changes the caller's code too
-    return code.detach()
-
-
-def _gs_grad_over_batch(code, target, synthesize, lr):
-    code = code.detach().requires_grad_(True)
-    grad, = torch.autograd.grad(F.mse_loss(synthesize(code), target), code)
-    return (code - lr * grad / len(code)).detach()  # the gradient divided by the batch size, "averaged"
+    ahead = (code - lr * grad).detach().requires_grad_(True)
+    # the gradient taken again at the look-ahead point, and the step made from code with it
+    grad, = torch.autograd.grad(F.mse_loss(synthesize(ahead), target), ahead)
+    return (code - lr * grad).detach()
 
 
 def _gs_cosine_loss(code, target, synthesize, lr):
@@ -753,10 +765,11 @@ def _gs_cosine_loss(code, target, synthesize, lr):
     return (code - lr * grad).detach()
 
 
-def _po_normalised_first(direction, other):
-    d = direction / direction.norm()  # normalised at the start instead of at the end
+def _po_pythagoras_slip(direction, other):
     o = other / other.norm()
-    return d - (d @ o) * o
+    dot = direction @ o
+    d = direction - dot * o
+    return d / (direction @ direction - dot).sqrt()  # Pythagoras with the square of d·ô forgotten
 
 
 def _po_in_place(direction, other):
@@ -771,9 +784,9 @@ def _po_qr(direction, other):
     return q[:, 1]
 
 
-def _po_double_normalised(direction, other):
-    o = other / other.norm()
-    d = direction - (direction @ o) / (other @ other) * o  # ô used and the raw o·o divided by as well
+def _po_sine_scaled(direction, other):
+    cos = direction @ other / (direction.norm() * other.norm())
+    d = direction * (1 - cos ** 2)  # scaled by sin² of the angle, "the share left once the other's part is gone"
     return d / d.norm()
 
 
@@ -857,43 +870,39 @@ WRONG = {
     "to_model_range": [
         ("Writes the middle grey as 255 // 2 = 127: (x − 127) / 127.5, half a level too high.",
          _range_middle_floored),
-        ("Works in place after .float(), which returns float input itself, so the caller's images change.",
-         _range_in_place_after_float),
+        ("Standardises with the spread of uniform grey levels: (x − 127.5) / (255 / √12).", _range_uniform_std),
         ("Flattens each image to a vector with view(len(x), −1), as for an MLP.", _range_flattened),
         ("Uses the MNIST mean and std from PyTorch's example: (x / 255 − 0.1307) / 0.3081.",
          _range_mnist_statistics),
     ],
     "d_loss": [
         ("Forgets the sigmoid: takes −log ℓ_real − log(1 − ℓ_fake) of the raw logits.", _d_loss_raw_logs),
-        ("Detaches the real logits, so the real term gives D no gradient.", _d_loss_real_detached),
+        ("Turns each logit into two-class logits (−ℓ, ℓ) for F.cross_entropy, which doubles it.", _d_loss_two_class),
         ("Penalises only the samples D judges wrong; the others count zero.", _d_loss_only_mistakes),
         ("Uses a ranking loss, F.margin_ranking_loss(real, fake, 1), instead of the cross-entropy.",
          _d_loss_margin_ranking),
     ],
     "g_loss": [
-        ("Detaches the logits, so no gradient reaches G.", _g_loss_detached),
+        ("Unwraps the logits with [0], as if D returned (1, B): only the first sample counts.", _g_loss_first_sample),
         ("Keeps only the half of the samples D scores highest (top-k training).", _g_loss_top_half),
-        ("Writes the sigmoid by hand with a minus in the denominator: 1 / (1 − e^(−ℓ)).",
-         _g_loss_hand_sigmoid_slip),
+        ("Subtracts the largest logit first (the softmax stability trick), which changes each sigmoid.", _g_loss_max_shifted),
         ("Standardises the logits over the batch before the cross-entropy.", _g_loss_standardised),
     ],
     "train_step": [
-        ("Adds the two losses and does one backward, stepping both optimizers, so G's loss also moves D.",
-         _step_one_backward),
-        ("Calls opt_G.step() before loss_G.backward(), so G steps on no gradients.",
-         _step_g_stepped_before_backward),
+        ("Detaches D's logits on the real batch, so D learns only from the fakes.", _step_real_logits_detached),
+        ("Maps the real batch to [0, 1] before showing it to D.", _step_real_to_unit),
         ("Uses WGAN's generator loss, −mean D(G(z)), in the step.", _step_wgan_generator),
         ("Writes G's loss inline with reduction=\"sum\".", _step_g_loss_summed),
     ],
     "generator_input": [
         ("Fills the one-hot in a loop that starts at 1, so the first row gets no label.",
          _gen_input_loop_from_one),
-        ("Detaches z, so no gradient reaches the input code.", _gen_input_z_detached),
+        ("Scales each one-hot by its z's length, ‖z‖, so both halves weigh the same.", _gen_input_scaled_to_z),
         ("Divides the one-hot by 10, weighting it by the class prior.", _gen_input_prior_weighted),
         ("Casts the labels to int32 before F.one_hot, which takes only int64.", _gen_input_int32_labels),
     ],
     "discriminator_input": [
-        ("Lights the maps in a loop over range(1, 10), so map 0 is never lit.", _disc_input_maps_from_one),
+        ("Appends an all-ones map (a bias channel) after the ten label maps.", _disc_input_bias_map),
         ("Fills the label's map with the label's number instead of 1.", _disc_input_label_valued),
         ("Makes the label maps at MNIST's 28×28 whatever the images' size.", _disc_input_mnist_size),
         ("Lights maps 0 … y (a thermometer code) instead of map y alone.", _disc_input_thermometer),
@@ -910,7 +919,7 @@ WRONG = {
     "receptive_field": [
         ("Returns the half-width r // 2 around the centre instead of the side r.", _rf_radius),
         ("Copy slip: multiplies by conv.padding[0] instead of conv.stride[0].", _rf_padding_for_stride),
-        ("Adds k − s per layer, the \"new pixels\": 1 + Σ (k − s).", _rf_new_pixels),
+        ("Adds k − 1 per layer and multiplies the total by the product of the strides at the end.", _rf_strides_at_end),
         ("Rounds each kernel up to an odd size before the recursion.", _rf_odd_kernels),
     ],
     "pix2pix_g_loss": [
@@ -920,10 +929,9 @@ WRONG = {
         ("Takes one log of D's mean patch probability, −log mean σ(ℓ).", _p2p_log_mean_probability),
     ],
     "unet_forward": [
-        ("Stores the skips detached, so no gradient flows back through them.", _unet_skips_detached),
-        ("Clamps the output with hardtanh instead of tanh.", _unet_hardtanh),
-        ("Assigns the decoder's output to another name, so every decoder block reads the bottleneck.",
-         _unet_decoder_not_reassigned),
+        ("Averages the output's colour channels into one grey image, like the input.", _unet_grey_output),
+        ("Flips the colour channels (RGB to BGR) at the end, as OpenCV stores them.", _unet_bgr),
+        ("Runs each decoder block without its final ReLU (block[:-1]).", _unet_decoder_without_relu),
         ("Maps tanh's output again with · 2 − 1, taking it to be in [0, 1].", _unet_output_remapped),
     ],
     "cycle_loss": [
@@ -934,18 +942,16 @@ WRONG = {
         ("Copy slip: adds the A term once more, unweighted.", _cycle_extra_a_term),
     ],
     "identity_loss": [
-        ("Averages the L1 within each image and sums over the batch.", _idt_per_image_summed),
-        ("Takes the differences in place (sub_, abs_), overwriting idt_a and idt_b.", _idt_in_place),
+        ("Measures each pixel's colour distance (the norm over the channels) instead of the L1.", _idt_colour_distance),
+        ("Divides each L1 term by the batch size, though it is already a mean.", _idt_divided_by_batch),
         ("Multiplies the two identity terms instead of adding them.", _idt_terms_multiplied),
         ("Uses the squared error for the B term (copied from another loss) and the L1 for A.",
          _idt_mse_for_b),
     ],
     "image_pool": [
-        ("Draws the slot with torch.randint(size − 1, ()), so the last slot is never swapped.",
-         _pool_slot_range_short),
-        ("Index typo on a swap: stores the new image in slot i − 1 instead of the slot returned.",
-         _pool_slot_index_slip),
-        ("When the coin says keep, also stores the new image over a random slot.", _pool_kept_stored_too),
+        ("On a swap answers with the mean of the stored images instead of one of them.", _pool_history_mean),
+        ("Swaps with probability 1 / size (\"one slot in size\") instead of ½.", _pool_one_in_size),
+        ("Fills the pool only to half its size and draws the slot over the images stored.", _pool_half_filled),
         ("Typo split(2): takes the images two at a time.", _pool_split_two),
     ],
     "semantic_loss": [
@@ -957,7 +963,7 @@ WRONG = {
          _sem_runner_up),
     ],
     "fade_in": [
-        ("Blends in place into old (mul_, add_), changing the caller's tensor.", _fade_in_place),
+        ("Reads α as a percentage and divides it by 100.", _fade_percent),
         ("Types ** for * on the new output: (1 − α)·old + α ** new.", _fade_power_typo),
         ("Switches to the new block whole as soon as α > 0.", _fade_switch_at_zero),
         ("Gives the new output the old one's mean and spread before blending.", _fade_matched_statistics),
@@ -988,28 +994,26 @@ WRONG = {
     "mapping_forward": [
         ("Never assigns the layers' outputs, so w is the normalised z.", _map_not_reassigned),
         ("Indentation slip: returns inside the loop, after the first layer.", _map_return_in_loop),
-        ("Normalises w at the end as well.", _map_w_normalised),
+        ("Returns the batch's mean w for every code.", _map_batch_mean),
         ("Multiplies w by the truncation ψ = 0.7.", _map_truncated),
     ],
     "adain": [
-        ("Divides each centred map by its L2 norm instead of its standard deviation.", _adain_unit_norm_maps),
+        ("Writes the variance as E[x²] − E[x], the mean not squared.", _adain_mean_not_squared),
         ("Puts the style scale in the denominator beside σ.", _adain_divided_by_scale),
         ("Normalises along the rows and then along the columns, one axis at a time.",
          _adain_rows_then_columns),
         ("Reads the style scale as a variance and multiplies by √y_s.", _adain_scale_as_variance),
     ],
     "noise_injection": [
-        ("Adds the noise in place (x.add_), changing the caller's features.", _noise_in_place),
+        ("Squeezes the strength to (C,), which lines up with the width, not the channels.", _noise_strength_squeezed),
         ("Copy slip: adds the scaled noise twice.", _noise_added_twice),
-        ("Types + for * between the strength and the noise.", _noise_plus_for_times),
+        ("Adds the noise's magnitude, |noise|, scaled by the strength.", _noise_magnitude),
         ("Applies the layer's leaky ReLU after adding the noise.", _noise_then_activation),
     ],
     "demodulation": [
-        ("Rescales the demodulated weights by √(C_in·k²), an equalised-lr habit.", _modconv_fan_in_rescaled),
-        ("Uses the fused form (demodulation on the output) but never scales the input by the style.",
-         _modconv_fused_unmodulated_input),
-        ("Folds the images into the channels after a transpose, so each group reads mixed images.",
-         _modconv_input_channels_first),
+        ("Reads the style as a log-scale and modulates by e^s.", _modconv_exp_style),
+        ("Transposes each kernel (rows for columns) before the convolution.", _modconv_kernels_transposed),
+        ("Averages the demodulation factors over the images, one factor per output channel.", _modconv_factor_batch_mean),
         ("Convolves image by image and joins the outputs with torch.stack, adding an axis.",
          _modconv_loop_stacked),
     ],
@@ -1021,25 +1025,23 @@ WRONG = {
         ("Takes the offsets from the batch's mean code but adds them to w̄.", _trunc_batch_centred),
     ],
     "inversion_loss": [
-        ("Detaches the fake's features, so the feature term gives no gradient.", _inv_fake_features_detached),
+        ("Joins pixels and weighted features into one vector per image and takes one MSE.", _inv_joint_vector),
         ("Halves both images (2× average pooling) before φ.", _inv_downsampled_features),
         ("Adds the pixel term as a number (.item()), which carries no gradient.", _inv_pixel_item),
         ("Averages the squared feature error within each image and sums over the batch.",
          _inv_feature_per_image_summed),
     ],
     "gradient_step": [
-        ("Steps by the gradient's sign, as in an adversarial (FGSM) step.", _gs_sign),
-        ("Updates code.data in place; detach() shares storage, so the caller's code changes.",
-         _gs_data_in_place),
-        ("Divides the gradient by the batch size.", _gs_grad_over_batch),
+        ("Rescales each new code to its old length, \"the codes live on a sphere\".", _gs_length_kept),
+        ("Averages the difference over the colour channels before squaring it.", _gs_grey_difference),
+        ("Takes the gradient at the look-ahead point code − lr·∇ and steps from code with it.", _gs_look_ahead),
         ("Takes the gradient of 1 − the cosine similarity of the images instead of the MSE.", _gs_cosine_loss),
     ],
     "project_out": [
-        ("Normalises the direction at the start instead of at the end, so the result is not unit length.",
-         _po_normalised_first),
+        ("Works out the result's length by Pythagoras but forgets to square d·ô: √(‖d‖² − d·ô).", _po_pythagoras_slip),
         ("Subtracts with -= on the argument, changing the caller's direction.", _po_in_place),
         ("Takes the second column of a QR decomposition, whose sign may be flipped.", _po_qr),
-        ("Normalises the other direction and also divides by its raw o·o.", _po_double_normalised),
+        ("Scales the direction by sin²θ instead of subtracting its component along ô.", _po_sine_scaled),
     ],
     "q_sample": [
         ("Returns the clean image where t = 0.", _q_clean_at_zero),
