@@ -403,7 +403,14 @@ def _grouped(code):
 
 def _where(step):
     line, text = _line(step.where)
-    return f"Line {line} of your code, `{text}`," if text else "Your step"
+    return _place(step.where[0], line, text) if text else "Your step"
+
+
+def _place(file, line, text):
+    """"Line 4 of your cell, `…`," in a notebook (IPython keeps a cell's text under such a name), else
+    "of your code"."""
+    where = "cell" if "ipykernel" in file or file.startswith("<ipython-input") else "code"
+    return f"Line {line} of your {where}, `{text}`,"
 
 
 def _words(step, mine, ref, answered, names):
@@ -450,5 +457,5 @@ def raised_at(error, fn):
         file = e.tb_frame.f_code.co_filename
         if not file.startswith(_TORCH) and not file.startswith(_COURSEKIT):
             line = linecache.getline(file, e.tb_lineno).strip()
-            return f"Line {e.tb_lineno} of your code, `{line}`," if line else None
+            return _place(file, e.tb_lineno, line) if line else None
     return None

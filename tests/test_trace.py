@@ -53,7 +53,7 @@ def test_a_function_written_in_a_notebook_cell_has_its_line_quoted():
     scope = {"torch": torch}
     exec(compile(cell, name, "exec"), scope)
     hint = checks()["g_loss"].report(scope["g_loss"]).hint
-    assert "Line 3 of your code, `return -(p.log() * p).mean()`" in hint, hint
+    assert "Line 3 of your cell, `return -(p.log() * p).mean()`" in hint, hint
 
 
 def _raises_on_its_third_line(real_logits, fake_logits):
