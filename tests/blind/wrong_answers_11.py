@@ -319,7 +319,7 @@ def _unet_bgr(G, x):
 def _unet_decoder_without_relu(G, x):
     x, skips = _unet_encode(G, x)
     for block in G.decoder:
-        x = torch.cat([block[:-1](x), skips.pop()], dim=1)  # block[:-1]: "the activation comes after the join"
+        x = torch.cat([block[:-1](x), skips.pop()], dim=1)  # block[:-1]: "the ReLU comes after the join"
     return torch.tanh(G.to_image(x))
 
 
@@ -388,7 +388,7 @@ def _pool_history_mean(pool, images, size=50):
             pool.append(image)
             out.append(image)
         elif torch.rand(()) < 0.5:
-            out.append(torch.cat(pool).mean(dim=0, keepdim=True))  # the history's mean image, "a summary of it"
+            out.append(torch.cat(pool).mean(dim=0, keepdim=True))  # the history's mean image
             pool[int(torch.randint(size, ()))] = image
         else:
             out.append(image)
@@ -401,7 +401,7 @@ def _pool_one_in_size(pool, images, size=50):
         if len(pool) < size:
             pool.append(image)
             out.append(image)
-        elif torch.rand(()) < 1 / size:  # "each slot has a one-in-size chance": swaps with probability 1 / size
+        elif torch.rand(()) < 1 / size:  # "a one-in-size chance": p = 1 / size
             i = int(torch.randint(size, ()))
             out.append(pool[i])
             pool[i] = image
@@ -626,8 +626,8 @@ def _adain_scale_as_variance(x, style_scale, style_bias):
     return style_scale.sqrt()[:, :, None, None] * (x - mu) / sigma + style_bias[:, :, None, None]
 
 
-def _noise_strength_squeezed(x, strength, noise):
-    return x + strength.squeeze() * noise  # squeezed to (C,): it lines up with the width, not the channels
+def _noise_relu_gain(x, strength, noise):
+    return x + 2 ** 0.5 * strength * noise  # the leaky ReLU gain √2 on the noise too
 
 
 def _noise_added_twice(x, strength, noise):
@@ -786,7 +786,7 @@ def _po_qr(direction, other):
 
 def _po_sine_scaled(direction, other):
     cos = direction @ other / (direction.norm() * other.norm())
-    d = direction * (1 - cos ** 2)  # scaled by sin² of the angle, "the share left once the other's part is gone"
+    d = direction * (1 - cos ** 2)  # scaled by sin² of the angle, "what is left"
     return d / d.norm()
 
 
@@ -870,26 +870,32 @@ WRONG = {
     "to_model_range": [
         ("Writes the middle grey as 255 // 2 = 127: (x − 127) / 127.5, half a level too high.",
          _range_middle_floored),
-        ("Standardises with the spread of uniform grey levels: (x − 127.5) / (255 / √12).", _range_uniform_std),
+        ("Standardises with the spread of uniform grey levels: (x − 127.5) / (255 / √12).",
+         _range_uniform_std),
         ("Flattens each image to a vector with view(len(x), −1), as for an MLP.", _range_flattened),
         ("Uses the MNIST mean and std from PyTorch's example: (x / 255 − 0.1307) / 0.3081.",
          _range_mnist_statistics),
     ],
     "d_loss": [
-        ("Forgets the sigmoid: takes −log ℓ_real − log(1 − ℓ_fake) of the raw logits.", _d_loss_raw_logs),
-        ("Turns each logit into two-class logits (−ℓ, ℓ) for F.cross_entropy, which doubles it.", _d_loss_two_class),
+        ("Forgets the sigmoid: takes −log ℓ_real − log(1 − ℓ_fake) of the raw logits.",
+         _d_loss_raw_logs),
+        ("Turns each logit into two-class logits (−ℓ, ℓ) for F.cross_entropy, which doubles it.",
+         _d_loss_two_class),
         ("Penalises only the samples D judges wrong; the others count zero.", _d_loss_only_mistakes),
         ("Uses a ranking loss, F.margin_ranking_loss(real, fake, 1), instead of the cross-entropy.",
          _d_loss_margin_ranking),
     ],
     "g_loss": [
-        ("Unwraps the logits with [0], as if D returned (1, B): only the first sample counts.", _g_loss_first_sample),
+        ("Unwraps the logits with [0], as if D returned (1, B): only the first sample counts.",
+         _g_loss_first_sample),
         ("Keeps only the half of the samples D scores highest (top-k training).", _g_loss_top_half),
-        ("Subtracts the largest logit first (the softmax stability trick), which changes each sigmoid.", _g_loss_max_shifted),
+        ("Subtracts the largest logit first (the softmax stability trick), which changes each sigmoid.",
+         _g_loss_max_shifted),
         ("Standardises the logits over the batch before the cross-entropy.", _g_loss_standardised),
     ],
     "train_step": [
-        ("Detaches D's logits on the real batch, so D learns only from the fakes.", _step_real_logits_detached),
+        ("Detaches D's logits on the real batch, so D learns only from the fakes.",
+         _step_real_logits_detached),
         ("Maps the real batch to [0, 1] before showing it to D.", _step_real_to_unit),
         ("Uses WGAN's generator loss, −mean D(G(z)), in the step.", _step_wgan_generator),
         ("Writes G's loss inline with reduction=\"sum\".", _step_g_loss_summed),
@@ -897,7 +903,8 @@ WRONG = {
     "generator_input": [
         ("Fills the one-hot in a loop that starts at 1, so the first row gets no label.",
          _gen_input_loop_from_one),
-        ("Scales each one-hot by its z's length, ‖z‖, so both halves weigh the same.", _gen_input_scaled_to_z),
+        ("Scales each one-hot by its z's length, ‖z‖, so both halves weigh the same.",
+         _gen_input_scaled_to_z),
         ("Divides the one-hot by 10, weighting it by the class prior.", _gen_input_prior_weighted),
         ("Casts the labels to int32 before F.one_hot, which takes only int64.", _gen_input_int32_labels),
     ],
@@ -919,7 +926,8 @@ WRONG = {
     "receptive_field": [
         ("Returns the half-width r // 2 around the centre instead of the side r.", _rf_radius),
         ("Copy slip: multiplies by conv.padding[0] instead of conv.stride[0].", _rf_padding_for_stride),
-        ("Adds k − 1 per layer and multiplies the total by the product of the strides at the end.", _rf_strides_at_end),
+        ("Adds k − 1 per layer and multiplies the total by the product of the strides at the end.",
+         _rf_strides_at_end),
         ("Rounds each kernel up to an odd size before the recursion.", _rf_odd_kernels),
     ],
     "pix2pix_g_loss": [
@@ -942,7 +950,8 @@ WRONG = {
         ("Copy slip: adds the A term once more, unweighted.", _cycle_extra_a_term),
     ],
     "identity_loss": [
-        ("Measures each pixel's colour distance (the norm over the channels) instead of the L1.", _idt_colour_distance),
+        ("Measures each pixel's colour distance (the norm over the channels) instead of the L1.",
+         _idt_colour_distance),
         ("Divides each L1 term by the batch size, though it is already a mean.", _idt_divided_by_batch),
         ("Multiplies the two identity terms instead of adding them.", _idt_terms_multiplied),
         ("Uses the squared error for the B term (copied from another loss) and the L1 for A.",
@@ -951,7 +960,8 @@ WRONG = {
     "image_pool": [
         ("On a swap answers with the mean of the stored images instead of one of them.", _pool_history_mean),
         ("Swaps with probability 1 / size (\"one slot in size\") instead of ½.", _pool_one_in_size),
-        ("Fills the pool only to half its size and draws the slot over the images stored.", _pool_half_filled),
+        ("Fills the pool only to half its size and draws the slot over the images stored.",
+         _pool_half_filled),
         ("Typo split(2): takes the images two at a time.", _pool_split_two),
     ],
     "semantic_loss": [
@@ -1005,7 +1015,8 @@ WRONG = {
         ("Reads the style scale as a variance and multiplies by √y_s.", _adain_scale_as_variance),
     ],
     "noise_injection": [
-        ("Squeezes the strength to (C,), which lines up with the width, not the channels.", _noise_strength_squeezed),
+        ("Multiplies the noise term by the leaky ReLU gain √2, as for the layers' weights.",
+         _noise_relu_gain),
         ("Copy slip: adds the scaled noise twice.", _noise_added_twice),
         ("Adds the noise's magnitude, |noise|, scaled by the strength.", _noise_magnitude),
         ("Applies the layer's leaky ReLU after adding the noise.", _noise_then_activation),
@@ -1013,7 +1024,8 @@ WRONG = {
     "demodulation": [
         ("Reads the style as a log-scale and modulates by e^s.", _modconv_exp_style),
         ("Transposes each kernel (rows for columns) before the convolution.", _modconv_kernels_transposed),
-        ("Averages the demodulation factors over the images, one factor per output channel.", _modconv_factor_batch_mean),
+        ("Averages the demodulation factors over the images, one factor per output channel.",
+         _modconv_factor_batch_mean),
         ("Convolves image by image and joins the outputs with torch.stack, adding an axis.",
          _modconv_loop_stacked),
     ],
@@ -1021,11 +1033,13 @@ WRONG = {
         ("Types * for + after w̄: w̄·ψ·(w − w̄).", _trunc_times_for_plus),
         ("Interpolates spherically (slerp) from w̄ towards w instead of along the straight line.",
          _trunc_slerp),
-        ("Updates w̄ with the batch's mean code (β = 0.995) before truncating.", _trunc_running_mean_updated),
+        ("Updates w̄ with the batch's mean code (β = 0.995) before truncating.",
+         _trunc_running_mean_updated),
         ("Takes the offsets from the batch's mean code but adds them to w̄.", _trunc_batch_centred),
     ],
     "inversion_loss": [
-        ("Joins pixels and weighted features into one vector per image and takes one MSE.", _inv_joint_vector),
+        ("Joins pixels and weighted features into one vector per image and takes one MSE.",
+         _inv_joint_vector),
         ("Halves both images (2× average pooling) before φ.", _inv_downsampled_features),
         ("Adds the pixel term as a number (.item()), which carries no gradient.", _inv_pixel_item),
         ("Averages the squared feature error within each image and sums over the batch.",
@@ -1034,11 +1048,14 @@ WRONG = {
     "gradient_step": [
         ("Rescales each new code to its old length, \"the codes live on a sphere\".", _gs_length_kept),
         ("Averages the difference over the colour channels before squaring it.", _gs_grey_difference),
-        ("Takes the gradient at the look-ahead point code − lr·∇ and steps from code with it.", _gs_look_ahead),
-        ("Takes the gradient of 1 − the cosine similarity of the images instead of the MSE.", _gs_cosine_loss),
+        ("Takes the gradient at the look-ahead point code − lr·∇ and steps from code with it.",
+         _gs_look_ahead),
+        ("Takes the gradient of 1 − the cosine similarity of the images instead of the MSE.",
+         _gs_cosine_loss),
     ],
     "project_out": [
-        ("Works out the result's length by Pythagoras but forgets to square d·ô: √(‖d‖² − d·ô).", _po_pythagoras_slip),
+        ("Works out the result's length by Pythagoras but forgets to square d·ô: √(‖d‖² − d·ô).",
+         _po_pythagoras_slip),
         ("Subtracts with -= on the argument, changing the caller's direction.", _po_in_place),
         ("Takes the second column of a QR decomposition, whose sign may be flipped.", _po_qr),
         ("Scales the direction by sin²θ instead of subtracting its component along ô.", _po_sine_scaled),
