@@ -21,6 +21,7 @@ import os
 import sys
 
 import torch
+import torch.nn.functional as F
 from torch.overrides import TorchFunctionMode
 
 #: words every hint from here carries (tests/blind/measure.py counts these hints apart from the named ones)
@@ -172,17 +173,28 @@ def record(observe, fn, args, student):
 
 
 def _unreduced(steps):
-    """A loss function's values before its mean or sum, for each loss the reference calls, and their
-    negatives (the log-likelihood of a cross-entropy): a student who averages by hand computes them."""
+    """The values a student who writes a loss function out by hand computes on the way, for each loss the
+    reference calls: its values before the mean or sum, the log-likelihoods (their negatives), and its
+    pieces (the log-softmax of a cross-entropy, the sigmoid of a logit, the difference of an L1 or MSE)."""
     out = []
     for s in steps:
-        if s.kwargs.get("reduction", "mean") in ("mean", "sum") and s.name.endswith(("_loss", "entropy",
-                                                                                     "entropy_with_logits")):
-            try:
-                each = s.func(*s.real_args, **{**s.real_kwargs, "reduction": "none"}).detach()
-                out += [each, -each]
-            except Exception:  # noqa: BLE001 - a loss that takes no reduction: nothing to add
-                pass
+        if s.real_args is None or not s.name.endswith(("_loss", "entropy", "entropy_with_logits")):
+            continue
+        try:
+            each = s.func(*s.real_args, **{**s.real_kwargs, "reduction": "none"}).detach()
+            out += [each, -each]
+        except Exception:  # noqa: BLE001 - a loss that takes no reduction: no values before it
+            pass
+        x, target = (list(s.real_args) + [None, None])[:2]
+        if not (torch.is_tensor(x) and torch.is_tensor(target)):
+            continue
+        x, target = x.detach(), target.detach()
+        if s.name == "cross_entropy" and x.dim() > 1:
+            out += [F.log_softmax(x, 1), -F.log_softmax(x, 1), F.softmax(x, 1)]
+        elif s.name.startswith("binary_cross_entropy_with_logits"):
+            out += [torch.sigmoid(x), F.logsigmoid(x), F.logsigmoid(-x), -F.logsigmoid(x), -F.logsigmoid(-x)]
+        elif x.shape == target.shape:
+            out += [x - target, target - x]
     return out
 
 
@@ -220,8 +232,8 @@ def _agreed(steps, known, given):
         inputs = s.inputs()
         constant.append(all(r.step is not None and constant[r.step] for r in inputs))
         ok = constant[-1] or all(known.find(v) is not None for v in s.values)
-        if not ok and s.name in STRUCTURAL:
-            ok = all(r.step is None or agreed[r.step] for r in inputs)
+        if not ok and s.name in STRUCTURAL and not (s.name == "__getitem__" and len(inputs) > 1):
+            ok = all(r.step is None or agreed[r.step] for r in inputs)  # (an index by a tensor picks values)
         agreed.append(ok)
     return agreed
 
