@@ -283,7 +283,8 @@ class Check:
         if not said and self.formula:  # no relation explains it: where the two computations part
             case = trace.least_alike([c for c, (got, expected, _) in zip(self.cases, outputs)
                                       if not _close(got, expected, self.atol)])
-            said = trace.parting(self.observe, self.reference, fn, case.make)
+            said = (trace.parting(self.observe, self.reference, fn, case.make)
+                    or trace.numbers_parting(self.observe, self.reference, fn, case.make))
         return said[0].upper() + said[1:] + ("" if said.endswith(".") else ".") if said else None
 
     def _reweighed(self, outputs):

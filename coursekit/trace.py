@@ -25,8 +25,8 @@ import torch.nn.functional as F
 from torch.overrides import TorchFunctionMode
 
 #: words every hint from here carries (tests/blind/measure.py counts these hints apart from the named ones)
-MARKS = ("is where your values leave the formula's", "raised it:",
-         "a value the formula computes along the way")
+MARKS = ("is where your values leave the formula's", "is where your numbers leave the formula's",
+         "raised it:", "a value the formula computes along the way", "a number the formula reaches on its way")
 
 _TORCH = os.path.dirname(torch.__file__)
 _COURSEKIT = os.path.dirname(__file__)
@@ -471,3 +471,97 @@ def raised_at(error, fn):
             line = linecache.getline(file, e.tb_lineno).strip()
             return _place(file, e.tb_lineno, line) if line else None
     return None
+
+
+# --------------------------------------------------------------------------------------------
+# Exercises in plain numbers (a receptive field): the same question asked of the local variables.
+
+def _numbers_seen(fn, call):
+    """Run ``call()`` watching ``fn``'s frames: [(line, name, value)] each time a local number changes
+    (name None for the value returned), and the result."""
+    code, events, last = getattr(fn, "__code__", None), [], {}
+
+    def local_numbers(frame):
+        return {k: v for k, v in frame.f_locals.items()
+                if isinstance(v, (int, float)) and not isinstance(v, bool)}
+
+    def tracer(frame, event, arg):
+        if frame.f_code is not code:
+            return None
+        state = {"line": frame.f_lineno}
+
+        def step(frame, event, arg):
+            now = local_numbers(frame)
+            for k, v in now.items():
+                if last.get(k) != v:
+                    events.append((state["line"], k, v))
+            last.clear()
+            last.update(now)
+            if event == "return" and isinstance(arg, (int, float)) and not isinstance(arg, bool):
+                events.append((frame.f_lineno, None, arg))
+            state["line"] = frame.f_lineno
+            return step
+        last.update(local_numbers(frame))
+        return step
+    old = sys.gettrace()
+    sys.settrace(tracer)
+    try:
+        result = call()
+    finally:
+        sys.settrace(old)
+    return events, result
+
+
+def numbers_parting(observe, reference, fn, args):
+    """For an exercise computed in Python numbers: the student's line where a local number first takes a
+    value none of the reference's numbers take, with the value the formula's same number takes next."""
+    if getattr(fn, "__code__", None) is None or getattr(reference, "__code__", None) is None:
+        return None
+    try:
+        theirs, _ = _numbers_seen(reference, lambda: observe(reference, *args()))
+        mine, _ = _numbers_seen(fn, lambda: observe(fn, *args()))
+    except Exception:  # noqa: BLE001 - any error: no hint from here
+        return None
+    if not mine or not theirs:
+        return None
+    values, end = [v for _, _, v in theirs], next((v for _, n, v in theirs if n is None), None)
+    history = {}
+    for line, name, value in mine:
+        before = history.setdefault(name, [])
+        text = linecache.getline(fn.__code__.co_filename, line).strip()
+        where = _place(fn.__code__.co_filename, line, text)
+        if name is None and end is not None and not _near(value, [end]) and _near(value, values):
+            return (f"{where} returns {_number(value)}, a number the formula reaches on its way but not its "
+                    f"result.")
+        if not _near(value, values) or before and not _follows(before + [value], theirs):
+            what = (f"`{name}` becomes {_number(value)}{_next_of(before, theirs)}" if name else
+                    f"you return {_number(value)}" + (f" where the formula returns {_number(end)}"
+                                                      if end is not None else ""))
+            return f"{where} is where your numbers leave the formula's: there {what}."
+        before.append(value)
+    return None
+
+
+def _near(value, values):
+    return any(math.isclose(value, v, rel_tol=1e-9) for v in values)
+
+
+def _follows(seq, theirs):
+    """Whether one of the formula's numbers took the values ``seq``, in order, from its first."""
+    for name in dict.fromkeys(n for _, n, _ in theirs):
+        mine = [v for _, n, v in theirs if n == name]
+        if len(mine) >= len(seq) and all(math.isclose(a, b, rel_tol=1e-9) for a, b in zip(seq, mine)):
+            return True
+    return False
+
+
+def _next_of(before, theirs):
+    """", where the formula's goes from 1 to 4" when the student's number has so far taken the values
+    one of the formula's numbers took, in order."""
+    if not before:
+        return ""
+    for name in dict.fromkeys(n for _, n, _ in theirs):
+        seq = [v for _, n, v in theirs if n == name]
+        if len(seq) > len(before) and all(math.isclose(a, b, rel_tol=1e-9) for a, b in zip(before, seq)):
+            return f" where the formula's goes from {_number(before[-1])} to {_number(seq[len(before)])}"
+    return ""

@@ -67,13 +67,17 @@ def test_an_error_no_pattern_explains_is_placed_on_the_students_line():
     assert hint.startswith("Line ") and line in hint
 
 
-def test_no_line_of_the_courses_own_code_is_blamed():
-    """receptive_field returns a Python number that the check turns into a tensor: the only torch call
-    is the course's, so there is no step of the student's to place."""
-    def receptive_field(module):
-        r = 1
-        for conv in reversed([m for m in module.modules() if isinstance(m, torch.nn.Conv2d)]):
-            r = (r - 1) * conv.stride[0] ** 2 + conv.kernel_size[0]  # the stride squared, "as it is 2-D"
-        return r
-    hint = checks()["receptive_field"].report(receptive_field).hint
-    assert not any(mark in hint for mark in MARKS), hint
+def _stride_squared(module):
+    r = 1
+    for conv in reversed([m for m in module.modules() if isinstance(m, torch.nn.Conv2d)]):
+        r = (r - 1) * conv.stride[0] ** 2 + conv.kernel_size[0]  # the stride squared, "as it is 2-D"
+    return r
+
+
+def test_an_exercise_in_plain_numbers_is_followed_number_by_number():
+    """receptive_field computes in Python numbers (the check makes a tensor of the result: that torch call,
+    the course's, is never blamed): the hint follows the student's local numbers against the formula's."""
+    hint = checks()["receptive_field"].report(_stride_squared).hint
+    assert "`r = (r - 1) * conv.stride[0] ** 2 + conv.kernel_size[0]" in hint
+    assert "is where your numbers leave the formula's: there `r` becomes" in hint
+    assert "where the formula's goes from" in hint and "Line" in hint and "torch.tensor" not in hint
