@@ -26,7 +26,8 @@ from torch.overrides import TorchFunctionMode
 
 #: words every hint from here carries (tests/blind/measure.py counts these hints apart from the named ones)
 MARKS = ("is where your values leave the formula's", "is where your numbers leave the formula's",
-         "raised it:", "a value the formula computes along the way", "a number the formula reaches on its way")
+         "raised it:", "a value the formula computes along the way",
+         "a number the formula reaches on its way")
 
 _TORCH = os.path.dirname(torch.__file__)
 _COURSEKIT = os.path.dirname(__file__)
