@@ -49,6 +49,7 @@ _INFIX = {"__add__": "+", "add": "+", "__sub__": "-", "sub": "-", "__mul__": "*"
           "matmul": "@",
           "__lt__": "<", "__le__": "<=", "__gt__": ">", "__ge__": ">=", "__eq__": "==", "__ne__": "!=",
           "__floordiv__": "//", "__mod__": "%"}
+_SPELLED = {"__neg__": "-", "neg": "-", "__getitem__": "[", "__invert__": "~", "__abs__": "abs"}
 _REFLECTED = {"__radd__": "+", "__rsub__": "-", "__rmul__": "*", "__rtruediv__": "/", "__rdiv__": "/",
               "__rpow__": "**",
               "__rmatmul__": "@", "__rfloordiv__": "//"}
@@ -74,6 +75,8 @@ class Step:
         self.where, self.names = where, names  # (file, line) in the student's code; {input key: local name}
         self.name = getattr(func, "__name__", str(func))
         self.method = "Tensor" in getattr(func, "__qualname__", "")
+        self.attribute = getattr(getattr(func, "__self__", None), "__name__", None)  # x.T, x.indices
+        self.numbers = {}
 
     def inputs(self):
         return [a for a in _flat((self.args, self.kwargs)) if isinstance(a, _Ref)]
@@ -90,17 +93,26 @@ class _Recorder(TorchFunctionMode):
     def __init__(self, fn, student):
         super().__init__()  # fn: the function whose calls are recorded; student: place them in its code
         self.steps, self.made, self.keep, self.given = [], {}, [], {}
-        self.fn, self.student = fn, student
+        self.fn, self.student, self.quiet = fn, student, 0
 
     def __torch_function__(self, func, types, args=(), kwargs=None):
         kwargs = kwargs or {}
         out = func(*args, **kwargs)
+        if not self.quiet:
+            self.note(func, args, kwargs, out)
+        return out
+
+    def note(self, func, args, kwargs, out):
         values = [t for t in _flat(out) if torch.is_tensor(t)]
         if not values:
-            return out
+            return
         frame, inside = _caller(self.fn)
         frame = frame if self.student else None
         local = {id(v): k for k, v in frame.f_locals.items() if torch.is_tensor(v)} if frame else {}
+        numbers = {}
+        for k, v in (frame.f_locals.items() if frame else ()):
+            if isinstance(v, float) and not k.startswith("_"):
+                numbers[v] = None if v in numbers else k  # a name only where one local holds the number
         names = {}
 
         def ref(a):
@@ -120,11 +132,11 @@ class _Recorder(TorchFunctionMode):
                     (frame.f_code.co_filename, frame.f_lineno) if frame else None, names)
         step.real_args, step.real_kwargs = (None, None) if self.student else (args, kwargs)
         step.inside = inside or bool(frame) and not _spelled(step, linecache.getline(*step.where))
+        step.numbers = {v: k for v, k in numbers.items() if k}
         self.keep.append(out)  # alive, so that no later tensor takes its id
         for v in values:
             self.made[id(v)] = len(self.steps)
         self.steps.append(step)
-        return out
 
 
 def _caller(fn):
@@ -148,9 +160,10 @@ def _spelled(step, line):
     """Whether the student's line spells the step (an operator, or the function's name) rather than call
     something that takes it (an optimiser's step, a helper)."""
     line = line.replace("_", "")
-    symbol = _INFIX.get(step.name) or _REFLECTED.get(step.name)
-    return (bool(symbol) and symbol in line or step.name.strip("_").replace("_", "") in line
-            or step.name in STRUCTURAL)
+    symbol = _INFIX.get(step.name) or _REFLECTED.get(step.name) or _SPELLED.get(step.name)
+    spelled = {step.name.strip("_").replace("_", ""), step.name.removesuffix("_loss").replace("_", "")}
+    return (bool(symbol) and symbol in line or any(s in line for s in spelled) or step.name in STRUCTURAL
+            or isinstance(step.func, _StandIn))
 
 
 def _default(func, key, value):
@@ -167,10 +180,39 @@ def record(observe, fn, args, student):
     """Run ``observe(fn, *args)`` recording every torch call: the recorder (steps, made, given) and the
     result."""
     rec = _Recorder(fn, student)
+    try:
+        params = list(inspect.signature(fn).parameters)
+    except (TypeError, ValueError):
+        params = []
+    args = tuple(_StandIn(a, rec, params[i] if i < len(params) else "f") if _stand_in(a) else a
+                 for i, a in enumerate(args))
     with rec:
         result = observe(fn, *args)
     rec.unreduced = [] if student else _unreduced(rec.steps)
     return rec, result
+
+
+def _stand_in(a):
+    """A plain function given to the exercise (a feature network φ, a synthesis network): its call is one
+    step of the formula's, not the steps inside it."""
+    return callable(a) and not isinstance(a, (torch.nn.Module, type)) and not torch.is_tensor(a)
+
+
+class _StandIn:
+    """A function argument whose calls are recorded as one step, named as the exercise names it."""
+
+    def __init__(self, fn, rec, name):
+        self.fn, self.rec, self.__name__ = fn, rec, name
+
+    def __call__(self, *args, **kwargs):
+        self.rec.quiet += 1
+        try:
+            out = self.fn(*args, **kwargs)
+        finally:
+            self.rec.quiet -= 1
+        if torch.is_tensor(out):
+            self.rec.note(self, args, kwargs, out)
+        return out
 
 
 def _unreduced(steps):
@@ -200,7 +242,8 @@ def _unreduced(steps):
 
 
 def _same(a, b):
-    if a.numel() != b.numel() or a.is_complex() or b.is_complex():
+    if (a.numel() != b.numel() or a.is_complex() or b.is_complex()
+            or a.is_floating_point() != b.is_floating_point()):
         return False
     a, b = a.detach().double().flatten(), b.detach().double().flatten()
     scale = float(b.abs().max()) if b.numel() else 0.0
@@ -292,6 +335,8 @@ def render(step, rec, names, depth=1, nested=False):
             if a.step is not None and depth > 0:
                 return render(rec.steps[a.step], rec, names, depth - 1, nested=True)
             return "…"
+        if isinstance(a, float) and a in step.numbers:
+            return step.numbers[a]
         if isinstance(a, (int, float)):
             return _number(a)
         if isinstance(a, slice):
@@ -308,6 +353,10 @@ def render(step, rec, names, depth=1, nested=False):
         return f"-{args[0]}"
     if step.name == "__getitem__" and len(args) == 2:
         return f"{args[0]}[{args[1].strip('()')}]"
+    if step.name == "__get__" and args:
+        return f"{args[0]}.{step.attribute or '…'}"
+    if isinstance(step.func, _StandIn):
+        return f"{step.name}({', '.join(args + [f'{k}={arg(v)}' for k, v in step.kwargs.items()])})"
     rest = (args[1:] if step.method else args) + [f"{k}={arg(v)}" for k, v in step.kwargs.items()]
     if step.method and args:
         return f"{args[0]}.{step.name}({', '.join(rest)})"
@@ -396,11 +445,15 @@ def _student_names(step, mine, ref, names):
         for key, value in mine.given.items():
             if key in names and any(_same(value, w) for w in want):
                 words[x.key] = names[key]
-        for i, s in enumerate(mine.steps):
-            if x.key not in words and any(_same(v, w) for v in s.values for w in want):
+        matching = [i for i, s in enumerate(mine.steps) if any(_same(v, w) for v in s.values for w in want)]
+        # the student's own step that made the value, before any copy or view of it
+        matching.sort(key=lambda i: (mine.steps[i].where is None, mine.steps[i].name in STRUCTURAL, i))
+        for i in matching[:1]:
+            if x.key not in words:
                 key = next((r.key for t in mine.steps for r in t.inputs() if r.step == i and r.key in names),
                            None)
-                words[x.key] = names[key] if key is not None else _grouped(render(s, mine, names, 0))
+                words[x.key] = (names[key] if key is not None
+                                else _grouped(render(mine.steps[i], mine, names, 0)))
     return words
 
 
@@ -412,6 +465,17 @@ def _grouped(code):
         if depth == 0 and c == " " and code[i + 1:i + 2] in set("+-*/@%<>=!"):
             return f"({code})"
     return code
+
+
+def _chain(step, mine):
+    """The step with the selections and views the student's code takes of it straight after (a sort's
+    `.indices[:, 1]`): the whole expression that leaves the formula's values."""
+    i = mine.steps.index(step)
+    while True:
+        users = [j for j, s in enumerate(mine.steps) if any(r.step == i for r in s.inputs())]
+        if len(users) != 1 or mine.steps[users[0]].name not in STRUCTURAL or mine.steps[users[0]].inside:
+            return mine.steps[i]
+        i = users[0]
 
 
 def _where(step):
@@ -427,7 +491,7 @@ def _place(file, line, text):
 
 
 def _words(step, mine, ref, answered, names):
-    ours = render(step, mine, names)
+    ours = render(_chain(step, mine), mine, names, depth=3)
     values = [v for x in step.inputs() for v in _values(x, mine)]
     ends = ref.steps[-1].values if ref.steps else []
     if any(_same(v, e) for v in values for e in ends):
@@ -531,14 +595,15 @@ def numbers_parting(observe, reference, fn, args):
         before = history.setdefault(name, [])
         text = linecache.getline(fn.__code__.co_filename, line).strip()
         where = _place(fn.__code__.co_filename, line, text)
-        if name is None and end is not None and not _near(value, [end]) and _near(value, values):
-            return (f"{where} returns {_number(value)}, a number the formula reaches on its way but not its "
-                    f"result.")
+        if name is None and end is not None and not _near(value, [end]):
+            # the result differs: which of the student's numbers it is, and how it went beside the formula's
+            held = next((k for k in reversed(history) if k and history[k] and _near(value, history[k][-1:])),
+                        None)
+            return (f"{where} is where your numbers leave the formula's: there you return {_number(value)} "
+                    f"where the formula returns {_number(end)}{_paths(held, history.get(held, []), theirs)}.")
         if not _near(value, values) or before and not _follows(before + [value], theirs):
-            what = (f"`{name}` becomes {_number(value)}{_next_of(before, theirs)}" if name else
-                    f"you return {_number(value)}" + (f" where the formula returns {_number(end)}"
-                                                      if end is not None else ""))
-            return f"{where} is where your numbers leave the formula's: there {what}."
+            return (f"{where} is where your numbers leave the formula's: there `{name}` becomes "
+                    f"{_number(value)}{_paths(name, before + [value], theirs)}." if name else None)
         before.append(value)
     return None
 
@@ -547,22 +612,35 @@ def _near(value, values):
     return any(math.isclose(value, v, rel_tol=1e-9) for v in values)
 
 
+def _path_of(name, theirs):
+    return [v for _, n, v in theirs if n == name]
+
+
 def _follows(seq, theirs):
     """Whether one of the formula's numbers took the values ``seq``, in order, from its first."""
     for name in dict.fromkeys(n for _, n, _ in theirs):
-        mine = [v for _, n, v in theirs if n == name]
-        if len(mine) >= len(seq) and all(math.isclose(a, b, rel_tol=1e-9) for a, b in zip(seq, mine)):
+        path = _path_of(name, theirs)
+        if len(path) >= len(seq) and all(math.isclose(a, b, rel_tol=1e-9) for a, b in zip(seq, path)):
             return True
     return False
 
 
-def _next_of(before, theirs):
-    """", where the formula's goes from 1 to 4" when the student's number has so far taken the values
-    one of the formula's numbers took, in order."""
-    if not before:
+def _paths(name, mine, theirs):
+    """"(your `r`: 1, 4; the formula's: 1, 3, 7)": the student's number beside the formula's of the same
+    name, else the one that shares most of its first values."""
+    if not name or not mine:
         return ""
-    for name in dict.fromkeys(n for _, n, _ in theirs):
-        seq = [v for _, n, v in theirs if n == name]
-        if len(seq) > len(before) and all(math.isclose(a, b, rel_tol=1e-9) for a, b in zip(before, seq)):
-            return f" where the formula's goes from {_number(before[-1])} to {_number(seq[len(before)])}"
-    return ""
+    names = [n for n in dict.fromkeys(n for _, n, _ in theirs) if n]
+    if not names:
+        return ""
+
+    def shared(n):
+        return (n == name, sum(math.isclose(a, b, rel_tol=1e-9) for a, b in zip(mine, _path_of(n, theirs))))
+    best = max(names, key=shared)
+    if shared(best) == (False, 0):
+        return ""  # no number of the formula's is this one
+    path = _path_of(best, theirs)
+
+    def show(p):
+        return ", ".join(_number(v) for v in p[:8]) + (", …" if len(p) > 8 else "")
+    return f" (your `{name}`: {show(mine)}; the formula's: {show(path)})"
