@@ -110,8 +110,10 @@ ck.viz.show(train.images[:32], title="the first 32 training digits");
 #
 # Each notebook has a few **exercises**: an exercise is one function to write. You write it in a cell
 # marked **YOUR CODE HERE**; the cell after it **checks** your function against the course's
-# reference on several inputs and tells you what passed, what failed, and a hint when it recognises
-# the mistake. If the function is not written yet, or is wrong, the check says so and hands back the
+# reference on several inputs and tells you what passed, what failed, and a hint: the mistake by name
+# when it recognises it ("your loss is exactly the negative of the expected"), else the line of your
+# cell where your values first leave the formula's, with what the formula computes there from the
+# same values. If the function is not written yet, or is wrong, the check says so and hands back the
 # reference implementation, so the rest of the notebook still runs.
 #
 # A **lab**, at the end of notebooks 01 to 08, is something else: a larger task with a measured goal
