@@ -442,6 +442,10 @@ def _student_names(step, mine, ref, names):
     words = {}
     for x in step.inputs():
         want = _values(x, ref)
+        if x.step is not None and ref.steps[x.step].name in _FACTORIES:  # `torch.ones_like(fake_logits)`
+            made = ref.steps[x.step]
+            words[x.key] = render(made, ref, _student_names(made, mine, ref, names), 0)
+            continue
         for key, value in mine.given.items():
             if key in names and any(_same(value, w) for w in want):
                 words[x.key] = names[key]
