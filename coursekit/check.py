@@ -27,7 +27,7 @@ from coursekit import data as _data
 from coursekit import decompose, errors, feedback, gradflow
 from coursekit import forms as _forms
 from coursekit import outcomes as _outcomes
-from coursekit import probe, trace
+from coursekit import probe, trace, trace_numbers
 from coursekit.models import LECTURES
 
 
@@ -284,7 +284,7 @@ class Check:
             case = trace.least_alike([c for c, (got, expected, _) in zip(self.cases, outputs)
                                       if not _close(got, expected, self.atol)])
             said = (trace.parting(self.observe, self.reference, fn, case.make)
-                    or trace.numbers_parting(self.observe, self.reference, fn, case.make))
+                    or trace_numbers.parting(self.observe, self.reference, fn, case.make))
         return said[0].upper() + said[1:] + ("" if said.endswith(".") else ".") if said else None
 
     def _reweighed(self, outputs):

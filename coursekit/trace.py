@@ -317,7 +317,7 @@ def _ancestors(steps, result_ids, made):
     return found
 
 
-def _number(x):
+def as_code(x):
     return f"{x:.4g}" if isinstance(x, float) else repr(x)
 
 
@@ -338,7 +338,7 @@ def render(step, rec, names, depth=1, nested=False):
         if isinstance(a, float) and a in step.numbers:
             return step.numbers[a]
         if isinstance(a, (int, float)):
-            return _number(a)
+            return as_code(a)
         if isinstance(a, slice):
             return ":".join("" if v is None else arg(v) for v in (a.start, a.stop, a.step)).rstrip(":") or ":"
         if a is Ellipsis:
@@ -484,10 +484,10 @@ def _chain(step, mine):
 
 def _where(step):
     line, text = _line(step.where)
-    return _place(step.where[0], line, text) if text else "Your step"
+    return place(step.where[0], line, text) if text else "Your step"
 
 
-def _place(file, line, text):
+def place(file, line, text):
     """"Line 4 of your cell, `…`," in a notebook (IPython keeps a cell's text under such a name), else
     "of your code"."""
     where = "cell" if "ipykernel" in file or file.startswith("<ipython-input") else "code"
@@ -538,113 +538,5 @@ def raised_at(error, fn):
         file = e.tb_frame.f_code.co_filename
         if not file.startswith(_TORCH) and not file.startswith(_COURSEKIT):
             line = linecache.getline(file, e.tb_lineno).strip()
-            return _place(file, e.tb_lineno, line) if line else None
+            return place(file, e.tb_lineno, line) if line else None
     return None
-
-
-# --------------------------------------------------------------------------------------------
-# Exercises in plain numbers (a receptive field): the same question asked of the local variables.
-
-def _numbers_seen(fn, call):
-    """Run ``call()`` watching ``fn``'s frames: [(line, name, value)] each time a local number changes
-    (name None for the value returned), and the result."""
-    code, events, last = getattr(fn, "__code__", None), [], {}
-
-    def local_numbers(frame):
-        return {k: v for k, v in frame.f_locals.items()
-                if isinstance(v, (int, float)) and not isinstance(v, bool)}
-
-    def tracer(frame, event, arg):
-        if frame.f_code is not code:
-            return None
-        state = {"line": frame.f_lineno}
-
-        def step(frame, event, arg):
-            now = local_numbers(frame)
-            for k, v in now.items():
-                if last.get(k) != v:
-                    events.append((state["line"], k, v))
-            last.clear()
-            last.update(now)
-            if event == "return" and isinstance(arg, (int, float)) and not isinstance(arg, bool):
-                events.append((frame.f_lineno, None, arg))
-            state["line"] = frame.f_lineno
-            return step
-        last.update(local_numbers(frame))
-        return step
-    old = sys.gettrace()
-    sys.settrace(tracer)
-    try:
-        result = call()
-    finally:
-        sys.settrace(old)
-    return events, result
-
-
-def numbers_parting(observe, reference, fn, args):
-    """For an exercise computed in Python numbers: the student's line where a local number first takes a
-    value none of the reference's numbers take, with the value the formula's same number takes next."""
-    if getattr(fn, "__code__", None) is None or getattr(reference, "__code__", None) is None:
-        return None
-    try:
-        theirs, _ = _numbers_seen(reference, lambda: observe(reference, *args()))
-        mine, _ = _numbers_seen(fn, lambda: observe(fn, *args()))
-    except Exception:  # noqa: BLE001 - any error: no hint from here
-        return None
-    if not mine or not theirs:
-        return None
-    values, end = [v for _, _, v in theirs], next((v for _, n, v in theirs if n is None), None)
-    history = {}
-    for line, name, value in mine:
-        before = history.setdefault(name, [])
-        text = linecache.getline(fn.__code__.co_filename, line).strip()
-        where = _place(fn.__code__.co_filename, line, text)
-        if name is None and end is not None and not _near(value, [end]):
-            # the result differs: which of the student's numbers it is, and how it went beside the formula's
-            held = next((k for k in reversed(history) if k and history[k] and _near(value, history[k][-1:])),
-                        None)
-            return (f"{where} is where your numbers leave the formula's: there you return {_number(value)} "
-                    f"where the formula returns {_number(end)}{_paths(held, history.get(held, []), theirs)}.")
-        if not _near(value, values) or before and not _follows(before + [value], theirs):
-            return (f"{where} is where your numbers leave the formula's: there `{name}` becomes "
-                    f"{_number(value)}{_paths(name, before + [value], theirs)}." if name else None)
-        before.append(value)
-    return None
-
-
-def _near(value, values):
-    return any(math.isclose(value, v, rel_tol=1e-9) for v in values)
-
-
-def _path_of(name, theirs):
-    return [v for _, n, v in theirs if n == name]
-
-
-def _follows(seq, theirs):
-    """Whether one of the formula's numbers took the values ``seq``, in order, from its first."""
-    for name in dict.fromkeys(n for _, n, _ in theirs):
-        path = _path_of(name, theirs)
-        if len(path) >= len(seq) and all(math.isclose(a, b, rel_tol=1e-9) for a, b in zip(seq, path)):
-            return True
-    return False
-
-
-def _paths(name, mine, theirs):
-    """"(your `r`: 1, 4; the formula's: 1, 3, 7)": the student's number beside the formula's of the same
-    name, else the one that shares most of its first values."""
-    if not name or not mine:
-        return ""
-    names = [n for n in dict.fromkeys(n for _, n, _ in theirs) if n]
-    if not names:
-        return ""
-
-    def shared(n):
-        return (n == name, sum(math.isclose(a, b, rel_tol=1e-9) for a, b in zip(mine, _path_of(n, theirs))))
-    best = max(names, key=shared)
-    if shared(best) == (False, 0):
-        return ""  # no number of the formula's is this one
-    path = _path_of(best, theirs)
-
-    def show(p):
-        return ", ".join(_number(v) for v in p[:8]) + (", …" if len(p) > 8 else "")
-    return f" (your `{name}`: {show(mine)}; the formula's: {show(path)})"

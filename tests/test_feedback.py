@@ -93,7 +93,7 @@ def test_a_float64_result_and_a_result_cut_from_the_graph_are_named():
     assert d_loss.report(dcgan.d_loss).ok
 
 
-@pytest.mark.parametrize("module", ["wrong_answers"] + [f"wrong_answers_{n}" for n in range(2, 12)])
+@pytest.mark.parametrize("module", ["wrong_answers"] + [f"wrong_answers_{n}" for n in range(2, 13)])
 def test_wrong_answers_written_blind_all_fail_and_most_get_a_named_hint(module):
     """The blind sets (tests/blind): every answer fails its check; the share that gets a hint naming
     the mistake (not a generic line) stays at least what this version reaches (issue 37's goal is 80%),
@@ -120,7 +120,7 @@ def test_wrong_answers_written_blind_all_fail_and_most_get_a_named_hint(module):
 FLOOR = {"wrong_answers": (0.97, 0.88), "wrong_answers_2": (0.97, 0.8), "wrong_answers_3": (0.97, 0.82),
          "wrong_answers_4": (0.97, 0.75), "wrong_answers_5": (0.97, 0.72), "wrong_answers_6": (0.97, 0.82),
          "wrong_answers_7": (0.97, 0.82), "wrong_answers_8": (0.97, 0.82), "wrong_answers_9": (0.97, 0.79),
-         "wrong_answers_10": (0.97, 0.66), "wrong_answers_11": (0.97, 0.69)}
+         "wrong_answers_10": (0.97, 0.66), "wrong_answers_11": (0.97, 0.69), "wrong_answers_12": (0.97, 0.6)}
 
 
 def test_bad_inputs_get_an_error_or_warning_that_names_the_fix():
