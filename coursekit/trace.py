@@ -217,8 +217,9 @@ class _StandIn:
 
 def _unreduced(steps):
     """The values a student who writes a loss function out by hand computes on the way, for each loss the
-    reference calls: its values before the mean or sum, the log-likelihoods (their negatives), and its
-    pieces (the log-softmax of a cross-entropy, the sigmoid of a logit, the difference of an L1 or MSE)."""
+    reference calls: its values before the mean or sum, each image's loss, the log-likelihoods (their
+    negatives), and its pieces (the log-softmax of a cross-entropy, the sigmoid of a logit, the
+    difference of an L1 or MSE)."""
     out = []
     for s in steps:
         if s.real_args is None or not s.name.endswith(("_loss", "entropy", "entropy_with_logits")):
@@ -226,6 +227,8 @@ def _unreduced(steps):
         try:
             each = s.func(*s.real_args, **{**s.real_kwargs, "reduction": "none"}).detach()
             out += [each, -each]
+            if each.dim() > 1:  # each image's loss: a loop over the batch computes them one by one
+                out += [each.flatten(1).mean(1), each.flatten(1).sum(1)]
         except Exception:  # noqa: BLE001 - a loss that takes no reduction: no values before it
             pass
         x, target = (list(s.real_args) + [None, None])[:2]
