@@ -48,6 +48,7 @@ _INFIX = {"__add__": "+", "add": "+", "__sub__": "-", "sub": "-", "__mul__": "*"
           "__imul__": "*=", "__itruediv__": "/=", "__pow__": "**", "pow": "**", "__matmul__": "@",
           "matmul": "@",
           "__lt__": "<", "__le__": "<=", "__gt__": ">", "__ge__": ">=", "__eq__": "==", "__ne__": "!=",
+          "lt": "<", "le": "<=", "gt": ">", "ge": ">=", "eq": "==", "ne": "!=",
           "__floordiv__": "//", "__mod__": "%"}
 _SPELLED = {"__neg__": "-", "neg": "-", "__getitem__": "[", "__invert__": "~", "__abs__": "abs"}
 _REFLECTED = {"__radd__": "+", "__rsub__": "-", "__rmul__": "*", "__rtruediv__": "/", "__rdiv__": "/",
@@ -498,24 +499,27 @@ def place(file, line, text):
 
 
 def _words(step, mine, ref, answered, names):
-    ours = render(_chain(step, mine), mine, names, depth=3)
+    last = _chain(step, mine)
+    ours, where = render(last, mine, names, depth=3), _where(last)
     values = [v for x in step.inputs() for v in _values(x, mine)]
     ends = ref.steps[-1].values if ref.steps else []
     if any(_same(v, e) for v in values for e in ends):
-        return (f"{_where(step)} is where your values leave the formula's: they have the formula's result "
-                f"there and go on{' with what that line calls' if step.inside else f', `{ours}`'}; the "
-                f"formula "
+        return (f"{where} is where your values leave the formula's: they have the formula's result there "
+                f"and go on{' with what that line calls' if step.inside else f', `{ours}`'}; the formula "
                 f"stops at that result.")
     if step.inside:
-        return (f"{_where(step)} is where your values leave the formula's: what that line calls computes "
-                f"values the formula never reaches, and nothing after it comes back to the formula's values.")
-    theirs = _ref_next(values, ref, answered)
+        return (f"{where} is where your values leave the formula's: what that line calls computes values "
+                f"the formula never reaches, and nothing after it comes back to the formula's values.")
+    # the formula's step is shown only from a value the student computed: from the function's own
+    # arguments alone, that step may be the whole answer (one library call on them)
+    computed = any(r.step is not None and mine.steps[r.step].name not in _FACTORIES for r in step.inputs())
+    theirs = _ref_next(values, ref, answered) if computed else None
     if theirs is None:
-        return (f"{_where(step)} is where your values leave the formula's: `{ours}` is a step the formula "
-                f"does not take, and nothing after it comes back to the formula's values.")
+        return (f"{where} is where your values leave the formula's: `{ours}` is a step the formula does "
+                f"not take, and nothing after it comes back to the formula's values.")
     said = render(theirs, ref, _student_names(theirs, mine, ref, names), 0)
-    return (f"{_where(step)} is where your values leave the formula's: from the same values the formula "
-            f"computes `{said}`; yours `{ours}`.")
+    return (f"{where} is where your values leave the formula's: from the same values the formula computes "
+            f"`{said}`; yours `{ours}`.")
 
 
 def _returned_early(step, mine, ref, answered, names):

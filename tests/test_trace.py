@@ -81,3 +81,15 @@ def test_an_exercise_in_plain_numbers_is_followed_number_by_number():
     assert "`r = (r - 1) * conv.stride[0] ** 2 + conv.kernel_size[0]" in hint
     assert "is where your numbers leave the formula's: there `r` becomes" in hint
     assert "(your `r`: 1, 3, 12; the formula's: 1, 3, 8" in hint and "torch.tensor" not in hint
+
+
+def _nearly_nothing(logits_translated, logits_source):
+    t = logits_source.argmax(1)  # noqa: F841 - the class read, then left unused
+    return logits_translated.mean()
+
+
+def test_a_step_on_the_functions_own_arguments_is_not_shown_it_may_be_the_whole_answer():
+    """semantic_loss is one library call on the arguments: the formula's step from them is the answer."""
+    hint = checks()["semantic_loss"].report(_nearly_nothing).hint
+    assert any(mark in hint for mark in MARKS), hint
+    assert "cross_entropy" not in hint
