@@ -279,11 +279,18 @@ def _agreed(steps, known, given):
     for s in steps:
         inputs = s.inputs()
         constant.append(all(r.step is not None and constant[r.step] for r in inputs))
-        ok = constant[-1] or all(known.find(v) is not None for v in s.values)
+        ok = constant[-1] or all(known.find(v) is not None or _averaged(v, known) for v in s.values)
         if not ok and s.name in STRUCTURAL and not (s.name == "__getitem__" and len(inputs) > 1):
             ok = all(r.step is None or agreed[r.step] for r in inputs)  # (an index by a tensor picks values)
         agreed.append(ok)
     return agreed
+
+
+def _averaged(v, known):
+    """A value whose mean is one of the formula's numbers (its terms summed per item, then averaged by
+    the formula): the student's way of writing the same sum."""
+    return (v.numel() > 1 and v.is_floating_point()
+            and known.find(v.detach().double().mean().float().reshape(())) is not None)
 
 
 def _descendants(steps):
