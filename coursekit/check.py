@@ -119,7 +119,7 @@ class Check:
 
     def __init__(self, name, reference, cases, mistakes=(), atol=1e-5, dtype_kind="float", observe=None,
                  hints=(), alternatives=(), variants=(), time_arg=None, terms=None, counts=None,
-                 behaviours=None, formula=True, same_slope=False):
+                 behaviours=None, formula=True, same_slope=False, traced=None):
         self.name, self.reference, self.hints = name, reference, tuple(hints)
         # Diagnosis by relation (coursekit.feedback), for mistakes the registry does not name:
         # variants: (words, fn) the reference with one of the exercise's parameters changed;
@@ -130,7 +130,9 @@ class Check:
         # formula: False where the exercise has no formula to compare with (a behaviour, a lab);
         # same_slope: a layer, whose every input's gradient must be the formula's (not only reach it).
         self.variants, self.time_arg, self.terms, self.counts = list(variants), time_arg, terms, counts
-        self.same_slope = same_slope
+        # traced: the formula as the lecture writes it, where the reference computes it another way (the
+        # same numbers): a student's values are traced against the steps they were taught
+        self.same_slope, self.traced = same_slope, traced or reference
         self.behaviours, self.formula = behaviours, formula and behaviours is None
         # other correct answers that give other numbers (e.g. G updated before D): (description, fn)
         self.alternatives = list(alternatives)
@@ -283,7 +285,7 @@ class Check:
         if not said and self.formula:  # no relation explains it: where the two computations part
             case = trace.least_alike([c for c, (got, expected, _) in zip(self.cases, outputs)
                                       if not _close(got, expected, self.atol)])
-            said = (trace.parting(self.observe, self.reference, fn, case.make)
+            said = (trace.parting(self.observe, self.traced, fn, case.make)
                     or trace_numbers.parting(self.observe, self.reference, fn, case.make))
         return said[0].upper() + said[1:] + ("" if said.endswith(".") else ".") if said else None
 

@@ -136,6 +136,7 @@ demodulation = Check(
         '(1, N·C_in, H, W), groups = N, padding k // 2.',
     ),
     reference=lambda x, weight, style: _stylegan.modulated_conv2d(x, weight, style),
+    traced=_modulated(demod_dims=(2, 3, 4)),  # notebook 06's form: N kernels, one grouped convolution
     cases=[Case("2 images, 4 -> 3 channels, 3x3", lambda: (randn(27, 2, 4, 6, 6), randn(28, 3, 4, 3, 3),
                                                           randn(29, 2, 4).abs() + 0.2)),
            Case("one image, unit style",
