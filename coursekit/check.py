@@ -110,6 +110,11 @@ def _difference(got, expected):
             f"got {got.flatten()[i].item():.4g}")
 
 
+def _sentence(words):
+    """Words as a hint's sentence: a capital first, a full stop last."""
+    return words[0].upper() + words[1:] + ("" if words.endswith(".") else ".")
+
+
 def _first_line(error):
     return str(error).strip().splitlines()[0] if str(error).strip() else "(no message)"
 
@@ -173,8 +178,8 @@ class Check:
                                          problem[0].upper() + problem[1:] + ".")
                 elif problem.startswith("returned shape") and not named:
                     said = (probe.shape_words(got, expected, probe.size_names(self.reference, case.make()))
-                            or self.formula and trace.parting(self.observe, self.reference, fn, case.make))
-                    hint = said[0].upper() + said[1:] + ("" if said.endswith(".") else ".") if said else hint
+                            or self.formula and trace.parting(self.observe, self.traced, fn, case.make))
+                    hint = _sentence(said) if said else hint
                 return self._fail(rep, case, problem, named or hint)
             rep.passed += 1
             outputs.append(got)
@@ -287,7 +292,7 @@ class Check:
                                       if not _close(got, expected, self.atol)])
             said = (trace.parting(self.observe, self.traced, fn, case.make)
                     or trace_numbers.parting(self.observe, self.reference, fn, case.make))
-        return said[0].upper() + said[1:] + ("" if said.endswith(".") else ".") if said else None
+        return _sentence(said) if said else None
 
     def _reweighed(self, outputs):
         """How ``outputs`` (scalar losses) weigh the reference's terms, in words, or None: as constant
